@@ -1,0 +1,21 @@
+"""The ``staffcast`` command line: one module per command, registered here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="staffcast",
+    help=(
+        "Workforce management for support teams: forecast contact volume, turn it into "
+        "agents required per interval, and build weekly schedules."
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def main() -> None:
+    """Entry point of the ``staffcast`` console script."""
+    app()

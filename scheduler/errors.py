@@ -1,0 +1,39 @@
+"""Errors raised by the scheduler package.
+
+Hierarchy::
+
+    SchedulerError                 base of everything this package raises on bad input
+    ├── InvalidWorkloadError       a workload/requirements table cell is missing or wrong
+    ├── InvalidTargetsError        a service target is out of range or names an unknown channel
+    ├── InvalidRulesError          a scheduling rule is malformed (issue #4)
+    └── InfeasibleScheduleError    the rules cannot be met; says why in a manager's words
+
+Every message names the field (and row, for tables) and the offending value, and says how to
+fix it. ``errors`` holds one line per problem when a table has several.
+"""
+
+from __future__ import annotations
+
+
+class SchedulerError(ValueError):
+    """Base class: bad input to the scheduler package."""
+
+    def __init__(self, message: str, errors: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.errors: list[str] = errors if errors is not None else [message]
+
+
+class InvalidWorkloadError(SchedulerError):
+    """A workload or requirements table has a bad row, column or value."""
+
+
+class InvalidTargetsError(SchedulerError):
+    """A service target is out of range, or targets name a channel that is not known."""
+
+
+class InvalidRulesError(SchedulerError):
+    """A scheduling rule is malformed or out of range."""
+
+
+class InfeasibleScheduleError(SchedulerError):
+    """No schedule can satisfy the rules; the message explains which rule blocks it."""
