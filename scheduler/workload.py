@@ -87,10 +87,11 @@ def _timestamps(
     return parsed
 
 
-def validate_workload(workload: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
+def validate_workload(workload: pd.DataFrame, timezone: str | None = None) -> pd.DataFrame:
     """Check a workload table against the contract and return a normalised copy.
 
     Naive ``interval_start`` values are local to ``timezone``; aware ones are converted to it.
+    With ``timezone=None`` a timezone-aware column keeps its zone and text is read as UTC.
 
     Raises:
         InvalidWorkloadError: listing every bad row, column and value (up to 50).
@@ -103,6 +104,10 @@ def validate_workload(workload: pd.DataFrame, timezone: str = "UTC") -> pd.DataF
         )
     workload = workload.reset_index(drop=True)
     errors: list[str] = []
+    raw_starts = workload[INTERVAL_START]
+    if timezone is None:
+        zone = raw_starts.dtype.tz if isinstance(raw_starts.dtype, pd.DatetimeTZDtype) else None
+        timezone = "UTC" if zone is None else str(zone)
     starts = _timestamps(workload, timezone, errors)
     channels = workload[CHANNEL].astype("string").str.strip().str.lower()
     for position in np.flatnonzero((channels.isna() | (channels == "")).to_numpy()):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from api.cli import staffing
+
 app = typer.Typer(
     name="staffcast",
     help=(
@@ -14,6 +16,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+staffing.register(app)
 
 
 def main() -> None:
