@@ -109,7 +109,9 @@ def validate_workload(workload: pd.DataFrame, timezone: str | None = None) -> pd
         zone = raw_starts.dtype.tz if isinstance(raw_starts.dtype, pd.DatetimeTZDtype) else None
         timezone = "UTC" if zone is None else str(zone)
     starts = _timestamps(workload, timezone, errors)
-    channels = workload[CHANNEL].astype("string").str.strip().str.lower()
+    codes, names = pd.factorize(workload[CHANNEL], use_na_sentinel=False)
+    clean_names = pd.Index(names).astype("string").str.strip().str.lower()  # per distinct name
+    channels = pd.Series(clean_names.take(codes), index=workload.index)
     for position in np.flatnonzero((channels.isna() | (channels == "")).to_numpy()):
         errors.append(f"row {_row_label(int(position))}, column `{CHANNEL}`: is empty")
     columns = [VOLUME, AHT_SECONDS, *(c for c in OPTIONAL_COLUMNS if c in workload.columns)]
@@ -136,9 +138,11 @@ def validate_workload(workload: pd.DataFrame, timezone: str | None = None) -> pd
             "where volume is above zero"
         )
     if not errors:
-        keys = pd.DataFrame({INTERVAL_START: starts, CHANNEL: channels})
-        duplicated = keys.duplicated(keep="first")
-        for position in np.flatnonzero(duplicated.to_numpy()):
+        instants = starts.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        channel_codes = pd.factorize(channels)[0]
+        order = np.lexsort((channel_codes, instants))
+        repeated = (np.diff(instants[order]) == 0) & (np.diff(channel_codes[order]) == 0)
+        for position in np.sort(order[1:][repeated]):
             errors.append(
                 f"row {_row_label(int(position))}: interval {starts.iloc[position].isoformat()} "
                 f"of channel {channels.iloc[position]!r} appears twice"
