@@ -109,9 +109,9 @@ def validate_workload(workload: pd.DataFrame, timezone: str | None = None) -> pd
         zone = raw_starts.dtype.tz if isinstance(raw_starts.dtype, pd.DatetimeTZDtype) else None
         timezone = "UTC" if zone is None else str(zone)
     starts = _timestamps(workload, timezone, errors)
-    codes, names = pd.factorize(workload[CHANNEL], use_na_sentinel=False)
-    clean_names = pd.Index(names).astype("string").str.strip().str.lower()  # per distinct name
-    channels = pd.Series(clean_names.take(codes), index=workload.index)
+    codes, distinct = pd.factorize(workload[CHANNEL], use_na_sentinel=False)
+    cleaned = pd.Index(distinct).astype("string").str.strip().str.lower()  # once per name
+    channels = pd.Series(cleaned.take(codes), index=workload.index)
     for position in np.flatnonzero((channels.isna() | (channels == "")).to_numpy()):
         errors.append(f"row {_row_label(int(position))}, column `{CHANNEL}`: is empty")
     columns = [VOLUME, AHT_SECONDS, *(c for c in OPTIONAL_COLUMNS if c in workload.columns)]
