@@ -3,6 +3,34 @@
 Pure: pandas and statsmodels in and out; no files, clock, network, HTTP, storage or plotting.
 """
 
-from forecast.errors import ForecastError, InvalidCalendarError, InvalidHistoryError
+from forecast.accuracy import Accuracy
+from forecast.backtest import AccuracyReport, ChannelAccuracy, backtest
+from forecast.calendar import Calendar, SpecialDay, day_types, parse_special_days
+from forecast.errors import (
+    ForecastError,
+    InsufficientHistoryError,
+    InvalidCalendarError,
+    InvalidHistoryError,
+)
+from forecast.forecaster import ChannelForecast, WorkloadForecast, forecast_workload
+from forecast.selection import MODEL_NAMES, ModelName
 
-__all__ = ["ForecastError", "InvalidCalendarError", "InvalidHistoryError"]
+__all__ = [
+    "MODEL_NAMES",
+    "Accuracy",
+    "AccuracyReport",
+    "Calendar",
+    "ChannelAccuracy",
+    "ChannelForecast",
+    "ForecastError",
+    "InsufficientHistoryError",
+    "InvalidCalendarError",
+    "InvalidHistoryError",
+    "ModelName",
+    "SpecialDay",
+    "WorkloadForecast",
+    "backtest",
+    "day_types",
+    "forecast_workload",
+    "parse_special_days",
+]

@@ -20,7 +20,11 @@ from forecast.daygrid import ChannelHistory, FloatMatrix
 def _weighted(
     handle_seconds: FloatMatrix, contacts: FloatMatrix, prior: FloatMatrix, prior_contacts: float
 ) -> FloatMatrix:
-    result: FloatMatrix = (handle_seconds + prior_contacts * prior) / (contacts + prior_contacts)
+    """Credibility-weighted AHT; where there are no contacts and no prior weight, the prior."""
+    numerator = handle_seconds + prior_contacts * prior
+    denominator = contacts + prior_contacts
+    fallback = np.broadcast_to(prior, numerator.shape).astype(np.float64)
+    result: FloatMatrix = np.divide(numerator, denominator, out=fallback, where=denominator > 0)
     return result
 
 

@@ -272,7 +272,7 @@ def special_day_notes(history: ChannelHistory, days: pd.DatetimeIndex) -> list[s
     """Sentences for the user about special days among ``days`` that the forecast had to guess
     (never seen before and no multiplier given) on days the channel is open."""
     return [
-        adjustment.note
+        f"{history.channel}: {adjustment.note}"
         for _, day, adjustment in _special_adjustments(history, days, frozenset())
         if adjustment.note is not None and day.weekday() in history.open_weekdays
     ]

@@ -134,6 +134,7 @@ def forecast_channel(
             selection.forecast,
             selection.actual,
             selection.horizon_day,
+            origins=selection.origins,
             low_quantile=low_quantile,
             high_quantile=high_quantile,
         )

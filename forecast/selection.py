@@ -137,6 +137,7 @@ class Selection:
         forecast: the chosen model's backtest forecasts (flat, one per backtested interval).
         actual: the matching actual volumes.
         horizon_day: the matching horizons (1 = the day of the origin).
+        origins: how many backtest origins the errors come from.
     """
 
     model: str
@@ -144,6 +145,7 @@ class Selection:
     forecast: npt.NDArray[np.float64]
     actual: npt.NDArray[np.float64]
     horizon_day: npt.NDArray[np.int64]
+    origins: int
 
 
 def select_model(
@@ -199,4 +201,11 @@ def select_model(
         wape[name] = float(error / total) if total > 0 else float(error)
     best = min(available, key=lambda name: (round(wape[name], 12), available.index(name)))
     best_flat = np.concatenate([f.ravel() for f in forecasts[best]])
-    return Selection(best, wape, best_flat[known], actual_flat[known], horizon_flat[known])
+    return Selection(
+        best,
+        wape,
+        best_flat[known],
+        actual_flat[known],
+        horizon_flat[known],
+        len(chosen_origins),
+    )
