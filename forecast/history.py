@@ -434,6 +434,10 @@ def _placed(extract: Extract, timezone: str, problems: RowProblems) -> _Placed:
     placed = ~np.isnat(instants)
     if not placed.any():
         problems.raise_if_any("the history file")
+        raise InvalidHistoryError(
+            "the history file has no rows left to import: every row is at a local time that "
+            f"does not exist in {timezone}; check the timezone"
+        )
     first = pd.Timestamp(instants[placed].min()).tz_localize("UTC").tz_convert(timezone)
     origin = _local_midnight(first.tz_localize(None), timezone)
     source_minutes = None

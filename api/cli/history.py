@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -20,8 +21,8 @@ history_app = typer.Typer(
 )
 
 
-def _when(stamp: object) -> str:
-    return f"{stamp:%Y-%m-%d %H:%M %Z}"
+def _when(stamp: pd.Timestamp, *, day: bool = False) -> str:
+    return f"{stamp:%Y-%m-%d (%a)}" if day else f"{stamp:%Y-%m-%d %H:%M %Z}"
 
 
 def _print_summary(summary: HistorySummary, console: Console) -> None:
@@ -50,8 +51,9 @@ def _print_summary(summary: HistorySummary, console: Console) -> None:
     if summary.outliers:
         outliers = Table("start", "channel", "volume", "why", title="Outliers (kept as they are)")
         for outlier in summary.outliers[:SHOWN_PER_LIST]:
+            daily = outlier.why.startswith("daily")
             outliers.add_row(
-                _when(outlier.start), outlier.channel, f"{outlier.value:g}", outlier.why
+                _when(outlier.start, day=daily), outlier.channel, f"{outlier.value:g}", outlier.why
             )
         console.print(outliers)
     hidden = max(len(summary.gaps), len(summary.outliers)) - SHOWN_PER_LIST
