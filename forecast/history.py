@@ -244,13 +244,15 @@ def _grid(origin: pd.Timestamp, last_slot: pd.Timestamp, minutes: int, timezone:
 
 
 def _source_interval(
-    records: pd.DataFrame, offsets: npt.NDArray[np.int64], claimed: int | None,
-    time_column: str, problems: RowProblems,
+    records: pd.DataFrame, local: pd.DatetimeIndex, claimed: int | None, time_column: str,
+    problems: RowProblems,
 ) -> int:  # fmt: skip
-    """The file's own interval in minutes; rows not on it are reported."""
+    """The file's own interval in minutes, judged on local wall-clock times ``local`` of the
+    rows in ``records``; rows not on it are reported."""
     rows = records["row"].to_numpy(np.int64)
     text = records["time_text"]
-    off_minute = offsets % 60 != 0
+    minute = np.asarray(local.hour * 60 + local.minute, np.int64)
+    off_minute = np.asarray((local.second != 0) | (local.microsecond != 0), bool)
     problems.add_where(
         off_minute,
         rows,
@@ -259,16 +261,17 @@ def _source_interval(
             "a whole minute; interval starts look like 09:00 or 09:15"
         ),
     )
-    minutes = offsets[~off_minute] // 60
-    if claimed is None and np.unique(minutes // _MINUTES_PER_DAY).size > 1:
-        claimed = _MINUTES_PER_DAY if bool(np.all(minutes % _MINUTES_PER_DAY == 0)) else None
+    on_minute = minute[~off_minute]
+    several_days = local.min().normalize() != local.max().normalize()
+    if claimed is None and several_days and not on_minute.any():
+        claimed = _MINUTES_PER_DAY  # every row at local midnight, on several days: daily rows
     if claimed is None:
         claimed = next(
-            (d for d in _DIVISORS_OF_AN_HOUR if np.mean(minutes % d == 0) >= ALIGNED_SHARE), 1
+            (d for d in _DIVISORS_OF_AN_HOUR if np.mean(on_minute % d == 0) >= ALIGNED_SHARE), 1
         )
     step = claimed
     problems.add_where(
-        ~off_minute & (offsets // 60 % step != 0),
+        ~off_minute & (minute % step != 0),
         rows,
         lambda i: (
             f"row {rows[i]}, column `{time_column}`: {text.iloc[i]!r} is not on the "
@@ -442,10 +445,10 @@ def _placed(extract: Extract, timezone: str, problems: RowProblems) -> _Placed:
     origin = _local_midnight(first.tz_localize(None), timezone)
     source_minutes = None
     if not per_contact:
-        offsets = (instants[placed] - origin.to_datetime64()) // np.timedelta64(1, "s")
+        local = pd.DatetimeIndex(instants[placed]).tz_localize("UTC").tz_convert(timezone)
         source_minutes = _source_interval(
-            records[placed], offsets.astype(np.int64), extract.claimed_interval_minutes,
-            extract.time_column, problems,
+            records[placed], local, extract.claimed_interval_minutes, extract.time_column,
+            problems,
         )  # fmt: skip
     problems.raise_if_any("the history file")
     return _Placed(records, origin, source_minutes, notes)

@@ -70,6 +70,13 @@ def test_data_coarser_than_the_requested_interval_is_an_error_that_says_what_to_
     assert "interval_minutes 30 or 60" in str(caught.value)
 
 
+def test_daily_totals_across_a_clock_change_are_recognised_and_refused() -> None:
+    days = pd.date_range("2026-03-01", "2026-03-15").strftime("%Y-%m-%d")
+    content = csv_text("interval_start,channel,volume", *(f"{day},voice,900" for day in days))
+    with pytest.raises(InvalidHistoryError, match="daily rows"):
+        parse_history(content, timezone=NEW_YORK)
+
+
 def test_an_unsupported_planning_interval_is_refused() -> None:
     with pytest.raises(InvalidHistoryError, match="15, 30 or 60"):
         parse_history(_regular(15), interval_minutes=20)
