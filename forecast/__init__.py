@@ -13,6 +13,7 @@ from forecast.errors import (
     InvalidHistoryError,
 )
 from forecast.forecaster import ChannelForecast, WorkloadForecast, forecast_workload
+from forecast.history import History, HistorySummary, parse_history
 from forecast.selection import MODEL_NAMES, ModelName
 
 __all__ = [
@@ -23,6 +24,8 @@ __all__ = [
     "ChannelAccuracy",
     "ChannelForecast",
     "ForecastError",
+    "History",
+    "HistorySummary",
     "InsufficientHistoryError",
     "InvalidCalendarError",
     "InvalidHistoryError",
@@ -32,5 +35,6 @@ __all__ = [
     "backtest",
     "day_types",
     "forecast_workload",
+    "parse_history",
     "parse_special_days",
 ]

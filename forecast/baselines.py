@@ -17,7 +17,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from forecast.daygrid import ChannelHistory, FloatMatrix
-from forecast.effects import apply_special_days, apply_user_days, shares_of
+from forecast.effects import SpecialDayEffects, apply_special_days, apply_user_days, shares_of
 
 
 def _observed_rows(history: ChannelHistory) -> npt.NDArray[np.bool_]:
@@ -70,16 +70,23 @@ class WeekdayAverage:
         if self.n_weeks < 1:
             raise ValueError(f"n_weeks must be at least 1, got {self.n_weeks}")
 
-    def weekday_rows(self, history: ChannelHistory) -> FloatMatrix:
-        """(7, slots): the averaged reference day of each weekday (0 where never observed)."""
+    def weekday_rows(
+        self, history: ChannelHistory, effects: SpecialDayEffects | None = None
+    ) -> FloatMatrix:
+        """(7, slots): the averaged reference day of each weekday (0 where never observed).
+
+        With ``effects`` (calendar-aware), only normal days outside learned holiday windows
+        are averaged."""
         observed = _observed_rows(history)
         weekdays = history.weekdays
         normal = history.day_types_of(history.days) == "normal"
+        if effects is not None:
+            normal &= effects.ordinary
         average = np.nanmedian if self.statistic == "median" else np.nanmean
         rows_by_weekday = np.zeros((7, history.slots_per_day))
         for weekday in range(7):
             candidates = observed & (weekdays == weekday)
-            if self.calendar_aware and (candidates & normal).any():
+            if effects is not None and (candidates & normal).any():
                 candidates &= normal
             rows = np.flatnonzero(candidates)[-self.n_weeks :]
             if rows.size:
@@ -91,11 +98,17 @@ class WeekdayAverage:
 
     def predict(self, history: ChannelHistory, days: pd.DatetimeIndex) -> FloatMatrix:
         """Forecast ``days`` (dates after the history) as a ``(days, slots)`` matrix."""
-        reference = self.weekday_rows(history)
-        forecast = reference[np.asarray(days.day_of_week)]
         if not self.calendar_aware:
+            forecast = self.weekday_rows(history)[np.asarray(days.day_of_week)]
             return apply_user_days(history, days, forecast)
-        profiles = shares_of(reference)
+        effects = SpecialDayEffects.learn(history)
+        reference = self.weekday_rows(history, effects)
+        weekdays = np.asarray(days.day_of_week)
         return apply_special_days(
-            history, days, forecast, reference.sum(axis=1)[np.asarray(days.day_of_week)], profiles
+            history,
+            days,
+            reference[weekdays],
+            reference.sum(axis=1)[weekdays],
+            shares_of(reference),
+            effects,
         )

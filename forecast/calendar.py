@@ -37,6 +37,7 @@ from typing import IO, Final, Literal, get_args
 
 import holidays
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from forecast.errors import InvalidCalendarError
@@ -58,6 +59,9 @@ WEEKDAY_NAMES: Final = (
 # How far (in calendar days) an eve or a day after may lie from its holiday: a long weekend
 # plus a closed day in between is the furthest a catch-up is still plausibly caused by it.
 _NEIGHBOUR_REACH_DAYS: Final = 4
+# Days within this many calendar days of a holiday belong to its window (Thanksgiving week,
+# the days between Christmas and New Year): see :func:`day_types`.
+WINDOW_DAYS: Final = 6
 _MAX_REPORTED_ERRORS: Final = 50
 
 
@@ -284,8 +288,12 @@ def day_types(
     Returns:
         A frame indexed by the normalised, timezone-naive dates (sorted) with columns
         ``day_type`` (one of :data:`DAY_TYPES`), ``name`` (the holiday or special day, "" for
-        normal days; eves and days after carry their holiday's name) and ``multiplier`` (float,
-        NaN unless given by the user; 0 for closed days).
+        normal days; eves and days after carry their holiday's name), ``multiplier`` (float,
+        NaN unless given by the user; 0 for closed days), and the **holiday window**:
+        ``window`` (the :func:`holiday_key` of the nearest holiday within
+        :data:`WINDOW_DAYS` calendar days, "" if none or if the day is itself special) and
+        ``offset`` (days from that holiday: -3 is the Monday before Thanksgiving). The
+        forecast learns a window day's effect from the same holiday in earlier years.
     """
     index = pd.DatetimeIndex(sorted({pd.Timestamp(day).normalize() for day in days}))
     types = pd.DataFrame(
@@ -294,7 +302,7 @@ def day_types(
     )
     if index.empty:
         return types
-    reach = pd.Timedelta(days=_NEIGHBOUR_REACH_DAYS)
+    reach = pd.Timedelta(days=max(_NEIGHBOUR_REACH_DAYS, WINDOW_DAYS))
     first, last = (index[0] - reach).date(), (index[-1] + reach).date()
     marks: dict[pd.Timestamp, tuple[DayType, str, float]] = {
         pd.Timestamp(date): ("holiday", name, math.nan)
@@ -329,4 +337,42 @@ def day_types(
             kinds[positions[day]] = kind
             names[positions[day]] = name
             multipliers[positions[day]] = multiplier
-    return pd.DataFrame({"day_type": kinds, "name": names, "multiplier": multipliers}, index=index)
+    windows, offsets = _holiday_windows(index, marks)
+    return pd.DataFrame(
+        {
+            "day_type": kinds,
+            "name": names,
+            "multiplier": multipliers,
+            "window": windows,
+            "offset": offsets,
+        },
+        index=index,
+    )
+
+
+def _holiday_windows(
+    index: pd.DatetimeIndex, marks: dict[pd.Timestamp, tuple[DayType, str, float]]
+) -> tuple[list[str], npt.NDArray[np.int64]]:
+    """Nearest holiday (key) and the offset from it, for days that are not special themselves.
+
+    On a tie (a day as far after one holiday as before the next) the earlier holiday wins.
+    """
+    windows = [""] * len(index)
+    offsets = np.zeros(len(index), dtype=np.int64)
+    holidays_by_date = sorted(
+        (day, holiday_key(name)) for day, (kind, name, _) in marks.items() if kind == "holiday"
+    )
+    for position, day in enumerate(index):
+        if day in marks:
+            continue
+        nearest: tuple[int, int, str] | None = None
+        for anchor, key in holidays_by_date:
+            offset = (day - anchor).days
+            if abs(offset) <= WINDOW_DAYS:
+                candidate = (abs(offset), -offset, key)
+                if nearest is None or candidate < nearest:
+                    nearest = candidate
+        if nearest is not None:
+            windows[position] = nearest[2]
+            offsets[position] = -nearest[1]
+    return windows, offsets

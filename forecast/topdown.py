@@ -33,7 +33,7 @@ from statsmodels.tools.sm_exceptions import ConvergenceWarning
 from statsmodels.tsa.statespace.structural import UnobservedComponents
 
 from forecast.daygrid import ChannelHistory, FloatMatrix
-from forecast.effects import apply_special_days, shares_of
+from forecast.effects import SpecialDayEffects, apply_special_days, shares_of, window_days
 from forecast.errors import InsufficientHistoryError
 
 FloatArray = npt.NDArray[np.float64]
@@ -98,20 +98,31 @@ class TopDown:
                 values.append(trig(2 * np.pi * harmonic * position))
         return np.column_stack(values) if values else np.zeros((len(dates), 0))
 
-    def daily_totals(self, history: ChannelHistory, days: pd.DatetimeIndex) -> DailyFit:
-        """Forecast the normal-day daily total of each of ``days`` (after the history)."""
+    def daily_totals(
+        self,
+        history: ChannelHistory,
+        days: pd.DatetimeIndex,
+        effects: SpecialDayEffects | None = None,
+    ) -> DailyFit:
+        """Forecast the daily total of each of ``days`` (after the history) as a normal day,
+        or as an eve / day after where that regressor applies (not on days with a learned
+        holiday-window effect, which :func:`~forecast.effects.apply_special_days` applies)."""
+        effects = effects or SpecialDayEffects.learn(history)
         open_weekdays = sorted(history.open_weekdays)
         window = slice(max(0, len(history.days) - self.training_days), None)
         dates = history.days[window]
         daily = history.daily_volume[window]
         types = history.day_types_of(dates)
         is_open = np.isin(np.asarray(dates.day_of_week), open_weekdays)
+        ordinary = effects.ordinary[window][is_open]
         dates, daily, types = dates[is_open], daily[is_open], types[is_open]
-        fitted = np.isin(types, _FITTED_TYPES) & np.isfinite(daily)
+        fitted = np.isin(types, _FITTED_TYPES) & np.isfinite(daily) & ordinary
         y = np.where(fitted, np.log1p(np.where(fitted, daily, 0.0)), np.nan)
         future = pd.date_range(history.days[-1] + pd.Timedelta(days=1), days[-1], freq="D")
         future = future[np.isin(np.asarray(future.day_of_week), open_weekdays)]
-        future_types = history.day_types_of(future)
+        future_types = np.where(
+            window_days(history, future, effects), "normal", history.day_types_of(future)
+        )
         columns = [f"weekday:{weekday}" for weekday in open_weekdays[1:]]
         regressed = frozenset(t for t in ("eve", "day_after") if (fitted & (types == t)).any())
         columns += [f"type:{t}" for t in sorted(regressed)]
@@ -145,12 +156,12 @@ class TopDown:
         params = np.asarray(result.params, dtype=np.float64)
         return DailyFit(totals, (float(params[0]), float(params[1])), regressed)
 
-    def profiles(self, history: ChannelHistory) -> FloatMatrix:
+    def profiles(self, history: ChannelHistory, effects: SpecialDayEffects) -> FloatMatrix:
         """(7, slots) intraday shares per weekday: the mean of the last ``profile_days``
         normal observed days of that weekday (any observed day if it has no normal one)."""
         shares = shares_of(history.volume)
         has_volume = np.nansum(history.volume, axis=1) > 0
-        normal = history.day_types_of(history.days) == "normal"
+        normal = (history.day_types_of(history.days) == "normal") & effects.ordinary
         result = np.zeros((7, history.slots_per_day))
         for weekday in range(7):
             candidates = has_volume & (history.weekdays == weekday)
@@ -163,9 +174,10 @@ class TopDown:
 
     def predict(self, history: ChannelHistory, days: pd.DatetimeIndex) -> FloatMatrix:
         """Forecast ``days`` (dates after the history) as a ``(days, slots)`` matrix."""
-        fit = self.daily_totals(history, days)
-        profiles = self.profiles(history)
+        effects = SpecialDayEffects.learn(history)
+        fit = self.daily_totals(history, days, effects)
+        profiles = self.profiles(history, effects)
         forecast = fit.totals[:, None] * profiles[np.asarray(days.day_of_week)]
         return apply_special_days(
-            history, days, forecast, fit.totals, profiles, regressed=fit.regressed
+            history, days, forecast, fit.totals, profiles, effects, regressed=fit.regressed
         )

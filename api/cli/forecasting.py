@@ -17,18 +17,22 @@ from rich.table import Table
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import iso_timestamps, write_table
-from api.cli.history_files import read_history
 from forecast.accuracy import Accuracy
 from forecast.backtest import AccuracyReport, backtest
 from forecast.calendar import Calendar, SpecialDay, parse_special_days
 from forecast.forecaster import WorkloadForecast, forecast_workload
+from forecast.history import History, parse_history
 from forecast.selection import ModelName
 
 HistoryFile = Annotated[
     Path,
     typer.Argument(
-        help="History CSV (interval_start, channel, volume[, aht_seconds]) or a Genesys, "
-        "Amazon Connect or per-contact export."
+        metavar="HISTORY.csv",
+        help="History CSV (interval_start, channel, volume[, aht_seconds]) or a Genesys "
+        "Cloud, Amazon Connect or per-contact export.",
+        exists=True,
+        dir_okay=False,
+        readable=True,
     ),
 ]
 IntervalMinutes = Annotated[
@@ -66,6 +70,11 @@ def _calendar(country: str | None, subdivision: str | None, special_days: Path |
         subdivision=subdivision.upper() if subdivision else None,
         special_days=days,
     )
+
+
+def _read_history(path: Path, timezone: str, interval_minutes: int | None) -> History:
+    with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
+        return parse_history(source, timezone=timezone, interval_minutes=interval_minutes)
 
 
 @contextmanager
@@ -129,7 +138,7 @@ def forecast_command(
     ):
         fail(f"--default-aht-seconds {default_aht_seconds:g} must be a positive number")
     calendar = _calendar(country, subdivision, special_days)
-    parsed = read_history(history, timezone=timezone, interval_minutes=interval_minutes)
+    parsed = _read_history(history, timezone, interval_minutes)
     with _progress("Forecasting channels") as progress:
         result = forecast_workload(
             parsed,
@@ -246,7 +255,7 @@ def backtest_command(
     """Accuracy report: re-run the forecast at past weekly origins and compare with what
     happened (WAPE, MASE, bias by day type, band coverage), next to plain baselines."""
     calendar = _calendar(country, subdivision, special_days)
-    parsed = read_history(history, timezone=timezone, interval_minutes=interval_minutes)
+    parsed = _read_history(history, timezone, interval_minutes)
     with _progress("Backtesting origins") as progress:
         report = backtest(
             parsed,

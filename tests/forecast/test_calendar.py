@@ -125,3 +125,16 @@ def test_user_special_days_override_public_holidays_and_closures_have_a_day_afte
 
 def test_an_observed_holiday_shares_the_effect_of_the_holiday() -> None:
     assert holiday_key("Independence Day (observed)") == holiday_key("Independence Day")
+
+
+def test_days_near_a_holiday_know_which_holiday_and_how_far() -> None:
+    table = day_types(Calendar(country="US"), pd.date_range("2026-11-19", "2026-12-03"), WEEKDAYS)
+    windows = dict(
+        zip(table.index, zip(table["window"], table["offset"], strict=True), strict=True)
+    )
+    assert windows[pd.Timestamp("2026-11-23")] == ("thanksgiving day", -3)
+    assert windows[pd.Timestamp("2026-11-26")] == ("", 0)  # the holiday itself
+    assert windows[pd.Timestamp("2026-11-30")] == ("thanksgiving day", 4)
+    assert windows[pd.Timestamp("2026-12-03")] == ("", 0)
+    year_end = day_types(Calendar(country="US"), pd.date_range("2025-12-28", "2025-12-29"))
+    assert year_end["window"].to_list() == ["christmas day", "new year's day"]

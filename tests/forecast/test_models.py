@@ -9,6 +9,7 @@ import pytest
 from forecast.baselines import SeasonalNaive, WeekdayAverage
 from forecast.calendar import Calendar, SpecialDay
 from forecast.daygrid import ChannelHistory, channel_histories
+from forecast.effects import SpecialDayEffects
 from forecast.errors import InsufficientHistoryError
 from forecast.forecaster import forecast_channel
 from forecast.selection import VolumeModel
@@ -143,3 +144,25 @@ def test_automatic_selection_prefers_the_model_that_backtests_best() -> None:
     result = forecast_channel(channel, HORIZON)
     assert result.selection_wape["seasonal_naive"] == pytest.approx(0.0, abs=1e-9)
     assert result.model == "seasonal_naive"
+
+
+@pytest.mark.parametrize("model", CALENDAR_MODELS, ids=lambda m: m.name)
+def test_a_day_of_a_holiday_week_is_forecast_as_it_was_the_year_before(
+    model: VolumeModel,
+) -> None:
+    # Like email in Thanksgiving week: the Monday two days before the holiday ran at half.
+    calendar = Calendar(special_days=(_holiday("2025-01-15"), _holiday("2025-04-02")))
+    pattern = Pattern(day_factors={dt.date(2025, 1, 13): 0.5, dt.date(2025, 1, 15): 0.0})
+    daily = _daily(model, _channel(pattern, calendar))
+    assert daily["2025-03-31"] == pytest.approx(0.5 * 1200, rel=0.03)  # Monday, weight 1.2
+    assert daily["2025-04-01"] == pytest.approx(1000.0, rel=0.03)  # no effect last year
+
+
+def test_holiday_window_days_that_only_look_odd_by_chance_are_left_alone() -> None:
+    calendar = Calendar(special_days=(_holiday("2025-01-15"), _holiday("2025-04-02")))
+    pattern = Pattern(noise=True, day_factors={dt.date(2025, 1, 13): 0.5})
+    channel = _channel(pattern, calendar)
+    effects = SpecialDayEffects.learn(channel)
+    assert set(effects.window_ratios) == {("founders day", -2)}
+    assert effects.window_ratios["founders day", -2] == pytest.approx(0.5, rel=0.05)
+    assert not effects.ordinary[channel.days.get_loc(pd.Timestamp("2025-01-13"))]
