@@ -41,7 +41,7 @@ def backtest_records(
     """Forecast from each origin and line the forecasts up with the actual volumes.
 
     Returns:
-        One row per backtested interval with a known actual: ``origin``, ``date``, ``slot``,
+        One row per backtested interval of a day without gaps: ``origin``, ``date``, ``slot``,
         ``horizon_day`` (1 = the origin's date), ``day_type``, ``actual``, ``forecast``,
         ``volume_low``, ``volume_high``, ``model`` (the one used at that origin) and one column
         per baseline in :data:`BASELINES`.
@@ -55,6 +55,10 @@ def backtest_records(
         rows = history.days.get_indexer(days)
         actual = np.full((horizon_days, slots), np.nan)
         actual[rows >= 0] = history.volume[rows[rows >= 0]]
+        # A day with a gap is not scored at all (its daily total is unknown).
+        complete = np.zeros(horizon_days, dtype=bool)
+        complete[rows >= 0] = np.isfinite(history.daily_volume[rows[rows >= 0]])
+        actual[~complete] = np.nan
         columns = {
             "origin": origin,
             "date": np.repeat(days, slots),

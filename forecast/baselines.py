@@ -21,7 +21,8 @@ from forecast.effects import SpecialDayEffects, apply_special_days, apply_user_d
 
 
 def _observed_rows(history: ChannelHistory) -> npt.NDArray[np.bool_]:
-    return np.asarray(~np.isnan(history.volume).all(axis=1), dtype=np.bool_)
+    """Days whose open intervals are all known (a day with a gap is no reference)."""
+    return np.asarray(np.isfinite(history.daily_volume), dtype=np.bool_)
 
 
 @dataclass(frozen=True)

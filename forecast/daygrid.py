@@ -8,8 +8,8 @@ no data at all is a row of NaN (a gap, not a closed day).
 Daylight-saving time, handled explicitly: on the day the clocks go back, the repeated wall-clock
 hour holds two intervals per slot; the matrix keeps their *mean* (a per-interval rate), and a
 forecast gives both real intervals that rate, so the extra hour carries its own contacts. On the
-day the clocks go forward, the skipped hour has no intervals: its slots stay NaN in history and
-produce no rows in a forecast.
+day the clocks go forward, the skipped hour has no intervals: its slots hold 0 in the matrix
+(no interval, no contacts, so the day still counts as complete) and produce no forecast rows.
 """
 
 from __future__ import annotations
@@ -136,6 +136,23 @@ def _slot_matrix(
     return matrix
 
 
+def _skipped_slots(
+    days: pd.DatetimeIndex, interval_minutes: int, timezone: str
+) -> npt.NDArray[np.bool_]:
+    """(days, slots) mask of wall-clock slots that do not exist (spring-forward hours)."""
+    skipped = np.zeros((len(days), MINUTES_PER_DAY // interval_minutes), dtype=bool)
+    begins = days.tz_localize(timezone, nonexistent="shift_forward", ambiguous=False)
+    ends = (days + pd.Timedelta(days=1)).tz_localize(
+        timezone, nonexistent="shift_forward", ambiguous=False
+    )
+    short = np.flatnonzero(np.asarray((ends - begins) < pd.Timedelta(days=1)))
+    for row in short:
+        _, _, slots = intervals_of_days(days[row : row + 1], interval_minutes, timezone)
+        skipped[row] = True
+        skipped[row, slots] = False
+    return skipped
+
+
 def channel_histories(
     history: HistoryLike,
     calendar: Calendar,
@@ -176,8 +193,10 @@ def channel_histories(
     last = pd.Timestamp(horizon_end) if horizon_end is not None else days[-1]
     slots = MINUTES_PER_DAY // interval_minutes
     result: dict[str, ChannelHistory] = {}
+    skipped = _skipped_slots(days, interval_minutes, history.timezone)
     for channel, rows in frame.groupby("channel", sort=True):
         volume = _slot_matrix(rows, "volume", days, slots, interval_minutes)
+        volume[skipped & np.isnan(volume)] = 0.0
         aht_seconds = _slot_matrix(rows, "aht_seconds", days, slots, interval_minutes)
         daily = np.nansum(volume, axis=1)
         open_weekdays = frozenset(int(w) for w in np.unique(days.day_of_week[daily > 0]))

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
+import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -153,15 +154,22 @@ def forecast_command(
     table["interval_start"] = iso_timestamps(table["interval_start"])
     write_table(table, output)
     summary = Table(title=f"Forecast {start.date()} + {days} days -> {output}")
-    for column in ("channel", "model", "contacts", "band (10th-90th)", "band from"):
-        summary.add_column(column, justify="left" if column in ("channel", "model") else "right")
+    summary.add_column("channel")
+    summary.add_column("model (backtest WAPE)")
+    for column in ("contacts", "busiest interval (10-90%)", "AHT (s)"):
+        summary.add_column(column, justify="right")
     for channel in result.channels:
+        wape = channel.selection_wape.get(channel.model)
+        busiest = divmod(int(np.argmax(channel.volume)), channel.volume.shape[1])
+        handled = np.nansum(channel.volume * channel.aht_seconds)
+        aht = handled / channel.volume.sum() if channel.volume.sum() > 0 else float("nan")
         summary.add_row(
             channel.channel,
-            channel.model,
+            channel.model + (f" ({wape:.1%})" if wape is not None else " (no backtest)"),
             f"{channel.volume.sum():,.0f}",
-            f"{channel.volume_low.sum():,.0f}-{channel.volume_high.sum():,.0f}",
-            "backtest" if channel.band.method == "backtest" else "Poisson only",
+            f"{channel.volume[busiest]:,.1f} ({channel.volume_low[busiest]:,.0f}-"
+            f"{channel.volume_high[busiest]:,.0f})",
+            "-" if not math.isfinite(aht) else f"{aht:,.0f}",
         )
     console = Console(highlight=False)
     console.print(summary)
