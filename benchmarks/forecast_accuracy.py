@@ -131,14 +131,14 @@ def accuracy_benchmark(data: Path, models: list[ModelName]) -> None:
             )
         )
     header = (
-        f"{'model':58s} {'wk1':>6s} {'wk2':>6s} {'day1':>6s} {'day2':>6s} {'MASE':>6s} "
+        f"{'model':66s} {'wk1':>6s} {'wk2':>6s} {'day1':>6s} {'day2':>6s} {'MASE':>6s} "
         f"{'bias':>6s} {'after':>6s} {'eve':>6s} {'band':>6s}"
     )
     print(header)
     print("-" * len(header))
     for overall, week1, week2 in rows:
         print(
-            f"{overall.model[:58]:58s} {_pct(week1.wape_interval)} {_pct(week2.wape_interval)} "
+            f"{overall.model[:66]:66s} {_pct(week1.wape_interval)} {_pct(week2.wape_interval)} "
             f"{_pct(week1.wape_daily)} {_pct(week2.wape_daily)} {overall.mase:6.3f} "
             f"{_pct(overall.bias)} {_pct(overall.bias_by_day_type['day_after'])} "
             f"{_pct(overall.bias_by_day_type['eve'])} {_pct(overall.coverage)}"
