@@ -130,25 +130,29 @@ def accuracy_benchmark(data: Path, models: list[ModelName]) -> None:
                 _score(_week(baseline_records, 2), column, label, False),
             )
         )
+    width = max(len(overall.model) for overall, _, _ in rows)
     header = (
-        f"{'model':66s} {'wk1':>6s} {'wk2':>6s} {'day1':>6s} {'day2':>6s} {'MASE':>6s} "
-        f"{'bias':>6s} {'after':>6s} {'eve':>6s} {'band':>6s}"
+        f"{'model':{width}s} {'wk1':>6s} {'wk2':>6s} {'day1':>6s} {'day2':>6s} {'MASE':>6s} "
+        f"{'bias':>6s} {'after':>6s} {'eve':>6s} {'hol':>6s} {'band':>6s}"
     )
     print(header)
     print("-" * len(header))
     for overall, week1, week2 in rows:
         print(
-            f"{overall.model[:66]:66s} {_pct(week1.wape_interval)} {_pct(week2.wape_interval)} "
+            f"{overall.model:{width}s} {_pct(week1.wape_interval)} {_pct(week2.wape_interval)} "
             f"{_pct(week1.wape_daily)} {_pct(week2.wape_daily)} {overall.mase:6.3f} "
             f"{_pct(overall.bias)} {_pct(overall.bias_by_day_type['day_after'])} "
-            f"{_pct(overall.bias_by_day_type['eve'])} {_pct(overall.coverage)}"
+            f"{_pct(overall.bias_by_day_type['eve'])} "
+            f"{_pct(overall.bias_by_day_type['holiday'])} {_pct(overall.coverage)}"
         )
     days = rows[0][0].days_by_day_type
     print(
         "wk1/wk2: 30-min WAPE on horizon days 1-7 / 8-14; day1/day2: daily-total WAPE, same "
         "weeks; MASE: MAE / MAE of same slot last week; after/eve: bias on days after holidays "
-        f"({days['day_after']} backtested) / eves ({days['eve']}); band: share of open "
-        "intervals inside the 10-90% band. Poisson noise floor at 30 min is about 2.3%."
+        f"({days['day_after']} backtested) / eves ({days['eve']}); hol: bias on holidays the "
+        f"bank was open ({days['holiday']}: Columbus Day, never seen before, forecast like the "
+        "quietest weekday); band: share of open intervals inside the 10-90% band. Poisson "
+        "noise floor at 30 min is about 2.3%."
     )
     print("model run times: " + ", ".join(f"{m} {s:.1f} s" for m, s in seconds.items()))
     auto_all, auto_week1, _ = rows[0]
