@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from api.cli import scheduling
+
 app = typer.Typer(
     name="staffcast",
     help=(
@@ -14,6 +16,14 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def _commands() -> None:
+    """Keep ``staffcast <command>`` a command group even while it has a single command."""
+
+
+scheduling.register(app)
 
 
 def main() -> None:
