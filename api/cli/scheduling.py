@@ -109,6 +109,44 @@ def coverage_table(result: ScheduleResult) -> pd.DataFrame:
     return coverage
 
 
+def solve_with_progress(
+    requirements: pd.DataFrame,
+    rules: Rules,
+    roster: tuple[Agent, ...] | None,
+    options: SolverOptions,
+    *,
+    quiet: bool,
+) -> ScheduleResult:
+    """Run the optimizer behind a progress bar fed by its callback (none when ``quiet``)."""
+    time_limit_seconds = options.time_limit_seconds
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        transient=quiet,
+        disable=quiet,
+    ) as bar:
+        task = bar.add_task("scheduling", total=time_limit_seconds, detail="")
+
+        def report(progress: SolverProgress) -> None:
+            parts = []
+            if progress.incumbent is not None:
+                parts.append(f"best {progress.incumbent:,.1f}")
+            if progress.best_bound is not None:
+                parts.append(f"bound {progress.best_bound:,.1f}")
+            bar.update(
+                task,
+                completed=min(progress.elapsed_seconds, time_limit_seconds),
+                description=progress.stage,
+                detail=" · ".join(parts),
+            )
+
+        result = solve_schedule(requirements, rules, roster, options=options, progress=report)
+        bar.update(task, completed=time_limit_seconds, description="done")
+    return result
+
+
 @command_guard
 def schedule(
     requirements: Annotated[
@@ -141,31 +179,7 @@ def schedule(
         seed=seed,
         workers=workers,
     )
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[detail]}"),
-        TimeElapsedColumn(),
-        transient=as_json,
-        disable=as_json,
-    ) as bar:
-        task = bar.add_task("scheduling", total=time_limit_seconds, detail="")
-
-        def report(progress: SolverProgress) -> None:
-            parts = []
-            if progress.incumbent is not None:
-                parts.append(f"best {progress.incumbent:,.1f}")
-            if progress.best_bound is not None:
-                parts.append(f"bound {progress.best_bound:,.1f}")
-            bar.update(
-                task,
-                completed=min(progress.elapsed_seconds, time_limit_seconds),
-                description=progress.stage,
-                detail=" · ".join(parts),
-            )
-
-        result = solve_schedule(table, parsed_rules, roster, options=options, progress=report)
-        bar.update(task, completed=time_limit_seconds, description="done")
+    result = solve_with_progress(table, parsed_rules, roster, options, quiet=as_json)
     output.parent.mkdir(parents=True, exist_ok=True)
     schedule_table(result).to_csv(output, index=False)
     if coverage is not None:
