@@ -46,9 +46,9 @@ from scheduler.rules import Rules
 from scheduler.shifts import (
     Templates,
     Week,
+    agent_patterns,
     concatenate,
     day_fillers,
-    day_patterns,
     shift_templates,
     week_of,
 )
@@ -130,14 +130,15 @@ def _roster_agents(
     for agent in agents:
         free = availability(agent, week)
         free_days = sum(1 << day for day in range(7) if free[week.day == day].any())
-        low, high = hour_limits(agent, rules, bin(free_days).count("1"))
+        patterns = agent_patterns(
+            rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
+        )
+        low, high = hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
         result.append(
             RosterAgent(
                 agent_id=agent.agent_id,
                 skills=frozenset(channels.index(s) for s in agent.skills if s in channels),
-                patterns=day_patterns(
-                    rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
-                ),
+                patterns=patterns,
                 available=free,
                 min_paid_minutes=math.ceil(low * 60 - 1e-9),
                 max_paid_minutes=math.floor(high * 60 + 1e-9),
@@ -315,16 +316,13 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         progress=progress,
         started=started,
     )
-    chosen = np.flatnonzero(counts.vector[counts.program.blocks["x"]] > 0.5)
-    candidates = counts.program.templates.subset(chosen)
-    if named is not None:
-        candidates = concatenate(candidates, day_fillers(templates, problem.required))
-    roster_program = build(candidates, with_patterns=False)
-    roster_counts = np.zeros(roster_program.columns)
-    x_block = roster_program.blocks["x"]
-    roster_counts[x_block.start : x_block.start + len(chosen)] = counts.vector[
-        counts.program.blocks["x"]
-    ][chosen]
+    # Every explicit shift of the LP support (and, per day, one shift over the most demand)
+    # is a candidate: the roster may need shifts beyond the counts to complete legal weeks.
+    candidates = concatenate(counts.program.templates, day_fillers(templates, problem.required))
+    planned = np.zeros(candidates.count, dtype=np.int64)
+    planned[: counts.program.templates.count] = np.round(
+        counts.vector[counts.program.blocks["x"]]
+    ).astype(np.int64)
     people = (
         roster_agents
         if roster_agents is not None
@@ -332,8 +330,9 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     )
     rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
     roster = solve_roster(
-        roster_program,
-        roster_counts,
+        candidates,
+        planned,
+        lambda subset: build(subset, with_patterns=False),
         people,
         rest_intervals=rest,
         day_intervals=1440 // week.interval_minutes,
@@ -344,6 +343,10 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         progress=progress,
         started=started,
     )
+    assigned = np.bincount(
+        [template for _, template in roster.assignments], minlength=candidates.count
+    )
+    unassigned = float(np.maximum(planned - assigned, 0).sum() / max(1, planned.sum()))
     result = _finish(
         problem,
         templates=templates,
@@ -365,7 +368,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     )
     bound = relaxation.min_paid_hours(shortfall)
     paid = float(result["paid_hours"].sum())
-    lower = bound if bound is not None else lp.paid_hours
+    lower = bound if bound is not None else math.nan
     gap = 100 * (paid - lower) / lower if lower > 0 else 0.0
     levels = channel_service_levels(coverage, problem.table)
     below = _intervals_below_target(coverage, problem.table)
@@ -381,7 +384,6 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         for agent_id in idle
     ]
     del people_ids
-    planned = float(np.round(roster_counts[roster_program.blocks["x"]]).sum())
     summary = ScheduleSummary(
         status="optimal" if gap <= 100 * options.relative_gap + 1e-9 else "feasible",
         paid_hours=round(paid, 4),
@@ -394,7 +396,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         intervals_below_target=below,
         service_level_by_channel=levels,
         solve_seconds=round(clock() - started, 3),
-        unassigned_shift_share=(max(0.0, planned - len(result)) / planned if planned else 0.0),
+        unassigned_shift_share=unassigned,
         warnings=tuple(warnings),
     )
     return ScheduleResult(result, coverage, summary)

@@ -73,19 +73,24 @@ def read_agents(path: Path) -> tuple[Agent, ...]:
     return agents_from_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
+def _number(value: float) -> float | None:
+    """JSON has no NaN: an unknown figure is null."""
+    return None if math.isnan(value) else value
+
+
 def summary_dict(result: ScheduleResult) -> dict[str, object]:
     """The ``--json`` summary."""
     summary = result.summary
     return {
         "status": summary.status,
         "paid_hours": summary.paid_hours,
-        "lower_bound_hours": summary.lower_bound_hours,
-        "gap_percent": summary.gap_percent,
+        "lower_bound_hours": _number(summary.lower_bound_hours),
+        "gap_percent": _number(summary.gap_percent),
         "headcount": summary.headcount,
         "shortfall_agent_hours": summary.shortfall_agent_hours,
         "intervals_below_target": summary.intervals_below_target,
         "projected_service_level": {
-            channel: (None if math.isnan(level) else round(level, 4))
+            channel: _number(round(level, 4))
             for channel, level in summary.service_level_by_channel.items()
         },
         "solve_seconds": summary.solve_seconds,
