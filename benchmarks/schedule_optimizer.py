@@ -174,7 +174,7 @@ def main() -> None:
         )
     if args.roster_agents:
         agents = agents_from_frame(roster_agents(args.roster_agents, seed=1))
-        peak = round(args.roster_agents * 0.55)
+        peak = round(args.roster_agents * 0.64)
         required = requirement_curve(peak, seed=7)
         result = solve_schedule(requirements_table(required), rules, agents, options=options)
         summary = result.summary

@@ -154,9 +154,15 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
             else 0.0
         )
         for agent_index, agent in enumerate(agents):
-            # An agent with no shift yet may stay off for good (an unused spare position).
-            if not work[agent_index] or patterns_left(agent_index, day, False).any():
-                cost[agent_index, len(instances) + agent_index] = 0.0
+            # An open position with no shift yet may stay off for good (an unused spare); a
+            # named agent's day off costs more the more days off they already had, so days
+            # off spread over the agents instead of piling up before the weekend.
+            if (not work[agent_index] and not agent.must_work) or patterns_left(
+                agent_index, day, False
+            ).any():
+                cost[agent_index, len(instances) + agent_index] = (
+                    2e4 * len(off_days[agent_index]) if agent.must_work else 0.0
+                )
             working = patterns_left(agent_index, day, True)
             if not working.any():
                 continue

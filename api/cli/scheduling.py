@@ -134,6 +134,13 @@ def schedule(  # noqa: PLR0917 - a typer command takes its options as parameters
     timezone_name: Annotated[
         str | None, typer.Option("--timezone", help="IANA zone, for weeks with a DST change.")
     ] = None,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            help="Budget the solver in deterministic time (same schedule on any machine load; "
+            "wall time may exceed the limit)."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Build the week's schedule: shifts with breaks for named agents or open positions."""
@@ -145,6 +152,7 @@ def schedule(  # noqa: PLR0917 - a typer command takes its options as parameters
         relative_gap=gap_percent / 100,
         seed=seed,
         workers=workers,
+        deterministic_seconds=time_limit_seconds if deterministic else None,
     )
     with Progress(
         TextColumn("[bold]{task.description}"),
