@@ -31,7 +31,7 @@ import pandas as pd
 
 from scheduler.agents import Agent, availability, hour_limits
 from scheduler.bound import LinearRelaxation
-from scheduler.breaks import place_breaks, template_index
+from scheduler.breaks import place_breaks, planned_options, template_index
 from scheduler.counts import Progress, ProgressCallback, SolverOptions, solve_counts
 from scheduler.evaluation import (
     KpiFunction,
@@ -68,6 +68,8 @@ class ScheduleSummary:
         lower_bound_hours: least paid hours any legal schedule needs for the same coverage or
             better (LP bound).
         gap_percent: how far the paid hours are above that bound.
+        full_coverage_bound_hours: least paid hours any legal schedule needs to cover every
+            requirement (LP bound; NaN when some requirement cannot be covered at all).
         headcount: agents (or open positions) with at least one shift.
         shortfall_agent_hours: agent-hours missing against the requirements.
         intervals_below_target: interval rows whose projected service level is below their
@@ -82,6 +84,7 @@ class ScheduleSummary:
     paid_hours: float
     lower_bound_hours: float
     gap_percent: float
+    full_coverage_bound_hours: float
     headcount: int
     shortfall_agent_hours: float
     intervals_below_target: int
@@ -287,7 +290,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         # Only shifts some agent could work: the count stage then plans within availability.
         workable = np.zeros(templates.count, dtype=bool)
         for agent in roster_agents:
-            workable |= eligible(agent, templates, week.size)
+            workable |= eligible(agent, templates)
         templates = templates.subset(np.flatnonzero(workable))
         capacity = _day_capacity(roster_agents, problem.channels)
 
@@ -303,9 +306,12 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     budget = options.deterministic_seconds or options.time_limit_seconds
 
     def remaining(share: float) -> float:
+        """Seconds for a stage: ``share`` of what is left, keeping a tenth of the limit for
+        the evaluation and the coverage bounds at the end."""
         if options.deterministic_seconds is not None:
             return budget * share
-        return max(0.5, (options.time_limit_seconds - (clock() - started)) * share)
+        left = 0.9 * options.time_limit_seconds - (clock() - started)
+        return max(0.5, left * share)
 
     counts = solve_counts(
         program,
@@ -335,7 +341,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         lambda subset: build(subset, with_patterns=False),
         people,
         rest_intervals=rest,
-        day_intervals=1440 // week.interval_minutes,
+        minute_of_position=week.minute,
         preferred_start_weight=rules.weights.preferred_start_hour,
         unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
         options=options,
@@ -367,6 +373,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         coverage["shortfall"].to_numpy() - 1e-6
     )
     bound = relaxation.min_paid_hours(shortfall)
+    full_bound = relaxation.min_paid_hours(np.zeros_like(shortfall))
     paid = float(result["paid_hours"].sum())
     lower = bound if bound is not None else math.nan
     gap = 100 * (paid - lower) / lower if lower > 0 else 0.0
@@ -389,6 +396,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         paid_hours=round(paid, 4),
         lower_bound_hours=round(lower, 4),
         gap_percent=round(max(gap, 0.0), 3),
+        full_coverage_bound_hours=round(full_bound, 4) if full_bound is not None else math.nan,
         headcount=int(result["agent_id"].nunique()),
         shortfall_agent_hours=round(
             float(coverage["shortfall"].sum()) * week.interval_minutes / 60, 4
@@ -428,12 +436,14 @@ def _finish(
         for _, template in assignments
     ]
     counts = np.bincount(full, minlength=templates.count).astype(np.int64)
+    planned = planned_options(templates, full, candidates, [t for _, t in assignments])
     placed = place_breaks(
         templates,
         counts,
+        planned,
         lambda subset: build(subset, with_patterns=False),
-        options,
-        seconds,
+        options=options,
+        seconds=seconds,
         progress=progress,
         started=started,
     )

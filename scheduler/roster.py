@@ -65,7 +65,7 @@ class Roster:
     method: str
 
 
-def eligible(agent: RosterAgent, templates: Templates, week_size: int) -> BoolArray:
+def eligible(agent: RosterAgent, templates: Templates) -> BoolArray:
     """Templates ``agent`` may work: its skills, inside its availability, on a pattern day."""
     skill = np.isin(templates.channel, sorted(agent.skills))
     doubled = np.concatenate([agent.available, agent.available]).astype(np.int64)
@@ -74,7 +74,6 @@ def eligible(agent: RosterAgent, templates: Templates, week_size: int) -> BoolAr
         templates.length
     )
     days = np.asarray(agent.patterns.any(axis=0))[templates.day]
-    del week_size
     return np.asarray(skill & inside & days)
 
 
@@ -99,7 +98,7 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
     allowed: list[BoolArray],
     *,
     rest_intervals: int,
-    week_size: int,
+    minute_of_position: IntArray,
 ) -> list[tuple[int, int]]:
     """A complete, feasible assignment, one day at a time.
 
@@ -109,6 +108,7 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
     start and keeping the paid hours on track for the contract cost a little. Agents whose
     week still ends outside their rules are left without shifts, so the result is feasible.
     """
+    week_size = len(minute_of_position)
     forbidden = 1e9
     reward = 1e6
     work: list[list[int]] = [[] for _ in agents]
@@ -167,7 +167,7 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
             if not working.any():
                 continue
             days_left = int(agent.patterns[working].sum(axis=1).max()) - len(work[agent_index]) - 1
-            previous = [int(templates.start[t]) % (week_size // 7) for t in work[agent_index]]
+            previous = [int(minute_of_position[templates.start[t]]) for t in work[agent_index]]
             for column, template in enumerate(instances):
                 if not allowed[agent_index][template]:
                     continue
@@ -178,15 +178,16 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
                     continue
                 if not rest_ok(agent_index, template):
                     continue
-                start = int(templates.start[template]) % (week_size // 7)
+                start = int(minute_of_position[templates.start[template]])
                 drift = abs(start - previous[-1]) if previous else 0
+                drift = min(drift, 1440 - drift)
                 hours = 0.0
                 if days_left > 0:
                     need = (agent.min_paid_minutes - total) / days_left
                     room = (agent.max_paid_minutes - total) / days_left
                     hours = max(0.0, need - later_mean) + max(0.0, later_mean - room)
                 cost[agent_index, column] = (
-                    -reward + 2 * drift + 3 * hours - (1e4 if agent.must_work else 0.0)
+                    -reward + drift / 7.5 + 3 * hours - (1e4 if agent.must_work else 0.0)
                 )
         rows, columns = optimize.linear_sum_assignment(cost)
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
@@ -266,7 +267,7 @@ def solve_roster(  # noqa: PLR0915 - greedy, then one CP-SAT model, built in ord
     agents: list[RosterAgent],
     *,
     rest_intervals: int,
-    day_intervals: int,
+    minute_of_position: IntArray,
     preferred_start_weight: float,
     unused_agent_cost: float,
     options: SolverOptions,
@@ -285,7 +286,7 @@ def solve_roster(  # noqa: PLR0915 - greedy, then one CP-SAT model, built in ord
         build: builds the count model (without day patterns) over a subset of templates.
         agents: the agents or open positions.
         rest_intervals: minimum rest between two shifts of an agent, in intervals.
-        day_intervals: intervals per day.
+        minute_of_position: local minute of the day of every interval of the week.
         preferred_start_weight: cost per hour between preferred and actual start.
         unused_agent_cost: cost (paid-hour equivalents) of a must-work agent left idle.
         options: CP-SAT options; ``seconds`` of the budget for this stage.
@@ -296,14 +297,15 @@ def solve_roster(  # noqa: PLR0915 - greedy, then one CP-SAT model, built in ord
         Assignments as (agent index, candidate index).
     """
     started = started if started is not None else time.monotonic()
-    week_size = day_intervals * 7
+    week_size = len(minute_of_position)
+    day_intervals = round(week_size / 7)
     greedy = greedy_roster(
         agents,
         candidates,
         counts,
-        [eligible(agent, candidates, week_size) for agent in agents],
+        [eligible(agent, candidates) for agent in agents],
         rest_intervals=rest_intervals,
-        week_size=week_size,
+        minute_of_position=minute_of_position,
     )
     useful = np.flatnonzero(
         (counts > 0) | (np.bincount([t for _, t in greedy], minlength=candidates.count) > 0)
@@ -315,8 +317,8 @@ def solve_roster(  # noqa: PLR0915 - greedy, then one CP-SAT model, built in ord
     model = cp_model.CpModel()
     model = cp_model.CpModel()
     x_start = program.blocks["x"].start
-    allowed = [eligible(agent, templates, week_size) for agent in agents]
-    minutes = (templates.start % day_intervals) * (1440 // day_intervals)
+    allowed = [eligible(agent, templates) for agent in agents]
+    minutes = minute_of_position[templates.start]
     choice: dict[tuple[int, int], cp_model.IntVar] = {}
     per_template: list[list[cp_model.IntVar]] = [[] for _ in range(templates.count)]
     extra_terms: list[tuple[cp_model.IntVar, int]] = []

@@ -86,6 +86,7 @@ def summary_dict(result: ScheduleResult) -> dict[str, object]:
         "paid_hours": summary.paid_hours,
         "lower_bound_hours": _number(summary.lower_bound_hours),
         "gap_percent": _number(summary.gap_percent),
+        "full_coverage_bound_hours": _number(summary.full_coverage_bound_hours),
         "headcount": summary.headcount,
         "shortfall_agent_hours": summary.shortfall_agent_hours,
         "intervals_below_target": summary.intervals_below_target,
