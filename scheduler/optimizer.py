@@ -283,6 +283,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
             **extra,  # type: ignore[arg-type]
         )
 
+    rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
     roster_agents = (
         _roster_agents(named, rules, week, problem.channels) if named is not None else None
     )
@@ -296,9 +297,14 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
 
         def rebuild(subset: Templates) -> Program:
             return build(subset, with_patterns=False, day_capacity=capacity)
+
+        program = rebuild(templates)
     else:
-        rebuild = build
-    program = rebuild(templates)
+        program = build(templates)
+
+        def rebuild(subset: Templates) -> Program:
+            return build(subset, rest_intervals=rest)
+
     relaxation = LinearRelaxation(program)
     lp = relaxation.solve()
     if progress is not None:
@@ -334,7 +340,6 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         if roster_agents is not None
         else _open_positions(counts.vector, counts.program, rules, week, problem.channels)
     )
-    rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
     roster = solve_roster(
         candidates,
         planned,
