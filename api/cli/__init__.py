@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import typer
 
+from api.cli import service
+
 app = typer.Typer(
     name="staffcast",
     help=(
@@ -14,6 +16,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+service.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,102 @@
+"""The application factory: :func:`create_app` builds a FastAPI app from settings.
+
+Nothing is created at import time. The database connection, the migrations and the job pool
+start in the app's lifespan, so an app object is cheap to build and each test gets its own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.jobs import JobHandler, JobRunner
+from api.service.body_limit import BodySizeLimit
+from api.service.deps import ServiceState
+from api.service.problems import PROBLEMS, Problem, handle_error
+from api.service.routes import health, jobs, team
+from api.settings import ServiceSettings
+from api.storage.database import Database
+from api.storage.migrate import upgrade_database
+
+DESCRIPTION = """
+Forecast contact volume, turn it into agents required per interval, and build weekly
+schedules — for support teams.
+
+**Authentication**: every `/v1` endpoint needs a team's API key, as
+`Authorization: Bearer <key>` or `X-API-Key: <key>`
+(create one with `staffcast keys create TEAM`). Everything is scoped to the key's team.
+
+**Errors** are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) `application/problem+json`
+documents; `GET /problems` lists every kind.
+
+**Long work** (forecasts, schedules) answers `202 Accepted` with a job to poll at `/v1/jobs/{id}`.
+"""
+
+
+def default_job_handlers() -> dict[str, JobHandler]:
+    """The job kinds the service runs, by name."""
+    return {}
+
+
+def create_app(
+    settings: ServiceSettings | None = None,
+    *,
+    job_handlers: Mapping[str, JobHandler] | None = None,
+) -> FastAPI:
+    """Build the service.
+
+    Args:
+        settings: configuration; read from ``STAFFCAST_*`` environment variables if omitted.
+        job_handlers: job kinds and the functions that run them (default: the real forecast and
+            schedule jobs); a seam for tests.
+    """
+    resolved = settings if settings is not None else ServiceSettings()
+    handlers = dict(job_handlers) if job_handlers is not None else default_job_handlers()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        database = Database(resolved.resolved_database_url())
+        try:
+            upgrade_database(database)
+            runner = JobRunner(database, resolved, handlers)
+            runner.start()
+            app.state.service = ServiceState(settings=resolved, database=database, runner=runner)
+            try:
+                yield
+            finally:
+                runner.stop()
+        finally:
+            database.dispose()
+
+    app = FastAPI(
+        title="staffcast",
+        version="0.1.0",
+        summary="Workforce management for support teams: forecast, staffing, schedules.",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.add_middleware(BodySizeLimit, max_bytes=resolved.max_upload_bytes)
+    for error_class in PROBLEMS:
+        app.add_exception_handler(error_class, handle_error)
+    for router in (health.router, team.router, jobs.router):
+        app.include_router(router)
+    _register_problem_schema(app)
+    return app
+
+
+def _register_problem_schema(app: FastAPI) -> None:
+    """Make ``#/components/schemas/Problem`` exist even if no route names it as a model."""
+    build = app.openapi
+
+    def openapi() -> dict[str, object]:
+        if app.openapi_schema is None:
+            schema = build()
+            components = schema.setdefault("components", {})
+            components.setdefault("schemas", {}).setdefault(
+                "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            )
+        return app.openapi_schema or {}
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -1,0 +1,204 @@
+"""A team's contact history in the database: one row per channel and interval.
+
+Re-uploading overlapping data replaces those intervals (the last upload wins). A gap in the
+new file (``volume`` missing) never erases a value already stored; it is only recorded where
+nothing was known. The caller owns the transaction: nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any, cast
+
+import numpy as np
+import pandas as pd
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from api.storage.database import affected_rows
+from api.storage.models import HistoryInterval, HistoryUpload, Team
+
+HISTORY_COLUMNS = ("interval_start", "channel", "volume", "aht_seconds")
+
+
+@dataclass(frozen=True)
+class HistoryWrite:
+    """What storing a history frame did."""
+
+    rows_added: int
+    rows_replaced: int
+
+
+@dataclass(frozen=True)
+class ChannelHistory:
+    """What is stored for one channel."""
+
+    channel: str
+    first_interval_start: dt.datetime
+    last_interval_start: dt.datetime
+    intervals: int
+    gap_intervals: int
+    total_volume: float
+
+
+def _utc_datetimes(starts: pd.Series[pd.Timestamp]) -> list[dt.datetime]:
+    utc = starts.dt.tz_convert("UTC")
+    return [stamp.to_pydatetime() for stamp in utc]
+
+
+def lock_team(session: Session, team_id: int) -> None:
+    """Serialise writers of one team's history (``SELECT ... FOR UPDATE`` on PostgreSQL; on
+    SQLite the write session already holds the database's write lock)."""
+    session.execute(select(Team.id).where(Team.id == team_id).with_for_update())
+
+
+def store_history(session: Session, team_id: int, history: pd.DataFrame) -> HistoryWrite:
+    """Write ``history`` (columns ``interval_start`` tz-aware, ``channel``, ``volume`` with NaN
+    for gaps, ``aht_seconds``) for a team: new intervals are added, known ones replaced.
+    """
+    if history.empty:
+        return HistoryWrite(rows_added=0, rows_replaced=0)
+    lock_team(session, team_id)
+    starts = _utc_datetimes(history["interval_start"])
+    channels = history["channel"].astype(str).tolist()
+    volumes = history["volume"].astype("float64").to_numpy()
+    ahts = history["aht_seconds"].astype("float64").to_numpy()
+    stored = _stored_keys(session, team_id, sorted(set(channels)), min(starts), max(starts))
+    new_rows: list[dict[str, Any]] = []
+    replacing: list[dict[str, Any]] = []
+    for start, channel, volume, aht in zip(starts, channels, volumes, ahts, strict=True):
+        known = (channel, start) in stored
+        if np.isnan(volume) and known:
+            continue  # a gap in this file must not erase what an earlier file said
+        row = {
+            "team_id": team_id,
+            "channel": channel,
+            "interval_start": start,
+            "volume": None if np.isnan(volume) else float(volume),
+            "aht_seconds": None if np.isnan(aht) else float(aht),
+        }
+        (replacing if known else new_rows).append(row)
+    if new_rows:
+        session.execute(insert(HistoryInterval), new_rows)
+    if replacing:
+        table = cast(Table, HistoryInterval.__table__)
+        session.execute(
+            update(table)
+            .where(
+                table.c.team_id == bindparam("b_team_id"),
+                table.c.channel == bindparam("b_channel"),
+                table.c.interval_start == bindparam("b_interval_start"),
+            )
+            .values(volume=bindparam("b_volume"), aht_seconds=bindparam("b_aht_seconds")),
+            [
+                {
+                    "b_team_id": row["team_id"],
+                    "b_channel": row["channel"],
+                    "b_interval_start": row["interval_start"],
+                    "b_volume": row["volume"],
+                    "b_aht_seconds": row["aht_seconds"],
+                }
+                for row in replacing
+            ],
+        )
+    return HistoryWrite(rows_added=len(new_rows), rows_replaced=len(replacing))
+
+
+def _stored_keys(
+    session: Session, team_id: int, channels: list[str], first: dt.datetime, last: dt.datetime
+) -> set[tuple[str, dt.datetime]]:
+    rows = session.execute(
+        select(HistoryInterval.channel, HistoryInterval.interval_start).where(
+            HistoryInterval.team_id == team_id,
+            HistoryInterval.channel.in_(channels),
+            HistoryInterval.interval_start >= first,
+            HistoryInterval.interval_start <= last,
+        )
+    )
+    return {(channel, start) for channel, start in rows}
+
+
+def load_history(
+    session: Session,
+    team_id: int,
+    *,
+    timezone: str = "UTC",
+    start: dt.datetime | None = None,
+    end: dt.datetime | None = None,
+    channels: list[str] | None = None,
+) -> pd.DataFrame:
+    """A team's stored history as a frame (``interval_start`` in ``timezone``), sorted by
+    channel and interval; ``start`` inclusive, ``end`` exclusive."""
+    query = select(
+        HistoryInterval.interval_start,
+        HistoryInterval.channel,
+        HistoryInterval.volume,
+        HistoryInterval.aht_seconds,
+    ).where(HistoryInterval.team_id == team_id)
+    if start is not None:
+        query = query.where(HistoryInterval.interval_start >= start)
+    if end is not None:
+        query = query.where(HistoryInterval.interval_start < end)
+    if channels:
+        query = query.where(HistoryInterval.channel.in_(channels))
+    rows = session.execute(
+        query.order_by(HistoryInterval.channel, HistoryInterval.interval_start)
+    ).all()
+    frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
+    frame["interval_start"] = pd.to_datetime(frame["interval_start"], utc=True).dt.tz_convert(
+        timezone
+    )
+    frame["channel"] = frame["channel"].astype(str)
+    for column in ("volume", "aht_seconds"):
+        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
+    return frame
+
+
+def history_by_channel(session: Session, team_id: int) -> list[ChannelHistory]:
+    """Per channel: first and last interval, interval and gap counts, total volume."""
+    rows = session.execute(
+        select(
+            HistoryInterval.channel,
+            func.min(HistoryInterval.interval_start),
+            func.max(HistoryInterval.interval_start),
+            func.count(),
+            func.count(HistoryInterval.volume),
+            func.coalesce(func.sum(HistoryInterval.volume), 0.0),
+        )
+        .where(HistoryInterval.team_id == team_id)
+        .group_by(HistoryInterval.channel)
+        .order_by(HistoryInterval.channel)
+    ).all()
+    result = []
+    for channel, first, last, intervals, known, total in rows:
+        result.append(
+            ChannelHistory(
+                channel=channel,
+                first_interval_start=_aware(first),
+                last_interval_start=_aware(last),
+                intervals=int(intervals),
+                gap_intervals=int(intervals) - int(known),
+                total_volume=float(total or 0.0),
+            )
+        )
+    return result
+
+
+def _aware(value: dt.datetime | str) -> dt.datetime:
+    """Aggregates bypass the column type on SQLite (they come back as text)."""
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+
+
+def delete_history(session: Session, team_id: int) -> int:
+    """Remove a team's whole history and upload log; returns the number of intervals
+    removed."""
+    lock_team(session, team_id)
+    removed = affected_rows(
+        session.execute(delete(HistoryInterval).where(HistoryInterval.team_id == team_id))
+    )
+    session.execute(delete(HistoryUpload).where(HistoryUpload.team_id == team_id))
+    session.execute(update(Team).where(Team.id == team_id).values(history_interval_minutes=None))
+    return removed
