@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/staffcast requirements data/sample/workload.csv --targets data/sample/targets.toml -o $(OUT)/requirements.csv
+	$(BIN)/staffcast requirements data/sample/workload.csv --targets data/sample/targets.toml --timezone America/New_York -o $(OUT)/requirements.csv
 	@echo "Requirements written to $(OUT)/requirements.csv"
 
 test: $(STAMP)

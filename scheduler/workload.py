@@ -87,10 +87,11 @@ def _timestamps(
     return parsed
 
 
-def validate_workload(workload: pd.DataFrame, timezone: str = "UTC") -> pd.DataFrame:
+def validate_workload(workload: pd.DataFrame, timezone: str | None = None) -> pd.DataFrame:
     """Check a workload table against the contract and return a normalised copy.
 
     Naive ``interval_start`` values are local to ``timezone``; aware ones are converted to it.
+    With ``timezone=None`` a timezone-aware column keeps its zone and text is read as UTC.
 
     Raises:
         InvalidWorkloadError: listing every bad row, column and value (up to 50).
@@ -103,8 +104,14 @@ def validate_workload(workload: pd.DataFrame, timezone: str = "UTC") -> pd.DataF
         )
     workload = workload.reset_index(drop=True)
     errors: list[str] = []
+    raw_starts = workload[INTERVAL_START]
+    if timezone is None:
+        zone = raw_starts.dtype.tz if isinstance(raw_starts.dtype, pd.DatetimeTZDtype) else None
+        timezone = "UTC" if zone is None else str(zone)
     starts = _timestamps(workload, timezone, errors)
-    channels = workload[CHANNEL].astype("string").str.strip().str.lower()
+    codes, distinct = pd.factorize(workload[CHANNEL], use_na_sentinel=False)
+    cleaned = pd.Index(distinct).astype("string").str.strip().str.lower()  # once per name
+    channels = pd.Series(cleaned.take(codes), index=workload.index)
     for position in np.flatnonzero((channels.isna() | (channels == "")).to_numpy()):
         errors.append(f"row {_row_label(int(position))}, column `{CHANNEL}`: is empty")
     columns = [VOLUME, AHT_SECONDS, *(c for c in OPTIONAL_COLUMNS if c in workload.columns)]
@@ -131,9 +138,11 @@ def validate_workload(workload: pd.DataFrame, timezone: str = "UTC") -> pd.DataF
             "where volume is above zero"
         )
     if not errors:
-        keys = pd.DataFrame({INTERVAL_START: starts, CHANNEL: channels})
-        duplicated = keys.duplicated(keep="first")
-        for position in np.flatnonzero(duplicated.to_numpy()):
+        instants = starts.to_numpy(dtype="datetime64[ns]").view(np.int64)
+        channel_codes = pd.factorize(channels)[0]
+        order = np.lexsort((channel_codes, instants))
+        repeated = (np.diff(instants[order]) == 0) & (np.diff(channel_codes[order]) == 0)
+        for position in np.sort(order[1:][repeated]):
             errors.append(
                 f"row {_row_label(int(position))}: interval {starts.iloc[position].isoformat()} "
                 f"of channel {channels.iloc[position]!r} appears twice"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import service
+from api.cli import service, staffing
 
 app = typer.Typer(
     name="staffcast",
@@ -16,7 +16,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-
+staffing.register(app)
 service.register(app)
 
 

@@ -15,7 +15,7 @@ from api.jobs import JobHandler, JobRunner
 from api.service.body_limit import BodySizeLimit
 from api.service.deps import ServiceState
 from api.service.problems import PROBLEMS, Problem, handle_error
-from api.service.routes import health, jobs, team
+from api.service.routes import health, jobs, staffing, team, team_settings
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.migrate import upgrade_database
@@ -80,7 +80,13 @@ def create_app(
     app.add_middleware(BodySizeLimit, max_bytes=resolved.max_upload_bytes)
     for error_class in PROBLEMS:
         app.add_exception_handler(error_class, handle_error)
-    for router in (health.router, team.router, jobs.router):
+    for router in (
+        health.router,
+        team.router,
+        team_settings.router,
+        staffing.router,
+        jobs.router,
+    ):
         app.include_router(router)
     _register_problem_schema(app)
     return app

@@ -19,6 +19,7 @@ Hierarchy of the service's own errors::
     ├── ConflictError          409  the resource is not in a state that allows this
     ├── PayloadTooLargeError   413  the request body is over the configured limit
     ├── InvalidUploadError     422  an upload is not a readable CSV file
+    ├── InvalidParameterError  422  a value is well-formed but not acceptable (a timezone)
     └── UnavailableError       503  the database cannot be reached
 """
 
@@ -90,6 +91,10 @@ class InvalidUploadError(ServiceError):
     """An uploaded file cannot be read as CSV text (empty, binary, not UTF-8)."""
 
 
+class InvalidParameterError(ServiceError):
+    """A parameter is well-formed but not acceptable, e.g. an unknown timezone name."""
+
+
 class UnavailableError(ServiceError):
     """A dependency of the service (the database) is unreachable."""
 
@@ -145,6 +150,12 @@ PROBLEMS: Final[dict[type[Exception], ProblemType]] = {
     ),
     InvalidUploadError: _row(
         "invalid-upload", 422, "Unreadable upload", "The file is empty or not UTF-8 CSV text."
+    ),
+    InvalidParameterError: _row(
+        "invalid-parameter",
+        422,
+        "Invalid value",
+        "A value has the right type but is not acceptable, e.g. an unknown timezone.",
     ),
     UnavailableError: _row(
         "unavailable", 503, "Service unavailable", "The database cannot be reached."

@@ -1,0 +1,203 @@
+"""``staffcast erlang`` (one interval) and ``staffcast requirements`` (a whole workload)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.errors import command_guard
+from api.cli.files import iso_timestamps, read_table, read_toml, write_table
+from scheduler.interval import interval_staffing
+from scheduler.staffing import requirements
+from scheduler.targets import ChannelTarget, Targets
+from scheduler.workload import CHANNEL, INTERVAL_START
+
+MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
+
+ServiceLevel = Annotated[
+    float | None, typer.Option(help="Target share answered within --answer-seconds, e.g. 0.8.")
+]
+AnswerSeconds = Annotated[
+    float | None, typer.Option(help="Service-level threshold in seconds, e.g. 20.")
+]
+AsaSeconds = Annotated[float | None, typer.Option(help="Maximum average speed of answer (s).")]
+Shrinkage = Annotated[float, typer.Option(help="Share of paid time off the floor, e.g. 0.3.")]
+MaxOccupancy = Annotated[float | None, typer.Option(help="Occupancy cap, e.g. 0.85.")]
+PatienceSeconds = Annotated[
+    float | None, typer.Option(help="Mean customer patience (s); switches to Erlang A.")
+]
+MaxAbandon = Annotated[
+    float | None, typer.Option(help="Maximum share abandoning; needs --patience-seconds.")
+]
+Concurrency = Annotated[int, typer.Option(help="Contacts per agent at once (chat).")]
+
+
+def _flag_target(
+    channel: str,
+    service_level: float | None,
+    answer_seconds: float | None,
+    asa_seconds: float | None,
+    shrinkage: float,
+    max_occupancy: float | None,
+    patience_seconds: float | None,
+    max_abandon: float | None,
+    concurrency: int,
+) -> ChannelTarget:
+    return ChannelTarget(
+        channel=channel,
+        service_level=service_level,
+        answer_seconds=answer_seconds,
+        asa_seconds=asa_seconds,
+        shrinkage=shrinkage,
+        max_occupancy=max_occupancy,
+        patience_seconds=patience_seconds,
+        max_abandon=max_abandon,
+        concurrency=concurrency,
+    )
+
+
+@command_guard
+def erlang(
+    volume: Annotated[float, typer.Option(help="Contacts offered in the interval.")],
+    aht_seconds: Annotated[float, typer.Option(help="Average handle time (s).")],
+    interval_minutes: Annotated[int, typer.Option(help="Interval length (minutes).")] = 30,
+    service_level: ServiceLevel = None,
+    answer_seconds: AnswerSeconds = None,
+    asa_seconds: AsaSeconds = None,
+    shrinkage: Shrinkage = 0.0,
+    max_occupancy: MaxOccupancy = None,
+    patience_seconds: PatienceSeconds = None,
+    max_abandon: MaxAbandon = None,
+    concurrency: Concurrency = 1,
+    agents: Annotated[
+        int | None, typer.Option(help="Agents on the floor: report their KPIs (what-if).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Agents needed in one interval for a service target, or the KPIs of --agents N."""
+    target = _flag_target(
+        "interval",
+        service_level,
+        answer_seconds,
+        asa_seconds,
+        shrinkage,
+        max_occupancy,
+        patience_seconds,
+        max_abandon,
+        concurrency,
+    )
+    staffing = interval_staffing(volume, aht_seconds, interval_minutes, target, agents)
+    report: dict[str, object] = {
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in dataclasses.asdict(staffing).items()
+        if not (name == "one_fewer_misses" and value is None)
+    }
+    if as_json:
+        typer.echo(json.dumps(report, indent=2))
+        return
+    _print_erlang(report, volume, aht_seconds, interval_minutes, target)
+
+
+def _print_erlang(
+    report: dict[str, object],
+    volume: float,
+    aht_seconds: float,
+    interval_minutes: int,
+    target: ChannelTarget,
+) -> None:
+    table = Table(show_header=False, box=None, pad_edge=False)
+    table.add_column(style="bold")
+    table.add_column()
+    load = float(report["load_erlangs"])  # type: ignore[arg-type]
+    table.add_row(
+        "Offered load",
+        f"{load:.3f} erlangs ({volume:g} contacts x {aht_seconds:g} s / {interval_minutes * 60} s)",
+    )
+    table.add_row("Model", MODEL_NAMES[target.model])
+    table.add_row("Agents on the floor", str(report["agents"]))
+    if "one_fewer_misses" in report:
+        misses = report["one_fewer_misses"]
+        table.add_row("", f"one fewer would miss: {', '.join(misses) or '-'}")  # type: ignore[arg-type]
+    table.add_row(
+        "Scheduled agents", f"{report['scheduled_agents']} (shrinkage {target.shrinkage:.0%})"
+    )
+    answer = f" within {target.answer_seconds:g} s" if target.answer_seconds else ""
+    table.add_row("Service level", f"{float(report['service_level']):.2%}{answer}")  # type: ignore[arg-type]
+    asa = report["asa_seconds"]
+    table.add_row("ASA", "unbounded" if asa is None else f"{float(asa):.2f} s")  # type: ignore[arg-type]
+    table.add_row("Occupancy", f"{float(report['occupancy']):.2%}")  # type: ignore[arg-type]
+    table.add_row("P(wait)", f"{float(report['p_wait']):.4f}")  # type: ignore[arg-type]
+    if report["p_abandon"] is not None:
+        table.add_row("P(abandon)", f"{float(report['p_abandon']):.4f}")  # type: ignore[arg-type]
+    if report["unmet_targets"]:
+        table.add_row("Misses", ", ".join(report["unmet_targets"]))  # type: ignore[arg-type]
+    Console(highlight=False).print(table)
+
+
+@command_guard
+def requirements_command(
+    workload: Annotated[
+        Path, typer.Argument(help="CSV: interval_start, channel, volume, aht_seconds.")
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the CSV.")],
+    targets: Annotated[
+        Path | None, typer.Option(help="Targets TOML ([channels.NAME] tables).")
+    ] = None,
+    interval_minutes: Annotated[
+        int | None, typer.Option(help="Interval length; inferred from the timestamps if omitted.")
+    ] = None,
+    timezone: Annotated[
+        str, typer.Option(help="IANA timezone for naive timestamps and business hours.")
+    ] = "UTC",
+    service_level: ServiceLevel = None,
+    answer_seconds: AnswerSeconds = None,
+    asa_seconds: AsaSeconds = None,
+    shrinkage: Shrinkage = 0.0,
+    max_occupancy: MaxOccupancy = None,
+    patience_seconds: PatienceSeconds = None,
+    max_abandon: MaxAbandon = None,
+    concurrency: Concurrency = 1,
+) -> None:
+    """Agents required per interval and channel for a workload (forecast) CSV."""
+    table = read_table(workload)
+    if targets is not None:
+        parsed = Targets.from_dict(read_toml(targets))
+    else:
+        channels = sorted(
+            {str(c).strip().lower() for c in table.get(CHANNEL, []) if isinstance(c, str)}
+        )
+        parsed = Targets(
+            channels={
+                name: _flag_target(
+                    name,
+                    service_level,
+                    answer_seconds,
+                    asa_seconds,
+                    shrinkage,
+                    max_occupancy,
+                    patience_seconds,
+                    max_abandon,
+                    concurrency,
+                )
+                for name in channels or ["all"]
+            }
+        )
+    result = requirements(table, parsed, interval_minutes, timezone)
+    result[INTERVAL_START] = iso_timestamps(result[INTERVAL_START])
+    write_table(result, output)
+    typer.echo(
+        f"{len(result)} intervals, {result[CHANNEL].nunique()} channel(s), "
+        f"peak {int(result['scheduled_agents'].max())} scheduled agents -> {output}"
+    )
+
+
+def register(app: typer.Typer) -> None:
+    """Add the staffing commands to the ``staffcast`` application."""
+    app.command("erlang")(erlang)
+    app.command("requirements")(requirements_command)

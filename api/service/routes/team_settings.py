@@ -1,0 +1,211 @@
+"""``/v1/settings``: a team's timezone, holidays, special days, service targets and rules.
+
+Each part is validated by the domain parser that will use it (``Targets.from_dict`` for the
+targets, the optimizer's rules parser for the rules, the forecaster's calendar for holidays and
+special days), so a value that is accepted here is one a forecast or a schedule can run with.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, ConfigDict, Field
+
+from api.service.deps import SessionDep, TeamDep
+from api.service.problems import InvalidParameterError, problem_responses
+from api.storage.models import Team
+from api.storage.teams import checked_timezone
+from scheduler.targets import Targets
+
+router = APIRouter(prefix="/v1/settings", tags=["settings"])
+
+
+class ChannelTargetFields(BaseModel):
+    """The service target of one channel (the `[channels.NAME]` table of targets.toml).
+
+    A live channel (voice, chat) needs a service level (`service_level` + `answer_seconds`),
+    `asa_seconds` or `max_abandon`; deferred work (email) needs `response_share` +
+    `response_hours`. The most restrictive target wins.
+    """
+
+    model_config = ConfigDict(extra="forbid")
+
+    service_level: float | None = Field(
+        default=None, description="Share answered within `answer_seconds`, e.g. 0.8."
+    )
+    answer_seconds: float | None = Field(
+        default=None, description="Service-level threshold in seconds, e.g. 20."
+    )
+    asa_seconds: float | None = Field(
+        default=None, description="Maximum average speed of answer, seconds."
+    )
+    patience_seconds: float | None = Field(
+        default=None, description="Mean customer patience, seconds; switches to Erlang A."
+    )
+    max_abandon: float | None = Field(
+        default=None, description="Maximum share abandoning; needs `patience_seconds`."
+    )
+    max_occupancy: float | None = Field(
+        default=None, description="Cap on the share of agent time busy, e.g. 0.85."
+    )
+    shrinkage: float | None = Field(
+        default=None, description="Share of paid time off the floor, e.g. 0.3 (default 0)."
+    )
+    concurrency: int | None = Field(
+        default=None, description="Contacts an agent handles at once (chat); default 1."
+    )
+    response_share: float | None = Field(
+        default=None, description="Deferred work: share answered within `response_hours`."
+    )
+    response_hours: float | None = Field(
+        default=None, description="Deferred work: response-time target in business hours."
+    )
+    hours: dict[str, str] | None = Field(
+        default=None,
+        description='Deferred work: business hours by weekday range, e.g. {"mon-fri": '
+        '"08:00-18:00"}; default around the clock.',
+    )
+
+
+class TargetsDocument(BaseModel):
+    """Service targets per channel: targets.toml as JSON."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    channels: dict[str, ChannelTargetFields] = Field(
+        description="One entry per channel name (`voice`, `chat`, `email`, or your own).",
+        examples=[
+            {
+                "voice": {"service_level": 0.8, "answer_seconds": 20, "shrinkage": 0.3},
+                "email": {"response_share": 0.9, "response_hours": 4},
+            }
+        ],
+    )
+
+
+class SpecialDayFields(BaseModel):
+    """A day that is not like the others: a closure, an extra holiday, or an event."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: dt.date = Field(description="Local calendar date.")
+    name: str = Field(
+        min_length=1,
+        max_length=200,
+        description="What it is; days with the same name teach the forecast their effect.",
+    )
+    kind: Literal["closed", "holiday", "event"] = Field(
+        description="`closed` (no contacts), `holiday` (like a public holiday) or `event` "
+        "(launch, outage, sale)."
+    )
+    multiplier: float | None = Field(
+        default=None,
+        description="Expected volume relative to a normal day (1.5 = 50% more); null to "
+        "learn it from history. Not for closed days.",
+    )
+
+
+class TeamSettings(BaseModel):
+    """Everything a team configures for forecasting and scheduling."""
+
+    timezone: str = Field(description="IANA timezone the team plans in, e.g. `America/New_York`.")
+    holiday_country: str | None = Field(
+        description="ISO 3166-1 code for public holidays (`US`, `DE`); null for none."
+    )
+    holiday_subdivision: str | None = Field(
+        description="State or province code within the country (`CA`); optional."
+    )
+    special_days: list[SpecialDayFields] = Field(description="The team's own special days.")
+    targets: TargetsDocument | None = Field(
+        description="Service targets per channel; needed for staffing and schedules."
+    )
+    rules: dict[str, Any] | None = Field(
+        description="Scheduling rules (rules.toml as JSON: shifts, breaks, week, hours)."
+    )
+
+    @classmethod
+    def of(cls, team: Team) -> TeamSettings:
+        """From the stored team."""
+        return cls(
+            timezone=team.timezone,
+            holiday_country=team.holiday_country,
+            holiday_subdivision=team.holiday_subdivision,
+            special_days=[SpecialDayFields.model_validate(day) for day in team.special_days],
+            targets=None if team.targets is None else TargetsDocument.model_validate(team.targets),
+            rules=team.rules,
+        )
+
+
+class TeamSettingsChange(BaseModel):
+    """The settings to change; fields left out stay as they are, `null` clears one."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    timezone: str | None = Field(default=None, description="IANA timezone.")
+    holiday_country: str | None = Field(default=None, description="ISO 3166-1 code or null.")
+    holiday_subdivision: str | None = Field(default=None, description="Subdivision code or null.")
+    special_days: list[SpecialDayFields] | None = Field(
+        default=None, description="Replaces the whole list."
+    )
+    targets: TargetsDocument | None = Field(default=None, description="Replaces the targets.")
+    rules: dict[str, Any] | None = Field(default=None, description="Replaces the rules.")
+
+
+def targets_document(document: dict[str, Any]) -> dict[str, Any]:
+    """Validate a targets document with the staffing math's own parser.
+
+    Raises:
+        InvalidTargetsError: naming the channel, field and value.
+    """
+    Targets.from_dict(document)
+    return document
+
+
+def apply_settings(team: Team, change: TeamSettingsChange) -> None:
+    """Validate and apply the fields present in ``change`` (nothing is applied on error)."""
+    given = change.model_fields_set
+    updates: dict[str, Any] = {}
+    if "timezone" in given:
+        if change.timezone is None:
+            raise InvalidParameterError("timezone cannot be null; give an IANA name such as 'UTC'")
+        try:
+            updates["timezone"] = checked_timezone(change.timezone)
+        except ValueError as error:
+            raise InvalidParameterError(str(error)) from None
+    if "targets" in given:
+        updates["targets"] = (
+            None
+            if change.targets is None
+            else targets_document(change.targets.model_dump(exclude_none=True))
+        )
+    if "rules" in given:
+        updates["rules"] = change.rules
+    if "holiday_country" in given:
+        updates["holiday_country"] = change.holiday_country
+    if "holiday_subdivision" in given:
+        updates["holiday_subdivision"] = change.holiday_subdivision
+    if "special_days" in given:
+        updates["special_days"] = [day.model_dump(mode="json") for day in change.special_days or []]
+    for name, value in updates.items():
+        setattr(team, name, value)
+
+
+@router.get("", summary="The team's settings", responses=problem_responses(401))
+def read_settings(team: TeamDep) -> TeamSettings:
+    """Timezone, holidays, special days, service targets and scheduling rules."""
+    return TeamSettings.of(team)
+
+
+@router.patch(
+    "",
+    summary="Change some settings",
+    responses=problem_responses(401, 422),
+)
+def change_settings(change: TeamSettingsChange, team: TeamDep, session: SessionDep) -> TeamSettings:
+    """Send only what changes. Each part is checked by the parser that uses it; on any
+    problem nothing is changed and the 422 names the field and value."""
+    apply_settings(team, change)
+    session.commit()
+    return TeamSettings.of(team)

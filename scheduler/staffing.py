@@ -1,0 +1,398 @@
+"""Agents required per interval: the queueing models applied to a workload and its targets.
+
+* Live channels (voice, chat): the least whole number of agents whose Erlang C (or Erlang A,
+  when a mean patience is given) KPIs meet every target of the channel — service level,
+  ASA, abandonment and occupancy; the most restrictive wins. Chat concurrency ``k`` makes
+  each agent ``k`` servers of an M/M/(kN) queue with the per-chat handle time at that
+  concurrency.
+* Deferred channels (email): the backlog model of :mod:`scheduler.deferred`.
+* ``scheduled_agents = ceil(agents / (1 - shrinkage))``, rounded exactly (21 agents at 30%
+  shrinkage is 30, not 31).
+
+The search is exact and vectorised: Erlang C steps up from the stability bound with the
+Erlang B recursion (all intervals at once); Erlang A bisects on agents, whose KPIs are
+monotone in the number of agents.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scheduler import queueing
+from scheduler.deferred import deferred_requirements, deferred_service
+from scheduler.errors import InvalidTargetsError, InvalidWorkloadError
+from scheduler.hours import OperatingHours
+from scheduler.queueing import BoolArray, FloatArray, IntArray, QueueKpis
+from scheduler.targets import ChannelTarget, Targets
+from scheduler.workload import (
+    AHT_SECONDS,
+    CHANNEL,
+    INTERVAL_START,
+    VOLUME,
+    interval_minutes_of,
+    validate_workload,
+)
+
+_RELATIVE_ROUNDING = 1e-9
+_MAX_AGENTS = 10_000_000
+
+KPI_COLUMNS = ("service_level", "asa_seconds", "occupancy", "p_wait", "p_abandon")
+TARGET_COLUMNS = (
+    "model",
+    "target_service_level",
+    "answer_seconds",
+    "target_asa_seconds",
+    "patience_seconds",
+    "max_abandon",
+    "max_occupancy",
+    "shrinkage",
+    "concurrency",
+    "response_share",
+    "response_hours",
+    "open",
+)
+
+
+def exact_ceil(values: FloatArray) -> IntArray:
+    """``ceil`` that ignores float noise: 30.000000000000004 is 30 (relative 1e-9)."""
+    nearest = np.round(values)
+    close = np.abs(values - nearest) <= _RELATIVE_ROUNDING * np.maximum(1.0, np.abs(values))
+    return np.where(close, nearest, np.ceil(values)).astype(np.int64)
+
+
+def scheduled_agents(agents: IntArray, shrinkage: float) -> IntArray:
+    """Agents to schedule so that ``agents`` remain after shrinkage (rounded up, exactly)."""
+    return exact_ceil(np.asarray(agents, dtype=np.float64) / (1.0 - shrinkage))
+
+
+def offered_load(volume: FloatArray, aht_seconds: FloatArray, interval_minutes: int) -> FloatArray:
+    """Offered load in erlangs: ``volume x AHT / interval length``."""
+    return np.where(volume > 0, volume * np.nan_to_num(aht_seconds) / (interval_minutes * 60), 0.0)
+
+
+def live_kpis(
+    agents: IntArray | FloatArray,
+    load: FloatArray,
+    aht_seconds: FloatArray,
+    target: ChannelTarget,
+) -> QueueKpis:
+    """KPIs of a live channel with ``agents`` on the floor (concurrency included)."""
+    servers = np.asarray(agents, dtype=np.float64) * target.concurrency
+    aht = np.where(aht_seconds > 0, aht_seconds, 1.0)
+    answer = target.answer_seconds if target.answer_seconds is not None else 0.0
+    if target.patience_seconds is not None:
+        return queueing.erlang_a(servers, load, aht, target.patience_seconds, answer)
+    return queueing.erlang_c(servers, load, aht, answer)
+
+
+def unmet_targets(kpis: QueueKpis, target: ChannelTarget) -> list[str]:
+    """Names of the targets a single interval's KPIs miss (empty when all are met)."""
+    checks = {
+        "service_level": target.service_level is not None
+        and kpis.service_level.item() < target.service_level,
+        "asa_seconds": target.asa_seconds is not None
+        and kpis.asa_seconds.item() > target.asa_seconds,
+        "max_abandon": target.max_abandon is not None
+        and kpis.p_abandon.item() > target.max_abandon,
+        "max_occupancy": target.max_occupancy is not None
+        and kpis.occupancy.item() > target.max_occupancy,
+    }
+    return [name for name, missed in checks.items() if missed]
+
+
+def _meets(kpis: QueueKpis, target: ChannelTarget) -> BoolArray:
+    ok = np.ones(kpis.p_wait.shape, dtype=bool)
+    if target.service_level is not None:
+        ok &= kpis.service_level >= target.service_level
+    if target.asa_seconds is not None:
+        ok &= kpis.asa_seconds <= target.asa_seconds
+    if target.max_abandon is not None:
+        ok &= kpis.p_abandon <= target.max_abandon
+    if target.max_occupancy is not None:
+        ok &= kpis.occupancy <= target.max_occupancy
+    return ok
+
+
+def _erlang_c_agents(load: FloatArray, aht: FloatArray, target: ChannelTarget) -> IntArray:
+    """Least agents meeting the target under Erlang C: step up from the stability bound."""
+    k = target.concurrency
+    agents = np.floor(load / k).astype(np.int64) + 1  # k N > A
+    if target.max_occupancy is not None:
+        agents = np.maximum(agents, exact_ceil(load / (k * target.max_occupancy)))
+    agents[load <= 0] = 0
+    servers = (agents * k).astype(np.float64)
+    blocking = queueing.erlang_b(servers, load)
+    answer = target.answer_seconds or 0.0
+    active = np.flatnonzero(load > 0)
+    while active.size:
+        n, a, b, h = servers[active], load[active], blocking[active], aht[active]
+        p_wait = queueing.erlang_c_from_b(b, n, a)
+        ok = np.ones(active.size, dtype=bool)
+        if target.service_level is not None:
+            ok &= 1.0 - p_wait * np.exp(-(n - a) * answer / h) >= target.service_level
+        if target.asa_seconds is not None:
+            ok &= p_wait * h / (n - a) <= target.asa_seconds
+        active = active[~ok]
+        if active.size and agents[active].max() > _MAX_AGENTS:
+            raise InvalidTargetsError(
+                f"targets for channel {target.channel!r} need more than {_MAX_AGENTS} agents"
+            )
+        for _ in range(k):  # one more agent = k more servers
+            servers[active] += 1.0
+            blocking[active] = queueing.erlang_b_step(
+                blocking[active], servers[active], load[active]
+            )
+        agents[active] += 1
+    return agents
+
+
+def _erlang_a_agents(load: FloatArray, aht: FloatArray, target: ChannelTarget) -> IntArray:
+    """Least agents meeting the target under Erlang A: bisection (KPIs monotone in agents)."""
+    low = np.zeros(load.size, dtype=np.int64)  # fails the target (unless load is 0)
+    high = np.maximum(1, np.ceil(load / target.concurrency)).astype(np.int64)
+    pending = np.flatnonzero(load > 0)
+    while pending.size:  # double until the target is met
+        ok = _meets(live_kpis(high[pending], load[pending], aht[pending], target), target)
+        low[pending[~ok]] = high[pending[~ok]]
+        high[pending[~ok]] *= 2
+        pending = pending[~ok]
+        if pending.size and high[pending].max() > _MAX_AGENTS:
+            raise InvalidTargetsError(
+                f"targets for channel {target.channel!r} need more than {_MAX_AGENTS} agents"
+            )
+    active = np.flatnonzero((load > 0) & (high - low > 1))
+    while active.size:
+        middle = (low[active] + high[active]) // 2
+        ok = _meets(live_kpis(middle, load[active], aht[active], target), target)
+        high[active[ok]] = middle[ok]
+        low[active[~ok]] = middle[~ok]
+        active = active[high[active] - low[active] > 1]
+    return np.where(load > 0, high, 0)
+
+
+def required_agents(
+    volume: FloatArray, aht_seconds: FloatArray, interval_minutes: int, target: ChannelTarget
+) -> IntArray:
+    """Least agents on the floor per interval that meet a live channel's target."""
+    if target.model == "deferred":
+        raise InvalidTargetsError(
+            f"channel {target.channel!r} is deferred work; use deferred_requirements"
+        )
+    load = offered_load(volume, aht_seconds, interval_minutes)
+    aht = np.where(np.nan_to_num(aht_seconds) > 0, aht_seconds, 1.0)
+    if target.model == "erlang_a":
+        return _erlang_a_agents(load, aht, target)
+    return _erlang_c_agents(load, aht, target)
+
+
+@dataclass(frozen=True)
+class _ChannelRows:
+    """One channel's rows of a workload, as arrays."""
+
+    starts: pd.Series[pd.Timestamp]
+    volume: FloatArray
+    aht: FloatArray
+
+
+def _channel_rows(frame: pd.DataFrame) -> _ChannelRows:
+    return _ChannelRows(
+        starts=frame[INTERVAL_START],
+        volume=frame[VOLUME].to_numpy(dtype=np.float64),
+        aht=frame[AHT_SECONDS].to_numpy(dtype=np.float64, na_value=np.nan),
+    )
+
+
+def _is_open(target: ChannelTarget, starts: pd.Series[pd.Timestamp]) -> BoolArray:
+    return (target.hours or OperatingHours.always()).is_open(starts)
+
+
+def _whole_weeks(starts: pd.Series[pd.Timestamp], interval_minutes: int) -> bool:
+    """Whether the rows are a gap-free horizon of whole weeks (a repeating week)."""
+    instants = starts.to_numpy(dtype="datetime64[ns]")
+    step = np.timedelta64(interval_minutes, "m")
+    span = len(instants) * step
+    return bool(
+        len(instants) > 0
+        and span % np.timedelta64(7, "D") == np.timedelta64(0, "ns")
+        and np.all(np.diff(instants) == step)
+    )
+
+
+def _channel_requirements(
+    frame: pd.DataFrame, target: ChannelTarget, interval_minutes: int
+) -> pd.DataFrame:
+    rows = _channel_rows(frame)
+    is_open = _is_open(target, rows.starts)
+    if target.model == "deferred":
+        assert target.response_share is not None
+        assert target.response_hours is not None
+        occupancy_cap = target.max_occupancy or 1.0
+        agents = deferred_requirements(
+            rows.volume,
+            rows.aht,
+            is_open,
+            interval_minutes=interval_minutes,
+            response_share=target.response_share,
+            response_hours=target.response_hours,
+            max_occupancy=occupancy_cap,
+            cyclic=_whole_weeks(rows.starts, interval_minutes),
+        )
+    else:
+        agents = required_agents(rows.volume, rows.aht, interval_minutes, target)
+    result = frame.copy()
+    result["agents"] = agents
+    result["scheduled_agents"] = scheduled_agents(agents, target.shrinkage)
+    kpis = _kpi_frame(rows, agents.astype(np.float64), target, interval_minutes, is_open)
+    for column in KPI_COLUMNS:
+        result[column] = kpis[column]
+    result["model"] = target.model
+    result["target_service_level"] = target.service_level
+    result["answer_seconds"] = target.answer_seconds
+    result["target_asa_seconds"] = target.asa_seconds
+    result["patience_seconds"] = target.patience_seconds
+    result["max_abandon"] = target.max_abandon
+    result["max_occupancy"] = target.max_occupancy
+    result["shrinkage"] = target.shrinkage
+    result["concurrency"] = target.concurrency
+    result["response_share"] = target.response_share
+    result["response_hours"] = target.response_hours
+    result["open"] = is_open
+    return result
+
+
+def _kpi_frame(
+    rows: _ChannelRows,
+    agents: FloatArray,
+    target: ChannelTarget,
+    interval_minutes: int,
+    is_open: BoolArray,
+) -> dict[str, FloatArray]:
+    if target.model == "deferred":
+        assert target.response_hours is not None
+        service, occupancy = deferred_service(
+            rows.volume,
+            rows.aht,
+            is_open,
+            agents,
+            interval_minutes=interval_minutes,
+            response_hours=target.response_hours,
+            max_occupancy=target.max_occupancy or 1.0,
+            cyclic=_whole_weeks(rows.starts, interval_minutes),
+        )
+        missing = np.full(agents.size, np.nan)
+        return {
+            "service_level": service,
+            "asa_seconds": missing,
+            "occupancy": occupancy,
+            "p_wait": missing,
+            "p_abandon": missing,
+        }
+    load = offered_load(rows.volume, rows.aht, interval_minutes)
+    kpis = live_kpis(agents, load, rows.aht, target)
+    p_abandon = kpis.p_abandon if target.model == "erlang_a" else np.full(agents.size, np.nan)
+    return {
+        "service_level": kpis.service_level,
+        "asa_seconds": kpis.asa_seconds,
+        "occupancy": kpis.occupancy,
+        "p_wait": kpis.p_wait,
+        "p_abandon": p_abandon,
+    }
+
+
+def requirements(
+    workload: pd.DataFrame,
+    targets: Targets,
+    interval_minutes: int | None = None,
+    timezone: str | None = None,
+) -> pd.DataFrame:
+    """Agents required per interval and channel, with the KPIs they achieve.
+
+    Args:
+        workload: the workload table (see :mod:`scheduler.workload`).
+        targets: service targets; every channel of the workload needs one.
+        interval_minutes: interval length; inferred from the timestamps when ``None``.
+        timezone: the team's timezone, in which business hours are read: naive timestamps
+            are local to it, aware ones converted to it. ``None`` keeps the zone of a
+            timezone-aware column and reads text timestamps as UTC.
+
+    Returns:
+        The workload's columns plus ``agents`` (on the floor), ``scheduled_agents`` (after
+        shrinkage), the KPIs (``service_level``, ``asa_seconds``, ``occupancy``, ``p_wait``,
+        ``p_abandon``) and the target parameters of each row (:data:`TARGET_COLUMNS`).
+    """
+    workload = validate_workload(workload, timezone)
+    if interval_minutes is None:
+        interval_minutes = interval_minutes_of(workload[INTERVAL_START])
+    if interval_minutes <= 0 or 1440 % interval_minutes:
+        raise InvalidWorkloadError(
+            f"interval_minutes {interval_minutes} must divide a day, e.g. 15, 30 or 60"
+        )
+    parts = [
+        _channel_requirements(frame, targets.for_channel(str(channel)), interval_minutes)
+        for channel, frame in workload.groupby(CHANNEL, sort=True)
+    ]
+    return pd.concat(parts, ignore_index=True)
+
+
+def _target_of(row: pd.Series[Any]) -> ChannelTarget:
+    """Rebuild a channel target from the parameter columns of a requirements row."""
+
+    def value(column: str) -> float | None:
+        raw = row[column]
+        return None if raw is None or pd.isna(raw) else float(raw)
+
+    deferred = row["model"] == "deferred"
+    return ChannelTarget(
+        channel=str(row[CHANNEL]),
+        service_level=None if deferred else value("target_service_level"),
+        answer_seconds=None if deferred else value("answer_seconds"),
+        asa_seconds=value("target_asa_seconds"),
+        patience_seconds=value("patience_seconds"),
+        max_abandon=value("max_abandon"),
+        max_occupancy=value("max_occupancy"),
+        shrinkage=value("shrinkage") or 0.0,
+        concurrency=int(value("concurrency") or 1),
+        response_share=value("response_share"),
+        response_hours=value("response_hours"),
+    )
+
+
+def projected_kpis(
+    requirements_table: pd.DataFrame, present: Iterable[float] | FloatArray
+) -> pd.DataFrame:
+    """KPIs each interval is projected to reach with ``present`` agents scheduled.
+
+    ``present`` counts agents scheduled and not on break, per row of the requirements table
+    (as written by :func:`requirements`); shrinkage takes its share, so ``floor(present x
+    (1 - shrinkage))`` agents handle contacts. Deferred channels are evaluated with the
+    backlog model over each channel's rows in time order, within business hours (``open``).
+
+    Returns:
+        A frame aligned with ``requirements_table``: ``service_level``, ``asa_seconds``,
+        ``occupancy``, ``p_wait``, ``p_abandon``.
+    """
+    table = requirements_table.reset_index(drop=True)
+    counts = np.asarray(
+        list(present) if not isinstance(present, np.ndarray) else present, dtype=np.float64
+    )
+    if counts.shape != (len(table),):
+        raise InvalidWorkloadError(
+            f"present agents: {counts.size} values for {len(table)} requirement rows"
+        )
+    result = pd.DataFrame(index=table.index, columns=list(KPI_COLUMNS), dtype=np.float64)
+    interval_minutes = interval_minutes_of(table[INTERVAL_START])
+    for _, unsorted in table.groupby(CHANNEL, sort=False):
+        frame = unsorted.sort_values(INTERVAL_START)
+        target = _target_of(frame.iloc[0])
+        on_floor = np.floor(counts[frame.index] * (1.0 - target.shrinkage) + _RELATIVE_ROUNDING)
+        rows = _channel_rows(frame)
+        is_open = frame["open"].to_numpy(dtype=bool)
+        kpis = _kpi_frame(rows, on_floor, target, interval_minutes, is_open)
+        for column in KPI_COLUMNS:
+            result.loc[frame.index, column] = kpis[column]
+    return result

@@ -1,0 +1,148 @@
+"""``staffcast erlang`` and ``staffcast requirements`` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from typer.testing import CliRunner
+
+from api.cli import app
+
+runner = CliRunner()
+
+
+def test_erlang_prints_the_known_example_as_json() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "erlang",
+            "--volume",
+            "100",
+            "--aht-seconds",
+            "180",
+            "--interval-minutes",
+            "30",
+            "--service-level",
+            "0.8",
+            "--answer-seconds",
+            "20",
+            "--shrinkage",
+            "0.3",
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    assert report["agents"] == 14
+    assert report["scheduled_agents"] == 20
+    assert round(report["service_level"], 6) == 0.888350
+    assert report["one_fewer_misses"] == ["service_level"]
+
+
+def test_erlang_what_if_reports_the_kpis_of_the_given_agents() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "erlang",
+            "--volume",
+            "100",
+            "--aht-seconds",
+            "180",
+            "--service-level",
+            "0.8",
+            "--answer-seconds",
+            "20",
+            "--patience-seconds",
+            "300",
+            "--agents",
+            "14",
+            "--json",
+        ],
+    )
+    report = json.loads(result.output)
+    assert report["model"] == "erlang_a"
+    assert round(report["p_abandon"], 6) == 0.013984
+
+
+def test_erlang_rejects_a_service_level_outside_zero_one_without_a_traceback() -> None:
+    result = runner.invoke(
+        app,
+        [
+            "erlang",
+            "--volume",
+            "100",
+            "--aht-seconds",
+            "180",
+            "--service-level",
+            "80",
+            "--answer-seconds",
+            "20",
+        ],
+    )
+    assert result.exit_code == 2
+    assert "`service_level`: 80.0 must be between 0 and 1" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_requirements_writes_a_csv_with_agents_and_kpis(tmp_path: Path) -> None:
+    workload = tmp_path / "workload.csv"
+    workload.write_text(
+        "interval_start,channel,volume,aht_seconds\n"
+        "2026-12-07T09:00:00-05:00,voice,100,180\n"
+        "2026-12-07T09:30:00-05:00,voice,120,180\n"
+        "2026-12-07T09:00:00-05:00,Chat,40,400\n"
+        "2026-12-07T09:30:00-05:00,chat,0,\n"
+    )
+    targets = tmp_path / "targets.toml"
+    targets.write_text(
+        "[channels.voice]\nservice_level = 0.8\nanswer_seconds = 20\nshrinkage = 0.3\n"
+        "[channels.chat]\nservice_level = 0.8\nanswer_seconds = 60\nconcurrency = 2\n"
+    )
+    output = tmp_path / "out" / "requirements.csv"
+    result = runner.invoke(
+        app, ["requirements", str(workload), "--targets", str(targets), "-o", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(output)
+    for column in ("agents", "scheduled_agents", "service_level", "asa_seconds", "occupancy"):
+        assert column in table.columns
+    voice = table[table["channel"] == "voice"]
+    assert list(voice["agents"]) == [14, 16]
+    assert voice["interval_start"].iloc[0] == "2026-12-07T14:00:00+00:00"
+
+
+def test_requirements_with_single_target_flags_and_a_bad_row(tmp_path: Path) -> None:
+    workload = tmp_path / "workload.csv"
+    workload.write_text(
+        "interval_start,channel,volume,aht_seconds\n"
+        "2026-12-07T09:00:00Z,voice,100,180\n"
+        "2026-12-07T09:30:00Z,voice,-3,180\n"
+    )
+    output = tmp_path / "requirements.csv"
+    result = runner.invoke(
+        app,
+        [
+            "requirements",
+            str(workload),
+            "--service-level",
+            "0.8",
+            "--answer-seconds",
+            "20",
+            "-o",
+            str(output),
+        ],
+    )
+    assert result.exit_code == 2
+    assert "row 3, column `volume`: -3 is negative" in result.output
+    assert not output.exists()
+
+
+def test_requirements_names_a_missing_file(tmp_path: Path) -> None:
+    result = runner.invoke(
+        app,
+        ["requirements", str(tmp_path / "nope.csv"), "--asa-seconds", "30", "-o", "x.csv"],
+    )
+    assert result.exit_code == 2
+    assert "no such file" in result.output
