@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import service, staffing
+from api.cli import history, service, staffing
 
 app = typer.Typer(
     name="staffcast",
@@ -17,6 +17,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 staffing.register(app)
+history.register(app)
 service.register(app)
 
 

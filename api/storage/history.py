@@ -7,6 +7,7 @@ nothing was known. The caller owns the transaction: nothing here commits.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
@@ -185,6 +186,34 @@ def history_by_channel(session: Session, team_id: int) -> list[ChannelHistory]:
     return result
 
 
+def refresh_history_overview(session: Session, team: Team) -> None:
+    """Recompute the per-channel overview kept on the team (read by ``GET
+    /v1/history/summary`` without scanning the history)."""
+    team.history_channels = [
+        {
+            **dataclasses.asdict(item),
+            "first_interval_start": item.first_interval_start.isoformat(),
+            "last_interval_start": item.last_interval_start.isoformat(),
+        }
+        for item in history_by_channel(session, team.id)
+    ]
+
+
+def history_overview(team: Team) -> list[ChannelHistory]:
+    """The per-channel overview stored by :func:`refresh_history_overview`."""
+    return [
+        ChannelHistory(
+            channel=item["channel"],
+            first_interval_start=dt.datetime.fromisoformat(item["first_interval_start"]),
+            last_interval_start=dt.datetime.fromisoformat(item["last_interval_start"]),
+            intervals=item["intervals"],
+            gap_intervals=item["gap_intervals"],
+            total_volume=item["total_volume"],
+        )
+        for item in team.history_channels
+    ]
+
+
 def _aware(value: dt.datetime | str) -> dt.datetime:
     """Aggregates bypass the column type on SQLite (they come back as text)."""
     if isinstance(value, str):
@@ -200,5 +229,9 @@ def delete_history(session: Session, team_id: int) -> int:
         session.execute(delete(HistoryInterval).where(HistoryInterval.team_id == team_id))
     )
     session.execute(delete(HistoryUpload).where(HistoryUpload.team_id == team_id))
-    session.execute(update(Team).where(Team.id == team_id).values(history_interval_minutes=None))
+    session.execute(
+        update(Team)
+        .where(Team.id == team_id)
+        .values(history_interval_minutes=None, history_channels=[])
+    )
     return removed
