@@ -118,7 +118,6 @@ class HistorySummary(BaseModel):
     "",
     status_code=status.HTTP_201_CREATED,
     summary="Upload a history file",
-    responses=problem_responses(401, 413, 422),
 )
 def upload_history(
     team: TeamDep,
@@ -171,7 +170,6 @@ def upload_history(
 @router.get(
     "/summary",
     summary="What history is stored",
-    responses=problem_responses(401),
 )
 def read_history_summary(team: TeamDep, session: SessionDep) -> HistorySummary:
     """Channels, range, interval and gaps of the stored history."""
@@ -200,7 +198,7 @@ def read_history_summary(team: TeamDep, session: SessionDep) -> HistorySummary:
     ".csv",
     summary="Download the stored history as CSV",
     response_class=Response,
-    responses={200: csv_content("The canonical history CSV."), **problem_responses(401, 422)},
+    responses={200: csv_content("The canonical history CSV.")},
 )
 def download_history(
     team: TeamDep,
@@ -238,7 +236,6 @@ def _aware(moment: dt.datetime | None, timezone: str) -> dt.datetime | None:
 @router.get(
     "/uploads",
     summary="Accepted uploads, newest first",
-    responses=problem_responses(401),
 )
 def list_uploads(team: TeamDep, session: SessionDep) -> list[HistoryUploadInfo]:
     """Every accepted upload with what it added and replaced."""
@@ -253,7 +250,7 @@ def list_uploads(team: TeamDep, session: SessionDep) -> list[HistoryUploadInfo]:
 @router.get(
     "/uploads/{upload_id}",
     summary="One upload",
-    responses=problem_responses(401, 404),
+    responses=problem_responses(404),
 )
 def read_upload(upload_id: ResourceId, team: TeamDep, session: SessionDep) -> HistoryUploadInfo:
     """What one upload added and replaced, and what the importer understood of it."""
@@ -269,7 +266,6 @@ def read_upload(upload_id: ResourceId, team: TeamDep, session: SessionDep) -> Hi
     "",
     status_code=status.HTTP_204_NO_CONTENT,
     summary="Delete the stored history",
-    responses=problem_responses(401),
 )
 def remove_history(team: TeamDep, session: SessionDep) -> None:
     """Remove every stored interval and the upload log (e.g. to change the interval)."""
