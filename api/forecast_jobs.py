@@ -32,16 +32,8 @@ from forecast import (
     backtest,
     forecast_workload,
 )
+from forecast.forecaster import WORKLOAD_COLUMNS
 from scheduler.workload import AHT_SECONDS, CHANNEL, INTERVAL_START, VOLUME
-
-WORKLOAD_COLUMNS = (
-    "interval_start",
-    "channel",
-    "volume",
-    "volume_low",
-    "volume_high",
-    "aht_seconds",
-)
 
 
 @dataclass(frozen=True, eq=False)
