@@ -59,19 +59,24 @@ def _load_history(session: Session, team: Team, sample_dir: Path, console: Conso
     )
 
 
-def _load_targets(team: Team, sample_dir: Path, console: Console) -> None:
+def _load_settings_file(team: Team, path: Path, console: Console) -> None:
+    """targets.toml or rules.toml, checked by the parser that uses it, into the team."""
+    from scheduler.rules import rules_from_dict
     from scheduler.targets import Targets
 
-    path = sample_dir / "targets.toml"
-    if team.targets is not None:
-        _note(console, "targets", "already set (kept)")
+    what = path.stem  # "targets" or "rules"
+    if getattr(team, what) is not None:
+        _note(console, what, "already set (kept)")
     elif not path.exists():
-        _note(console, "targets", f"{path} is missing; set targets with PATCH /v1/settings")
+        _note(console, what, f"{path} is missing; set {what} with PATCH /v1/settings")
     else:
         document = tomllib.loads(path.read_text())
-        Targets.from_dict(document)
-        team.targets = document
-        _note(console, "targets", f"{', '.join(document['channels'])} from {path}")
+        if what == "targets":
+            Targets.from_dict(document)
+        else:
+            rules_from_dict(document)
+        setattr(team, what, document)
+        _note(console, what, f"from {path}")
 
 
 def _load_special_days(team: Team, sample_dir: Path, console: Console) -> None:
@@ -94,6 +99,19 @@ def _load_special_days(team: Team, sample_dir: Path, console: Console) -> None:
             for day in days
         ]
         _note(console, "special days", ", ".join(f"{day.date} {day.name}" for day in days))
+
+
+def _load_agents(session: Session, team: Team, sample_dir: Path, console: Console) -> None:
+    from api.storage.agents import records_from_csv, store_roster, team_agents
+
+    path = sample_dir / "agents.csv"
+    if team_agents(session, team.id):
+        _note(console, "roster", "already loaded (kept)")
+    elif not path.exists():
+        _note(console, "roster", f"{path} is missing; schedules will use open positions")
+    else:
+        written = store_roster(session, team.id, records_from_csv(path.read_bytes()), replace=True)
+        _note(console, "roster", f"{written.added} agents from {path}")
 
 
 @command_guard
@@ -130,7 +148,9 @@ def demo(
                 team.holiday_country = DEMO_COUNTRY
             _load_history(session, team, sample_dir, console)
             _load_special_days(team, sample_dir, console)
-            _load_targets(team, sample_dir, console)
+            _load_settings_file(team, sample_dir / "targets.toml", console)
+            _load_settings_file(team, sample_dir / "rules.toml", console)
+            _load_agents(session, team, sample_dir, console)
             session.execute(
                 update(ApiKey)
                 .where(

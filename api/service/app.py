@@ -17,10 +17,12 @@ from api.service.body_limit import BodySizeLimit
 from api.service.deps import ServiceState
 from api.service.problems import PROBLEMS, Problem, handle_error, problem_responses
 from api.service.routes import (
+    agents,
     forecasts,
     health,
     history,
     jobs,
+    schedules,
     staffing,
     team,
     team_settings,
@@ -47,8 +49,9 @@ documents; `GET /problems` lists every kind.
 def default_job_handlers() -> dict[str, JobHandler]:
     """The job kinds the service runs, by name."""
     from api.forecast_jobs import run_forecast
+    from api.schedule_jobs import run_schedule
 
-    return {"forecast": run_forecast}
+    return {"forecast": run_forecast, "schedule": run_schedule}
 
 
 def create_app(
@@ -96,7 +99,9 @@ def create_app(
         team.router,
         team_settings.router,
         history.router,
+        agents.router,
         forecasts.router,
+        schedules.router,
         staffing.router,
         jobs.router,
     ):

@@ -40,6 +40,7 @@ from starlette.routing import BaseRoute, Match
 from forecast.errors import ForecastError, InvalidCalendarError, InvalidHistoryError
 from scheduler.errors import (
     InfeasibleScheduleError,
+    InvalidAgentsError,
     InvalidRulesError,
     InvalidTargetsError,
     InvalidWorkloadError,
@@ -197,6 +198,12 @@ PROBLEMS: Final[dict[type[Exception], ProblemType]] = {
     ),
     InvalidRulesError: _row(
         "invalid-rules", 422, "Invalid scheduling rules", "A scheduling rule is malformed."
+    ),
+    InvalidAgentsError: _row(
+        "invalid-agents",
+        422,
+        "Invalid roster",
+        "An agent's row is malformed; `errors` lists each row, column and value to fix.",
     ),
     InfeasibleScheduleError: _row(
         "infeasible-schedule",

@@ -18,6 +18,7 @@ from api.service.problems import InvalidParameterError
 from api.service.request_models import IsoDate, RequestModel
 from api.storage.models import Team
 from api.storage.teams import checked_timezone
+from scheduler.rules import rules_from_dict
 from scheduler.targets import Targets
 
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
@@ -82,6 +83,75 @@ class TargetsDocument(RequestModel):
     )
 
 
+class BreakRuleFields(RequestModel):
+    """One break of a shift, in order (`[[shifts.breaks]]`)."""
+
+    minutes: int = Field(description="Length of the break in minutes.")
+    after_hours: list[float] = Field(
+        description="Window for its start, in hours after the shift starts, e.g. [1.5, 3.0]."
+    )
+    paid: bool | None = Field(default=None, description="Whether the break is paid.")
+    min_shift_hours: float | None = Field(
+        default=None, description="Only shifts at least this long carry this break."
+    )
+
+
+class ShiftRulesFields(RequestModel):
+    """Which shifts exist (`[shifts]`)."""
+
+    lengths_hours: list[float] = Field(description="Allowed shift lengths, e.g. [4, 8, 10].")
+    start_step_minutes: int | None = Field(
+        default=None, description="Shifts start on multiples of this many minutes (15)."
+    )
+    breaks: list[BreakRuleFields] | None = Field(default=None, description="Breaks, in order.")
+
+
+class WeekRulesFields(RequestModel):
+    """Each agent's week (`[week]`)."""
+
+    days_per_agent: int | None = Field(default=None, description="Working days per week (5).")
+    consecutive_days_off: int | None = Field(default=None, description="Days off in a row (2).")
+    min_hours: float | None = Field(default=None, description="Minimum paid hours per week.")
+    max_hours: float | None = Field(default=None, description="Maximum paid hours per week.")
+    min_rest_hours: float | None = Field(
+        default=None, description="Rest between two shifts, hours (11)."
+    )
+
+
+class WeightsFields(RequestModel):
+    """Costs of the optimizer's objective, in paid-hour equivalents (`[weights]`)."""
+
+    paid_hour: float | None = Field(default=None, description="Cost of a paid hour (1).")
+    overstaff_agent_hour: float | None = Field(
+        default=None, description="Cost of an agent-hour above the need (0.1)."
+    )
+    shortfall_agent_hour: list[float] | float | None = Field(
+        default=None,
+        description="Cost of the 1st, 2nd, ... missing agent-hour of an interval, not "
+        "decreasing ([25, 50, 100, 200]).",
+    )
+    preferred_start_hour: float | None = Field(
+        default=None, description="Cost per hour away from an agent's preferred start (0.05)."
+    )
+
+
+class RulesDocument(RequestModel):
+    """Scheduling rules: rules.toml as JSON."""
+
+    interval_minutes: int | None = Field(
+        default=None, description="Interval length; must match the forecast's when given."
+    )
+    shifts: ShiftRulesFields = Field(description="Shift lengths, start step and breaks.")
+    week: WeekRulesFields | None = Field(default=None, description="The working week.")
+    hours: dict[str, dict[str, str]] | None = Field(
+        default=None,
+        description='Operating hours per channel and weekday range, e.g. {"voice": '
+        '{"mon-fri": "07:00-22:00", "sat-sun": "09:00-17:00"}}; a channel without an entry '
+        "is open around the clock.",
+    )
+    weights: WeightsFields | None = Field(default=None, description="Objective weights.")
+
+
 class SpecialDayFields(RequestModel):
     """A day that is not like the others: a closure, an extra holiday, or an event."""
 
@@ -116,9 +186,7 @@ class TeamSettings(BaseModel):
     targets: TargetsDocument | None = Field(
         description="Service targets per channel; needed for staffing and schedules."
     )
-    rules: dict[str, Any] | None = Field(
-        description="Scheduling rules (rules.toml as JSON: shifts, breaks, week, hours)."
-    )
+    rules: RulesDocument | None = Field(description="Scheduling rules; needed for schedules.")
 
     @classmethod
     def of(cls, team: Team) -> TeamSettings:
@@ -129,7 +197,7 @@ class TeamSettings(BaseModel):
             holiday_subdivision=team.holiday_subdivision,
             special_days=[SpecialDayFields.model_validate(day) for day in team.special_days],
             targets=None if team.targets is None else TargetsDocument.model_validate(team.targets),
-            rules=team.rules,
+            rules=None if team.rules is None else RulesDocument.model_validate(team.rules),
         )
 
 
@@ -143,7 +211,7 @@ class TeamSettingsChange(RequestModel):
         default=None, description="Replaces the whole list."
     )
     targets: TargetsDocument | None = Field(default=None, description="Replaces the targets.")
-    rules: dict[str, Any] | None = Field(default=None, description="Replaces the rules.")
+    rules: RulesDocument | None = Field(default=None, description="Replaces the rules.")
 
 
 def targets_document(document: dict[str, Any]) -> dict[str, Any]:
@@ -153,6 +221,16 @@ def targets_document(document: dict[str, Any]) -> dict[str, Any]:
         InvalidTargetsError: naming the channel, field and value.
     """
     Targets.from_dict(document)
+    return document
+
+
+def rules_document(document: dict[str, Any]) -> dict[str, Any]:
+    """Validate a rules document with the optimizer's own parser.
+
+    Raises:
+        InvalidRulesError: naming the first bad field and its value.
+    """
+    rules_from_dict(document)
     return document
 
 
@@ -172,7 +250,11 @@ def apply_settings(team: Team, change: TeamSettingsChange) -> None:
             else targets_document(change.targets.model_dump(exclude_none=True))
         )
     if "rules" in given:
-        updates["rules"] = change.rules
+        updates["rules"] = (
+            None
+            if change.rules is None
+            else rules_document(change.rules.model_dump(exclude_none=True))
+        )
     if "holiday_country" in given:
         updates["holiday_country"] = (change.holiday_country or "").strip().upper() or None
     if "holiday_subdivision" in given:
