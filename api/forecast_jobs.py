@@ -1,14 +1,15 @@
 """The forecast job: a team's stored history and calendar → ``forecast.forecast_workload`` (and
 the backtest accuracy report) → a result stored with the job.
 
-The result document (JSON, kept in ``jobs.result``)::
+The result, in parts (rows of ``job_results``)::
 
-    {"start": "2026-12-07", "days": 7, "timezone": "America/New_York", "interval_minutes": 15,
-     "intervals": [{"interval_start": "...", "channel": "voice", "volume": 12.3,
-                    "volume_low": 9.1, "volume_high": 15.8, "aht_seconds": 331.0}, ...],
-     "channels": [{"channel": "voice", "model": "top_down", "band_method": "backtest",
-                   "notes": [...]}, ...],
-     "accuracy": {...AccuracyReport.to_dict()...} | null}
+    meta       {"start": "2026-12-07", "days": 7, "timezone": "America/New_York",
+                "interval_minutes": 15}
+    intervals  [{"interval_start": "...", "channel": "voice", "volume": 12.3,
+                 "volume_low": 9.1, "volume_high": 15.8, "aht_seconds": 331.0}, ...]
+    channels   [{"channel": "voice", "model": "top_down", "band_method": "backtest",
+                 "notes": [...]}, ...]
+    accuracy   {...AccuracyReport.to_dict()...} or null
 """
 
 from __future__ import annotations
@@ -148,11 +149,11 @@ def interval_records(workload: pd.DataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def workload_of(result: dict[str, Any]) -> pd.DataFrame:
-    """The workload table (``scheduler.workload`` contract) of a stored forecast result."""
-    frame = pd.DataFrame(result["intervals"], columns=list(WORKLOAD_COLUMNS))
+def workload_of(meta: dict[str, Any], intervals: list[dict[str, Any]]) -> pd.DataFrame:
+    """The workload table (``scheduler.workload`` contract) of a stored forecast."""
+    frame = pd.DataFrame(intervals, columns=list(WORKLOAD_COLUMNS))
     frame[INTERVAL_START] = pd.to_datetime(frame[INTERVAL_START], utc=True).dt.tz_convert(
-        result["timezone"]
+        meta["timezone"]
     )
     for column in WORKLOAD_COLUMNS[2:]:
         frame[column] = frame[column].astype("float64")
@@ -193,10 +194,12 @@ def run_forecast(context: JobContext) -> dict[str, Any]:
         )
         accuracy = report.to_dict()
     return {
-        "start": start.isoformat(),
-        "days": request["days"],
-        "timezone": history.timezone,
-        "interval_minutes": history.interval_minutes,
+        "meta": {
+            "start": start.isoformat(),
+            "days": request["days"],
+            "timezone": history.timezone,
+            "interval_minutes": history.interval_minutes,
+        },
         "intervals": interval_records(forecast.workload),
         "channels": [
             {

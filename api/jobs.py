@@ -33,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from api.settings import ServiceSettings
 from api.storage.database import Database, affected_rows
-from api.storage.models import FINISHED_STATUSES, Job, utc_now
+from api.storage.models import FINISHED_STATUSES, Job, JobResult, utc_now
 from forecast.errors import ForecastError
 from scheduler.errors import SchedulerError
 
@@ -103,6 +103,17 @@ class JobContext:
 
 
 JobHandler = Callable[[JobContext], dict[str, Any]]
+"""Runs a job; returns its result as named parts (each stored as one ``job_results`` row)."""
+
+
+def result_parts(session: Session, job_id: int, *names: str) -> dict[str, Any]:
+    """The named parts of a job's stored result (missing parts are left out)."""
+    rows = session.execute(
+        select(JobResult.part, JobResult.payload).where(
+            JobResult.job_id == job_id, JobResult.part.in_(names)
+        )
+    )
+    return {str(row.part): row.payload for row in rows}
 
 
 class JobRunner:
@@ -215,14 +226,24 @@ class JobRunner:
             session.commit()
             return job
 
-    def _finish(self, job_id: int, status: str, **values: Any) -> None:
+    def _finish(
+        self, job_id: int, status: str, parts: dict[str, Any] | None = None, **values: Any
+    ) -> None:
+        """Record the outcome, and a done job's result parts, in one transaction."""
         assert status in FINISHED_STATUSES
         with self.database.session(write=True) as session:
-            session.execute(
-                update(Job)
-                .where(Job.id == job_id, Job.status == "running")
-                .values(status=status, finished_at=utc_now(), **values)
+            finished = affected_rows(
+                session.execute(
+                    update(Job)
+                    .where(Job.id == job_id, Job.status == "running")
+                    .values(status=status, finished_at=utc_now(), **values)
+                )
             )
+            if finished and parts:
+                session.add_all(
+                    JobResult(job_id=job_id, part=name, payload=payload)
+                    for name, payload in parts.items()
+                )
             session.commit()
 
     def _run(self, job_id: int) -> None:
@@ -269,4 +290,4 @@ class JobRunner:
                 reason=f"internal error ({type(error).__name__}); the server log has details",
             )
         else:
-            self._finish(job_id, "done", result=result, progress={"stage": "done"})
+            self._finish(job_id, "done", parts=result, progress={"stage": "done"})

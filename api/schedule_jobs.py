@@ -6,13 +6,13 @@ Cancelling works through the optimizer's progress callback, which CP-SAT calls f
 solution callback: once the job's stop flag is set the callback raises, CP-SAT stops the
 search and the exception ends the job as ``cancelled``.
 
-The result document (JSON, kept in ``jobs.result``)::
+The result, in parts (rows of ``job_results``)::
 
-    {"week_start": "2026-12-07", "timezone": "America/New_York", "interval_minutes": 15,
-     "forecast_id": 12 | null, "summary": {...the `staffcast schedule --json` summary...},
-     "shifts": [{"agent_id", "channel", "start", "end", "paid_hours", "breaks"}, ...],
-     "coverage": [{"interval_start", "channel", "required", "scheduled", "shortfall",
-                   "projected_service_level"}, ...]}
+    meta      {"week_start": "2026-12-07", "timezone": "America/New_York", "forecast_id": 12}
+    summary   {...the `staffcast schedule --json` summary...}
+    shifts    [{"agent_id", "channel", "start", "end", "paid_hours", "breaks"}, ...]
+    coverage  [{"interval_start", "channel", "required", "scheduled", "shortfall",
+                "projected_service_level"}, ...]
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import pandas as pd
 
 from api.cli.scheduling import coverage_table, schedule_table, summary_dict
 from api.forecast_jobs import fill_unknown_aht, team_history, workload_of
-from api.jobs import JobContext
+from api.jobs import JobContext, result_parts
 from api.storage.agents import agent_record, checked_roster, team_agents
 from api.storage.models import Job, Team
 from forecast import ForecastError, forecast_workload
@@ -56,21 +56,22 @@ def _team_inputs(context: JobContext) -> tuple[Team, Targets, Rules, tuple[Agent
     return team, Targets.from_dict(team.targets), rules_from_dict(team.rules), agents
 
 
-def _stored_forecast(context: JobContext, forecast_id: int) -> dict[str, Any]:
+def _stored_workload(context: JobContext, forecast_id: int) -> pd.DataFrame:
     with context.database.session() as session:
         job = session.get(Job, forecast_id)
         if job is None or job.team_id != context.team_id or job.kind != "forecast":
             raise ForecastError(f"there is no forecast {forecast_id}")
-        if job.status != "done" or job.result is None:
+        parts = result_parts(session, forecast_id, "meta", "intervals")
+        if job.status != "done" or len(parts) < 2:
             raise ForecastError(f"forecast {forecast_id} is {job.status}, not done")
-        return dict(job.result)
+        return workload_of(parts["meta"], parts["intervals"])
 
 
 def _week_workload(context: JobContext, week_start: dt.date, timezone: str) -> pd.DataFrame:
     """The week's workload: from the given forecast, or a forecast made now."""
     forecast_id = context.request.get("forecast_id")
     if forecast_id is not None:
-        workload = workload_of(_stored_forecast(context, forecast_id))
+        workload = _stored_workload(context, forecast_id)
     else:
         context.report("forecasting", "forecasting the week", force=True)
         history, calendar = team_history(context)
@@ -152,9 +153,11 @@ def run_schedule(context: JobContext) -> dict[str, Any]:
         required, rules, agents, options=options, progress=solver_progress(context, limit)
     )
     return {
-        "week_start": week_start.isoformat(),
-        "timezone": team.timezone,
-        "forecast_id": request.get("forecast_id"),
+        "meta": {
+            "week_start": week_start.isoformat(),
+            "timezone": team.timezone,
+            "forecast_id": request.get("forecast_id"),
+        },
         "summary": summary_dict(result),
         "shifts": _records(schedule_table(result)),
         "coverage": _records(coverage_table(result)),

@@ -10,7 +10,9 @@ PostgreSQL database), creates a team and a key, then:
 1. uploads a generated year of 15-minute history for voice, chat and email (105,120 rows,
    every interval written, naive local times in America/New_York) and times the request
    (HTTP, parsing, storing, committing); then uploads it again (every interval replaced);
-2. runs 20 asyncio clients that share ``--requests`` GETs, round-robin over the read
+2. sets the sample's targets and rules (``data/sample/``), runs a week's forecast and a
+   schedule for open positions (10 s optimizer limit) so their results can be read;
+3. runs 20 asyncio clients that share ``--requests`` GETs, round-robin over the read
    endpoints, and prints p50/p95/max per endpoint and overall.
 
 Targets (issue 5): p95 under 100 ms for the reads, the year's upload under 5 s. The server
@@ -27,6 +29,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +43,7 @@ from api.storage.migrate import upgrade_database
 from api.storage.teams import create_team, issue_key
 
 TIMEZONE = "America/New_York"
+SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 CHANNELS = ("voice", "chat", "email")
 CLIENTS = 20
 STARTUP_SECONDS = 30.0
@@ -114,6 +118,28 @@ def time_upload(
     return elapsed, response.json()
 
 
+def settings_documents() -> dict[str, Any]:
+    """The sample team's targets and rules, as ``PATCH /v1/settings`` takes them."""
+    return {
+        name: tomllib.loads((SAMPLE_DIR / f"{name}.toml").read_text())
+        for name in ("targets", "rules")
+    }
+
+
+def finished_job(base_url: str, headers: dict[str, str], path: str, body: dict[str, Any]) -> int:
+    """POST a job, wait for it, return its id (exits if it fails)."""
+    response = httpx.post(f"{base_url}{path}", headers=headers, json=body, timeout=30)
+    response.raise_for_status()
+    job_id = int(response.json()["id"])
+    while True:
+        job = httpx.get(f"{base_url}/v1/jobs/{job_id}", headers=headers, timeout=30).json()
+        if job["status"] == "done":
+            return job_id
+        if job["status"] in {"failed", "cancelled"}:
+            raise SystemExit(f"{path} job {job_id} {job['status']}: {job['reason']}")
+        time.sleep(0.5)
+
+
 async def run_reads(
     base_url: str, headers: dict[str, str], paths: list[str], total: int
 ) -> dict[str, list[float]]:
@@ -173,13 +199,40 @@ def main() -> None:
             )
             again, body = time_upload(base_url, headers, content)
             print(f"same upload again: {again:.2f} s ({body['rows_replaced']:,} replaced)")
+            httpx.patch(
+                f"{base_url}/v1/settings", headers=headers, json=settings
+            ).raise_for_status()
+            started = time.perf_counter()
+            forecast = finished_job(
+                base_url, headers, "/v1/forecasts", {"start": "2026-01-05", "accuracy": False}
+            )
+            print(f"forecast job (a week, 3 channels): {time.perf_counter() - started:.1f} s")
+            started = time.perf_counter()
+            schedule = finished_job(
+                base_url,
+                headers,
+                "/v1/schedules",
+                {
+                    "week_start": "2026-01-05",
+                    "forecast_id": forecast,
+                    "use_agents": False,
+                    "time_limit_seconds": 10,
+                },
+            )
+            print(
+                f"schedule job (open positions, 10 s limit): {time.perf_counter() - started:.1f} s"
+            )
             paths = [
                 "/v1/team",
                 "/v1/settings",
                 "/v1/history/summary",
                 "/v1/history/uploads",
                 "/v1/jobs",
+                f"/v1/jobs/{schedule}",
                 "/v1/history.csv?start=2025-06-02T00:00&end=2025-06-03T00:00",
+                f"/v1/forecasts/{forecast}",
+                f"/v1/schedules/{schedule}",
+                f"/v1/schedules/{schedule}/coverage",
             ]
             started = time.perf_counter()
             timings = asyncio.run(run_reads(base_url, headers, paths, arguments.requests))

@@ -154,7 +154,11 @@ def load_history(
         query = query.where(HistoryInterval.interval_start >= start)
     if end is not None:
         query = query.where(HistoryInterval.interval_start < end)
-    if channels:
+    if channels is None and (start is not None or end is not None):
+        # Naming the channels lets the primary key (team, channel, start) serve a time range.
+        overview = session.scalar(select(Team.history_channels).where(Team.id == team_id))
+        channels = [item["channel"] for item in overview or []]
+    if channels is not None:
         query = query.where(HistoryInterval.channel.in_(channels))
     rows = session.execute(
         query.order_by(HistoryInterval.channel, HistoryInterval.interval_start)

@@ -156,7 +156,17 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
-    result: Mapped[dict[str, Any] | None] = mapped_column(deferred=True)
+
+
+class JobResult(Base):
+    """One part of a finished job's result (a forecast's ``intervals``, a schedule's
+    ``summary``, ...), stored apart so a request reads only the part it shows."""
+
+    __tablename__ = "job_results"
+
+    job_id: Mapped[int] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), primary_key=True)
+    part: Mapped[str] = mapped_column(String(32), primary_key=True)
+    payload: Mapped[Any] = mapped_column(JSON())
 
 
 class Agent(Base):

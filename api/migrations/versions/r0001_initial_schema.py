@@ -123,7 +123,6 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=True),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
-        sa.Column("result", sa.JSON(), nullable=True),
         sa.ForeignKeyConstraint(
             ["team_id"], ["teams.id"], name=op.f("fk_jobs_team_id_teams"), ondelete="CASCADE"
         ),
@@ -133,9 +132,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_jobs_status"), ["status"], unique=False)
         batch_op.create_index("ix_jobs_team_kind", ["team_id", "kind"], unique=False)
 
+    op.create_table(
+        "job_results",
+        sa.Column("job_id", sa.Integer(), nullable=False),
+        sa.Column("part", sa.String(length=32), nullable=False),
+        sa.Column("payload", sa.JSON(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["job_id"], ["jobs.id"], name=op.f("fk_job_results_job_id_jobs"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("job_id", "part", name=op.f("pk_job_results")),
+    )
+
 
 def downgrade() -> None:
 
+    op.drop_table("job_results")
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.drop_index("ix_jobs_team_kind")
         batch_op.drop_index(batch_op.f("ix_jobs_status"))

@@ -4,19 +4,24 @@ fetch it as JSON or CSV, with the accuracy report of the backtest."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from api.forecast_jobs import workload_of
-from api.service.csv_files import csv_content, csv_response
+from api.service.csv_files import csv_content, csv_records_response
 from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, problem_responses
 from api.service.request_models import IsoDate, RequestModel
-from api.service.routes.jobs import JobInfo, cancel_job, find_job, list_team_jobs
-from api.storage.models import Job
+from api.service.routes.jobs import (
+    JobInfo,
+    cancel_job,
+    find_job,
+    finished_result,
+    list_team_jobs,
+)
 from forecast import ModelName
+from forecast.forecaster import WORKLOAD_COLUMNS
 
 router = APIRouter(prefix="/v1/forecasts", tags=["forecasts"])
 
@@ -139,21 +144,6 @@ class ForecastView(BaseModel):
     result: ForecastResult | None = Field(description="The forecast; null until `done`.")
 
 
-def finished_result(job: Job, what: str) -> dict[str, Any]:
-    """The stored result of a finished job.
-
-    Raises:
-        ConflictError: the job is not done (queued, running, failed or cancelled).
-    """
-    if job.status != "done" or job.result is None:
-        detail = f" ({job.reason})" if job.reason else ""
-        raise ConflictError(
-            f"{what} {job.id} is {job.status}{detail}; results exist once it is done "
-            f"(poll /v1/jobs/{job.id})"
-        )
-    return job.result
-
-
 @router.post(
     "",
     status_code=status.HTTP_202_ACCEPTED,
@@ -190,10 +180,11 @@ def list_forecasts(
 def read_forecast(forecast_id: ResourceId, team: TeamDep, session: SessionDep) -> ForecastView:
     """The job's status and, when done, the forecast per interval with the accuracy report."""
     job = find_job(session, team, forecast_id, "forecast")
-    result = job.result if job.status == "done" else None
+    if job.status != "done":
+        return ForecastView(job=JobInfo.of(job), result=None)
+    parts = finished_result(session, job, "meta", "intervals", "channels", "accuracy")
     return ForecastView(
-        job=JobInfo.of(job),
-        result=None if result is None else ForecastResult.model_validate(result),
+        job=JobInfo.of(job), result=ForecastResult.model_validate(parts.pop("meta") | parts)
     )
 
 
@@ -207,8 +198,8 @@ def download_forecast(forecast_id: ResourceId, team: TeamDep, session: SessionDe
     """`interval_start`, `channel`, `volume`, `volume_low`, `volume_high`, `aht_seconds`: the
     workload format `staffcast requirements` reads."""
     job = find_job(session, team, forecast_id, "forecast")
-    workload = workload_of(finished_result(job, "forecast"))
-    return csv_response(workload, f"forecast-{forecast_id}.csv")
+    intervals = finished_result(session, job, "intervals")["intervals"]
+    return csv_records_response(intervals, WORKLOAD_COLUMNS, f"forecast-{forecast_id}.csv")
 
 
 @router.post(

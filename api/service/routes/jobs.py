@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from api.jobs import result_parts
 from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus, Team
@@ -120,6 +121,21 @@ def list_team_jobs(session: Session, team: Team, kind: str | None, limit: int) -
     if kind is not None:
         query = query.where(Job.kind == kind)
     return list(session.scalars(query.order_by(Job.id.desc()).limit(limit)).all())
+
+
+def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
+    """The named parts of a finished job's result.
+
+    Raises:
+        ConflictError: the job is not done (queued, running, failed or cancelled).
+    """
+    if job.status != "done":
+        detail = f" ({job.reason})" if job.reason else ""
+        raise ConflictError(
+            f"{job.kind} {job.id} is {job.status}{detail}; results exist once it is done "
+            f"(poll /v1/jobs/{job.id})"
+        )
+    return result_parts(session, job.id, *parts)
 
 
 def cancel_job(session: Session, runner: RunnerDep, job: Job) -> JobInfo:

@@ -5,16 +5,20 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-import pandas as pd
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
 
-from api.service.csv_files import csv_content, csv_response
+from api.service.csv_files import csv_content, csv_records_response
 from api.service.deps import MAX_ID, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, problem_responses
 from api.service.request_models import IsoDate, RequestModel
-from api.service.routes.forecasts import finished_result
-from api.service.routes.jobs import JobInfo, cancel_job, find_job, list_team_jobs
+from api.service.routes.jobs import (
+    JobInfo,
+    cancel_job,
+    find_job,
+    finished_result,
+    list_team_jobs,
+)
 
 router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
 
@@ -137,7 +141,7 @@ def create_schedule(
     if body.forecast_id is None and team.history_interval_minutes is None:
         raise ConflictError("the team has no history to forecast the week from; upload it")
     if body.forecast_id is not None:
-        finished_result(find_job(session, team, body.forecast_id, "forecast"), "forecast")
+        finished_result(session, find_job(session, team, body.forecast_id, "forecast"))
     job = runner.submit(session, team.id, "schedule", body.model_dump(mode="json"))
     response.headers["Location"] = f"/v1/jobs/{job.id}"
     return JobInfo.of(job)
@@ -159,19 +163,21 @@ def list_schedules(
 def read_schedule(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> ScheduleView:
     """Paid hours, distance from the best possible, headcount, service level per channel."""
     job = find_job(session, team, schedule_id, "schedule")
-    result = job.result if job.status == "done" else None
+    if job.status != "done":
+        return ScheduleView(job=JobInfo.of(job), week_start=None, timezone=None, summary=None)
+    parts = finished_result(session, job, "meta", "summary")
     return ScheduleView(
         job=JobInfo.of(job),
-        week_start=None if result is None else result["week_start"],
-        timezone=None if result is None else result["timezone"],
-        summary=None if result is None else ScheduleSummary.model_validate(result["summary"]),
+        week_start=parts["meta"]["week_start"],
+        timezone=parts["meta"]["timezone"],
+        summary=ScheduleSummary.model_validate(parts["summary"]),
     )
 
 
 @router.get("/{schedule_id}/shifts", summary="The shifts", responses=problem_responses(404, 409))
 def read_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> list[Shift]:
     """One entry per shift, with its breaks."""
-    result = finished_result(find_job(session, team, schedule_id, "schedule"), "schedule")
+    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "shifts")
     return [Shift.model_validate(row) for row in result["shifts"]]
 
 
@@ -183,10 +189,9 @@ def read_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> 
 )
 def download_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
     """`agent_id`, `channel`, `start`, `end`, `paid_hours`, `breaks` (as `staffcast schedule`)."""
-    result = finished_result(find_job(session, team, schedule_id, "schedule"), "schedule")
-    columns = list(Shift.model_fields)
-    return csv_response(
-        pd.DataFrame(result["shifts"], columns=columns), f"schedule-{schedule_id}.csv"
+    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "shifts")
+    return csv_records_response(
+        result["shifts"], list(Shift.model_fields), f"schedule-{schedule_id}.csv"
     )
 
 
@@ -199,7 +204,7 @@ def read_coverage(
     schedule_id: ResourceId, team: TeamDep, session: SessionDep
 ) -> list[CoverageInterval]:
     """Required vs scheduled agents and projected service level, per interval and channel."""
-    result = finished_result(find_job(session, team, schedule_id, "schedule"), "schedule")
+    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "coverage")
     return [CoverageInterval.model_validate(row) for row in result["coverage"]]
 
 
@@ -212,10 +217,9 @@ def read_coverage(
 def download_coverage(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
     """`interval_start`, `channel`, `required`, `scheduled`, `shortfall`,
     `projected_service_level`."""
-    result = finished_result(find_job(session, team, schedule_id, "schedule"), "schedule")
-    columns = list(CoverageInterval.model_fields)
-    return csv_response(
-        pd.DataFrame(result["coverage"], columns=columns), f"coverage-{schedule_id}.csv"
+    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "coverage")
+    return csv_records_response(
+        result["coverage"], list(CoverageInterval.model_fields), f"coverage-{schedule_id}.csv"
     )
 
 
