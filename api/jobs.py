@@ -28,7 +28,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import select, update
+from sqlalchemy import Text, cast, select, update
 from sqlalchemy.orm import Session
 
 from api.settings import ServiceSettings
@@ -114,6 +114,17 @@ def result_parts(session: Session, job_id: int, *names: str) -> dict[str, Any]:
         )
     )
     return {str(row.part): row.payload for row in rows}
+
+
+def result_parts_json(session: Session, job_id: int, *names: str) -> dict[str, str]:
+    """The named parts as the JSON text stored (no decoding: big parts go to the client as
+    they are)."""
+    rows = session.execute(
+        select(JobResult.part, cast(JobResult.payload, Text).label("text")).where(
+            JobResult.job_id == job_id, JobResult.part.in_(names)
+        )
+    )
+    return {str(row.part): str(row.text) for row in rows}
 
 
 class JobRunner:

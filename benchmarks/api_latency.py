@@ -200,7 +200,7 @@ def main() -> None:
             again, body = time_upload(base_url, headers, content)
             print(f"same upload again: {again:.2f} s ({body['rows_replaced']:,} replaced)")
             httpx.patch(
-                f"{base_url}/v1/settings", headers=headers, json=settings
+                f"{base_url}/v1/settings", headers=headers, json=settings_documents()
             ).raise_for_status()
             started = time.perf_counter()
             forecast = finished_job(

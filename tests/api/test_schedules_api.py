@@ -12,9 +12,11 @@ from typing import Any
 import pandas as pd
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import TypeAdapter
 
 from api.jobs import JobCancelledError, JobContext
 from api.schedule_jobs import solver_progress
+from api.service.routes.schedules import CoverageInterval, Shift
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.models import Job
@@ -78,9 +80,11 @@ def test_a_schedule_for_open_positions_has_summary_shifts_and_coverage(
     assert 0 <= summary["projected_service_level"]["voice"] <= 1
     shifts = client.get(f"/v1/schedules/{schedule_id}/shifts", headers=team.headers).json()
     assert shifts
+    TypeAdapter(list[Shift]).validate_python(shifts)  # stored rows have the declared shape
     assert all(shift["agent_id"].startswith("open-") for shift in shifts)
     assert sum(shift["paid_hours"] for shift in shifts) == pytest.approx(summary["paid_hours"])
     coverage = client.get(f"/v1/schedules/{schedule_id}/coverage", headers=team.headers).json()
+    TypeAdapter(list[CoverageInterval]).validate_python(coverage)
     assert len(coverage) == 7 * 24
     assert {row["channel"] for row in coverage} == {"voice"}
     shifts_csv = client.get(f"/v1/schedules/{schedule_id}/shifts.csv", headers=team.headers)

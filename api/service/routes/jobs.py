@@ -5,12 +5,12 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.jobs import result_parts
+from api.jobs import result_parts, result_parts_json
 from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus, Team
@@ -136,6 +136,17 @@ def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
             f"(poll /v1/jobs/{job.id})"
         )
     return result_parts(session, job.id, *parts)
+
+
+def finished_result_json(session: Session, job: Job, *parts: str) -> dict[str, str]:
+    """Like :func:`finished_result`, as the stored JSON text of each part."""
+    finished_result(session, job)
+    return result_parts_json(session, job.id, *parts)
+
+
+def json_response(text: str) -> Response:
+    """Already-serialised JSON as a response (its shape is the route's declared model)."""
+    return Response(text, media_type="application/json")
 
 
 def cancel_job(session: Session, runner: RunnerDep, job: Job) -> JobInfo:

@@ -17,6 +17,8 @@ from api.service.routes.jobs import (
     cancel_job,
     find_job,
     finished_result,
+    finished_result_json,
+    json_response,
     list_team_jobs,
 )
 
@@ -174,11 +176,16 @@ def read_schedule(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -
     )
 
 
-@router.get("/{schedule_id}/shifts", summary="The shifts", responses=problem_responses(404, 409))
-def read_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> list[Shift]:
+@router.get(
+    "/{schedule_id}/shifts",
+    summary="The shifts",
+    response_model=list[Shift],
+    responses=problem_responses(404, 409),
+)
+def read_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
     """One entry per shift, with its breaks."""
-    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "shifts")
-    return [Shift.model_validate(row) for row in result["shifts"]]
+    job = find_job(session, team, schedule_id, "schedule")
+    return json_response(finished_result_json(session, job, "shifts")["shifts"])
 
 
 @router.get(
@@ -198,14 +205,13 @@ def download_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep)
 @router.get(
     "/{schedule_id}/coverage",
     summary="Coverage per interval",
+    response_model=list[CoverageInterval],
     responses=problem_responses(404, 409),
 )
-def read_coverage(
-    schedule_id: ResourceId, team: TeamDep, session: SessionDep
-) -> list[CoverageInterval]:
+def read_coverage(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
     """Required vs scheduled agents and projected service level, per interval and channel."""
-    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "coverage")
-    return [CoverageInterval.model_validate(row) for row in result["coverage"]]
+    job = find_job(session, team, schedule_id, "schedule")
+    return json_response(finished_result_json(session, job, "coverage")["coverage"])
 
 
 @router.get(
