@@ -124,9 +124,14 @@ def team_for_token(session: Session, token: str) -> Team | None:
     key_id, _, secret = rest.partition("_")
     if prefix != KEY_PREFIX or not key_id or not secret:
         return None
-    key = session.get(ApiKey, key_id)
-    if key is None or key.revoked_at is not None:
+    found = session.execute(
+        select(ApiKey.secret_sha256, ApiKey.revoked_at, Team)
+        .join(Team, Team.id == ApiKey.team_id)
+        .where(ApiKey.id == key_id)
+    ).one_or_none()
+    if found is None or found.revoked_at is not None:
         return None
-    if not hmac.compare_digest(key.secret_sha256, _sha256(secret)):
+    if not hmac.compare_digest(found.secret_sha256, _sha256(secret)):
         return None
-    return session.get(Team, key.team_id)
+    team: Team = found.Team
+    return team
