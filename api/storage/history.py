@@ -22,6 +22,7 @@ from sqlalchemy import (
     func,
     insert,
     select,
+    text,
     type_coerce,
     update,
 )
@@ -91,6 +92,17 @@ def store_history(session: Session, team_id: int, history: pd.DataFrame) -> Hist
             "aht_seconds": None if np.isnan(aht) else float(aht),
         }
         (replacing if known else new_rows).append(row)
+    if session.get_bind().dialect.name == "postgresql":
+        _write_postgresql(session, team_id, new_rows, replacing)
+    else:
+        _write_portable(session, new_rows, replacing)
+    return HistoryWrite(rows_added=len(new_rows), rows_replaced=len(replacing))
+
+
+def _write_portable(
+    session: Session, new_rows: list[dict[str, Any]], replacing: list[dict[str, Any]]
+) -> None:
+    """Batched INSERT and UPDATE statements (fast on SQLite)."""
     if new_rows:
         session.execute(insert(HistoryInterval), new_rows)
     if replacing:
@@ -114,7 +126,55 @@ def store_history(session: Session, team_id: int, history: pd.DataFrame) -> Hist
                 for row in replacing
             ],
         )
-    return HistoryWrite(rows_added=len(new_rows), rows_replaced=len(replacing))
+
+
+def _copy_rows(session: Session, target: str, rows: list[dict[str, Any]]) -> None:
+    """PostgreSQL ``COPY ... FROM STDIN`` of history rows, in the session's transaction.
+
+    Timestamps go in as naive UTC, as :class:`~api.storage.models.UTCDateTime` stores them.
+    """
+    driver = session.connection().connection.driver_connection
+    assert driver is not None  # a checked-out psycopg connection
+    columns = "team_id, channel, interval_start, volume, aht_seconds"
+    with driver.cursor() as cursor, cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(
+                (
+                    row["team_id"],
+                    row["channel"],
+                    row["interval_start"].astimezone(dt.UTC).replace(tzinfo=None),
+                    row["volume"],
+                    row["aht_seconds"],
+                )
+            )
+
+
+def _write_postgresql(
+    session: Session,
+    team_id: int,
+    new_rows: list[dict[str, Any]],
+    replacing: list[dict[str, Any]],
+) -> None:
+    """COPY, 10-20x faster than row-by-row statements for a year of intervals: new rows
+    straight into the table, replacements through a temporary table and one UPDATE."""
+    if new_rows:
+        _copy_rows(session, "history_intervals", new_rows)
+    if replacing:
+        session.execute(
+            text("CREATE TEMPORARY TABLE history_incoming (LIKE history_intervals) ON COMMIT DROP")
+        )
+        _copy_rows(session, "history_incoming", replacing)
+        session.execute(
+            text(
+                "UPDATE history_intervals AS stored "
+                "SET volume = incoming.volume, aht_seconds = incoming.aht_seconds "
+                "FROM history_incoming AS incoming WHERE stored.team_id = :team_id "
+                "AND stored.channel = incoming.channel "
+                "AND stored.interval_start = incoming.interval_start"
+            ),
+            {"team_id": team_id},
+        )
+        session.execute(text("DROP TABLE history_incoming"))
 
 
 def _stored_keys(
