@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import forecasting, history, plan, scheduling, staffing
+from api.cli import forecasting, history, plan, scheduling, service, staffing
 
 app = typer.Typer(
     name="staffcast",
@@ -21,6 +21,7 @@ history.register(app)
 forecasting.register(app)
 scheduling.register(app)
 plan.register(app)
+service.register(app)
 
 
 def main() -> None:

@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import math
 from pathlib import Path
 from typing import Annotated, Literal
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.errors import command_guard, fail
+from api.cli.errors import command_guard
 from api.cli.files import iso_timestamps, read_table, read_toml, write_table
-from scheduler.staffing import (
-    live_kpis,
-    offered_load,
-    required_agents,
-    requirements,
-    scheduled_agents,
-    unmet_targets,
-)
+from scheduler.interval import interval_staffing
+from scheduler.staffing import requirements
 from scheduler.targets import ChannelTarget, Targets
 from scheduler.workload import CHANNEL, INTERVAL_START
 
@@ -70,10 +63,6 @@ def _flag_target(
     )
 
 
-def _number(value: float) -> float | None:
-    return value if math.isfinite(value) else None
-
-
 @command_guard
 def erlang(
     volume: Annotated[float, typer.Option(help="Contacts offered in the interval.")],
@@ -93,14 +82,6 @@ def erlang(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Agents needed in one interval for a service target, or the KPIs of --agents N."""
-    if volume < 0 or not math.isfinite(volume):
-        fail(f"--volume {volume:g} must be a count of contacts, 0 or more")
-    if aht_seconds <= 0 or not math.isfinite(aht_seconds):
-        fail(f"--aht-seconds {aht_seconds:g} must be a positive number of seconds")
-    if interval_minutes <= 0:
-        fail(f"--interval-minutes {interval_minutes} must be positive")
-    if agents is not None and agents < 0:
-        fail(f"--agents {agents} must be 0 or more")
     target = _flag_target(
         "interval",
         service_level,
@@ -112,29 +93,12 @@ def erlang(
         max_abandon,
         concurrency,
     )
-    volumes, ahts = np.array([volume]), np.array([aht_seconds])
-    load = offered_load(volumes, ahts, interval_minutes)
-    floor = (
-        agents
-        if agents is not None
-        else int(required_agents(volumes, ahts, interval_minutes, target)[0])
-    )
-    kpis = live_kpis(np.array([floor]), load, ahts, target)
+    staffing = interval_staffing(volume, aht_seconds, interval_minutes, target, agents)
     report: dict[str, object] = {
-        "model": target.model,
-        "load_erlangs": float(load[0]),
-        "agents": floor,
-        "scheduled_agents": int(scheduled_agents(np.array([floor]), shrinkage)[0]),
-        "service_level": float(kpis.service_level[0]),
-        "asa_seconds": _number(float(kpis.asa_seconds[0])),
-        "occupancy": float(kpis.occupancy[0]),
-        "p_wait": float(kpis.p_wait[0]),
-        "p_abandon": float(kpis.p_abandon[0]) if target.model == "erlang_a" else None,
-        "unmet_targets": unmet_targets(kpis, target),
+        name: list(value) if isinstance(value, tuple) else value
+        for name, value in dataclasses.asdict(staffing).items()
+        if not (name == "one_fewer_misses" and value is None)
     }
-    if agents is None and floor > 0:
-        fewer = live_kpis(np.array([floor - 1]), load, ahts, target)
-        report["one_fewer_misses"] = unmet_targets(fewer, target)
     if as_json:
         typer.echo(json.dumps(report, indent=2))
         return

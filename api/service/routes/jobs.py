@@ -1,0 +1,191 @@
+"""``/v1/jobs``: status of forecasts and schedules computed in the background; cancel."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.jobs import result_parts, result_parts_json
+from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.problems import ConflictError, NotFoundError, problem_responses
+from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus, Team
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+RESULT_PATHS: dict[str, str] = {"forecast": "/v1/forecasts", "schedule": "/v1/schedules"}
+
+
+class JobProgress(BaseModel):
+    """How far a running job has got. Solver fields appear while a schedule is optimised."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    stage: str = Field(
+        description="Current step, e.g. `loading`, `forecasting`, `staffing`, `solving`."
+    )
+    message: str = Field(default="", description="Human-readable note on the step.")
+    elapsed_seconds: float | None = Field(
+        default=None, description="Seconds since the job started running."
+    )
+    fraction: float | None = Field(
+        default=None, ge=0, le=1, description="Share of the work done, when it is known."
+    )
+    solutions: int | None = Field(
+        default=None, description="Schedules the optimizer has found so far."
+    )
+    best_objective: float | None = Field(
+        default=None, description="Cost of the best schedule found so far (lower is better)."
+    )
+    best_bound: float | None = Field(default=None, description="Proven lower bound on that cost.")
+    gap_percent: float | None = Field(
+        default=None, description="How far the best schedule may be above the bound, in %."
+    )
+
+
+class JobLinks(BaseModel):
+    """Where to go next."""
+
+    self: str = Field(description="This job's status.")
+    result: str = Field(description="The forecast or schedule (available when `done`).")
+    cancel: str = Field(description="`POST` here to cancel the job.")
+
+
+class JobInfo(BaseModel):
+    """A forecast or schedule job."""
+
+    id: int = Field(description="Job number; also the number of its forecast or schedule.")
+    kind: JobKind = Field(description="`forecast` or `schedule`.")
+    status: JobStatus = Field(
+        description="`queued` (waiting for a worker), `running`, `done`, `failed` (see "
+        "`reason`) or `cancelled`."
+    )
+    progress: JobProgress | None = Field(description="Progress while running.")
+    reason: str | None = Field(
+        description="Why the job failed or was cancelled, in words; null otherwise."
+    )
+    cancel_requested: bool = Field(
+        description="A cancellation was requested and the job is stopping."
+    )
+    created_at: dt.datetime = Field(description="When the job was submitted (UTC).")
+    started_at: dt.datetime | None = Field(description="When a worker started it (UTC).")
+    finished_at: dt.datetime | None = Field(description="When it ended (UTC).")
+    request: dict[str, Any] = Field(description="The parameters it was submitted with.")
+    links: JobLinks = Field(description="Related URLs.")
+
+    @classmethod
+    def of(cls, job: Job) -> JobInfo:
+        """From the stored row."""
+        base = f"/v1/jobs/{job.id}"
+        return cls(
+            id=job.id,
+            kind=job.kind,  # type: ignore[arg-type]
+            status=job.status,  # type: ignore[arg-type]
+            progress=JobProgress.model_validate(job.progress) if job.progress else None,
+            reason=job.reason,
+            cancel_requested=job.cancel_requested,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            request=job.request,
+            links=JobLinks(
+                self=base,
+                result=f"{RESULT_PATHS.get(job.kind, '/v1/jobs')}/{job.id}",
+                cancel=f"{base}/cancel",
+            ),
+        )
+
+
+def find_job(session: Session, team: Team, job_id: int, kind: str | None = None) -> Job:
+    """The team's job ``job_id`` (of ``kind``, if given).
+
+    Raises:
+        NotFoundError: no such job for this team.
+    """
+    query = select(Job).where(Job.id == job_id, Job.team_id == team.id)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    job = session.scalar(query)
+    if job is None:
+        raise NotFoundError(f"there is no {kind or 'job'} {job_id}")
+    return job
+
+
+def list_team_jobs(session: Session, team: Team, kind: str | None, limit: int) -> list[Job]:
+    """The team's newest jobs, optionally of one kind."""
+    query = select(Job).where(Job.team_id == team.id)
+    if kind is not None:
+        query = query.where(Job.kind == kind)
+    return list(session.scalars(query.order_by(Job.id.desc()).limit(limit)).all())
+
+
+def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
+    """The named parts of a finished job's result.
+
+    Raises:
+        ConflictError: the job is not done (queued, running, failed or cancelled).
+    """
+    if job.status != "done":
+        detail = f" ({job.reason})" if job.reason else ""
+        raise ConflictError(
+            f"{job.kind} {job.id} is {job.status}{detail}; results exist once it is done "
+            f"(poll /v1/jobs/{job.id})"
+        )
+    return result_parts(session, job.id, *parts)
+
+
+def finished_result_json(session: Session, job: Job, *parts: str) -> dict[str, str]:
+    """Like :func:`finished_result`, as the stored JSON text of each part."""
+    finished_result(session, job)
+    return result_parts_json(session, job.id, *parts)
+
+
+def json_response(text: str) -> Response:
+    """Already-serialised JSON as a response (its shape is the route's declared model)."""
+    return Response(text, media_type="application/json")
+
+
+def cancel_job(session: Session, runner: RunnerDep, job: Job) -> JobInfo:
+    """Cancel ``job`` or say why it cannot be.
+
+    Raises:
+        ConflictError: the job has already finished.
+    """
+    if not runner.cancel(session, job):
+        raise ConflictError(f"job {job.id} has already ended ({job.status}); nothing to cancel")
+    return JobInfo.of(job)
+
+
+@router.get("", summary="Recent jobs, newest first")
+def list_jobs(
+    team: TeamDep,
+    session: SessionDep,
+    kind: Annotated[
+        Literal["forecast", "schedule"] | None, Query(description="Only jobs of this kind.")
+    ] = None,
+    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
+) -> list[JobInfo]:
+    """The team's forecast and schedule jobs."""
+    assert kind is None or kind in JOB_KINDS
+    return [JobInfo.of(job) for job in list_team_jobs(session, team, kind, limit)]
+
+
+@router.get("/{job_id}", summary="A job's status", responses=problem_responses(404))
+def read_job(job_id: ResourceId, team: TeamDep, session: SessionDep) -> JobInfo:
+    """Poll this until `status` is `done`, `failed` or `cancelled`."""
+    return JobInfo.of(find_job(session, team, job_id))
+
+
+@router.post(
+    "/{job_id}/cancel",
+    summary="Cancel a job",
+    responses=problem_responses(404, 409),
+)
+def cancel(job_id: ResourceId, team: TeamDep, session: SessionDep, runner: RunnerDep) -> JobInfo:
+    """A queued job is cancelled at once; a running one is told to stop (the optimizer stops
+    its search) and ends `cancelled` moments later. A finished job is a 409."""
+    return cancel_job(session, runner, find_job(session, team, job_id))

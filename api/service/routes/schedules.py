@@ -1,0 +1,239 @@
+"""``/v1/schedules``: build a week's schedule in the background (``202`` + a job), then fetch
+its summary, shifts and coverage as JSON or CSV; cancel."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, Field
+
+from api.service.csv_files import csv_content, csv_records_response
+from api.service.deps import MAX_ID, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.problems import ConflictError, problem_responses
+from api.service.request_models import IsoDate, RequestModel
+from api.service.routes.jobs import (
+    JobInfo,
+    cancel_job,
+    find_job,
+    finished_result,
+    finished_result_json,
+    json_response,
+    list_team_jobs,
+)
+
+router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
+
+
+class ScheduleRequest(RequestModel):
+    """The week to schedule and how."""
+
+    week_start: IsoDate = Field(description="First day of the week (local date), e.g. a Monday.")
+    forecast_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="A finished forecast covering the week; default: forecast it now.",
+    )
+    volume_column: Literal["volume", "volume_high"] = Field(
+        default="volume",
+        description="Staff for the expected volume, or for the band's upper end (safer).",
+    )
+    use_agents: bool = Field(
+        default=True,
+        description="Schedule the named agents of the roster (when there are any); false: "
+        "open positions `open-N` with a recommended headcount.",
+    )
+    time_limit_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=3600,
+        description="Optimizer time limit (capped by the service's setting; default: it).",
+    )
+    gap_percent: float = Field(
+        default=0.5, gt=0, le=100, description="Stop once this close to the lower bound, %."
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Solver seed.")
+    default_aht_seconds: float | None = Field(
+        default=None, gt=0, le=86_400, description="AHT where the history has none."
+    )
+
+
+class ScheduleSummary(BaseModel):
+    """What a manager reads first."""
+
+    status: str = Field(
+        description="`optimal` (within the gap of the bound) or `feasible` (time ran out)."
+    )
+    paid_hours: float = Field(description="Paid hours of the schedule.")
+    lower_bound_hours: float = Field(
+        description="Least paid hours any legal schedule needs for the same coverage (LP bound)."
+    )
+    gap_percent: float = Field(description="How far the paid hours are above that bound.")
+    headcount: int = Field(description="Agents (or open positions) with at least one shift.")
+    shortfall_agent_hours: float = Field(description="Agent-hours missing against the need.")
+    intervals_below_target: int = Field(
+        description="Intervals whose projected service level is below the target."
+    )
+    projected_service_level: dict[str, float | None] = Field(
+        description="Projected service level per channel over the week."
+    )
+    solve_seconds: float = Field(description="Wall time of the optimizer.")
+    unassigned_shift_share: float = Field(
+        description="Share of planned shift instances no agent could take."
+    )
+    warnings: list[str] = Field(description="Needs that cannot be covered, idle agents, ...")
+
+
+class Shift(BaseModel):
+    """One agent's (or open position's) shift."""
+
+    agent_id: str = Field(description="The agent, or `open-N` for an open position.")
+    channel: str = Field(description="Channel served.")
+    start: str = Field(description="Start, ISO 8601 local time with offset.")
+    end: str = Field(description="End, ISO 8601 local time with offset.")
+    paid_hours: float = Field(description="Paid hours (unpaid breaks excluded).")
+    breaks: str | None = Field(description="Breaks as `START/END` ISO 8601 pairs separated by `;`.")
+
+
+class CoverageInterval(BaseModel):
+    """Required vs scheduled agents in one interval of one channel."""
+
+    interval_start: str = Field(description="Start, ISO 8601 with offset.")
+    channel: str = Field(description="Channel.")
+    required: float | None = Field(description="Agents to schedule (after shrinkage).")
+    scheduled: float | None = Field(description="Agents scheduled and not on a break.")
+    shortfall: float | None = Field(description="Required minus scheduled, when positive.")
+    projected_service_level: float | None = Field(
+        description="Service level the schedule is projected to reach."
+    )
+
+
+class ScheduleView(BaseModel):
+    """A schedule job and, once it is done, its summary."""
+
+    job: JobInfo = Field(description="Status of the job.")
+    week_start: str | None = Field(description="First day of the week; null until done.")
+    timezone: str | None = Field(description="Timezone of the times; null until done.")
+    summary: ScheduleSummary | None = Field(description="The summary; null until done.")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Start building a week's schedule",
+    responses=problem_responses(409),
+)
+def create_schedule(
+    body: ScheduleRequest,
+    team: TeamDep,
+    session: SessionDep,
+    runner: RunnerDep,
+    response: Response,
+) -> JobInfo:
+    """Queue the optimizer for the week; poll the returned job (also in `Location`) for its
+    progress, then fetch `/v1/schedules/{id}`."""
+    missing = [
+        what
+        for what, value in (("service targets", team.targets), ("scheduling rules", team.rules))
+        if value is None
+    ]
+    if missing:
+        raise ConflictError(f"set the team's {' and '.join(missing)} first (PATCH /v1/settings)")
+    if body.forecast_id is None and team.history_interval_minutes is None:
+        raise ConflictError("the team has no history to forecast the week from; upload it")
+    if body.forecast_id is not None:
+        finished_result(session, find_job(session, team, body.forecast_id, "forecast"))
+    job = runner.submit(session, team.id, "schedule", body.model_dump(mode="json"))
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return JobInfo.of(job)
+
+
+@router.get("", summary="Recent schedules, newest first")
+def list_schedules(
+    team: TeamDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
+) -> list[JobInfo]:
+    """The team's schedule jobs."""
+    return [JobInfo.of(job) for job in list_team_jobs(session, team, "schedule", limit)]
+
+
+@router.get(
+    "/{schedule_id}", summary="A schedule's status and summary", responses=problem_responses(404)
+)
+def read_schedule(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> ScheduleView:
+    """Paid hours, distance from the best possible, headcount, service level per channel."""
+    job = find_job(session, team, schedule_id, "schedule")
+    if job.status != "done":
+        return ScheduleView(job=JobInfo.of(job), week_start=None, timezone=None, summary=None)
+    parts = finished_result(session, job, "meta", "summary")
+    return ScheduleView(
+        job=JobInfo.of(job),
+        week_start=parts["meta"]["week_start"],
+        timezone=parts["meta"]["timezone"],
+        summary=ScheduleSummary.model_validate(parts["summary"]),
+    )
+
+
+@router.get(
+    "/{schedule_id}/shifts",
+    summary="The shifts",
+    response_model=list[Shift],
+    responses=problem_responses(404, 409),
+)
+def read_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+    """One entry per shift, with its breaks."""
+    job = find_job(session, team, schedule_id, "schedule")
+    return json_response(finished_result_json(session, job, "shifts")["shifts"])
+
+
+@router.get(
+    "/{schedule_id}/shifts.csv",
+    summary="The shifts as CSV",
+    response_class=Response,
+    responses={200: csv_content("SCHEDULE.csv"), **problem_responses(404, 409)},
+)
+def download_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+    """`agent_id`, `channel`, `start`, `end`, `paid_hours`, `breaks` (as `staffcast schedule`)."""
+    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "shifts")
+    return csv_records_response(
+        result["shifts"], list(Shift.model_fields), f"schedule-{schedule_id}.csv"
+    )
+
+
+@router.get(
+    "/{schedule_id}/coverage",
+    summary="Coverage per interval",
+    response_model=list[CoverageInterval],
+    responses=problem_responses(404, 409),
+)
+def read_coverage(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+    """Required vs scheduled agents and projected service level, per interval and channel."""
+    job = find_job(session, team, schedule_id, "schedule")
+    return json_response(finished_result_json(session, job, "coverage")["coverage"])
+
+
+@router.get(
+    "/{schedule_id}/coverage.csv",
+    summary="Coverage as CSV",
+    response_class=Response,
+    responses={200: csv_content("COVERAGE.csv"), **problem_responses(404, 409)},
+)
+def download_coverage(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+    """`interval_start`, `channel`, `required`, `scheduled`, `shortfall`,
+    `projected_service_level`."""
+    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "coverage")
+    return csv_records_response(
+        result["coverage"], list(CoverageInterval.model_fields), f"coverage-{schedule_id}.csv"
+    )
+
+
+@router.post(
+    "/{schedule_id}/cancel", summary="Cancel a schedule", responses=problem_responses(404, 409)
+)
+def cancel_schedule(
+    schedule_id: ResourceId, team: TeamDep, session: SessionDep, runner: RunnerDep
+) -> JobInfo:
+    """Stops the optimizer (at its next progress report) and marks the job `cancelled`."""
+    return cancel_job(session, runner, find_job(session, team, schedule_id, "schedule"))

@@ -1,0 +1,141 @@
+"""``/v1/staffing``: the single-interval staffing calculator (``staffcast erlang``)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter
+from pydantic import BaseModel, Field
+
+from api.service.deps import TeamDep
+from api.service.request_models import RequestModel
+from scheduler.interval import interval_staffing
+from scheduler.targets import ChannelTarget
+
+router = APIRouter(prefix="/v1/staffing", tags=["staffing"])
+
+DAY_SECONDS = 86_400
+
+
+class ErlangRequest(RequestModel):
+    """One interval of one live channel and its service target."""
+
+    volume: float = Field(
+        ge=0, le=1_000_000, description="Contacts offered in the interval.", examples=[100]
+    )
+    aht_seconds: float = Field(
+        gt=0,
+        le=DAY_SECONDS,
+        description="Average handle time in seconds (per contact).",
+        examples=[180],
+    )
+    interval_minutes: int = Field(
+        default=30, ge=1, le=1440, description="Length of the interval in minutes."
+    )
+    service_level: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="Target share answered within `answer_seconds`, e.g. 0.8.",
+        examples=[0.8],
+    )
+    answer_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=DAY_SECONDS,
+        description="Service-level threshold in seconds.",
+        examples=[20],
+    )
+    asa_seconds: float | None = Field(
+        default=None, gt=0, le=DAY_SECONDS, description="Maximum average speed of answer, s."
+    )
+    shrinkage: float = Field(
+        default=0.0, ge=0, lt=1, description="Share of paid time off the floor, e.g. 0.3."
+    )
+    max_occupancy: float | None = Field(
+        default=None, gt=0, le=1, description="Cap on the share of agent time busy, e.g. 0.85."
+    )
+    patience_seconds: float | None = Field(
+        default=None,
+        ge=1,
+        le=DAY_SECONDS,
+        description="Mean customer patience in seconds (at least 1); switches from Erlang C "
+        "to Erlang A.",
+    )
+    max_abandon: float | None = Field(
+        default=None,
+        gt=0,
+        lt=1,
+        description="Maximum share of contacts abandoning; needs `patience_seconds`.",
+    )
+    concurrency: int = Field(
+        default=1, ge=1, le=100, description="Contacts an agent handles at once (chat)."
+    )
+    agents: int | None = Field(
+        default=None,
+        ge=0,
+        le=100_000,
+        description="What-if: report the KPIs of this many agents instead of the requirement.",
+    )
+
+
+class ErlangResult(BaseModel):
+    """Agents needed (or the KPIs of the given agents) and what they achieve."""
+
+    model: Literal["erlang_c", "erlang_a"] = Field(
+        description="Queueing model used: `erlang_a` when a patience is given."
+    )
+    load_erlangs: float = Field(description="Offered load: volume x AHT / interval length.")
+    agents: int = Field(description="Agents on the floor (required, or as given).")
+    scheduled_agents: int = Field(
+        description="Agents to schedule so `agents` remain after shrinkage."
+    )
+    service_level: float = Field(description="Share answered within `answer_seconds`.")
+    asa_seconds: float | None = Field(
+        description="Average speed of answer in seconds; null when unbounded (too few agents)."
+    )
+    occupancy: float = Field(description="Share of agent time busy with contacts.")
+    p_wait: float = Field(description="Probability that a contact waits.")
+    p_abandon: float | None = Field(description="Probability of abandoning (Erlang A only).")
+    unmet_targets: list[str] = Field(description="Targets these agents miss; empty when all met.")
+    one_fewer_misses: list[str] | None = Field(
+        description="Targets one agent fewer would miss (shows the answer is minimal); null "
+        "for a what-if."
+    )
+
+
+@router.post(
+    "/erlang",
+    summary="Agents needed in one interval",
+)
+def erlang(body: ErlangRequest, team: TeamDep) -> ErlangResult:
+    """The `staffcast erlang` calculation: the least agents meeting every given target
+    (service level, ASA, abandonment, occupancy — the most restrictive wins), or with
+    `agents` the KPIs that many would reach."""
+    target = ChannelTarget(
+        channel="interval",
+        service_level=body.service_level,
+        answer_seconds=body.answer_seconds,
+        asa_seconds=body.asa_seconds,
+        patience_seconds=body.patience_seconds,
+        max_abandon=body.max_abandon,
+        max_occupancy=body.max_occupancy,
+        shrinkage=body.shrinkage,
+        concurrency=body.concurrency,
+    )
+    result = interval_staffing(
+        body.volume, body.aht_seconds, body.interval_minutes, target, body.agents
+    )
+    return ErlangResult(
+        model="erlang_a" if result.model == "erlang_a" else "erlang_c",
+        load_erlangs=result.load_erlangs,
+        agents=result.agents,
+        scheduled_agents=result.scheduled_agents,
+        service_level=result.service_level,
+        asa_seconds=result.asa_seconds,
+        occupancy=result.occupancy,
+        p_wait=result.p_wait,
+        p_abandon=result.p_abandon,
+        unmet_targets=list(result.unmet_targets),
+        one_fewer_misses=None if result.one_fewer_misses is None else list(result.one_fewer_misses),
+    )

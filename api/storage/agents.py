@@ -1,0 +1,159 @@
+"""A team's roster in the database, and its conversion to and from the optimizer's agents
+table (columns of :mod:`scheduler.agents`; lists joined with ``|`` and ``;`` in CSV form).
+
+Every write is validated by ``scheduler.agents_from_frame`` first: what is stored is a roster
+the optimizer accepts.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Final
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from api.storage.models import Agent
+from scheduler.agents import Agent as RosterAgent
+from scheduler.agents import agents_from_frame
+
+AGENT_COLUMNS: Final = (
+    "agent_id",
+    "name",
+    "skills",
+    "min_hours",
+    "max_hours",
+    "unavailable",
+    "time_off",
+    "preferred_start",
+)
+
+
+class UnreadableRosterError(ValueError):
+    """The uploaded roster is not CSV text."""
+
+
+@dataclass(frozen=True)
+class RosterWrite:
+    """What a roster upload did."""
+
+    added: int
+    updated: int
+    removed: int
+
+
+def _number_text(value: float | None) -> str:
+    return "" if value is None else f"{value:g}"
+
+
+def roster_frame(records: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """Agents (stored rows or API bodies, as mappings) as the optimizer's agents table."""
+    return pd.DataFrame(
+        [
+            {
+                "agent_id": record["agent_id"],
+                "name": record.get("name") or "",
+                "skills": "|".join(record.get("skills") or []),
+                "min_hours": _number_text(record.get("min_hours")),
+                "max_hours": _number_text(record.get("max_hours")),
+                "unavailable": ";".join(record.get("unavailable") or []),
+                "time_off": ";".join(record.get("time_off") or []),
+                "preferred_start": record.get("preferred_start") or "",
+            }
+            for record in records
+        ],
+        columns=list(AGENT_COLUMNS),
+    )
+
+
+def checked_roster(records: Sequence[Mapping[str, Any]]) -> tuple[RosterAgent, ...]:
+    """Validate agents with the optimizer's own parser.
+
+    Raises:
+        InvalidAgentsError: naming each row, column and value.
+    """
+    return agents_from_frame(roster_frame(records))
+
+
+def _split(text: str, separator: str) -> list[str]:
+    return [part.strip() for part in text.split(separator) if part.strip()]
+
+
+def records_from_csv(content: bytes) -> list[dict[str, Any]]:
+    """Read an agents CSV into API-shaped records (validated with :func:`checked_roster`).
+
+    Raises:
+        UnreadableRosterError: not UTF-8 CSV text.
+        InvalidAgentsError: bad rows (via the optimizer's parser).
+    """
+    try:
+        table = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        raise UnreadableRosterError(f"the roster is not a readable CSV file ({error})") from None
+    table.columns = [str(column).strip() for column in table.columns]
+    agents_from_frame(table)  # every row checked before anything is stored
+    records = []
+    for row in table.to_dict("records"):
+        minimum, maximum = str(row.get("min_hours", "")), str(row.get("max_hours", ""))
+        records.append(
+            {
+                "agent_id": str(row["agent_id"]).strip(),
+                "name": str(row.get("name", "")).strip(),
+                "skills": [skill.lower() for skill in _split(str(row["skills"]), "|")],
+                "min_hours": float(minimum) if minimum.strip() else None,
+                "max_hours": float(maximum) if maximum.strip() else None,
+                "unavailable": _split(str(row.get("unavailable", "")), ";"),
+                "time_off": _split(str(row.get("time_off", "")), ";"),
+                "preferred_start": str(row.get("preferred_start", "")).strip() or None,
+            }
+        )
+    return records
+
+
+def agent_record(agent: Agent) -> dict[str, Any]:
+    """A stored agent as an API-shaped record."""
+    return {column: getattr(agent, column) for column in AGENT_COLUMNS}
+
+
+def team_agents(session: Session, team_id: int) -> list[Agent]:
+    """The team's agents, by ``agent_id``."""
+    return list(
+        session.scalars(
+            select(Agent).where(Agent.team_id == team_id).order_by(Agent.agent_id)
+        ).all()
+    )
+
+
+def find_agent(session: Session, team_id: int, agent_id: str) -> Agent | None:
+    """The team's agent ``agent_id``, if any."""
+    return session.scalar(select(Agent).where(Agent.team_id == team_id, Agent.agent_id == agent_id))
+
+
+def store_roster(
+    session: Session, team_id: int, records: Sequence[Mapping[str, Any]], *, replace: bool
+) -> RosterWrite:
+    """Add or update agents by ``agent_id``; with ``replace``, remove the others (the caller
+    commits). ``records`` must already be validated."""
+    existing = {agent.agent_id: agent for agent in team_agents(session, team_id)}
+    added = updated = 0
+    for record in records:
+        agent = existing.get(record["agent_id"])
+        if agent is None:
+            session.add(Agent(team_id=team_id, **dict(record)))
+            added += 1
+        else:
+            for column in AGENT_COLUMNS[1:]:
+                setattr(agent, column, record[column])
+            updated += 1
+    removed = 0
+    if replace:
+        kept = {record["agent_id"] for record in records}
+        gone = [agent_id for agent_id in existing if agent_id not in kept]
+        if gone:
+            session.execute(delete(Agent).where(Agent.team_id == team_id, Agent.agent_id.in_(gone)))
+            removed = len(gone)
+    session.flush()
+    return RosterWrite(added=added, updated=updated, removed=removed)

@@ -1,0 +1,83 @@
+"""The database connection of one service instance: engine, sessions and SQLite tuning.
+
+SQLite (the embedded default) runs in WAL mode with foreign keys enforced and a busy timeout.
+Its Python driver starts transactions lazily and only as readers, so two writers that both
+read first can fail with "database is locked" without waiting; write sessions therefore begin
+with ``BEGIN IMMEDIATE``, which takes the write lock up front and waits for it (the recipe in
+SQLAlchemy's pysqlite documentation). PostgreSQL needs none of this.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+WRITE_OPTION: Final = "staffcast_write"
+SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+
+
+class Database:
+    """Engine and session factories for one database URL.
+
+    Args:
+        url: a SQLAlchemy URL; ``sqlite+pysqlite:///path`` or ``postgresql+psycopg://...``.
+    """
+
+    def __init__(self, url: str) -> None:
+        parsed = make_url(url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        if self.is_sqlite:
+            if parsed.database:
+                from pathlib import Path
+
+                Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            self.engine = create_engine(
+                parsed, connect_args={"check_same_thread": False, "timeout": 30}
+            )
+            _tune_sqlite(self.engine)
+        else:
+            self.engine = create_engine(parsed, pool_pre_ping=True, pool_size=10)
+        self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._write_sessions = sessionmaker(
+            self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
+        )
+
+    def session(self, *, write: bool = False) -> Session:
+        """A new session; ``write=True`` takes SQLite's write lock when it begins."""
+        return self._write_sessions() if write else self._read_sessions()
+
+    def ping(self) -> None:
+        """Run ``SELECT 1``; raises the driver's error if the database is unreachable."""
+        with self.engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def _tune_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: Any, _record: object) -> None:
+        # Let SQLAlchemy's "begin" event below emit BEGIN instead of the driver.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: Connection) -> None:
+        write = bool(connection.get_execution_options().get(WRITE_OPTION))
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def affected_rows(result: Result[Any]) -> int:
+    """Rows changed by an ``INSERT``/``UPDATE``/``DELETE`` executed through a session."""
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount)

@@ -1,0 +1,137 @@
+"""Teams and their API keys.
+
+A key reads ``sc_<key id>_<secret>``. The key id is public (it names the key in listings and
+in ``staffcast keys revoke``); the secret is 256 random bits, shown once at creation and
+stored only as its SHA-256. A fast hash is the right tool here: the secret is random, not a
+password, so there is nothing to guess (the approach of GitHub's and Stripe's tokens).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import zoneinfo
+from dataclasses import dataclass
+from typing import Final
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from api.storage.models import ApiKey, Team, utc_now
+
+KEY_PREFIX: Final = "sc"
+KEY_ID_BYTES: Final = 6
+SECRET_BYTES: Final = 32
+
+
+class TeamExistsError(ValueError):
+    """A team with this name already exists."""
+
+
+class UnknownTeamError(LookupError):
+    """No team has this name."""
+
+
+class UnknownKeyError(LookupError):
+    """No API key has this id."""
+
+
+@dataclass(frozen=True)
+class IssuedKey:
+    """A freshly created key: ``token`` is the only time the full secret is available."""
+
+    key_id: str
+    team_name: str
+    token: str
+
+
+def _sha256(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def checked_timezone(name: str) -> str:
+    """``name`` if it is an IANA timezone (e.g. ``America/New_York``).
+
+    Raises:
+        ValueError: naming the value and how to fix it.
+    """
+    try:
+        zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ValueError(
+            f"{name!r} is not an IANA timezone; use a name such as 'America/New_York' or 'UTC'"
+        ) from None
+    return name
+
+
+def create_team(session: Session, name: str, *, timezone: str = "UTC") -> Team:
+    """Add a team named ``name`` (flushes; the caller commits).
+
+    Raises:
+        TeamExistsError: if the name is taken.
+    """
+    name = name.strip()
+    if not name:
+        raise ValueError("a team needs a name")
+    if session.scalar(select(Team.id).where(Team.name == name)) is not None:
+        raise TeamExistsError(f"a team named {name!r} already exists")
+    team = Team(name=name, timezone=checked_timezone(timezone), special_days=[])
+    session.add(team)
+    session.flush()
+    return team
+
+
+def find_team(session: Session, name: str) -> Team:
+    """The team named ``name``.
+
+    Raises:
+        UnknownTeamError: if there is none.
+    """
+    team = session.scalar(select(Team).where(Team.name == name.strip()))
+    if team is None:
+        raise UnknownTeamError(f"there is no team named {name!r}; create it with `teams create`")
+    return team
+
+
+def issue_key(session: Session, team: Team, *, label: str = "") -> IssuedKey:
+    """Create an API key for ``team`` (flushes; the caller commits)."""
+    key_id = secrets.token_hex(KEY_ID_BYTES)
+    secret = secrets.token_urlsafe(SECRET_BYTES)
+    session.add(ApiKey(id=key_id, team_id=team.id, secret_sha256=_sha256(secret), label=label))
+    session.flush()
+    return IssuedKey(key_id=key_id, team_name=team.name, token=f"{KEY_PREFIX}_{key_id}_{secret}")
+
+
+def revoke_key(session: Session, key_id: str) -> ApiKey:
+    """Mark a key revoked; requests made with it fail from now on.
+
+    Raises:
+        UnknownKeyError: if no key has this id.
+    """
+    key = session.get(ApiKey, key_id.strip())
+    if key is None:
+        raise UnknownKeyError(f"there is no API key with id {key_id!r}")
+    if key.revoked_at is None:
+        key.revoked_at = utc_now()
+    return key
+
+
+def team_for_token(session: Session, token: str) -> Team | None:
+    """The team a presented key belongs to, or ``None`` if it is malformed, unknown or
+    revoked. Compares hashes in constant time."""
+    prefix, _, rest = token.strip().partition("_")
+    key_id, _, secret = rest.partition("_")
+    if prefix != KEY_PREFIX or not key_id or not secret:
+        return None
+    found = session.execute(
+        select(ApiKey.secret_sha256, ApiKey.revoked_at, Team)
+        .join(Team, Team.id == ApiKey.team_id)
+        .where(ApiKey.id == key_id)
+    ).one_or_none()
+    if found is None or found.revoked_at is not None:
+        return None
+    if not hmac.compare_digest(found.secret_sha256, _sha256(secret)):
+        return None
+    team: Team = found.Team
+    return team

@@ -1,0 +1,1 @@
+"""Tests of the HTTP service, its storage and its jobs."""
