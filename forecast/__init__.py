@@ -4,5 +4,13 @@ Pure: pandas and statsmodels in and out; no files, clock, network, HTTP, storage
 """
 
 from forecast.errors import ForecastError, InvalidCalendarError, InvalidHistoryError
+from forecast.history import History, HistorySummary, parse_history
 
-__all__ = ["ForecastError", "InvalidCalendarError", "InvalidHistoryError"]
+__all__ = [
+    "ForecastError",
+    "History",
+    "HistorySummary",
+    "InvalidCalendarError",
+    "InvalidHistoryError",
+    "parse_history",
+]

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -309,6 +309,7 @@ def requirements(
     targets: Targets,
     interval_minutes: int | None = None,
     timezone: str | None = None,
+    volume_column: Literal["volume", "volume_low", "volume_high"] = VOLUME,
 ) -> pd.DataFrame:
     """Agents required per interval and channel, with the KPIs they achieve.
 
@@ -319,6 +320,8 @@ def requirements(
         timezone: the team's timezone, in which business hours are read: naive timestamps
             are local to it, aware ones converted to it. ``None`` keeps the zone of a
             timezone-aware column and reads text timestamps as UTC.
+        volume_column: staff for this column of the workload, e.g. ``volume_high`` (the
+            upper prediction quantile) for a cautious plan; it replaces ``volume``.
 
     Returns:
         The workload's columns plus ``agents`` (on the floor), ``scheduled_agents`` (after
@@ -326,6 +329,13 @@ def requirements(
         ``p_abandon``) and the target parameters of each row (:data:`TARGET_COLUMNS`).
     """
     workload = validate_workload(workload, timezone)
+    if volume_column != VOLUME:
+        if volume_column not in workload.columns:
+            raise InvalidWorkloadError(
+                f"the workload has no `{volume_column}` column to staff for; "
+                "forecasts with prediction intervals carry volume_low and volume_high"
+            )
+        workload[VOLUME] = workload[volume_column].fillna(workload[VOLUME])
     if interval_minutes is None:
         interval_minutes = interval_minutes_of(workload[INTERVAL_START])
     if interval_minutes <= 0 or 1440 % interval_minutes:

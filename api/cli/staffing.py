@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 import typer
 from rich.console import Console
@@ -18,6 +18,7 @@ from scheduler.staffing import requirements
 from scheduler.targets import ChannelTarget, Targets
 from scheduler.workload import CHANNEL, INTERVAL_START
 
+VolumeColumn = Literal["volume", "volume_low", "volume_high"]
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
 
 ServiceLevel = Annotated[
@@ -147,7 +148,7 @@ def requirements_command(
     ],
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the CSV.")],
     targets: Annotated[
-        Path | None, typer.Option(help="Targets TOML ([channels.NAME] tables).")
+        Path | None, typer.Option(help="Targets TOML (one \\[channels.NAME] table per channel).")
     ] = None,
     interval_minutes: Annotated[
         int | None, typer.Option(help="Interval length; inferred from the timestamps if omitted.")
@@ -155,6 +156,10 @@ def requirements_command(
     timezone: Annotated[
         str, typer.Option(help="IANA timezone for naive timestamps and business hours.")
     ] = "UTC",
+    volume_column: Annotated[
+        VolumeColumn,
+        typer.Option(help="Staff for this volume column (volume_high: the upper quantile)."),
+    ] = "volume",
     service_level: ServiceLevel = None,
     answer_seconds: AnswerSeconds = None,
     asa_seconds: AsaSeconds = None,
@@ -188,7 +193,7 @@ def requirements_command(
                 for name in channels or ["all"]
             }
         )
-    result = requirements(table, parsed, interval_minutes, timezone)
+    result = requirements(table, parsed, interval_minutes, timezone, volume_column)
     result[INTERVAL_START] = iso_timestamps(result[INTERVAL_START])
     write_table(result, output)
     typer.echo(

@@ -235,3 +235,14 @@ def test_projected_kpis_need_one_count_per_row() -> None:
     table = requirements(_workload("voice", [10, 20]), targets)
     with pytest.raises(InvalidWorkloadError, match="3 values for 2 requirement rows"):
         projected_kpis(table, [1.0, 2.0, 3.0])
+
+
+def test_staffing_for_the_upper_quantile_needs_at_least_as_many_agents() -> None:
+    targets = Targets.from_dict({"channels": {"voice": {"asa_seconds": 30}}})
+    workload = _workload("voice", [50, 80]).assign(volume_high=[70, 110])
+    mean = requirements(workload, targets)
+    cautious = requirements(workload, targets, volume_column="volume_high")
+    assert (cautious["agents"] >= mean["agents"]).all()
+    assert list(cautious["volume"]) == [70, 110]
+    with pytest.raises(InvalidWorkloadError, match="no `volume_low` column"):
+        requirements(workload, targets, volume_column="volume_low")

@@ -1,0 +1,101 @@
+"""``staffcast history summary``: what staffcast understood of a history export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from api.cli.errors import command_guard
+from forecast import HistorySummary, parse_history
+
+SHOWN_PER_LIST = 20
+
+history_app = typer.Typer(
+    help="Check a history export before forecasting from it.", no_args_is_help=True
+)
+
+
+def _when(stamp: pd.Timestamp, *, day: bool = False) -> str:
+    return f"{stamp:%Y-%m-%d (%a)}" if day else f"{stamp:%Y-%m-%d %H:%M %Z}"
+
+
+def _print_summary(summary: HistorySummary, console: Console) -> None:
+    facts = Table(show_header=False, box=None, pad_edge=False)
+    facts.add_row("format", summary.source_format)
+    facts.add_row("channels", ", ".join(summary.channels))
+    facts.add_row("from", _when(summary.first_interval))
+    facts.add_row("to (last interval)", _when(summary.last_interval))
+    source = summary.source_interval_minutes
+    facts.add_row(
+        "interval",
+        f"{summary.interval_minutes} min"
+        + (f" (file: {source} min)" if source is not None else " (from per-contact rows)"),
+    )
+    facts.add_row("rows read", f"{summary.rows_read:,}")
+    facts.add_row("duplicates", f"{summary.duplicates:,} (the last row of each key was kept)")
+    facts.add_row("closed intervals", f"{summary.closed_intervals:,} (absent, usually quiet: 0)")
+    facts.add_row("gaps", f"{len(summary.gaps):,} span(s) of missing data")
+    facts.add_row("outliers", f"{len(summary.outliers):,}")
+    console.print(facts)
+    if summary.gaps:
+        gaps = Table("channel", "missing from", "until", title="Gaps (volume is NaN)")
+        for gap in summary.gaps[:SHOWN_PER_LIST]:
+            gaps.add_row(gap.channel, _when(gap.start), _when(gap.end))
+        console.print(gaps)
+    if summary.outliers:
+        outliers = Table("start", "channel", "volume", "why", title="Outliers (kept as they are)")
+        for outlier in summary.outliers[:SHOWN_PER_LIST]:
+            daily = outlier.why.startswith("daily")
+            outliers.add_row(
+                _when(outlier.start, day=daily), outlier.channel, f"{outlier.value:g}", outlier.why
+            )
+        console.print(outliers)
+    hidden = max(len(summary.gaps), len(summary.outliers)) - SHOWN_PER_LIST
+    if hidden > 0:
+        console.print(f"(lists cut at {SHOWN_PER_LIST} lines; --json shows everything)")
+    for warning in summary.warnings:
+        console.print(f"[yellow]note:[/] {warning}", highlight=False)
+
+
+@history_app.command("summary")
+@command_guard
+def summary(
+    history_file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="HISTORY.csv",
+            help="Canonical, Genesys Cloud, Amazon Connect or per-contact CSV export.",
+            exists=True,
+            dir_okay=False,
+            readable=True,
+        ),
+    ],
+    timezone: Annotated[
+        str, typer.Option(help="The team's IANA timezone; naive timestamps are local to it.")
+    ] = "UTC",
+    interval_minutes: Annotated[
+        int | None,
+        typer.Option(help="Planning interval: 15, 30 or 60 (default: the file's own)."),
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Print what was understood of HISTORY.csv (channels, range, interval, gaps, duplicates,
+    outliers, warnings), or every problem that stops it from being imported."""
+    stderr = Console(stderr=True)
+    with stderr.status(f"Reading {history_file.name}..."), history_file.open("rb") as source:
+        history = parse_history(source, timezone=timezone, interval_minutes=interval_minutes)
+    if as_json:
+        typer.echo(json.dumps(history.summary.to_dict(), indent=2))
+    else:
+        _print_summary(history.summary, Console(highlight=False, soft_wrap=True))
+
+
+def register(app: typer.Typer) -> None:
+    """Add the ``history`` command group to the ``staffcast`` app."""
+    app.add_typer(history_app, name="history")

@@ -1,0 +1,520 @@
+"""The history exports staffcast reads, recognised by their header row.
+
+======================  ======================================================================
+format                  columns (header names are matched case-insensitively; ``_`` = space)
+======================  ======================================================================
+``canonical``           ``interval_start``, ``channel``, ``volume``; optional ``aht_seconds``
+                        *or* ``handle_seconds_total``, and ``queue``
+``genesys``             Genesys Cloud historical data: ``Interval Start UTC Date``,
+                        ``Media Type``, ``Offered``; optional ``Queue``,
+                        ``Interactions Handled``, ``Total Handle Time (Seconds)`` (a total)
+``amazon_connect``      Amazon Connect historical metrics: ``QueueName``, ``ChannelType``,
+                        ``TimeStamp``, ``IncomingContactVolume``; optional
+                        ``IntervalDuration`` (``15mins``/``30mins``), ``AverageHandleTime``
+                        (seconds), ``ContactsHandled``
+``per_contact``         one row per ticket, chat or call: ``Created at``, ``Channel``; optional
+                        ``Handle time`` (seconds), ``Queue``, and an id column (``Id``,
+                        ``Ticket ID``, ``Contact ID`` or ``Conversation ID``) to drop repeats
+======================  ======================================================================
+
+Other columns are ignored. The file may be UTF-8 (with or without a byte-order mark) or
+Windows-1252 text, separated by commas, semicolons (then a decimal comma is accepted) or tabs.
+
+Channel names are matched case-insensitively with aliases (``Voice``, ``phone``, ``call`` ->
+``voice``; ``messaging``, ``message`` -> ``chat``; ``e-mail`` -> ``email``); any other name is
+kept, lower-cased, as a team-named queue. Vendors leave metric cells empty when nothing
+happened, so in vendor exports an empty count is 0; in the canonical format an empty
+``volume`` is an error. A handle time of 0 means "not known" (e.g. all contacts abandoned).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import warnings
+from dataclasses import dataclass
+from typing import IO, Final, Literal
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from forecast.errors import InvalidHistoryError
+from forecast.local_time import parse_times
+from forecast.row_problems import RowProblems, show
+
+SourceFormat = Literal["canonical", "genesys", "amazon_connect", "per_contact"]
+HistorySource = str | bytes | IO[str] | IO[bytes]
+
+CHANNEL_ALIASES: Final[dict[str, str]] = {
+    **dict.fromkeys(
+        ("voice", "phone", "call", "calls", "telephony", "inbound call", "inbound voice"), "voice"
+    ),
+    **dict.fromkeys(
+        ("chat", "chats", "messaging", "message", "messages", "web chat", "webchat", "live chat"),
+        "chat",
+    ),
+    **dict.fromkeys(("email", "emails", "e-mail", "e-mails", "mail"), "email"),
+}
+_ID_KEYS: Final = ("id", "ticket id", "contact id", "conversation id")
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """How one export names its columns (headers as the vendor writes them)."""
+
+    name: SourceFormat
+    title: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+    def describe(self) -> str:
+        """One line for error messages: title, required and optional headers."""
+        text = f"{self.title}: {', '.join(self.required)}"
+        return text + (f" (optional: {', '.join(self.optional)})" if self.optional else "")
+
+
+CANONICAL: Final = ExportFormat(
+    "canonical",
+    "staffcast canonical CSV",
+    ("interval_start", "channel", "volume"),
+    ("aht_seconds or handle_seconds_total", "queue"),
+)
+GENESYS: Final = ExportFormat(
+    "genesys",
+    "Genesys Cloud historical data",
+    ("Interval Start UTC Date", "Media Type", "Offered"),
+    ("Queue", "Interactions Handled", "Total Handle Time (Seconds)"),
+)
+AMAZON_CONNECT: Final = ExportFormat(
+    "amazon_connect",
+    "Amazon Connect historical metrics",
+    ("QueueName", "ChannelType", "TimeStamp", "IncomingContactVolume"),
+    ("IntervalDuration", "AverageHandleTime", "ContactsHandled"),
+)
+PER_CONTACT: Final = ExportFormat(
+    "per_contact",
+    "per-contact export (one row per ticket, chat or call)",
+    ("Created at", "Channel"),
+    ("Handle time", "Queue", "Id"),
+)
+# Most specific first: a Genesys file also has a `Queue`, a per-contact file a `Channel`.
+FORMATS: Final = (GENESYS, AMAZON_CONNECT, CANONICAL, PER_CONTACT)
+
+
+def header_key(name: str) -> str:
+    """How headers are matched: case-insensitive, ``_`` and runs of spaces as one space."""
+    return re.sub(r"[\s_]+", " ", name.replace("\ufeff", "")).strip().lower()
+
+
+def channel_names(raw: pd.Series) -> pd.Series:
+    """Canonical channel names: aliases resolved, others lower-cased with single spaces."""
+    cleaned = raw.astype(str).str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+    names = {value: CHANNEL_ALIASES.get(value, value) for value in cleaned.unique()}
+    return cleaned.map(names).astype(str)
+
+
+@dataclass(frozen=True, eq=False)
+class RawTable:
+    """A CSV file as text cells, before any interpretation.
+
+    Attributes:
+        cells: every data row, every cell a string; rows that are entirely empty removed.
+        rows: the spreadsheet row number of each remaining row (header = row 1).
+        header: normalised header key -> header as written in the file.
+        decimal_comma: the file is semicolon-separated, so ``12,5`` means 12.5.
+        rows_read: data rows in the file, empty ones included.
+    """
+
+    cells: pd.DataFrame
+    rows: npt.NDArray[np.int64]
+    header: dict[str, str]
+    decimal_comma: bool
+    rows_read: int
+
+    def column(self, key: str) -> pd.Series:
+        """The cells of the column whose normalised header is ``key``."""
+        return self.cells[self.header[key]]
+
+    def has(self, key: str) -> bool:
+        """Whether the file has a column whose normalised header is ``key``."""
+        return key in self.header
+
+
+def _decoded(source: HistorySource) -> str:
+    data = source if isinstance(source, str | bytes) else source.read()
+    if isinstance(data, str):
+        return data.removeprefix("\ufeff")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError as error:
+            raise InvalidHistoryError(
+                f"the file is not UTF-8 or Windows-1252 text ({error.reason} at byte "
+                f"{error.start}); save it as CSV UTF-8"
+            ) from error
+
+
+def read_table(source: HistorySource) -> RawTable:
+    """Read CSV content into text cells.
+
+    Raises:
+        InvalidHistoryError: if the file is empty, has no data rows or is not valid CSV.
+    """
+    text = _decoded(source)
+    first_line = text.split("\n", 1)[0]
+    if not first_line.strip():
+        raise InvalidHistoryError(
+            "the history file is empty; expected a header row and at least one data row"
+        )
+    separator = max((",", ";", "\t"), key=first_line.count)
+    try:
+        with warnings.catch_warnings():
+            # A first data row longer than the header loses cells: treat it as an error too.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            cells = pd.read_csv(
+                io.StringIO(text),
+                sep=separator,
+                dtype=str,
+                index_col=False,
+                keep_default_na=False,
+                na_filter=False,
+                skip_blank_lines=False,
+                quoting=csv.QUOTE_MINIMAL,
+            )
+    except (pd.errors.ParserError, pd.errors.ParserWarning, csv.Error) as error:
+        raise InvalidHistoryError(
+            f"the file is not valid CSV: {error} (line numbers count the header as line 1); "
+            "check for unquoted separators inside cells"
+        ) from error
+    cells.columns = pd.Index([str(name) for name in cells.columns])
+    rows_read = len(cells)
+    nonblank = (cells != "").any(axis=1).to_numpy(dtype=bool)
+    rows = np.flatnonzero(nonblank).astype(np.int64) + 2
+    cells = cells[nonblank].reset_index(drop=True)
+    if cells.empty:
+        raise InvalidHistoryError(
+            "the history file has a header row but no data rows; export at least one interval"
+        )
+    header: dict[str, str] = {}
+    for name in cells.columns:
+        header.setdefault(header_key(name), name)
+    return RawTable(cells, rows, header, separator == ";", rows_read)
+
+
+def detect_format(table: RawTable) -> ExportFormat:
+    """The export format whose required headers the file has.
+
+    Raises:
+        InvalidHistoryError: naming the headers found and those each format expects.
+    """
+
+    def missing(layout: ExportFormat) -> list[str]:
+        return [name for name in layout.required if not table.has(header_key(name))]
+
+    for layout in FORMATS:
+        if not missing(layout):
+            return layout
+    closest = min(FORMATS, key=lambda layout: len(missing(layout)))
+    found = ", ".join(repr(name) for name in table.cells.columns)
+    expected = "; ".join(layout.describe() for layout in FORMATS)
+    raise InvalidHistoryError(
+        f"the header row does not match a known history export. Found: {found}. "
+        f"Closest is the {closest.title}, which also needs {', '.join(missing(closest))}. "
+        f"Expected one of — {expected}."
+    )
+
+
+BlankRule = Literal["error", "zero", "unknown"]
+
+
+def _numbers(
+    table: RawTable, key: str, problems: RowProblems, *, blank: BlankRule, unit: str
+) -> npt.NDArray[np.float64]:
+    """A numeric column: bad, negative and (if ``blank`` is ``error``) empty cells reported."""
+    raw = table.column(key)
+    header = table.header[key]
+    text = raw.astype(str).str.strip()
+    if table.decimal_comma:
+        text = text.str.replace(",", ".", regex=False)
+    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=np.float64)
+    empty = (text == "").to_numpy(dtype=bool)
+    bad = ~np.isfinite(values) & ~empty
+    problems.add_where(
+        bad,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(raw.iloc[i])} is not a "
+            f"number; write {unit} as a plain number like 12 or 12.5"
+        ),
+    )
+    negative = values < 0
+    problems.add_where(
+        negative,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(raw.iloc[i])} is negative; "
+            f"{unit} cannot be below zero"
+        ),
+    )
+    if blank == "error":
+        problems.add_where(
+            empty,
+            table.rows,
+            lambda i: (
+                f"row {table.rows[i]}, column `{header}`: is empty; write 0 for an "
+                "interval without contacts, or leave the row out where data is missing"
+            ),
+        )
+    values = np.where(bad | negative, np.nan, values)
+    return np.where(empty, 0.0 if blank == "zero" else np.nan, values)
+
+
+def _channels(table: RawTable, key: str, problems: RowProblems) -> pd.Series:
+    names = channel_names(table.column(key))
+    header = table.header[key]
+    problems.add_where(
+        (names == "").to_numpy(dtype=bool),
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: is empty; name the channel "
+            "(voice, chat, email or your queue's name)"
+        ),
+    )
+    return names
+
+
+def _interval_claim(table: RawTable, key: str, problems: RowProblems) -> int | None:
+    """Amazon Connect's ``IntervalDuration`` (``15mins``, ``30mins``, ``daily``) in minutes."""
+    header = table.header[key]
+    text = table.column(key).astype(str).str.strip().str.lower()
+    minutes = pd.to_numeric(text.str.extract(r"^(\d+)\s*min", expand=False), errors="coerce")
+    minutes = minutes.where(~text.isin(["daily", "day", "1day"]), 1440.0)
+    minutes = minutes.where(~text.isin(["hourly", "hour", "1hour"]), 60.0)
+    unknown = minutes.isna().to_numpy(dtype=bool)
+    problems.add_where(
+        unknown,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(text.iloc[i])} is not an "
+            "interval length; expected 15mins or 30mins"
+        ),
+    )
+    distinct = sorted({int(value) for value in minutes.dropna()})
+    if len(distinct) > 1:
+        problems.add(
+            0,
+            f"column `{header}` mixes interval lengths ({', '.join(map(str, distinct))} "
+            "minutes); export one interval length per file",
+        )
+    return distinct[0] if len(distinct) == 1 else None
+
+
+@dataclass(frozen=True, eq=False)
+class Extract:
+    """What a file says, row by row, before it is put on a grid.
+
+    ``records`` columns: ``order`` (position in the file), ``row`` (spreadsheet row),
+    ``channel``, ``queue``, ``contact_id`` (per-contact only), ``time_text`` (the timestamp
+    as written), ``volume``, ``handle_seconds``
+    (total handle seconds of the contacts with a known handle time), ``handled`` (how many
+    contacts that is), and the parsed timestamp columns of :class:`ParsedTimes`.
+    """
+
+    source_format: SourceFormat
+    records: pd.DataFrame
+    rows_read: int
+    time_column: str
+    claimed_interval_minutes: int | None
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class _Reading:
+    """Where one format keeps each field (normalised header keys), and its numbers."""
+
+    time: str
+    naive_zone: str | None  # None: naive times are local to the team's timezone
+    channel: str
+    queue: str
+    volume: npt.NDArray[np.float64]
+    handle_seconds: npt.NDArray[np.float64]
+    handled: npt.NDArray[np.float64]
+
+
+def _handle_time(
+    counts: npt.NDArray[np.float64],
+    *,
+    average_seconds: npt.NDArray[np.float64] | None = None,
+    total_seconds: npt.NDArray[np.float64] | None = None,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """(handle seconds total, contacts it covers), 0 and 0 where the handle time is unknown."""
+    if average_seconds is not None:
+        known = (average_seconds > 0) & (counts > 0)
+        return np.where(known, average_seconds * counts, 0.0), np.where(known, counts, 0.0)
+    if total_seconds is not None:
+        known = (total_seconds > 0) & (counts > 0)
+        return np.where(known, total_seconds, 0.0), np.where(known, counts, 0.0)
+    return np.zeros_like(counts), np.zeros_like(counts)
+
+
+def _canonical(table: RawTable, problems: RowProblems) -> _Reading:
+    if table.has("aht seconds") and table.has("handle seconds total"):
+        raise InvalidHistoryError(
+            "the file has both `aht_seconds` and `handle_seconds_total`; keep one of them "
+            "(an average per contact, or the total of the interval)"
+        )
+    volume = _numbers(table, "volume", problems, blank="error", unit="volume (contacts)")
+    handle = _handle_time(volume)
+    if table.has("aht seconds"):
+        aht = _numbers(table, "aht seconds", problems, blank="unknown", unit="aht_seconds")
+        handle = _handle_time(volume, average_seconds=aht)
+    elif table.has("handle seconds total"):
+        total = _numbers(table, "handle seconds total", problems, blank="unknown", unit="seconds")
+        handle = _handle_time(volume, total_seconds=total)
+    return _Reading("interval start", None, "channel", "queue", volume, *handle)
+
+
+def _vendor_counts(
+    table: RawTable,
+    problems: RowProblems,
+    *,
+    offered: str,
+    handled: str,
+    average: str | None = None,
+    total: str | None = None,
+) -> tuple[npt.NDArray[np.float64], tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]]:
+    """Offered contacts and handle time of a vendor export, where empty counts mean 0.
+
+    Handle time is weighted by the handled count (all offered contacts if not given).
+    """
+    volume = _numbers(table, offered, problems, blank="zero", unit="contacts")
+    counts = volume
+    if table.has(handled):
+        counts = _numbers(table, handled, problems, blank="zero", unit="handled contacts")
+    if average is not None and table.has(average):
+        seconds = _numbers(table, average, problems, blank="unknown", unit="handle time")
+        return volume, _handle_time(counts, average_seconds=seconds)
+    if total is not None and table.has(total):
+        seconds = _numbers(table, total, problems, blank="zero", unit="handle time")
+        return volume, _handle_time(counts, total_seconds=seconds)
+    return volume, _handle_time(counts)
+
+
+def _genesys(table: RawTable, problems: RowProblems) -> _Reading:
+    volume, handle = _vendor_counts(
+        table,
+        problems,
+        offered="offered",
+        handled="interactions handled",
+        total="total handle time (seconds)",
+    )
+    return _Reading("interval start utc date", "UTC", "media type", "queue", volume, *handle)
+
+
+def _amazon_connect(table: RawTable, problems: RowProblems) -> _Reading:
+    volume, handle = _vendor_counts(
+        table,
+        problems,
+        offered="incomingcontactvolume",
+        handled="contactshandled",
+        average="averagehandletime",
+    )
+    return _Reading("timestamp", None, "channeltype", "queuename", volume, *handle)
+
+
+def _per_contact(table: RawTable, problems: RowProblems) -> _Reading:
+    volume = np.ones(len(table.cells), dtype=np.float64)
+    handle = _handle_time(volume)
+    if table.has("handle time"):
+        seconds = _numbers(table, "handle time", problems, blank="unknown", unit="handle time")
+        handle = _handle_time(volume, total_seconds=seconds)
+    return _Reading("created at", None, "channel", "queue", volume, *handle)
+
+
+_READERS: Final = {
+    "canonical": _canonical,
+    "genesys": _genesys,
+    "amazon_connect": _amazon_connect,
+    "per_contact": _per_contact,
+}
+
+
+def extract_records(source: HistorySource, timezone: str, problems: RowProblems) -> Extract:
+    """Read a history export into one record per row, reporting bad cells to ``problems``.
+
+    Rows at a local time that does not exist (spring forward) are dropped when they carry no
+    contacts and reported as problems when they do.
+
+    Raises:
+        InvalidHistoryError: for problems with the file as a whole (empty, unknown headers).
+    """
+    table = read_table(source)
+    layout = detect_format(table)
+    reading = _READERS[layout.name](table, problems)
+    time_header = table.header[reading.time]
+    raw_times = table.column(reading.time)
+    times = parse_times(raw_times, reading.naive_zone or timezone)
+    queue = reading.queue
+    problems.add_where(
+        times.unparseable,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{time_header}`: {show(raw_times.iloc[i])} is "
+            "not an ISO 8601 date and time; write it like 2026-12-07T09:00 (local time) or "
+            "2026-12-07T14:00Z / 2026-12-07T09:00-05:00"
+        ),
+    )
+    records = pd.DataFrame(
+        {
+            "order": np.arange(len(table.cells), dtype=np.int64),
+            "row": table.rows,
+            "channel": _channels(table, reading.channel, problems),
+            "queue": table.column(queue).astype(str).str.strip() if table.has(queue) else "",
+            "time_text": raw_times,
+            "volume": reading.volume,
+            "handle_seconds": reading.handle_seconds,
+            "handled": reading.handled,
+            "instant": times.instant,
+            "wall": times.wall,
+            "earlier": times.earlier,
+            "later": times.later,
+            "repeated": times.repeated,
+        }
+    )
+    id_key = next((key for key in _ID_KEYS if table.has(key)), None)
+    if layout.name == "per_contact" and id_key is not None:
+        records["contact_id"] = table.column(id_key).astype(str).str.strip()
+    with_contacts = times.skipped & (records["volume"].to_numpy() > 0)
+    problems.add_where(
+        with_contacts,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{time_header}`: {show(raw_times.iloc[i])} does "
+            f"not exist in {timezone} (the clocks jump forward over it); write the time with its "
+            "UTC offset or export in UTC"
+        ),
+    )
+    notes: list[str] = []
+    dropped = int((times.skipped & ~with_contacts).sum())
+    if dropped:
+        notes.append(
+            f"{dropped} row(s) with no contacts at local times that do not exist in {timezone} "
+            "(spring forward) were left out"
+        )
+    claim = (
+        _interval_claim(table, "intervalduration", problems)
+        if table.has("intervalduration")
+        else None
+    )
+    return Extract(
+        source_format=layout.name,
+        records=records[~times.skipped].reset_index(drop=True),
+        rows_read=table.rows_read,
+        time_column=time_header,
+        claimed_interval_minutes=claim,
+        notes=tuple(notes),
+    )

@@ -1,0 +1,145 @@
+"""Unusual values in an imported history, found robustly (medians and MADs, never means).
+
+Two levels, so that one strange day is one line and not 60:
+
+- **Days**: a channel's daily total against the median of the same weekday in the four weeks
+  before and after it (nine values). Flagged when it is further from that median than the
+  largest of 4 robust standard deviations (the scaled median relative deviation of the
+  channel over the whole history, times the median), 4 Poisson standard deviations
+  (``sqrt(median)``) and a quarter of the median, and by at least 5 contacts. Holidays,
+  launches, catch-up days and outages show up here.
+- **Intervals**, on days not flagged already: the volume against the median of the same
+  interval of the week over the whole history. Flagged when further than the largest of 6
+  scaled MADs, ``6 * sqrt(median) + 5`` and half the median.
+
+Days or intervals with missing data are not judged. Nothing is changed: outliers are reported
+so that the manager (and the forecaster) can decide.
+"""
+
+from __future__ import annotations
+
+from typing import Final, NamedTuple
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+MAD_SCALE: Final = 1.4826  # makes the MAD a standard deviation for normal data
+WEEKS_AROUND: Final = 4
+DAY_MADS: Final = 4.0
+
+
+class HistoryOutlier(NamedTuple):
+    """An unusual daily total or interval volume.
+
+    Attributes:
+        start: interval start, or local midnight of the day for a daily total (tz-aware).
+        channel: the channel.
+        value: the volume found.
+        why: what it was compared with, in words.
+    """
+
+    start: pd.Timestamp
+    channel: str
+    value: float
+    why: str
+
+
+def _describe(value: float, median: float, what: str, against: str) -> str:
+    if median > 0:
+        change = f"{abs(value / median - 1):.0%} {'above' if value > median else 'below'}"
+    else:
+        change = "above"
+    return f"{what} {value:g} is {change} the median {median:g} of {against}"
+
+
+def daily_outliers(
+    volume: npt.NDArray[np.float64],
+    day_number: npt.NDArray[np.int64],
+    day_starts: pd.DatetimeIndex,
+    channel: str,
+) -> tuple[list[HistoryOutlier], npt.NDArray[np.bool_]]:
+    """Days whose total is far from the same weekday in the surrounding weeks.
+
+    Args:
+        volume: one channel's volume per grid interval (NaN = missing).
+        day_number: the local day (0, 1, ...) of each grid interval.
+        day_starts: local midnight of each day, tz-aware.
+        channel: the channel's name, for the report.
+
+    Returns:
+        The outliers, and a mask over days that are flagged.
+    """
+    days = len(day_starts)
+    totals = np.bincount(day_number, weights=np.nan_to_num(volume), minlength=days)
+    incomplete = np.bincount(day_number, weights=np.isnan(volume), minlength=days) > 0
+    frame = pd.DataFrame(
+        {"total": np.where(incomplete, np.nan, totals), "weekday": day_starts.day_of_week}
+    )
+    window = 2 * WEEKS_AROUND + 1
+    median = (
+        frame.groupby("weekday")["total"]
+        .transform(lambda series: series.rolling(window, center=True, min_periods=3).median())
+        .to_numpy()
+    )
+    total = frame["total"].to_numpy()
+    deviation = np.abs(total - median)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = np.where(median > 0, deviation / median, np.nan)
+    spread = MAD_SCALE * float(np.nanmedian(relative)) if np.isfinite(relative).any() else 0.0
+    limit = np.maximum.reduce([DAY_MADS * spread * median, 4 * np.sqrt(median), 0.25 * median])
+    flagged = (deviation > limit) & (deviation >= 5)
+    flagged &= ~np.isnan(median) & ~incomplete
+    found = [
+        HistoryOutlier(
+            day_starts[int(day)],
+            channel,
+            float(totals[day]),
+            _describe(
+                float(totals[day]),
+                float(median[day]),
+                "daily total",
+                f"the same weekday in the {WEEKS_AROUND} weeks around it",
+            ),
+        )
+        for day in np.flatnonzero(flagged)
+    ]
+    return found, flagged
+
+
+def interval_outliers(
+    volume: npt.NDArray[np.float64],
+    slot_of_week: npt.NDArray[np.int64],
+    skip: npt.NDArray[np.bool_],
+    starts: pd.DatetimeIndex,
+    channel: str,
+) -> list[HistoryOutlier]:
+    """Intervals far from the same interval of the week over the whole history.
+
+    Args:
+        volume: one channel's volume per grid interval (NaN = missing).
+        slot_of_week: the interval-of-week code of each grid interval.
+        skip: intervals not to judge (e.g. on days already flagged).
+        starts: the tz-aware start of each grid interval.
+        channel: the channel's name, for the report.
+    """
+    frame = pd.DataFrame({"volume": volume, "slot": slot_of_week})
+    median = frame.groupby("slot")["volume"].transform("median").to_numpy()
+    deviation = np.abs(volume - median)
+    mad = pd.Series(deviation).groupby(slot_of_week).transform("median").to_numpy()
+    limit = np.maximum.reduce([6 * MAD_SCALE * mad, 6 * np.sqrt(median) + 5, 0.5 * median])
+    flagged = (deviation > limit) & ~skip & ~np.isnan(volume)
+    return [
+        HistoryOutlier(
+            starts[int(position)],
+            channel,
+            float(volume[position]),
+            _describe(
+                float(volume[position]),
+                float(median[position]),
+                "interval volume",
+                "the same interval of the week",
+            ),
+        )
+        for position in np.flatnonzero(flagged)
+    ]
