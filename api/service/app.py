@@ -19,6 +19,7 @@ from api.service.routes import health, jobs, staffing, team, team_settings
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.migrate import upgrade_database
+from api.web import install as install_web_page
 
 DESCRIPTION = """
 Forecast contact volume, turn it into agents required per interval, and build weekly
@@ -88,6 +89,7 @@ def create_app(
         jobs.router,
     ):
         app.include_router(router)
+    install_web_page(app)
     _register_problem_schema(app)
     return app
 
