@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 
 from api.jobs import JobHandler, JobRunner
 from api.service.body_limit import BodySizeLimit
 from api.service.deps import ServiceState
-from api.service.problems import PROBLEMS, Problem, handle_error
+from api.service.problems import PROBLEMS, Problem, handle_error, problem_responses
 from api.service.routes import health, jobs, staffing, team, team_settings
 from api.settings import ServiceSettings
 from api.storage.database import Database
@@ -95,16 +96,39 @@ def create_app(
 
 
 def _register_problem_schema(app: FastAPI) -> None:
-    """Make ``#/components/schemas/Problem`` exist even if no route names it as a model."""
+    """Document the problem documents every operation can answer with.
+
+    Every operation that takes a body can answer 400 (unparseable), 413 (too large) and 422;
+    every one with parameters 422; every authenticated one 401. FastAPI's own 422 schema is
+    replaced by the problem document that the one error handler really sends.
+    """
     build = app.openapi
 
-    def openapi() -> dict[str, object]:
+    def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             schema = build()
-            components = schema.setdefault("components", {})
-            components.setdefault("schemas", {}).setdefault(
-                "Problem", Problem.model_json_schema(ref_template="#/components/schemas/{model}")
+            schemas = schema.setdefault("components", {}).setdefault("schemas", {})
+            schemas["Problem"] = Problem.model_json_schema(
+                ref_template="#/components/schemas/{model}"
             )
+            for name in ("HTTPValidationError", "ValidationError"):
+                schemas.pop(name, None)
+            for path_item in schema.get("paths", {}).values():
+                for operation in path_item.values():
+                    _add_problem_responses(operation)
         return app.openapi_schema or {}
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def _add_problem_responses(operation: dict[str, Any]) -> None:
+    statuses: set[int] = set()
+    if "requestBody" in operation:
+        statuses |= {400, 413, 422}
+    if operation.get("parameters"):
+        statuses.add(422)
+    if operation.get("security"):
+        statuses.add(401)
+    responses = operation.setdefault("responses", {})
+    for status, entry in problem_responses(*sorted(statuses)).items():
+        responses[str(status)] = entry

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated
 
-from fastapi import Depends, Request, Security
+from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -94,3 +94,9 @@ def current_team(
 
 
 TeamDep = Annotated[Team, Depends(current_team)]
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger one names nothing
+
+ResourceId = Annotated[
+    int, Path(ge=1, le=MAX_ID, description="The number of the job, forecast, schedule or upload.")
+]

@@ -35,6 +35,7 @@ from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Match
 
 from forecast.errors import ForecastError, InvalidCalendarError, InvalidHistoryError
 from scheduler.errors import (
@@ -289,10 +290,22 @@ def problem_response(error: BaseException, instance: str | None = None) -> Respo
     )
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette's own 405 names only the first
+    route that matched the path)."""
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        if isinstance(route, BaseRoute) and route.matches(request.scope)[0] != Match.NONE:
+            methods |= set(getattr(route, "methods", None) or ())
+    return ", ".join(sorted(methods))
+
+
 async def handle_error(request: Request, error: Exception) -> Response:
     """The one exception handler registered for every class in :data:`PROBLEMS`."""
     if problem_type_of(error) is INTERNAL_ERROR:
         logger.error("unhandled error on %s %s", request.method, request.url.path, exc_info=error)
+    if isinstance(error, StarletteHTTPException) and error.status_code == 405:
+        error.headers = {**(error.headers or {}), "Allow": _allowed_methods(request)}
     return problem_response(error, instance=request.url.path)
 
 

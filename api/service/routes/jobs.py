@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from api.service.deps import RunnerDep, SessionDep, TeamDep
+from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus, Team
 
@@ -148,7 +148,7 @@ def list_jobs(
 
 
 @router.get("/{job_id}", summary="A job's status", responses=problem_responses(401, 404, 422))
-def read_job(job_id: int, team: TeamDep, session: SessionDep) -> JobInfo:
+def read_job(job_id: ResourceId, team: TeamDep, session: SessionDep) -> JobInfo:
     """Poll this until `status` is `done`, `failed` or `cancelled`."""
     return JobInfo.of(find_job(session, team, job_id))
 
@@ -158,7 +158,7 @@ def read_job(job_id: int, team: TeamDep, session: SessionDep) -> JobInfo:
     summary="Cancel a job",
     responses=problem_responses(401, 404, 409, 422),
 )
-def cancel(job_id: int, team: TeamDep, session: SessionDep, runner: RunnerDep) -> JobInfo:
+def cancel(job_id: ResourceId, team: TeamDep, session: SessionDep, runner: RunnerDep) -> JobInfo:
     """A queued job is cancelled at once; a running one is told to stop (the optimizer stops
     its search) and ends `cancelled` moments later. A finished job is a 409."""
     return cancel_job(session, runner, find_job(session, team, job_id))

@@ -9,18 +9,26 @@ from pydantic import BaseModel, Field
 
 from api.service.deps import TeamDep
 from api.service.problems import problem_responses
+from api.service.request_models import RequestModel
 from scheduler.interval import interval_staffing
 from scheduler.targets import ChannelTarget
 
 router = APIRouter(prefix="/v1/staffing", tags=["staffing"])
 
+DAY_SECONDS = 86_400
 
-class ErlangRequest(BaseModel):
+
+class ErlangRequest(RequestModel):
     """One interval of one live channel and its service target."""
 
-    volume: float = Field(ge=0, description="Contacts offered in the interval.", examples=[100])
+    volume: float = Field(
+        ge=0, le=1_000_000, description="Contacts offered in the interval.", examples=[100]
+    )
     aht_seconds: float = Field(
-        gt=0, description="Average handle time in seconds (per contact).", examples=[180]
+        gt=0,
+        le=DAY_SECONDS,
+        description="Average handle time in seconds (per contact).",
+        examples=[180],
     )
     interval_minutes: int = Field(
         default=30, ge=1, le=1440, description="Length of the interval in minutes."
@@ -33,10 +41,14 @@ class ErlangRequest(BaseModel):
         examples=[0.8],
     )
     answer_seconds: float | None = Field(
-        default=None, gt=0, description="Service-level threshold in seconds.", examples=[20]
+        default=None,
+        gt=0,
+        le=DAY_SECONDS,
+        description="Service-level threshold in seconds.",
+        examples=[20],
     )
     asa_seconds: float | None = Field(
-        default=None, gt=0, description="Maximum average speed of answer in seconds."
+        default=None, gt=0, le=DAY_SECONDS, description="Maximum average speed of answer, s."
     )
     shrinkage: float = Field(
         default=0.0, ge=0, lt=1, description="Share of paid time off the floor, e.g. 0.3."
@@ -46,8 +58,10 @@ class ErlangRequest(BaseModel):
     )
     patience_seconds: float | None = Field(
         default=None,
-        gt=0,
-        description="Mean customer patience in seconds; switches from Erlang C to Erlang A.",
+        ge=1,
+        le=DAY_SECONDS,
+        description="Mean customer patience in seconds (at least 1); switches from Erlang C "
+        "to Erlang A.",
     )
     max_abandon: float | None = Field(
         default=None,
@@ -61,7 +75,7 @@ class ErlangRequest(BaseModel):
     agents: int | None = Field(
         default=None,
         ge=0,
-        le=1_000_000,
+        le=100_000,
         description="What-if: report the KPIs of this many agents instead of the requirement.",
     )
 

@@ -7,14 +7,14 @@ special days), so a value that is accepted here is one a forecast or a schedule 
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, Field
 
 from api.service.deps import SessionDep, TeamDep
 from api.service.problems import InvalidParameterError, problem_responses
+from api.service.request_models import IsoDate, RequestModel
 from api.storage.models import Team
 from api.storage.teams import checked_timezone
 from scheduler.targets import Targets
@@ -22,15 +22,13 @@ from scheduler.targets import Targets
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
 
 
-class ChannelTargetFields(BaseModel):
+class ChannelTargetFields(RequestModel):
     """The service target of one channel (the `[channels.NAME]` table of targets.toml).
 
     A live channel (voice, chat) needs a service level (`service_level` + `answer_seconds`),
     `asa_seconds` or `max_abandon`; deferred work (email) needs `response_share` +
     `response_hours`. The most restrictive target wins.
     """
-
-    model_config = ConfigDict(extra="forbid")
 
     service_level: float | None = Field(
         default=None, description="Share answered within `answer_seconds`, e.g. 0.8."
@@ -69,10 +67,8 @@ class ChannelTargetFields(BaseModel):
     )
 
 
-class TargetsDocument(BaseModel):
+class TargetsDocument(RequestModel):
     """Service targets per channel: targets.toml as JSON."""
-
-    model_config = ConfigDict(extra="forbid")
 
     channels: dict[str, ChannelTargetFields] = Field(
         description="One entry per channel name (`voice`, `chat`, `email`, or your own).",
@@ -85,12 +81,10 @@ class TargetsDocument(BaseModel):
     )
 
 
-class SpecialDayFields(BaseModel):
+class SpecialDayFields(RequestModel):
     """A day that is not like the others: a closure, an extra holiday, or an event."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    date: dt.date = Field(description="Local calendar date.")
+    date: IsoDate = Field(description="Local calendar date (YYYY-MM-DD).")
     name: str = Field(
         min_length=1,
         max_length=200,
@@ -138,12 +132,10 @@ class TeamSettings(BaseModel):
         )
 
 
-class TeamSettingsChange(BaseModel):
+class TeamSettingsChange(RequestModel):
     """The settings to change; fields left out stay as they are, `null` clears one."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    timezone: str | None = Field(default=None, description="IANA timezone.")
+    timezone: str | None = Field(default=None, description="IANA timezone; null resets to UTC.")
     holiday_country: str | None = Field(default=None, description="ISO 3166-1 code or null.")
     holiday_subdivision: str | None = Field(default=None, description="Subdivision code or null.")
     special_days: list[SpecialDayFields] | None = Field(
@@ -168,10 +160,8 @@ def apply_settings(team: Team, change: TeamSettingsChange) -> None:
     given = change.model_fields_set
     updates: dict[str, Any] = {}
     if "timezone" in given:
-        if change.timezone is None:
-            raise InvalidParameterError("timezone cannot be null; give an IANA name such as 'UTC'")
         try:
-            updates["timezone"] = checked_timezone(change.timezone)
+            updates["timezone"] = checked_timezone(change.timezone or "UTC")
         except ValueError as error:
             raise InvalidParameterError(str(error)) from None
     if "targets" in given:
