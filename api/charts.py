@@ -89,14 +89,13 @@ def service_level_targets(targets: Targets) -> dict[str, float]:
     return shares
 
 
-def _wall_clock(stamps: pd.Series[pd.Timestamp] | pd.Series[str]) -> pd.Series[pd.Timestamp]:
+def _wall_clock(stamps: pd.Series) -> pd.Series[pd.Timestamp]:
     """Local wall-clock times (naive) of timezone-aware stamps; ISO text is parsed first,
-    keeping the offset each value carries."""
+    keeping the offset each value carries (naive stamps are taken as wall-clock time)."""
     if isinstance(stamps.dtype, pd.DatetimeTZDtype):
-        return stamps.dt.tz_localize(None)
-    if pd.api.types.is_datetime64_dtype(stamps.dtype):
-        return stamps  # already naive: taken as wall-clock time
-    parsed = [pd.Timestamp(value) for value in stamps.astype(str)]
+        naive: pd.Series[pd.Timestamp] = stamps.dt.tz_localize(None)
+        return naive
+    parsed = [pd.Timestamp(value) for value in stamps]
     return pd.Series(
         [stamp.tz_localize(None) if stamp.tzinfo else stamp for stamp in parsed],
         index=stamps.index,
@@ -149,6 +148,40 @@ def _step_points(
     return xs, ys
 
 
+def _panels(channels: list[str], *, secondary_y: bool, empty: str) -> go.Figure:
+    """One panel per channel, stacked, sharing the time axis."""
+    rows = max(len(channels), 1)
+    return make_subplots(
+        rows=rows,
+        cols=1,
+        shared_xaxes=True,
+        vertical_spacing=0.08 if rows > 1 else 0.0,
+        subplot_titles=channels or [empty],
+        specs=[[{"secondary_y": secondary_y}] for _ in range(rows)],
+    )
+
+
+def _finish(
+    figure: go.Figure, title: str, height: int, margin: dict[str, int], **layout: object
+) -> None:
+    """The layout every staffcast figure shares: title left, legend right, white theme."""
+    figure.update_layout(
+        title={
+            "text": title,
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.99,
+            "yref": "container",
+            "yanchor": "top",
+        },
+        height=height,
+        margin={"b": 40, **margin},
+        legend=LEGEND,
+        template="plotly_white",
+        **layout,
+    )
+
+
 def coverage_figure(
     coverage: pd.DataFrame,
     service_level_targets: Mapping[str, float] | None = None,
@@ -174,14 +207,7 @@ def coverage_figure(
     targets = dict(service_level_targets or {})
     channels = _channels(coverage)
     rows = max(len(channels), 1)
-    figure = make_subplots(
-        rows=rows,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08 if rows > 1 else 0.0,
-        subplot_titles=channels or ["no coverage"],
-        specs=[[{"secondary_y": True}] for _ in range(rows)],
-    )
+    figure = _panels(channels, secondary_y=True, empty="no coverage")
     frame = coverage.assign(interval_start=_wall_clock(coverage["interval_start"]))
     for row, channel in enumerate(channels, start=1):
         part = frame[frame["channel"].astype(str) == channel].sort_values("interval_start")
@@ -280,14 +306,13 @@ def coverage_figure(
             col=1,
             secondary_y=True,
         )
-    figure.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.99, "yref": "container", "yanchor": "top"},
+    _finish(
+        figure,
+        title,
+        ROW_HEIGHT_PIXELS * rows + 120,
+        {"l": 60, "r": 60, "t": 80},
         barmode="overlay",
         hovermode="x unified",
-        height=ROW_HEIGHT_PIXELS * rows + 120,
-        margin={"l": 60, "r": 60, "t": 80, "b": 40},
-        legend=LEGEND,
-        template="plotly_white",
     )
     return figure
 
@@ -345,13 +370,7 @@ def forecast_figure(
         ]
     channels = _channels(future, past)
     rows = max(len(channels), 1)
-    figure = make_subplots(
-        rows=rows,
-        cols=1,
-        shared_xaxes=True,
-        vertical_spacing=0.08 if rows > 1 else 0.0,
-        subplot_titles=channels or ["no forecast"],
-    )
+    figure = _panels(channels, secondary_y=False, empty="no forecast")
     has_band = {"volume_low", "volume_high"} <= set(future.columns)
     for row, channel in enumerate(channels, start=1):
         first = row == 1
@@ -443,13 +462,12 @@ def forecast_figure(
             showarrow=False,
             font={"size": 11},
         )
-    figure.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.99, "yref": "container", "yanchor": "top"},
+    _finish(
+        figure,
+        title,
+        ROW_HEIGHT_PIXELS * rows + 120,
+        {"l": 60, "r": 30, "t": 90},
         hovermode="x unified",
-        height=ROW_HEIGHT_PIXELS * rows + 120,
-        margin={"l": 60, "r": 30, "t": 90, "b": 40},
-        legend=LEGEND,
-        template="plotly_white",
     )
     return figure
 
@@ -510,7 +528,9 @@ def timeline_figure(
         frame = frame[frame["start"].dt.date == day]
     agents = sorted(frame["agent_id"].unique(), key=_natural_key)
     figure = go.Figure()
-    colors = {name: CHANNEL_COLORS[i % len(CHANNEL_COLORS)] for i, name in enumerate(_channels(shifts))}
+    colors = {
+        name: CHANNEL_COLORS[i % len(CHANNEL_COLORS)] for i, name in enumerate(_channels(shifts))
+    }
     for name in _channels(frame):
         part = frame[frame["channel"] == name]
         paid = _numbers(part, "paid_hours")
@@ -538,9 +558,10 @@ def timeline_figure(
                 ),
             )
         )
+    breaks = frame["breaks"] if "breaks" in frame.columns else pd.Series("", index=frame.index)
     break_rows = [
         (agent, start, end)
-        for agent, text in zip(frame["agent_id"], frame.get("breaks", pd.Series(dtype=str)))
+        for agent, text in zip(frame["agent_id"], breaks, strict=True)
         for start, end in _breaks(text)
     ]
     if break_rows:
@@ -559,20 +580,19 @@ def timeline_figure(
                 hovertemplate="%{y} break %{base|%H:%M}<extra></extra>",
             )
         )
-    figure.update_layout(
-        title={"text": title, "x": 0.01, "xanchor": "left", "y": 0.99, "yref": "container", "yanchor": "top"},
+    _finish(
+        figure,
+        title,
+        max(AGENT_ROW_PIXELS * len(agents) + 140, 260),
+        {"l": 90, "r": 30, "t": 70},
         barmode="overlay",
-        height=max(AGENT_ROW_PIXELS * len(agents) + 140, 260),
-        margin={"l": 90, "r": 30, "t": 70, "b": 40},
         xaxis={"type": "date", "title": {"text": "local time"}},
         yaxis={
             "type": "category",
             "categoryorder": "array",
-            "categoryarray": agents[::-1],
+            "categoryarray": agents[::-1],  # plotly lists categories bottom to top
             "title": {"text": "agent"},
         },
-        legend=LEGEND,
-        template="plotly_white",
     )
     return figure
 

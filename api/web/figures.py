@@ -60,7 +60,7 @@ def figure_response(figure: Figure) -> Response:
     return Response(figure.to_json(), media_type="application/json")
 
 
-def _chart_error(what: str, error: ValueError) -> InvalidUploadError:
+def _chart_error(what: str, error: Exception) -> InvalidUploadError:
     return InvalidUploadError(f"cannot draw the {what}: {error}")
 
 
@@ -78,18 +78,21 @@ def day_markers(team: Team, first: dt.date, last: dt.date) -> pd.DataFrame:
     """The team's public holidays and special days from ``first`` to ``last`` (inclusive):
     columns ``date``, ``day_type``, ``name``."""
     rows: list[dict[str, object]] = []
+    public: dict[dt.date, str] = {}
     if team.holiday_country:
         try:
-            calendar = holidays.country_holidays(
-                team.holiday_country,
-                subdiv=team.holiday_subdivision,
-                years=range(first.year, last.year + 1),
+            public = dict(
+                holidays.country_holidays(
+                    team.holiday_country,
+                    subdiv=team.holiday_subdivision,
+                    years=range(first.year, last.year + 1),
+                )
             )
         except NotImplementedError:  # an unknown country: the settings route reports it
-            calendar = {}
-        for date, name in sorted(calendar.items()):
-            if first <= date <= last:
-                rows.append({"date": date, "day_type": "holiday", "name": str(name)})
+            public = {}
+    for date, name in sorted(public.items()):
+        if first <= date <= last:
+            rows.append({"date": date, "day_type": "holiday", "name": str(name)})
     for special in team.special_days:
         date = dt.date.fromisoformat(str(special["date"]))
         if first <= date <= last:

@@ -24,14 +24,14 @@ const SHARE_FIELDS = new Set(["service_level", "max_abandon", "max_occupancy", "
 const TARGET_FIELDS = [
   ["service_level", "Service level (%)", "e.g. 80"],
   ["answer_seconds", "answered within (s)", "e.g. 20"],
-  ["asa_seconds", "Max. average speed of answer (s)", ""],
+  ["asa_seconds", "Max. avg. wait (s)", ""],
   ["patience_seconds", "Caller patience (s)", "Erlang A"],
   ["max_abandon", "Max. abandoned (%)", ""],
   ["max_occupancy", "Max. occupancy (%)", "e.g. 85"],
   ["shrinkage", "Shrinkage (%)", "e.g. 30"],
   ["concurrency", "Contacts at once", "chat: 2"],
-  ["response_share", "Deferred: answered (%)", "e.g. 90"],
-  ["response_hours", "within business hours", "e.g. 4"],
+  ["response_share", "Deferred: share (%)", "e.g. 90"],
+  ["response_hours", "answered within (h)", "e.g. 4"],
 ];
 const DEFAULT_CHANNELS = ["voice", "chat", "email"];
 const WEEKDAYS = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
@@ -709,8 +709,27 @@ function resultFile(result, kind, name, base) {
   return links[name] || RESULT_FILES[kind][name](base);
 }
 
+let plotlyLoading = null;
+
+/* plotly.js (about 5 MB, from the installed plotly package) is loaded on the first chart. */
+function loadPlotly() {
+  if (window.Plotly) return Promise.resolve(window.Plotly);
+  if (!plotlyLoading) {
+    plotlyLoading = new Promise((resolve, reject) => {
+      const script = el("script", { src: document.body.dataset.plotly });
+      script.addEventListener("load", () => resolve(window.Plotly));
+      script.addEventListener("error", () => { plotlyLoading = null; reject(new Error("could not load the chart library")); });
+      document.head.append(script);
+    });
+  }
+  return plotlyLoading;
+}
+
 async function drawFigure(path, csv, target) {
-  const figure = await call(path, { method: "POST", body: csv, headers: { "Content-Type": "text/csv" } });
+  const [figure, Plotly] = await Promise.all([
+    call(path, { method: "POST", body: csv, headers: { "Content-Type": "text/csv" } }),
+    loadPlotly(),
+  ]);
   figure.layout.autosize = true;
   delete figure.layout.width;
   await Plotly.react(target, figure.data, figure.layout, { responsive: true, displaylogo: false });
