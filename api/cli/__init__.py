@@ -17,8 +17,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 staffing.register(app)
-service.register(app)
 history.register(app)
+service.register(app)
 
 
 def main() -> None:

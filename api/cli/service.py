@@ -1,4 +1,5 @@
-"""``staffcast serve``, ``demo``, ``db upgrade``, ``teams create``, ``keys create/revoke/list``.
+"""``staffcast serve``, ``db upgrade``, ``teams create``, ``keys create/revoke/list`` (and
+``demo``, in :mod:`api.cli.demo`).
 
 All of them read the service settings from ``STAFFCAST_*`` environment variables (see
 :class:`api.settings.ServiceSettings`): by default a SQLite file in ``.staffcast/``.
@@ -149,7 +150,10 @@ def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
 
 def register(app: typer.Typer) -> None:
     """Add the service commands to the ``staffcast`` command line."""
+    from api.cli import demo
+
     app.command("serve")(serve)
+    demo.register(app)
     db = typer.Typer(help="Manage the service database.", no_args_is_help=True)
     db.command("upgrade")(db_upgrade)
     app.add_typer(db, name="db")

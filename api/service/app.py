@@ -16,7 +16,7 @@ from api.jobs import JobHandler, JobRunner
 from api.service.body_limit import BodySizeLimit
 from api.service.deps import ServiceState
 from api.service.problems import PROBLEMS, Problem, handle_error, problem_responses
-from api.service.routes import health, jobs, staffing, team, team_settings
+from api.service.routes import health, history, jobs, staffing, team, team_settings
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.migrate import upgrade_database
@@ -86,6 +86,7 @@ def create_app(
         health.router,
         team.router,
         team_settings.router,
+        history.router,
         staffing.router,
         jobs.router,
     ):

@@ -1,6 +1,7 @@
 """Request dependencies, as ``Annotated`` aliases: ``SessionDep``, ``TeamDep``, ...
 
 The app keeps its :class:`ServiceState` on ``app.state.service``; nothing is global.
+Dependencies that do no I/O are ``async`` so FastAPI does not hand them to a worker thread.
 Reads (``GET``/``HEAD``) get a plain session; other methods get a write session, which on
 SQLite takes the write lock when the transaction begins (see :mod:`api.storage.database`).
 """
@@ -32,7 +33,7 @@ class ServiceState:
     runner: JobRunner
 
 
-def service_state(request: Request) -> ServiceState:
+async def service_state(request: Request) -> ServiceState:
     """The :class:`ServiceState` of the app serving ``request``."""
     state: ServiceState = request.app.state.service
     return state
@@ -41,12 +42,12 @@ def service_state(request: Request) -> ServiceState:
 StateDep = Annotated[ServiceState, Depends(service_state)]
 
 
-def get_settings(state: StateDep) -> ServiceSettings:
+async def get_settings(state: StateDep) -> ServiceSettings:
     """The settings of the running app."""
     return state.settings
 
 
-def get_runner(state: StateDep) -> JobRunner:
+async def get_runner(state: StateDep) -> JobRunner:
     """The job runner of the running app."""
     return state.runner
 

@@ -19,12 +19,26 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
-def _iso_text(value: object) -> object:
+def _iso_date(value: object) -> object:
     """JSON dates arrive as text; a number is not a date (lax parsing would take 0 as 1970)."""
-    if not isinstance(value, str | dt.date):
-        raise ValueError("expected an ISO 8601 date string such as 2026-12-24")
-    return value
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO 8601 date such as 2026-12-24")
+    return dt.date.fromisoformat(value)
 
 
-IsoDate = Annotated[dt.date, Field(strict=False), BeforeValidator(_iso_text)]
+def _iso_datetime(value: object) -> object:
+    """Only ISO 8601 text: lax parsing would read ``0.5`` as seconds since 1970."""
+    if isinstance(value, dt.datetime):
+        return value
+    if not isinstance(value, str):
+        raise ValueError("expected an ISO 8601 timestamp such as 2026-12-07T09:00")
+    return dt.datetime.fromisoformat(value)
+
+
+IsoDate = Annotated[dt.date, Field(strict=False), BeforeValidator(_iso_date)]
 """A calendar date given as ``YYYY-MM-DD`` text."""
+
+IsoDateTime = Annotated[dt.datetime, Field(strict=False), BeforeValidator(_iso_datetime)]
+"""A timestamp given as ISO 8601 text (naive ones are read in the team's timezone)."""

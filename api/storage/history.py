@@ -7,19 +7,31 @@ nothing was known. The caller owns the transaction: nothing here commits.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any, cast
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    String,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from api.storage.database import affected_rows
 from api.storage.models import HistoryInterval, HistoryUpload, Team
 
 HISTORY_COLUMNS = ("interval_start", "channel", "volume", "aht_seconds")
+SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy's DateTime writes to SQLite
 
 
 @dataclass(frozen=True)
@@ -130,8 +142,10 @@ def load_history(
 ) -> pd.DataFrame:
     """A team's stored history as a frame (``interval_start`` in ``timezone``), sorted by
     channel and interval; ``start`` inclusive, ``end`` exclusive."""
+    # The raw column (text on SQLite, a naive datetime on PostgreSQL) parsed in one vectorised
+    # call: per-row conversion through the column type would take most of the time.
     query = select(
-        HistoryInterval.interval_start,
+        type_coerce(HistoryInterval.interval_start, String()),
         HistoryInterval.channel,
         HistoryInterval.volume,
         HistoryInterval.aht_seconds,
@@ -145,14 +159,20 @@ def load_history(
     rows = session.execute(
         query.order_by(HistoryInterval.channel, HistoryInterval.interval_start)
     ).all()
-    frame = pd.DataFrame(rows, columns=list(HISTORY_COLUMNS))
-    frame["interval_start"] = pd.to_datetime(frame["interval_start"], utc=True).dt.tz_convert(
-        timezone
+    starts, names, volumes, ahts = zip(*rows, strict=True) if rows else ((), (), (), ())
+    raw_starts = pd.Series(starts, dtype=object)
+    if rows and isinstance(starts[0], str):
+        utc = pd.to_datetime(raw_starts, format=SQLITE_DATETIME_FORMAT, utc=True)
+    else:
+        utc = pd.to_datetime(raw_starts, utc=True)
+    return pd.DataFrame(
+        {
+            "interval_start": utc.dt.tz_convert(timezone),
+            "channel": pd.Series(names, dtype=str),
+            "volume": np.array(volumes, dtype=np.float64),
+            "aht_seconds": np.array(ahts, dtype=np.float64),
+        }
     )
-    frame["channel"] = frame["channel"].astype(str)
-    for column in ("volume", "aht_seconds"):
-        frame[column] = pd.to_numeric(frame[column], errors="coerce").astype("float64")
-    return frame
 
 
 def history_by_channel(session: Session, team_id: int) -> list[ChannelHistory]:
@@ -185,6 +205,34 @@ def history_by_channel(session: Session, team_id: int) -> list[ChannelHistory]:
     return result
 
 
+def refresh_history_overview(session: Session, team: Team) -> None:
+    """Recompute the per-channel overview kept on the team (read by ``GET
+    /v1/history/summary`` without scanning the history)."""
+    team.history_channels = [
+        {
+            **dataclasses.asdict(item),
+            "first_interval_start": item.first_interval_start.isoformat(),
+            "last_interval_start": item.last_interval_start.isoformat(),
+        }
+        for item in history_by_channel(session, team.id)
+    ]
+
+
+def history_overview(team: Team) -> list[ChannelHistory]:
+    """The per-channel overview stored by :func:`refresh_history_overview`."""
+    return [
+        ChannelHistory(
+            channel=item["channel"],
+            first_interval_start=dt.datetime.fromisoformat(item["first_interval_start"]),
+            last_interval_start=dt.datetime.fromisoformat(item["last_interval_start"]),
+            intervals=item["intervals"],
+            gap_intervals=item["gap_intervals"],
+            total_volume=item["total_volume"],
+        )
+        for item in team.history_channels
+    ]
+
+
 def _aware(value: dt.datetime | str) -> dt.datetime:
     """Aggregates bypass the column type on SQLite (they come back as text)."""
     if isinstance(value, str):
@@ -200,5 +248,9 @@ def delete_history(session: Session, team_id: int) -> int:
         session.execute(delete(HistoryInterval).where(HistoryInterval.team_id == team_id))
     )
     session.execute(delete(HistoryUpload).where(HistoryUpload.team_id == team_id))
-    session.execute(update(Team).where(Team.id == team_id).values(history_interval_minutes=None))
+    session.execute(
+        update(Team)
+        .where(Team.id == team_id)
+        .values(history_interval_minutes=None, history_channels=[])
+    )
     return removed

@@ -93,6 +93,7 @@ class Team(Base):
     targets: Mapped[dict[str, Any] | None]
     rules: Mapped[dict[str, Any] | None]
     history_interval_minutes: Mapped[int | None] = mapped_column(Integer)
+    history_channels: Mapped[list[Any]] = mapped_column(default=list)
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
 

@@ -133,7 +133,7 @@ def cancel_job(session: Session, runner: RunnerDep, job: Job) -> JobInfo:
     return JobInfo.of(job)
 
 
-@router.get("", summary="Recent jobs, newest first", responses=problem_responses(401, 422))
+@router.get("", summary="Recent jobs, newest first")
 def list_jobs(
     team: TeamDep,
     session: SessionDep,
@@ -147,7 +147,7 @@ def list_jobs(
     return [JobInfo.of(job) for job in list_team_jobs(session, team, kind, limit)]
 
 
-@router.get("/{job_id}", summary="A job's status", responses=problem_responses(401, 404, 422))
+@router.get("/{job_id}", summary="A job's status", responses=problem_responses(404))
 def read_job(job_id: ResourceId, team: TeamDep, session: SessionDep) -> JobInfo:
     """Poll this until `status` is `done`, `failed` or `cancelled`."""
     return JobInfo.of(find_job(session, team, job_id))
@@ -156,7 +156,7 @@ def read_job(job_id: ResourceId, team: TeamDep, session: SessionDep) -> JobInfo:
 @router.post(
     "/{job_id}/cancel",
     summary="Cancel a job",
-    responses=problem_responses(401, 404, 409, 422),
+    responses=problem_responses(404, 409),
 )
 def cancel(job_id: ResourceId, team: TeamDep, session: SessionDep, runner: RunnerDep) -> JobInfo:
     """A queued job is cancelled at once; a running one is told to stop (the optimizer stops

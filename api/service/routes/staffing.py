@@ -8,7 +8,6 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.service.deps import TeamDep
-from api.service.problems import problem_responses
 from api.service.request_models import RequestModel
 from scheduler.interval import interval_staffing
 from scheduler.targets import ChannelTarget
@@ -108,7 +107,6 @@ class ErlangResult(BaseModel):
 @router.post(
     "/erlang",
     summary="Agents needed in one interval",
-    responses=problem_responses(401, 422),
 )
 def erlang(body: ErlangRequest, team: TeamDep) -> ErlangResult:
     """The `staffcast erlang` calculation: the least agents meeting every given target

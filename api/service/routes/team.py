@@ -35,7 +35,6 @@ class ProblemTypeInfo(BaseModel):
     "/v1/team",
     tags=["team"],
     summary="The caller's team",
-    responses=problem_responses(401),
 )
 def read_team(team: TeamDep) -> TeamInfo:
     """Which team the API key belongs to (useful to check a key)."""

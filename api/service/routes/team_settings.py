@@ -13,7 +13,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.service.deps import SessionDep, TeamDep
-from api.service.problems import InvalidParameterError, problem_responses
+from api.service.problems import InvalidParameterError
 from api.service.request_models import IsoDate, RequestModel
 from api.storage.models import Team
 from api.storage.teams import checked_timezone
@@ -182,7 +182,7 @@ def apply_settings(team: Team, change: TeamSettingsChange) -> None:
         setattr(team, name, value)
 
 
-@router.get("", summary="The team's settings", responses=problem_responses(401))
+@router.get("", summary="The team's settings")
 def read_settings(team: TeamDep) -> TeamSettings:
     """Timezone, holidays, special days, service targets and scheduling rules."""
     return TeamSettings.of(team)
@@ -191,7 +191,6 @@ def read_settings(team: TeamDep) -> TeamSettings:
 @router.patch(
     "",
     summary="Change some settings",
-    responses=problem_responses(401, 422),
 )
 def change_settings(change: TeamSettingsChange, team: TeamDep, session: SessionDep) -> TeamSettings:
     """Send only what changes. Each part is checked by the parser that uses it; on any

@@ -1,0 +1,137 @@
+"""``staffcast demo``: the service with a demo team loaded from ``data/sample/`` (``make run``).
+
+Loads what exists of the sample — history, special days, targets, rules, roster — into a team
+named ``demo`` (once; later runs keep what is stored), issues a fresh demo key (revoking the
+previous one), prints the URL and the key, and serves. Missing sample files are reported
+plainly and skipped.
+"""
+
+from __future__ import annotations
+
+import time
+import tomllib
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from api.cli.errors import command_guard
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from api.storage.models import Team
+
+DEMO_TEAM = "demo"
+DEMO_TIMEZONE = "America/New_York"
+DEMO_COUNTRY = "US"
+SAMPLE_DIR = Path("data/sample")
+
+
+def _note(console: Console, what: str, message: str) -> None:
+    console.print(f"  [bold]{what:<13}[/] {message}", highlight=False)
+
+
+def _load_history(session: Session, team: Team, sample_dir: Path, console: Console) -> None:
+    from sqlalchemy import select
+
+    from api.storage.history_import import import_history
+    from api.storage.models import HistoryUpload
+
+    path = sample_dir / "history.csv"
+    if session.scalar(select(HistoryUpload.id).where(HistoryUpload.team_id == team.id)):
+        _note(console, "history", "already loaded (kept)")
+        return
+    if not path.exists():
+        _note(console, "history", f"{path} is missing; the demo team starts without history")
+        return
+    started = time.perf_counter()
+    upload = import_history(session, team, path.read_bytes(), filename=path.name)
+    summary = upload.summary
+    _note(
+        console,
+        "history",
+        f"{upload.rows_added:,} intervals of {', '.join(summary['channels'])} from "
+        f"{summary['first_interval'][:10]} to {summary['last_interval'][:10]} "
+        f"({time.perf_counter() - started:.1f} s)",
+    )
+
+
+def _load_targets(team: Team, sample_dir: Path, console: Console) -> None:
+    from scheduler.targets import Targets
+
+    path = sample_dir / "targets.toml"
+    if team.targets is not None:
+        _note(console, "targets", "already set (kept)")
+    elif not path.exists():
+        _note(console, "targets", f"{path} is missing; set targets with PATCH /v1/settings")
+    else:
+        document = tomllib.loads(path.read_text())
+        Targets.from_dict(document)
+        team.targets = document
+        _note(console, "targets", f"{', '.join(document['channels'])} from {path}")
+
+
+@command_guard
+def demo(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    sample_dir: Annotated[
+        Path, typer.Option(help="Folder with history.csv, targets.toml, rules.toml, agents.csv.")
+    ] = SAMPLE_DIR,
+    serve: Annotated[
+        bool, typer.Option(help="Start the service after loading (--no-serve: load only).")
+    ] = True,
+) -> None:
+    """Load the sample data into a `demo` team, print its API key, and run the service."""
+    from sqlalchemy import update
+
+    from api.settings import ServiceSettings
+    from api.storage.database import Database
+    from api.storage.migrate import upgrade_database
+    from api.storage.models import ApiKey, utc_now
+    from api.storage.teams import UnknownTeamError, create_team, find_team, issue_key
+
+    console = Console(highlight=False, soft_wrap=True)
+    settings = ServiceSettings()
+    database = Database(settings.resolved_database_url())
+    try:
+        upgrade_database(database)
+        console.print(f"Loading {sample_dir}/ into team '{DEMO_TEAM}':")
+        with database.session(write=True) as session:
+            try:
+                team = find_team(session, DEMO_TEAM)
+            except UnknownTeamError:
+                team = create_team(session, DEMO_TEAM, timezone=DEMO_TIMEZONE)
+                team.holiday_country = DEMO_COUNTRY
+            _load_history(session, team, sample_dir, console)
+            _load_targets(team, sample_dir, console)
+            session.execute(
+                update(ApiKey)
+                .where(
+                    ApiKey.team_id == team.id, ApiKey.label == "demo", ApiKey.revoked_at.is_(None)
+                )
+                .values(revoked_at=utc_now())
+            )
+            issued = issue_key(session, team, label="demo")
+            session.commit()
+    finally:
+        database.dispose()
+    url = f"http://{host}:{port}"
+    console.print(
+        f"\nstaffcast is at [bold]{url}[/] (API docs: {url}/docs)\n"
+        f"Demo API key (team '{DEMO_TEAM}'): [bold]{issued.token}[/]\n"
+        f'Try: curl -H "Authorization: Bearer {issued.token}" {url}/v1/history/summary\n'
+    )
+    if serve:
+        import uvicorn
+
+        from api.service import create_app
+
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``staffcast demo`` to the command line."""
+    app.command("demo")(demo)

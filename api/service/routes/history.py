@@ -1,0 +1,273 @@
+"""``/v1/history``: upload contact history, see what is stored, download it, delete it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from starlette.responses import Response
+
+from api.service.csv_files import csv_content, csv_response
+from api.service.deps import ResourceId, SessionDep, TeamDep
+from api.service.problems import (
+    InvalidParameterError,
+    InvalidUploadError,
+    NotFoundError,
+    problem_responses,
+)
+from api.service.request_models import IsoDateTime
+from api.storage.history import delete_history, history_overview, load_history
+from api.storage.history_import import import_history
+from api.storage.models import HistoryUpload
+from api.storage.teams import checked_timezone
+
+router = APIRouter(prefix="/v1/history", tags=["history"])
+
+
+class GapInfo(BaseModel):
+    """A span of missing data in one channel."""
+
+    start: str = Field(description="Start of the first missing interval (ISO 8601).")
+    end: str = Field(description="End of the last missing interval, exclusive (ISO 8601).")
+    channel: str = Field(description="The channel with the gap.")
+
+
+class OutlierInfo(BaseModel):
+    """An unusual daily total or interval volume."""
+
+    start: str = Field(description="Start of the day or interval (ISO 8601).")
+    channel: str = Field(description="The channel.")
+    value: float = Field(description="The unusual volume.")
+    why: str = Field(description="Why it stands out.")
+
+
+class ParsedFileSummary(BaseModel):
+    """What the importer understood of one uploaded file."""
+
+    source_format: Literal["canonical", "genesys", "amazon_connect", "per_contact"] = Field(
+        description="The export format recognised from the header."
+    )
+    channels: list[str] = Field(description="Channels found (canonical names, e.g. `voice`).")
+    first_interval: str = Field(description="Start of the first interval (ISO 8601).")
+    last_interval: str = Field(description="Start of the last interval (ISO 8601).")
+    interval_minutes: int = Field(description="Planning interval after aggregation.")
+    source_interval_minutes: int | None = Field(
+        description="The file's own interval; null for per-contact exports."
+    )
+    rows_read: int = Field(description="Data rows in the file.")
+    gaps: list[GapInfo] = Field(description="Spans of missing data, per channel.")
+    duplicates: int = Field(description="Rows superseded by a later row for the same interval.")
+    outliers: list[OutlierInfo] = Field(description="Unusual volumes worth a look.")
+    closed_intervals: int = Field(description="Intervals absent from the file, taken as closed.")
+    warnings: list[str] = Field(description="Notes for the manager (e.g. how DST was handled).")
+
+
+class HistoryUploadInfo(BaseModel):
+    """One accepted upload: how it changed the stored history and what was understood."""
+
+    id: int = Field(description="Upload number.")
+    filename: str = Field(description="Name of the uploaded file.")
+    timezone: str = Field(description="Timezone naive timestamps in the file were read in.")
+    rows_added: int = Field(description="Intervals that were not stored before.")
+    rows_replaced: int = Field(
+        description="Intervals already stored and replaced by this file (last upload wins)."
+    )
+    uploaded_at: dt.datetime = Field(description="When it was accepted (UTC).")
+    summary: ParsedFileSummary = Field(description="What the importer understood of the file.")
+
+    @classmethod
+    def of(cls, upload: HistoryUpload) -> HistoryUploadInfo:
+        """From the stored row."""
+        return cls(
+            id=upload.id,
+            filename=upload.filename,
+            timezone=upload.timezone,
+            rows_added=upload.rows_added,
+            rows_replaced=upload.rows_replaced,
+            uploaded_at=upload.uploaded_at,
+            summary=ParsedFileSummary.model_validate(upload.summary),
+        )
+
+
+class ChannelSummary(BaseModel):
+    """What is stored for one channel."""
+
+    channel: str = Field(description="Channel name.")
+    first_interval_start: dt.datetime = Field(description="First stored interval (UTC).")
+    last_interval_start: dt.datetime = Field(description="Last stored interval (UTC).")
+    intervals: int = Field(description="Stored intervals, gaps included.")
+    gap_intervals: int = Field(description="Intervals with missing data (no volume known).")
+    total_volume: float = Field(description="Sum of the volume of all stored intervals.")
+
+
+class HistorySummary(BaseModel):
+    """The team's stored history at a glance."""
+
+    timezone: str = Field(description="The team's timezone (downloads are expressed in it).")
+    interval_minutes: int | None = Field(
+        description="Planning interval of the stored history; null when nothing is stored."
+    )
+    channels: list[ChannelSummary] = Field(description="One entry per channel.")
+    uploads: int = Field(description="Number of accepted uploads.")
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_201_CREATED,
+    summary="Upload a history file",
+)
+def upload_history(
+    team: TeamDep,
+    session: SessionDep,
+    file: Annotated[
+        UploadFile,
+        File(
+            description="CSV export: canonical (`interval_start`, `channel`, `volume`, "
+            "optional `aht_seconds`/`handle_seconds_total`), Genesys Cloud, Amazon Connect, or "
+            "per-contact rows (`Created at`, `Channel`, optional `Handle time`)."
+        ),
+    ],
+    timezone: Annotated[
+        str | None,
+        Form(description="IANA timezone of naive timestamps in the file (default: the team's)."),
+    ] = None,
+    interval_minutes: Annotated[
+        int | None,
+        Form(
+            ge=15,
+            le=60,
+            description="Planning interval to aggregate to: 15, 30 or 60 (default: the file's "
+            "own, or the team's once it has history).",
+        ),
+    ] = None,
+) -> HistoryUploadInfo:
+    """Import a history export. Intervals already stored are replaced (the last upload
+    wins); a gap in the new file never erases stored data. A file with any problem is
+    rejected whole (422, every bad row listed) and the stored history stays as it was."""
+    content = file.file.read()
+    if not content.strip():
+        raise InvalidUploadError("the uploaded file is empty; send the CSV export as `file`")
+    if timezone is not None:
+        try:
+            checked_timezone(timezone)
+        except ValueError as error:
+            raise InvalidParameterError(str(error)) from None
+    upload = import_history(
+        session,
+        team,
+        content,
+        filename=file.filename or "",
+        timezone=timezone,
+        interval_minutes=interval_minutes,
+    )
+    session.commit()
+    return HistoryUploadInfo.of(upload)
+
+
+@router.get(
+    "/summary",
+    summary="What history is stored",
+)
+def read_history_summary(team: TeamDep, session: SessionDep) -> HistorySummary:
+    """Channels, range, interval and gaps of the stored history."""
+    uploads = session.scalar(
+        select(func.count()).select_from(HistoryUpload).where(HistoryUpload.team_id == team.id)
+    )
+    return HistorySummary(
+        timezone=team.timezone,
+        interval_minutes=team.history_interval_minutes,
+        channels=[
+            ChannelSummary(
+                channel=item.channel,
+                first_interval_start=item.first_interval_start,
+                last_interval_start=item.last_interval_start,
+                intervals=item.intervals,
+                gap_intervals=item.gap_intervals,
+                total_volume=item.total_volume,
+            )
+            for item in history_overview(team)
+        ],
+        uploads=uploads or 0,
+    )
+
+
+@router.get(
+    ".csv",
+    summary="Download the stored history as CSV",
+    response_class=Response,
+    responses={200: csv_content("The canonical history CSV.")},
+)
+def download_history(
+    team: TeamDep,
+    session: SessionDep,
+    start: Annotated[
+        IsoDateTime | None, Query(description="First interval to include (ISO 8601).")
+    ] = None,
+    end: Annotated[
+        IsoDateTime | None, Query(description="Intervals before this one (ISO 8601).")
+    ] = None,
+    channel: Annotated[list[str] | None, Query(description="Only these channels.")] = None,
+) -> Response:
+    """The canonical CSV (`interval_start`, `channel`, `volume`, `aht_seconds`) in the team's
+    timezone; an empty `volume` marks missing data. It can be uploaded again unchanged."""
+    history = load_history(
+        session,
+        team.id,
+        timezone=team.timezone,
+        start=_aware(start, team.timezone),
+        end=_aware(end, team.timezone),
+        channels=channel,
+    )
+    return csv_response(history, "history.csv")
+
+
+def _aware(moment: dt.datetime | None, timezone: str) -> dt.datetime | None:
+    """Naive query timestamps are local to the team."""
+    import zoneinfo
+
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=zoneinfo.ZoneInfo(timezone))
+
+
+@router.get(
+    "/uploads",
+    summary="Accepted uploads, newest first",
+)
+def list_uploads(team: TeamDep, session: SessionDep) -> list[HistoryUploadInfo]:
+    """Every accepted upload with what it added and replaced."""
+    uploads = session.scalars(
+        select(HistoryUpload)
+        .where(HistoryUpload.team_id == team.id)
+        .order_by(HistoryUpload.id.desc())
+    ).all()
+    return [HistoryUploadInfo.of(upload) for upload in uploads]
+
+
+@router.get(
+    "/uploads/{upload_id}",
+    summary="One upload",
+    responses=problem_responses(404),
+)
+def read_upload(upload_id: ResourceId, team: TeamDep, session: SessionDep) -> HistoryUploadInfo:
+    """What one upload added and replaced, and what the importer understood of it."""
+    upload = session.scalar(
+        select(HistoryUpload).where(HistoryUpload.id == upload_id, HistoryUpload.team_id == team.id)
+    )
+    if upload is None:
+        raise NotFoundError(f"there is no history upload {upload_id}")
+    return HistoryUploadInfo.of(upload)
+
+
+@router.delete(
+    "",
+    status_code=status.HTTP_204_NO_CONTENT,
+    summary="Delete the stored history",
+)
+def remove_history(team: TeamDep, session: SessionDep) -> None:
+    """Remove every stored interval and the upload log (e.g. to change the interval)."""
+    delete_history(session, team.id)
+    session.commit()
