@@ -8,6 +8,7 @@ without a network.
 
 from __future__ import annotations
 
+import hashlib
 from functools import cache
 from pathlib import Path
 from typing import Final
@@ -30,6 +31,16 @@ def _templates() -> Jinja2Templates:
     return Jinja2Templates(directory=WEB_DIR / "templates")
 
 
+@cache
+def _asset_version() -> str:
+    """Changes whenever the page's script or style changes, so a browser never runs an old
+    script against a new page."""
+    digest = hashlib.sha256()
+    for path in sorted(STATIC_DIR.iterdir()):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 @router.get("/")
 def root() -> RedirectResponse:
     """The service's front door is the page."""
@@ -48,7 +59,7 @@ def page(request: Request) -> Response:
     return _templates().TemplateResponse(
         request,
         "index.html",
-        {"plotly_version": plotly.__version__},
+        {"plotly_version": plotly.__version__, "version": _asset_version()},
         headers={"Cache-Control": "no-cache"},
     )
 

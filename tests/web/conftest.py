@@ -224,10 +224,10 @@ def screenshot(page: Page, name: str, selector: str | None = None) -> Path:
     """Save a screenshot of the page (or one element) under ``artifacts/screenshots``."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
+    page.add_style_tag(content=".top { position: static; }")  # not drawn over the content
     if selector is None:
         page.screenshot(path=str(path), full_page=True)
     else:
-        page.add_style_tag(content=".top { position: static; }")  # not over the element
         page.locator(selector).screenshot(path=str(path))
     return path
 

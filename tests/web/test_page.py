@@ -172,7 +172,7 @@ def test_an_uploaded_history_shows_what_was_understood(
     expect(result.locator("dl")).to_contain_text("Intervals added / replaced")
     expect(page.locator("#history-summary table tbody tr")).to_have_count(3)
     expect(page.locator("#schedule-start")).to_have_value(WEEK_START)
-    screenshot(page, "02-history-upload")
+    screenshot(page, "02-history-upload", "#history")
 
 
 @needs_routes("POST /v1/history")

@@ -49,7 +49,7 @@ function el(tag, attributes = {}, ...children) {
     if (name === "text") node.textContent = value;
     else node.setAttribute(name, value === true ? "" : value);
   }
-  for (const child of children.flat()) {
+  for (const child of children.flat(Infinity)) {
     if (child === null || child === undefined) continue;
     node.append(child instanceof Node ? child : document.createTextNode(String(child)));
   }
@@ -72,12 +72,21 @@ function fmt(value, kind) {
   return String(value);
 }
 
-function when(iso) {
+/* A moment as the team reads it: in the team's timezone, not the browser's. */
+function when(iso, { dateOnly = false } = {}) {
   if (!iso) return "–";
-  const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString(undefined, {
-    year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit",
-  });
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) dateOnly = true;
+  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(iso) ? `${iso}T12:00:00Z` : iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  const options = { year: "numeric", month: "short", day: "numeric", weekday: "short" };
+  if (!dateOnly) Object.assign(options, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  if (state.team && !/^\d{4}-\d{2}-\d{2}$/.test(iso)) options.timeZone = state.team.timezone;
+  try {
+    return date.toLocaleString(undefined, options);
+  } catch (error) {
+    delete options.timeZone;
+    return date.toLocaleString(undefined, options);
+  }
 }
 
 function isoDate(date) {
@@ -255,7 +264,7 @@ function renderUnderstood(upload) {
   result.append(el("h4", { text: `Unusual volumes: ${outliers.length}` }));
   if (outliers.length) {
     result.append(el("ul", { class: "compact" }, outliers.slice(0, 20).map((o) =>
-      el("li", { text: `${o.channel} ${when(o.start)}: ${fmt(o.value)} — ${o.why}` }))));
+      el("li", { text: `${o.channel} ${when(o.start, { dateOnly: /^daily/.test(o.why) })}: ${fmt(o.value)} — ${o.why}` }))));
   }
   const warnings = s.warnings || [];
   result.append(el("h4", { text: `Warnings: ${warnings.length}` }));
@@ -286,6 +295,7 @@ function setupUpload() {
     if (interval) data.append("interval_minutes", interval);
     const button = form.querySelector("button[type=submit]");
     button.disabled = true;
+    status.classList.remove("status-error");
     status.textContent = `Uploading ${fileInput.files[0].name}…`;
     try {
       const upload = await call("/v1/history", { method: "POST", body: data });
@@ -296,6 +306,7 @@ function setupUpload() {
       renderTargets();
     } catch (error) {
       status.textContent = "The file was rejected; nothing was stored.";
+      status.classList.add("status-error");
       if (error.problem?.type === "/problems/invalid-parameter" && /timezone/i.test(error.message)) {
         $("#history-timezone-error").textContent = error.message;
       }
@@ -450,12 +461,14 @@ function setupTargets() {
     const status = $("#targets-status");
     status.textContent = "";
     const document_ = targetsDocument(form);
-    if (!document_) { status.textContent = "Fix the marked fields."; return; }
+    status.classList.remove("status-error");
+    if (!document_) { status.textContent = "Fix the marked fields."; status.classList.add("status-error"); return; }
     try {
       state.settings = await call("/v1/settings", { method: "PATCH", json: { targets: document_ } });
       status.textContent = "Targets saved.";
     } catch (error) {
       status.textContent = "Not saved.";
+      status.classList.add("status-error");
       placeTargetsProblem(error);
     }
   });
@@ -610,12 +623,14 @@ function setupRules() {
     const status = $("#rules-status");
     status.textContent = "";
     const rules = rulesDocument(form);
-    if (!rules) { status.textContent = "Fix the marked fields."; return; }
+    status.classList.remove("status-error");
+    if (!rules) { status.textContent = "Fix the marked fields."; status.classList.add("status-error"); return; }
     try {
       state.settings = await call("/v1/settings", { method: "PATCH", json: { rules } });
       status.textContent = "Rules saved.";
     } catch (error) {
       status.textContent = "Not saved.";
+      status.classList.add("status-error");
       placeRulesProblem(error);
     }
   });
@@ -732,8 +747,15 @@ async function drawFigure(path, csv, target) {
   ]);
   figure.layout.autosize = true;
   delete figure.layout.width;
+  figure.layout.modebar = { orientation: "v" };  // clear of the legend at the top right
   await Plotly.react(target, figure.data, figure.layout, { responsive: true, displaylogo: false });
   return figure;
+}
+
+/* Remove a drawn chart, so an old result never shows under a new request. */
+function forgetChart(target) {
+  if (window.Plotly && target.data) window.Plotly.purge(target);
+  clear(target);
 }
 
 function downloadLink(text, filename, label) {
@@ -803,6 +825,9 @@ function setupForecast() {
     clearFieldErrors(event.target);
     if (!input.value) { weekStartProblem(input, "Choose the first day to forecast."); return; }
     const days = Number($("#forecast-days").value || 7);
+    forgetChart($("#forecast-chart"));
+    clear($("#forecast-accuracy"));
+    clear($("#forecast-download"));
     const job = await runJob("forecast", $("#forecast-job"), () =>
       call("/v1/forecasts", { method: "POST", json: { start: input.value, days } }));
     if (job) await showForecast(job);
@@ -874,7 +899,7 @@ async function showSchedule(job) {
     const coverage = await drawFigure("/app/figures/coverage", coverageCsv, $("#coverage-chart"));
     const channels = [...new Set(coverage.data.map((trace) => trace.meta?.channel).filter(Boolean))];
     const channelSelect = $("#timeline-channel");
-    clear(channelSelect).append(el("option", { value: "", text: "all channels" }), channels.map((c) => el("option", { value: c, text: c })));
+    clear(channelSelect).append(el("option", { value: "", text: "all channels" }), ...channels.map((c) => el("option", { value: c, text: c })));
     const daySelect = $("#timeline-day");
     clear(daySelect).append(el("option", { value: "", text: "whole week" }));
     if (weekStart) {
@@ -899,6 +924,11 @@ function setupSchedule() {
     clearFieldErrors(event.target);
     if (!input.value) { weekStartProblem(input, "Choose the Monday of the week to schedule."); return; }
     $("#schedule-result").hidden = true;
+    forgetChart($("#coverage-chart"));
+    forgetChart($("#timeline-chart"));
+    clear($("#schedule-summary"));
+    clear($("#schedule-downloads"));
+    state.shiftsCsv = null;
     const body = { week_start: input.value };
     const limit = $("#schedule-time-limit").value;
     if (limit) body.time_limit_seconds = Number(limit);
