@@ -219,7 +219,7 @@ def coverage_figure(
         if shortfall.isna().all():
             shortfall = (required - scheduled).clip(lower=0)
         first = row == 1
-        for series, values in (("required", required), ("scheduled", scheduled)):
+        for series, values in (("scheduled", scheduled), ("required", required)):  # required on top
             xs, ys = _step_points(starts, values, step)
             figure.add_trace(
                 go.Scatter(
@@ -262,15 +262,16 @@ def coverage_figure(
         )
         service_level = _numbers(part, "projected_service_level")
         if service_level.notna().any():
+            xs, ys = _step_points(starts, service_level, step)
             figure.add_trace(
                 go.Scatter(
-                    x=starts,
-                    y=service_level,
+                    x=xs,
+                    y=ys,
                     name="projected service level",
                     legendgroup="service_level",
                     showlegend=first,
                     mode="lines",
-                    line={"color": COLORS["service_level"], "width": 1},
+                    line={"shape": "hv", "color": COLORS["service_level"], "width": 1.5},
                     meta={"channel": channel, "series": "service_level"},
                     hovertemplate=f"{channel} service level %{{y:.0%}}<extra></extra>",
                 ),

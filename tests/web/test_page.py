@@ -115,6 +115,7 @@ def test_targets_show_validation_messages_next_to_the_field_and_save(
     page.get_by_role("button", name="Save targets").click()
     expect(page.locator("#t-voice-answer_seconds-error")).to_contain_text("answer_seconds")
     expect(page.locator("#targets-status")).to_have_text("Not saved.")
+    screenshot(page, "03a-targets-field-message", "#targets-form")
     page.locator("#t-voice-answer_seconds").fill("20")
     page.locator("#t-voice-shrinkage").fill("30")
     page.locator("#t-email-response_share").fill("90")
@@ -231,6 +232,7 @@ def test_the_coverage_chart_draws_required_scheduled_shortfall_and_service_level
     }
     assert shortfall == {"voice": 1, "chat": 0}
     expect(page.locator("#coverage-chart .main-svg").first).to_be_visible()
+    screenshot(page, "04-coverage-chart", "#coverage-chart")
 
 
 @needs_routes("POST /v1/history", "POST /v1/schedules")

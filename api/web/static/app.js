@@ -435,7 +435,9 @@ function placeTargetsProblem(error) {
     if (!match) continue;
     const input = document.getElementById(`t-${match[1]}-${match[2]}`);
     if (input) {
-      fieldError(input, line.replace(/^body\.targets\./, ""));
+      let message = line.replace(/^.*?field `[^`]+`:\s*/, "").replace(/^body\.targets\.channels\.[^:]+:\s*/, "").replace(/^None is missing/, "Missing");
+      if (SHARE_FIELDS.has(match[2])) message += " (this field is a percentage: 80 means 0.8)";
+      fieldError(input, message);
       if (!placed) input.focus();
       placed = true;
     }
