@@ -4,7 +4,8 @@ Hierarchy::
 
     ForecastError               base of everything this package raises on bad input
     ├── InvalidHistoryError     a history file is rejected; ``errors`` lists each row problem
-    └── InvalidCalendarError    a special-days file or holiday option is wrong
+    ├── InvalidCalendarError    a special-days file or holiday option is wrong
+    └── InsufficientHistoryError  too little history for the requested forecast or model
 
 Messages name the row (1-based, as a spreadsheet shows it, header = row 1), the column and the
 value, and say how to fix it.
@@ -27,3 +28,7 @@ class InvalidHistoryError(ForecastError):
 
 class InvalidCalendarError(ForecastError):
     """A holiday or special-day input is malformed."""
+
+
+class InsufficientHistoryError(ForecastError):
+    """The history is too short (or too sparse) for the requested model or forecast."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import history, service, staffing
+from api.cli import forecasting, history, service, staffing
 
 app = typer.Typer(
     name="staffcast",
@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 staffing.register(app)
 history.register(app)
+forecasting.register(app)
 service.register(app)
 
 

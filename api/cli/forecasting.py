@@ -1,0 +1,285 @@
+"""``staffcast forecast`` (volume, band and AHT per interval) and ``staffcast backtest``."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from api.cli.errors import command_guard, fail
+from api.cli.files import iso_timestamps, write_table
+from forecast.accuracy import Accuracy
+from forecast.backtest import AccuracyReport, backtest
+from forecast.calendar import Calendar, SpecialDay, parse_special_days
+from forecast.forecaster import WorkloadForecast, forecast_workload
+from forecast.history import History, parse_history
+from forecast.selection import ModelName
+
+HistoryFile = Annotated[
+    Path,
+    typer.Argument(
+        metavar="HISTORY.csv",
+        help="History CSV (interval_start, channel, volume[, aht_seconds]) or a Genesys "
+        "Cloud, Amazon Connect or per-contact export.",
+        exists=True,
+        dir_okay=False,
+        readable=True,
+    ),
+]
+IntervalMinutes = Annotated[
+    int | None,
+    typer.Option(help="Planning interval (15, 30 or 60); finer history is aggregated to it."),
+]
+Timezone = Annotated[
+    str, typer.Option(help="IANA timezone of the team; naive timestamps are local to it.")
+]
+Country = Annotated[
+    str | None, typer.Option(help="Country code for public holidays, e.g. US, GB, DE.")
+]
+Subdivision = Annotated[
+    str | None, typer.Option(help="State or province code for regional holidays, e.g. CA.")
+]
+SpecialDays = Annotated[
+    Path | None,
+    typer.Option(help="CSV of special days: date,name,kind(closed|holiday|event),multiplier."),
+]
+Model = Annotated[
+    ModelName,
+    typer.Option(help="auto picks per channel by backtest; or force one model."),
+]
+
+
+def _calendar(country: str | None, subdivision: str | None, special_days: Path | None) -> Calendar:
+    days: tuple[SpecialDay, ...] = ()
+    if special_days is not None:
+        try:
+            days = parse_special_days(special_days.read_bytes())
+        except FileNotFoundError:
+            fail(f"{special_days}: no such file")
+    return Calendar(
+        country=country.upper() if country else None,
+        subdivision=subdivision.upper() if subdivision else None,
+        special_days=days,
+    )
+
+
+def _read_history(path: Path, timezone: str, interval_minutes: int | None) -> History:
+    with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
+        return parse_history(source, timezone=timezone, interval_minutes=interval_minutes)
+
+
+@contextmanager
+def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar on stderr, driven by ``(done, total)`` callbacks."""
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=None)
+
+        def update(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        yield update
+
+
+def _fill_unknown_aht(result: WorkloadForecast, default_aht_seconds: float | None) -> None:
+    workload = result.workload
+    unknown = (workload["volume"] > 0) & workload["aht_seconds"].isna()
+    if not unknown.any():
+        return
+    channels = ", ".join(sorted(set(workload.loc[unknown, "channel"])))
+    if default_aht_seconds is None:
+        fail(
+            f"the history has no handle time for channel(s) {channels}; add an `aht_seconds` "
+            "column to the history or give --default-aht-seconds"
+        )
+    workload.loc[unknown, "aht_seconds"] = default_aht_seconds
+
+
+@command_guard
+def forecast_command(
+    history: HistoryFile,
+    start: Annotated[
+        dt.datetime, typer.Option(help="First day to forecast (YYYY-MM-DD).", formats=["%Y-%m-%d"])
+    ],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the CSV.")],
+    days: Annotated[int, typer.Option(help="Number of days to forecast.")] = 7,
+    interval_minutes: IntervalMinutes = None,
+    timezone: Timezone = "UTC",
+    country: Country = None,
+    subdivision: Subdivision = None,
+    special_days: SpecialDays = None,
+    model: Model = "auto",
+    default_aht_seconds: Annotated[
+        float | None,
+        typer.Option(help="AHT for channels whose history has no handle time."),
+    ] = None,
+) -> None:
+    """Forecast volume (with a 10th-90th percentile band) and AHT per channel and interval.
+
+    History on or after --start is ignored. The output feeds `staffcast requirements`.
+    """
+    if default_aht_seconds is not None and not (
+        math.isfinite(default_aht_seconds) and default_aht_seconds > 0
+    ):
+        fail(f"--default-aht-seconds {default_aht_seconds:g} must be a positive number")
+    calendar = _calendar(country, subdivision, special_days)
+    parsed = _read_history(history, timezone, interval_minutes)
+    with _progress("Forecasting channels") as progress:
+        result = forecast_workload(
+            parsed,
+            start=start.date(),
+            days=days,
+            calendar=calendar,
+            model=model,
+            on_progress=progress,
+        )
+    _fill_unknown_aht(result, default_aht_seconds)
+    table = result.workload.copy()
+    table["interval_start"] = iso_timestamps(table["interval_start"])
+    write_table(table, output)
+    summary = Table(title=f"Forecast {start.date()} + {days} days -> {output}")
+    summary.add_column("channel")
+    summary.add_column("model (backtest WAPE)")
+    for column in ("contacts", "busiest interval (10-90%)", "AHT (s)"):
+        summary.add_column(column, justify="right")
+    for channel in result.channels:
+        wape = channel.selection_wape.get(channel.model)
+        busiest = divmod(int(np.argmax(channel.volume)), channel.volume.shape[1])
+        handled = np.nansum(channel.volume * channel.aht_seconds)
+        aht = handled / channel.volume.sum() if channel.volume.sum() > 0 else float("nan")
+        summary.add_row(
+            channel.channel,
+            channel.model + (f" ({wape:.1%})" if wape is not None else " (no backtest)"),
+            f"{channel.volume.sum():,.0f}",
+            f"{channel.volume[busiest]:,.1f} ({channel.volume_low[busiest]:,.0f}-"
+            f"{channel.volume_high[busiest]:,.0f})",
+            "-" if not math.isfinite(aht) else f"{aht:,.0f}",
+        )
+    console = Console(highlight=False)
+    console.print(summary)
+    for channel in result.channels:
+        for note in channel.notes:
+            console.print(f"note: {note}", markup=False)
+
+
+def _percent(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:.1%}"
+
+
+def _signed(value: float | None) -> str:
+    return "-" if value is None or not math.isfinite(value) else f"{value:+.1%}"
+
+
+_LABELS = {"seasonal_naive": "seasonal naive", "weekday_average_plain": "4-weekday mean"}
+_DAY_TYPE_LABELS = {
+    "normal": "normal",
+    "holiday": "holiday",
+    "eve": "eve",
+    "day_after": "day after",
+}
+
+
+def _metric_rows(results: tuple[Accuracy, ...]) -> list[list[str]]:
+    """One row per metric, one column per model."""
+    first = results[0]
+    weeks = max(len(result.wape_interval_by_week) for result in results)
+    rows = [
+        [f"WAPE interval, week {week + 1}"]
+        + [
+            _percent(r.wape_interval_by_week[week] if week < len(r.wape_interval_by_week) else None)
+            for r in results
+        ]
+        for week in range(weeks)
+    ]
+    rows.append(["WAPE daily"] + [_percent(r.wape_daily) for r in results])
+    rows.append(["MASE"] + [f"{r.mase:.3f}" if math.isfinite(r.mase) else "-" for r in results])
+    rows.append(["bias"] + [_signed(r.bias) for r in results])
+    for day_type, label in _DAY_TYPE_LABELS.items():
+        count = first.days_by_day_type.get(day_type, 0)
+        rows.append(
+            [f"bias {label} ({count} d)"]
+            + [_signed(r.bias_by_day_type.get(day_type)) for r in results]
+        )
+    rows.append(["in 10-90% band"] + [_percent(r.coverage) for r in results])
+    return rows
+
+
+def _print_report(report: AccuracyReport) -> None:
+    console = Console(highlight=False)
+    for channel in report.channels:
+        used = ", ".join(f"{name} x{count}" for name, count in channel.models_used.items())
+        table = Table(
+            title=(
+                f"{channel.channel}: {len(channel.origins)} weekly origins "
+                f"{channel.origins[0]} to {channel.origins[-1]}, {channel.horizon_days}-day "
+                f"horizon, {report.interval_minutes}-min intervals; models used: {used}"
+            ),
+            title_justify="left",
+        )
+        table.add_column("metric")
+        for result in channel.results:
+            table.add_column(_LABELS.get(result.model, result.model), justify="right")
+        for row in _metric_rows(channel.results):
+            table.add_row(*row)
+        console.print(table)
+    console.print(
+        "WAPE = sum|forecast - actual| / sum actual. MASE < 1 beats the seasonal naive (same "
+        "slot last week) on the same intervals. Bias > 0 over-forecasts; (n d) = backtested "
+        "days of that type. In band: share of open intervals inside the 10th-90th percentile "
+        "band (0.80 when calibrated). The baselines have no holiday handling.",
+        markup=False,
+    )
+
+
+@command_guard
+def backtest_command(
+    history: HistoryFile,
+    days: Annotated[int, typer.Option(help="Horizon: days forecast from each origin.")] = 14,
+    origins: Annotated[int, typer.Option(help="Number of weekly forecast origins.")] = 8,
+    interval_minutes: IntervalMinutes = None,
+    timezone: Timezone = "UTC",
+    country: Country = None,
+    subdivision: Subdivision = None,
+    special_days: SpecialDays = None,
+    model: Model = "auto",
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+) -> None:
+    """Accuracy report: re-run the forecast at past weekly origins and compare with what
+    happened (WAPE, MASE, bias by day type, band coverage), next to plain baselines."""
+    calendar = _calendar(country, subdivision, special_days)
+    parsed = _read_history(history, timezone, interval_minutes)
+    with _progress("Backtesting origins") as progress:
+        report = backtest(
+            parsed,
+            calendar=calendar,
+            model=model,
+            horizon_days=days,
+            origins=origins,
+            on_progress=progress,
+        )
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        _print_report(report)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the forecasting commands to the ``staffcast`` application."""
+    app.command("forecast")(forecast_command)
+    app.command("backtest")(backtest_command)

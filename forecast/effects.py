@@ -1,0 +1,456 @@
+"""What holidays, eves, days after and events do to a channel, learned from its own history.
+
+Every special day in the history is compared with the *normal* days of the same weekday around
+it (up to three weeks either side): its **ratio** is its daily total over their median, and its
+**shape** is its intraday share per slot over their mean share. The forecast re-applies them:
+
+- a holiday or event seen before (same name, e.g. ``Thanksgiving Day`` last year) gets the mean
+  ratio and shape of its past occurrences - the "same holiday last year, relative to the weeks
+  around it" rule of the commercial tools;
+- a holiday never seen before is forecast like the channel's **quietest open weekday** (volume
+  and intraday profile), since a holiday usually looks like the quiet end of the week;
+- the days of a **holiday window** (up to six days either side, see
+  :func:`forecast.calendar.day_types`) get the effect the same day of the same holiday had in
+  earlier years - the Monday of Thanksgiving week, the days between Christmas and New Year -
+  but only where that effect stands out of the day-to-day noise. A day's log ratio to its
+  reference has variance ``v = 1.5 (s0^2 + 1 / level)``: Poisson noise of a count of ``level``
+  contacts, plus the channel's extra day-to-day noise ``s0^2`` (the robust variance of normal
+  days' log ratios beyond their Poisson part), times 1.5 for the noise of the reference median.
+  With ``n`` past occurrences of mean log ratio ``m`` and mean variance ``v``, an effect is used
+  when ``m^2 > 4 v / n`` (two standard errors) and shrunk by ``1 - v / (n m^2)``
+  (positive-part James-Stein), so a window day that merely looked odd once is left alone;
+- other eves and days after (catch-up) get the mean ratio and shape of all past ones;
+- a multiplier the user gave always wins; ``closed`` days are 0.
+
+Window days whose effect is used are, like the special days, kept out of what models treat
+as normal (their fit, reference weeks and intraday profiles); a holiday's own eve or day after
+with a known effect takes it instead of the pooled one, but still counts in the pooled one.
+Shapes are shrunk towards "no change" by ``n / (n + 1)`` for ``n`` past occurrences, so one
+odd day cannot redraw the intraday curve on its own.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from collections import defaultdict
+from collections.abc import Hashable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Final, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from forecast.calendar import WEEKDAY_NAMES, holiday_key
+from forecast.daygrid import ChannelHistory, FloatMatrix
+
+FloatArray = npt.NDArray[np.float64]
+BoolArray = npt.NDArray[np.bool_]
+WindowKey = tuple[str, int]
+Key = TypeVar("Key", bound=Hashable)
+_REFERENCE_LAGS_DAYS: Final = (-21, -14, -7, 7, 14, 21)
+_TYPICAL_WEEKS: Final = 8
+_MIN_NOISE_DAYS: Final = 10
+_REFERENCE_NOISE: Final = 1.5  # variance inflation for the noise of the reference median
+_WINDOW_Z: Final = 2.0  # standard errors a holiday-window effect must stand out by
+_NEIGHBOURS: Final = ("eve", "day_after")
+
+
+@dataclass(frozen=True)
+class DayAdjustment:
+    """How a special day differs from a normal day of its weekday.
+
+    Attributes:
+        multiplier: daily volume relative to a normal day of the date's own weekday.
+        profile_weekday: whose normal intraday profile to start from (0 = Monday).
+        shape: per-slot factor applied to that profile before renormalising, or ``None``.
+        note: a sentence for the user when the forecast had to guess.
+    """
+
+    multiplier: float
+    profile_weekday: int
+    shape: FloatArray | None = None
+    note: str | None = None
+
+
+def shares_of(volume: FloatMatrix) -> FloatMatrix:
+    """Each row divided by its total (NaN counted as 0); all-zero rows stay 0."""
+    filled = np.nan_to_num(volume)
+    totals = filled.sum(axis=1, keepdims=True)
+    shares: FloatMatrix = np.divide(filled, totals, out=np.zeros_like(filled), where=totals > 0)
+    return shares
+
+
+def reference_levels(daily: FloatArray, normal: BoolArray) -> FloatArray:
+    """For each day, the median total of the normal days 1-3 weeks before and after it
+    (same weekday); NaN where there is none."""
+    usable = np.where(normal & np.isfinite(daily), daily, np.nan)
+    candidates = np.full((len(_REFERENCE_LAGS_DAYS), len(daily)), np.nan)
+    for row, lag in enumerate(_REFERENCE_LAGS_DAYS):
+        if lag > 0:
+            candidates[row, :-lag] = usable[lag:]
+        else:
+            candidates[row, -lag:] = usable[:lag]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # days without any reference: NaN
+        levels: FloatArray = np.nanmedian(candidates, axis=0)
+    return levels
+
+
+def _reference_rows(row: int, normal: BoolArray) -> list[int]:
+    near = [row + lag for lag in _REFERENCE_LAGS_DAYS]
+    return [other for other in near if 0 <= other < len(normal) and normal[other]]
+
+
+def _shrunk_shape(found: list[FloatArray], weight: float = 1.0) -> FloatArray:
+    count = len(found)
+    shape: FloatArray = 1.0 + weight * count / (count + 1) * (np.mean(found, axis=0) - 1.0)
+    return shape
+
+
+def _measure(
+    rows: Sequence[int],
+    keys: Sequence[Key],
+    history: ChannelHistory,
+    levels: FloatArray,
+    normal: BoolArray,
+) -> tuple[dict[Key, list[float]], dict[Key, list[FloatArray]]]:
+    """Ratio to the reference level and per-slot shape ratio of each row, grouped by key."""
+    daily = history.daily_volume
+    shares = shares_of(history.volume)
+    ratios: dict[Key, list[float]] = defaultdict(list)
+    shapes: dict[Key, list[FloatArray]] = defaultdict(list)
+    for row, key in zip(rows, keys, strict=True):
+        if not (np.isfinite(daily[row]) and levels[row] > 0):
+            continue
+        ratios[key].append(float(daily[row] / levels[row]))
+        reference = _reference_rows(row, normal)
+        if daily[row] > 0 and reference:
+            profile = shares[reference].mean(axis=0)
+            shapes[key].append(
+                np.divide(shares[row], profile, out=np.ones_like(profile), where=profile > 0)
+            )
+    return ratios, shapes
+
+
+def _extra_noise(daily: FloatArray, levels: FloatArray, usable: BoolArray) -> float:
+    """Day-to-day variance of normal days' log ratio beyond Poisson noise (robust)."""
+    usable = usable & np.isfinite(daily) & (daily > 0) & (levels > 0)
+    if usable.sum() < _MIN_NOISE_DAYS:
+        return math.inf
+    ratios = np.log(daily[usable] / levels[usable])
+    spread = 1.4826 * float(np.median(np.abs(ratios - np.median(ratios))))
+    return max(0.0, spread**2 - float(np.median(1.0 / levels[usable])))
+
+
+def _window_effect(ratios: list[float], levels: list[float], extra_noise: float) -> float | None:
+    """Shrunk log effect of one holiday-window day, or ``None`` if it is within the noise."""
+    logs = np.log(np.clip(ratios, 1e-3, None))
+    mean = float(np.mean(logs))
+    variance = _REFERENCE_NOISE * (extra_noise + float(np.mean(1.0 / np.asarray(levels))))
+    standard_error_squared = variance / len(logs)
+    if not mean**2 > _WINDOW_Z**2 * standard_error_squared:
+        return None
+    return (1.0 - standard_error_squared / mean**2) * mean
+
+
+@dataclass(frozen=True, eq=False)
+class SpecialDayEffects:
+    """Ratios and intraday shapes of a channel's special days (see the module docstring).
+
+    Attributes:
+        named_ratios: holiday or event key (:func:`forecast.calendar.holiday_key`) -> mean
+            ratio.
+        named_shapes: same keys -> per-slot shape factor (already shrunk).
+        window_ratios: (holiday key, offset in days) -> shrunk ratio, for window days whose
+            effect stands out of the noise.
+        window_shapes: same keys -> per-slot shape factor (already shrunk).
+        neighbour_ratios: ``eve`` / ``day_after`` -> mean ratio over past ones outside
+            ``window_ratios``.
+        neighbour_shapes: same keys -> per-slot shape factor (already shrunk).
+        typical_daily: median daily total of recent normal days per weekday (NaN if closed).
+        quietest_weekday: the open weekday with the lowest typical total.
+        ordinary: per history row, ``False`` for normal-type window days with a used effect
+            (they are left out of what models treat as normal).
+    """
+
+    named_ratios: Mapping[str, float]
+    named_shapes: Mapping[str, FloatArray]
+    window_ratios: Mapping[WindowKey, float]
+    window_shapes: Mapping[WindowKey, FloatArray]
+    neighbour_ratios: Mapping[str, float]
+    neighbour_shapes: Mapping[str, FloatArray]
+    typical_daily: FloatArray
+    quietest_weekday: int
+    ordinary: BoolArray
+
+    @classmethod
+    def learn(cls, history: ChannelHistory) -> SpecialDayEffects:
+        """Measure every special and window day in ``history`` against the normal days
+        around it."""
+        daily = history.daily_volume
+        info = history.day_info.reindex(history.days)
+        types = np.asarray(info["day_type"].fillna("normal"), dtype=str)
+        windows = list(zip(info["window"].fillna(""), info["offset"].fillna(0), strict=True))
+        normal = (types == "normal") & np.isfinite(daily)
+        levels = reference_levels(daily, normal)
+
+        window_rows = [
+            row
+            for row, (window, _) in enumerate(windows)
+            if window and types[row] in ("normal", *_NEIGHBOURS)
+        ]
+        window_keys = [(str(windows[row][0]), int(windows[row][1])) for row in window_rows]
+        window_found, window_shape_found = _measure(
+            window_rows, window_keys, history, levels, normal
+        )
+        extra_noise = _extra_noise(
+            daily, levels, normal & ~np.isin(np.arange(len(daily)), window_rows)
+        )
+        window_levels: dict[WindowKey, list[float]] = defaultdict(list)
+        for row, key in zip(window_rows, window_keys, strict=True):
+            if np.isfinite(daily[row]) and levels[row] > 0:
+                window_levels[key].append(float(levels[row]))
+        window_ratios: dict[WindowKey, float] = {}
+        window_shapes: dict[WindowKey, FloatArray] = {}
+        for key, ratios in window_found.items():
+            effect = _window_effect(ratios, window_levels[key], extra_noise)
+            if effect is not None:
+                window_ratios[key] = math.exp(effect)
+                if window_shape_found.get(key):
+                    weight = effect / float(np.mean(np.log(np.clip(ratios, 1e-3, None))))
+                    window_shapes[key] = _shrunk_shape(window_shape_found[key], weight)
+        # Eves and days after stay in the pooled estimate even when their own holiday's
+        # effect is known: the pooled catch-up is what other holidays fall back on.
+        ordinary = np.ones(len(daily), dtype=bool)
+        for row, key in zip(window_rows, window_keys, strict=True):
+            ordinary[row] = types[row] != "normal" or key not in window_ratios
+        names = np.asarray(info["name"].fillna(""), dtype=str)
+        special_rows = [
+            int(row) for row in np.flatnonzero(np.isin(types, ("holiday", "event", *_NEIGHBOURS)))
+        ]
+        special_keys = [
+            str(types[row]) if types[row] in _NEIGHBOURS else holiday_key(names[row])
+            for row in special_rows
+        ]
+        special_found, shape_found = _measure(special_rows, special_keys, history, levels, normal)
+        shapes = {key: _shrunk_shape(value) for key, value in shape_found.items()}
+        typical = _typical_daily(history, daily, normal & ordinary)
+        finite = np.where(np.isfinite(typical) & (typical > 0), typical, np.inf)
+        return cls(
+            named_ratios={
+                str(k): float(np.mean(v)) for k, v in special_found.items() if k not in _NEIGHBOURS
+            },
+            named_shapes={str(k): v for k, v in shapes.items() if k not in _NEIGHBOURS},
+            window_ratios=window_ratios,
+            window_shapes=window_shapes,
+            neighbour_ratios={
+                str(k): float(np.mean(v)) for k, v in special_found.items() if k in _NEIGHBOURS
+            },
+            neighbour_shapes={str(k): v for k, v in shapes.items() if k in _NEIGHBOURS},
+            typical_daily=typical,
+            quietest_weekday=int(np.argmin(finite)),
+            ordinary=ordinary,
+        )
+
+    def window_effect(self, window: str, offset: int) -> bool:
+        """Whether a day at ``offset`` days from holiday ``window`` has a learned effect."""
+        return (window, offset) in self.window_ratios
+
+    def adjustment(
+        self,
+        day: pd.Timestamp,
+        day_type: str,
+        name: str,
+        multiplier: float,
+        window: WindowKey = ("", 0),
+        *,
+        neighbour_ratios: bool,
+    ) -> DayAdjustment:
+        """How to forecast ``day`` relative to a normal day of its weekday.
+
+        Args:
+            day: the date.
+            day_type: its day type.
+            name: its holiday or special-day name ("" if none).
+            multiplier: the user's multiplier (NaN if none).
+            window: (holiday key, offset) of its holiday window (("", 0) if none).
+            neighbour_ratios: apply the learned eve / day-after ratios (models that estimate
+                them otherwise, like the top-down regression, pass ``False`` and keep the shape).
+        """
+        own = day.weekday()
+        if day_type == "closed":
+            return DayAdjustment(multiplier=0.0, profile_weekday=own)
+        if day_type in ("holiday", "event"):
+            return self._named_adjustment(day, day_type, name, multiplier)
+        if window in self.window_ratios:
+            return DayAdjustment(self.window_ratios[window], own, self.window_shapes.get(window))
+        if day_type in _NEIGHBOURS:
+            ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
+            return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
+        return DayAdjustment(multiplier=1.0, profile_weekday=own)
+
+    def _named_adjustment(
+        self, day: pd.Timestamp, day_type: str, name: str, multiplier: float
+    ) -> DayAdjustment:
+        """A holiday or event: the user's multiplier, else its past ratio, else a fallback."""
+        own = day.weekday()
+        key = holiday_key(name)
+        shape = self.named_shapes.get(key)
+        if math.isfinite(multiplier):
+            return DayAdjustment(multiplier, own, shape)
+        if key in self.named_ratios:
+            return DayAdjustment(self.named_ratios[key], own, shape)
+        label = f"{day_type} {name!r} on {day.date().isoformat()}"
+        if day_type == "event":
+            return DayAdjustment(
+                1.0,
+                own,
+                None,
+                f"{label}: no multiplier given and not seen before; forecast as "
+                "a normal day (add a multiplier to the special-days file)",
+            )
+        quiet = self.quietest_weekday
+        own_level, quiet_level = self.typical_daily[own], self.typical_daily[quiet]
+        ratio = float(quiet_level / own_level) if own_level > 0 else 0.0
+        return DayAdjustment(
+            ratio if math.isfinite(ratio) else 0.0,
+            quiet,
+            None,
+            f"{label}: not seen in this channel's history; forecast like a typical "
+            f"{WEEKDAY_NAMES[quiet]} (the quietest open weekday)",
+        )
+
+
+def _typical_daily(history: ChannelHistory, daily: FloatArray, normal: BoolArray) -> FloatArray:
+    """Median daily total per weekday over the recent normal days (NaN if closed)."""
+    weekdays = history.weekdays
+    recent = np.arange(len(daily)) >= len(daily) - 7 * _TYPICAL_WEEKS
+    typical = np.full(7, np.nan)
+    for weekday in range(7):
+        pick = normal & (weekdays == weekday)
+        if weekday in history.open_weekdays and pick.any():
+            window = pick & recent if (pick & recent).any() else pick
+            typical[weekday] = float(np.median(daily[window]))
+    return typical
+
+
+def adjusted_row(adjustment: DayAdjustment, own_total: float, profiles: FloatMatrix) -> FloatArray:
+    """A special day's forecast row: ``own_total x multiplier`` spread by the adjusted profile.
+
+    Args:
+        adjustment: from :meth:`SpecialDayEffects.adjustment`.
+        own_total: the normal-day daily total forecast for the date.
+        profiles: (7, slots) normal intraday shares per weekday (rows sum to 1 or are 0).
+    """
+    profile = profiles[adjustment.profile_weekday]
+    if adjustment.shape is not None:
+        profile = profile * adjustment.shape
+    total = profile.sum()
+    if not total > 0:
+        return np.zeros_like(profile)
+    result: FloatArray = own_total * adjustment.multiplier * profile / total
+    return result
+
+
+def apply_user_days(
+    history: ChannelHistory, days: pd.DatetimeIndex, forecast: FloatMatrix
+) -> FloatMatrix:
+    """Apply what the user stated, for models that learn no special-day effects: ``closed``
+    days become 0 and days with a multiplier are scaled by it."""
+    info = history.day_info.reindex(days)
+    closed = np.asarray(info["day_type"] == "closed")
+    multiplier = np.asarray(info["multiplier"], dtype=np.float64)
+    factor = np.where(np.isfinite(multiplier), multiplier, 1.0)
+    factor[closed] = 0.0
+    result: FloatMatrix = forecast * factor[:, None]
+    return result
+
+
+def window_days(
+    history: ChannelHistory, days: pd.DatetimeIndex, effects: SpecialDayEffects
+) -> BoolArray:
+    """Which of ``days`` take a learned holiday-window effect (see the module docstring)."""
+    info = history.day_info.reindex(days)
+    return np.array(
+        [
+            isinstance(window, str) and effects.window_effect(window, int(offset))
+            for window, offset in zip(info["window"], info["offset"].fillna(0), strict=True)
+        ],
+        dtype=bool,
+    )
+
+
+def _special_adjustments(
+    history: ChannelHistory,
+    days: pd.DatetimeIndex,
+    effects: SpecialDayEffects,
+    regressed: frozenset[str],
+) -> Iterator[tuple[int, pd.Timestamp, DayAdjustment]]:
+    """(row, date, adjustment) for each of ``days`` that is not a plain normal day."""
+    info = history.day_info.reindex(days)
+    for row, (day, day_type, name, multiplier, window, offset) in enumerate(
+        zip(
+            days,
+            info["day_type"].fillna("normal"),
+            info["name"].fillna(""),
+            info["multiplier"],
+            info["window"].fillna(""),
+            info["offset"].fillna(0),
+            strict=True,
+        )
+    ):
+        key = (str(window), int(offset))
+        if day_type == "normal" and not effects.window_effect(*key):
+            continue
+        adjustment = effects.adjustment(
+            day,
+            str(day_type),
+            str(name),
+            float(multiplier),
+            key,
+            neighbour_ratios=day_type not in regressed,
+        )
+        yield row, day, adjustment
+
+
+def apply_special_days(
+    history: ChannelHistory,
+    days: pd.DatetimeIndex,
+    forecast: FloatMatrix,
+    own_totals: FloatArray,
+    profiles: FloatMatrix,
+    effects: SpecialDayEffects,
+    *,
+    regressed: frozenset[str] = frozenset(),
+) -> FloatMatrix:
+    """Replace the rows of special and window days in a normal-day forecast.
+
+    Args:
+        history: the channel history.
+        days: the forecast dates (rows of ``forecast``).
+        forecast: (days, slots) normal-day forecast.
+        own_totals: the normal-day daily total forecast of each date.
+        profiles: (7, slots) normal intraday shares per weekday.
+        effects: learned from ``history``.
+        regressed: day types (``eve``, ``day_after``) whose ratio the model already applied.
+
+    Returns:
+        The adjusted forecast (a copy).
+    """
+    result = forecast.copy()
+    for row, _, adjustment in _special_adjustments(history, days, effects, regressed):
+        result[row] = adjusted_row(adjustment, float(own_totals[row]), profiles)
+    return result
+
+
+def special_day_notes(history: ChannelHistory, days: pd.DatetimeIndex) -> list[str]:
+    """Sentences for the user about special days among ``days`` that the forecast had to guess
+    (never seen before and no multiplier given) on days the channel is open."""
+    effects = SpecialDayEffects.learn(history)
+    return [
+        f"{history.channel}: {adjustment.note}"
+        for _, day, adjustment in _special_adjustments(history, days, effects, frozenset())
+        if adjustment.note is not None and day.weekday() in history.open_weekdays
+    ]

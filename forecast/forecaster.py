@@ -1,0 +1,241 @@
+"""The forecast: volume, prediction band and AHT per channel x interval, as a workload table.
+
+For each channel: pick the model (by rolling-origin backtest unless the user chose one),
+calibrate the band on that model's backtest errors, forecast volume and AHT, and lay the
+result out as the workload table of :mod:`scheduler.workload` (``interval_start``,
+``channel``, ``volume``, ``volume_low``, ``volume_high``, ``aht_seconds``). The same input
+always gives the same output: no randomness, and ties are broken by a fixed order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecast.aht import forecast_aht
+from forecast.calendar import Calendar
+from forecast.daygrid import (
+    ChannelHistory,
+    FloatMatrix,
+    HistoryLike,
+    channel_histories,
+    intervals_of_days,
+)
+from forecast.effects import special_day_notes
+from forecast.errors import ForecastError, InsufficientHistoryError
+from forecast.intervals import BandCalibration, calibrate_band
+from forecast.selection import (
+    COMBINED_MEMBERS,
+    MIN_HISTORY_DAYS,
+    ModelName,
+    Selection,
+    base_models,
+    predict_named,
+    select_model,
+)
+
+Progress = Callable[[int, int], None]
+WORKLOAD_COLUMNS = (
+    "interval_start",
+    "channel",
+    "volume",
+    "volume_low",
+    "volume_high",
+    "aht_seconds",
+)
+MAX_FORECAST_DAYS = 366
+
+
+@dataclass(frozen=True, eq=False)
+class ChannelForecast:
+    """One channel's forecast as day x slot matrices.
+
+    Attributes:
+        channel: the queue name.
+        model: the model that produced it.
+        days: the forecast dates (rows).
+        volume: expected contacts per slot.
+        volume_low: lower band (``band.low_quantile``).
+        volume_high: upper band (``band.high_quantile``).
+        aht_seconds: forecast handle time (NaN if the history has none).
+        selection_wape: backtest interval WAPE of each candidate (empty without a backtest).
+        band: how the band was calibrated.
+        notes: sentences for the user where the forecast had to guess.
+    """
+
+    channel: str
+    model: str
+    days: pd.DatetimeIndex
+    volume: FloatMatrix
+    volume_low: FloatMatrix
+    volume_high: FloatMatrix
+    aht_seconds: FloatMatrix
+    selection_wape: Mapping[str, float]
+    band: BandCalibration
+    notes: tuple[str, ...]
+
+
+def forecast_channel(
+    history: ChannelHistory,
+    days: pd.DatetimeIndex,
+    *,
+    model: ModelName = "auto",
+    selection_origins: int = 10,
+    low_quantile: float = 0.1,
+    high_quantile: float = 0.9,
+) -> ChannelForecast:
+    """Forecast one channel for ``days`` (dates after its history).
+
+    Args:
+        history: the channel's history (everything before ``days[0]``).
+        days: consecutive dates to forecast.
+        model: ``auto`` picks by backtest; a name forces that model.
+        selection_origins: weekly backtest origins used for selection and band calibration.
+        low_quantile: lower band quantile.
+        high_quantile: upper band quantile.
+
+    Raises:
+        InsufficientHistoryError: less than a week of history, or too little for ``model``.
+    """
+    observed = np.flatnonzero(~np.isnan(history.volume).all(axis=1))
+    span_days = int(observed[-1] - observed[0] + 1) if observed.size else 0
+    if span_days < MIN_HISTORY_DAYS["seasonal_naive"]:
+        raise InsufficientHistoryError(
+            f"channel {history.channel!r}: {span_days} day(s) of history; at least 7 days are "
+            "needed to forecast (two weeks or more to choose a model by backtest)"
+        )
+    span = pd.date_range(history.days[-1] + pd.Timedelta(days=1), days[-1], freq="D")
+    models = base_models(history, span)
+    needed = COMBINED_MEMBERS if model == "combined" else (model,)
+    if model != "auto" and not all(name in models for name in needed):
+        raise InsufficientHistoryError(
+            f"channel {history.channel!r}: the {model} model needs at least "
+            f"{MIN_HISTORY_DAYS[model]} days of history with enough complete days; this channel "
+            f"has {span_days}. Use --model auto to fall back to simpler methods"
+        )
+    selection: Selection | None = select_model(
+        history,
+        models,
+        horizon_days=max(7, len(span)),
+        origins=selection_origins,
+        candidates=(model,) if model != "auto" else (*models, "combined"),
+    )
+    chosen = selection.model if selection is not None else model
+    if chosen == "auto":
+        chosen = "seasonal_naive"
+    if selection is None:
+        band = BandCalibration(low_quantile, high_quantile, "poisson")
+    else:
+        band = calibrate_band(
+            selection.forecast,
+            selection.actual,
+            selection.horizon_day,
+            origins=selection.origins,
+            low_quantile=low_quantile,
+            high_quantile=high_quantile,
+        )
+    volume = predict_named(chosen, models, history, span)[-len(days) :]
+    volume = np.clip(np.nan_to_num(volume), 0.0, None)
+    horizon = (days - history.days[-1]).days.to_numpy(dtype=np.int64)
+    low, high = band.band(volume.ravel(), np.repeat(horizon, volume.shape[1]))
+    notes = special_day_notes(history, days)
+    if band.method == "poisson":
+        notes.append(
+            f"channel {history.channel!r}: too little history to calibrate the prediction band "
+            "on a backtest; it shows Poisson noise only and understates the uncertainty"
+        )
+    return ChannelForecast(
+        channel=history.channel,
+        model=chosen,
+        days=days,
+        volume=volume,
+        volume_low=low.reshape(volume.shape),
+        volume_high=high.reshape(volume.shape),
+        aht_seconds=forecast_aht(history, days),
+        selection_wape=dict(selection.wape) if selection is not None else {},
+        band=band,
+        notes=tuple(notes),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class WorkloadForecast:
+    """The forecast of every channel.
+
+    Attributes:
+        workload: the table of :mod:`scheduler.workload`: ``interval_start`` (aware, in the
+            history's timezone), ``channel``, ``volume``, ``volume_low``, ``volume_high``,
+            ``aht_seconds``; sorted by channel and interval.
+        channels: per-channel detail (model, selection scores, band, notes).
+    """
+
+    workload: pd.DataFrame
+    channels: tuple[ChannelForecast, ...]
+
+
+def workload_table(forecasts: tuple[ChannelForecast, ...], timezone: str) -> pd.DataFrame:
+    """Lay channel forecasts out as one row per real interval (DST-aware) and channel."""
+    pieces: list[pd.DataFrame] = []
+    for item in forecasts:
+        starts, rows, slots = intervals_of_days(item.days, 1440 // item.volume.shape[1], timezone)
+        pieces.append(
+            pd.DataFrame(
+                {
+                    "interval_start": starts,
+                    "channel": item.channel,
+                    "volume": item.volume[rows, slots],
+                    "volume_low": item.volume_low[rows, slots],
+                    "volume_high": item.volume_high[rows, slots],
+                    "aht_seconds": item.aht_seconds[rows, slots],
+                }
+            )
+        )
+    if not pieces:
+        return pd.DataFrame(columns=list(WORKLOAD_COLUMNS))
+    return pd.concat(pieces, ignore_index=True)
+
+
+def forecast_workload(
+    history: HistoryLike,
+    *,
+    start: dt.date,
+    days: int,
+    calendar: Calendar | None = None,
+    model: ModelName = "auto",
+    on_progress: Progress | None = None,
+) -> WorkloadForecast:
+    """Forecast every channel of ``history`` for ``days`` days from ``start``.
+
+    History on or after ``start`` is ignored.
+
+    Args:
+        history: the parsed history.
+        start: first forecast date (local).
+        days: number of days to forecast (1 to 366).
+        calendar: public holidays and special days (none if omitted).
+        model: ``auto`` (per-channel selection by backtest) or a model name.
+        on_progress: called with (channels done, channels total).
+
+    Raises:
+        ForecastError: bad arguments, or too little history (see :func:`forecast_channel`).
+    """
+    if not 1 <= days <= MAX_FORECAST_DAYS:
+        raise ForecastError(f"days must be between 1 and {MAX_FORECAST_DAYS}, got {days}")
+    forecast_days = pd.date_range(pd.Timestamp(start), periods=days, freq="D")
+    histories = channel_histories(
+        history,
+        calendar or Calendar(),
+        until=start,
+        horizon_end=forecast_days[-1].date(),
+    )
+    results: list[ChannelForecast] = []
+    for done, channel_history in enumerate(histories.values(), start=1):
+        results.append(forecast_channel(channel_history, forecast_days, model=model))
+        if on_progress is not None:
+            on_progress(done, len(histories))
+    channels = tuple(results)
+    return WorkloadForecast(workload_table(channels, history.timezone), channels)
