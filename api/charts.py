@@ -60,6 +60,7 @@ DAY_MARKER_COLORS: Final = {
     "eve": "rgba(220, 38, 38, 0.05)",
     "day_after": "rgba(220, 38, 38, 0.05)",
 }
+NEIGHBOUR_LABELS: Final = {"eve": "eve of {}", "day_after": "after {}"}
 ROW_HEIGHT_PIXELS: Final = 260
 AGENT_ROW_PIXELS: Final = 22
 # Legend on the title's line, right-aligned, clear of the panel titles.
@@ -330,7 +331,10 @@ def _marker_days(day_markers: pd.DataFrame | None) -> list[tuple[pd.Timestamp, s
             date = date.tz_localize(None)
         kind = str(marker.get("day_type", marker.get("kind", "holiday")))
         name = marker.get("name", "")
-        label = str(name) if isinstance(name, str) and name else kind.replace("_", " ")
+        label = str(name) if isinstance(name, str) and name else ""
+        if kind in NEIGHBOUR_LABELS:
+            label = NEIGHBOUR_LABELS[kind].format(label or "a holiday")
+        label = label or kind.replace("_", " ")
         days.append((date.normalize(), kind, label))
     return days
 

@@ -5,7 +5,8 @@ downloads) and posts it here with the team's API key; the answer is the plotly f
 So the page and ``staffcast plan`` draw with the same code, and the page never needs to know
 how the service stores results. What the chart needs besides the table comes from the team's
 own data: its service targets (the target line), its stored history (the weeks before a
-forecast) and its holidays and special days (the shaded days).
+forecast) and its calendar (the shaded days, typed by :func:`forecast.calendar.day_types`
+exactly as the forecaster sees them).
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ import datetime as dt
 import io
 from typing import Annotated, Final
 
-import holidays
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from plotly.graph_objects import Figure
@@ -25,6 +25,8 @@ from api.service.deps import SessionDep, TeamDep
 from api.service.problems import InvalidUploadError
 from api.storage.history import load_history
 from api.storage.models import Team
+from forecast.calendar import Calendar, SpecialDay, day_types
+from forecast.errors import InvalidCalendarError
 from scheduler.errors import SchedulerError
 from scheduler.targets import Targets
 
@@ -75,30 +77,34 @@ def team_targets(team: Team) -> dict[str, float]:
 
 
 def day_markers(team: Team, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """The team's public holidays and special days from ``first`` to ``last`` (inclusive):
-    columns ``date``, ``day_type``, ``name``."""
-    rows: list[dict[str, object]] = []
-    public: dict[dt.date, str] = {}
-    if team.holiday_country:
-        try:
-            public = dict(
-                holidays.country_holidays(
-                    team.holiday_country,
-                    subdiv=team.holiday_subdivision,
-                    years=range(first.year, last.year + 1),
+    """The special days from ``first`` to ``last`` (inclusive) as the forecaster types them
+    (public holidays, the team's own special days, eves and days after): columns ``date``,
+    ``day_type``, ``name``. Settings the calendar refuses mark nothing."""
+    try:
+        calendar = Calendar(
+            country=team.holiday_country,
+            subdivision=team.holiday_subdivision,
+            special_days=tuple(
+                SpecialDay(
+                    date=dt.date.fromisoformat(str(day["date"])),
+                    name=str(day["name"]),
+                    kind=day["kind"],
+                    multiplier=day.get("multiplier"),
                 )
-            )
-        except NotImplementedError:  # an unknown country: the settings route reports it
-            public = {}
-    for date, name in sorted(public.items()):
-        if first <= date <= last:
-            rows.append({"date": date, "day_type": "holiday", "name": str(name)})
-    for special in team.special_days:
-        date = dt.date.fromisoformat(str(special["date"]))
-        if first <= date <= last:
-            kind = str(special.get("kind", "event"))
-            rows.append({"date": date, "day_type": kind, "name": str(special.get("name", ""))})
-    return pd.DataFrame(rows, columns=["date", "day_type", "name"])
+                for day in team.special_days
+            ),
+        )
+    except (InvalidCalendarError, KeyError, ValueError):
+        return pd.DataFrame(columns=["date", "day_type", "name"])
+    types = day_types(calendar, pd.date_range(first, last, freq="D"))
+    special = types[types["day_type"] != "normal"]
+    return pd.DataFrame(
+        {
+            "date": [stamp.date() for stamp in special.index],
+            "day_type": special["day_type"].to_list(),
+            "name": special["name"].to_list(),
+        }
+    )
 
 
 @router.post("/coverage")

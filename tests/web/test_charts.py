@@ -126,24 +126,24 @@ def test_forecast_draws_history_band_and_forecast_per_channel() -> None:
     assert list(ahead.y[:2]) == [12.0, 12.0]
 
 
-def test_forecast_shades_holidays_and_special_days_but_not_normal_days() -> None:
+def test_forecast_shades_holidays_their_neighbours_and_special_days() -> None:
     history, forecast = _forecast()
     markers = pd.DataFrame(
         {
-            "date": [dt.date(2026, 12, 8), dt.date(2026, 12, 9), dt.date(2026, 12, 10)],
-            "day_type": ["holiday", "normal", "event"],
-            "name": ["Founders Day", "", "Launch"],
+            "date": [dt.date(2026, 12, day) for day in (8, 9, 10, 11)],
+            "day_type": ["holiday", "day_after", "event", "normal"],
+            "name": ["Founders Day", "Founders Day", "Launch", ""],
         }
     )
     figure = forecast_figure(history, forecast, markers)
     shaded = [(pd.Timestamp(shape.x0), pd.Timestamp(shape.x1)) for shape in figure.layout.shapes]
     assert shaded == [
         (pd.Timestamp("2026-12-08"), pd.Timestamp("2026-12-09")),
+        (pd.Timestamp("2026-12-09"), pd.Timestamp("2026-12-10")),
         (pd.Timestamp("2026-12-10"), pd.Timestamp("2026-12-11")),
     ]
     labels = [a.text for a in figure.layout.annotations]
-    assert "Founders Day" in labels
-    assert "Launch" in labels
+    assert {"Founders Day", "after Founders Day", "Launch"} <= set(labels)
 
 
 def _shifts() -> pd.DataFrame:
