@@ -10,13 +10,25 @@ const KEY_STORAGE = "staffcast.apiKey";
 const POLL_MILLISECONDS = 700;
 const FINISHED = new Set(["done", "failed", "cancelled"]);
 
-/* Where the results' CSV files are, unless the result document links them itself
- * (result.links.csv / .shifts_csv / .coverage_csv). */
-const RESULT_FILES = {
-  forecast: { csv: (base) => `${base}.csv` },
+/* The forecast and schedule routes of /v1, in one place: what the page posts to start a job,
+ * and where a finished job's CSV files are unless its result links them itself
+ * (result.links.csv / .shifts_csv / .coverage_csv). The job's own links.result is the JSON. */
+const JOB_ROUTES = {
+  forecast: {
+    submit: "/v1/forecasts",
+    body: ({ start, days }) => ({ start, days }),
+    startOf: (request) => request?.start,
+    files: { csv: (base) => `${base}.csv` },
+  },
   schedule: {
-    shifts_csv: (base) => `${base}/shifts.csv`,
-    coverage_csv: (base) => `${base}/coverage.csv`,
+    submit: "/v1/schedules",
+    body: ({ start, timeLimitSeconds }) => (timeLimitSeconds
+      ? { week_start: start, time_limit_seconds: timeLimitSeconds } : { week_start: start }),
+    startOf: (request) => request?.week_start,
+    files: {
+      shifts_csv: (base) => `${base}/shifts.csv`,
+      coverage_csv: (base) => `${base}/coverage.csv`,
+    },
   },
 };
 
@@ -709,7 +721,7 @@ async function resumeLatest(kind) {
   if (!jobs.length) return;
   const job = jobs[0];
   const box = $(`#${kind}-job`);
-  const start = job.request?.week_start || job.request?.start;
+  const start = JOB_ROUTES[kind].startOf(job.request);
   if (start) $(`#${kind}-start`).value = start;
   const show = kind === "schedule" ? showSchedule : showForecast;
   if (FINISHED.has(job.status)) {
@@ -723,7 +735,7 @@ async function resumeLatest(kind) {
 
 function resultFile(result, kind, name, base) {
   const links = result?.links || {};
-  return links[name] || RESULT_FILES[kind][name](base);
+  return links[name] || JOB_ROUTES[kind].files[name](base);
 }
 
 let plotlyLoading = null;
@@ -813,7 +825,7 @@ async function showForecast(job) {
     renderAccuracy(result.accuracy || result.accuracy_report);
     const csv = await call(resultFile(result, "forecast", "csv", base), { as: "text" });
     await drawFigure("/app/figures/forecast", csv, target);
-    const start = job.request?.start || "forecast";
+    const start = JOB_ROUTES.forecast.startOf(job.request) || "forecast";
     clear($("#forecast-download")).append(downloadLink(csv, `forecast-${start}.csv`, "Download forecast CSV"));
   } catch (error) {
     clear($("#forecast-accuracy")).append(problemBlock(error, "The forecast result"));
@@ -831,7 +843,7 @@ function setupForecast() {
     clear($("#forecast-accuracy"));
     clear($("#forecast-download"));
     const job = await runJob("forecast", $("#forecast-job"), () =>
-      call("/v1/forecasts", { method: "POST", json: { start: input.value, days } }));
+      call(JOB_ROUTES.forecast.submit, { method: "POST", json: JOB_ROUTES.forecast.body({ start: input.value, days }) }));
     if (job) await showForecast(job);
   });
 }
@@ -886,7 +898,7 @@ async function drawTimeline(shiftsCsv) {
 
 async function showSchedule(job) {
   const base = job.links.result;
-  const weekStart = job.request?.week_start || $("#schedule-start").value;
+  const weekStart = JOB_ROUTES.schedule.startOf(job.request) || $("#schedule-start").value;
   $("#schedule-result").hidden = false;
   try {
     const result = await call(base);
@@ -931,13 +943,12 @@ function setupSchedule() {
     clear($("#schedule-summary"));
     clear($("#schedule-downloads"));
     state.shiftsCsv = null;
-    const body = { week_start: input.value };
-    const limit = $("#schedule-time-limit").value;
-    if (limit) body.time_limit_seconds = Number(limit);
+    const limit = Number($("#schedule-time-limit").value) || null;
+    const body = JOB_ROUTES.schedule.body({ start: input.value, timeLimitSeconds: limit });
     const button = event.target.querySelector("button[type=submit]");
     button.disabled = true;
     try {
-      const job = await runJob("schedule", $("#schedule-job"), () => call("/v1/schedules", { method: "POST", json: body }));
+      const job = await runJob("schedule", $("#schedule-job"), () => call(JOB_ROUTES.schedule.submit, { method: "POST", json: body }));
       if (job) await showSchedule(job);
     } finally {
       button.disabled = false;
