@@ -13,12 +13,15 @@ const FINISHED = new Set(["done", "failed", "cancelled"]);
 /* The forecast and schedule routes of /v1, in one place: what the page posts to start a job,
  * and where a finished job's CSV files are unless its result links them itself
  * (result.links.csv / .shifts_csv / .coverage_csv). The job's own links.result is the JSON. */
+/* A result route answers {job, result} (the result null until done) or the result itself. */
+const resultOf = (view) => (view && typeof view === "object" && "result" in view && "job" in view ? view.result || {} : view);
+
 const JOB_ROUTES = {
   forecast: {
     submit: "/v1/forecasts",
     body: ({ start, days }) => ({ start, days }),
     startOf: (request) => request?.start,
-    files: { csv: (base) => `${base}.csv` },
+    files: { csv: (base) => `${base}/forecast.csv` },
   },
   schedule: {
     submit: "/v1/schedules",
@@ -794,6 +797,17 @@ function weekStartProblem(input, message) {
   input.focus();
 }
 
+/* Which model each channel got, and where the forecast had to guess. */
+function renderModels(channels) {
+  const box = clear($("#forecast-models"));
+  if (!Array.isArray(channels) || !channels.length) return;
+  box.append(el("h3", { text: "Model per channel" }));
+  box.append(el("ul", { class: "compact" }, channels.map((c) => el("li", {},
+    el("strong", { text: c.channel }), `: ${c.model || "–"}`,
+    c.band_method ? ` · band from ${c.band_method === "backtest" ? "past errors" : "count noise only (little history)"}` : "",
+    (c.notes || []).length ? el("ul", { class: "warnings" }, c.notes.map((n) => el("li", { text: n }))) : null))));
+}
+
 function renderAccuracy(report) {
   const box = clear($("#forecast-accuracy"));
   if (!report || !report.channels) return;
@@ -821,11 +835,12 @@ async function showForecast(job) {
   const base = job.links.result;
   const target = $("#forecast-chart");
   try {
-    const result = await call(base);
+    const result = resultOf(await call(base));
+    renderModels(result.channels);
     renderAccuracy(result.accuracy || result.accuracy_report);
     const csv = await call(resultFile(result, "forecast", "csv", base), { as: "text" });
     await drawFigure("/app/figures/forecast", csv, target);
-    const start = JOB_ROUTES.forecast.startOf(job.request) || "forecast";
+    const start = result.start || JOB_ROUTES.forecast.startOf(job.request) || "forecast";
     clear($("#forecast-download")).append(downloadLink(csv, `forecast-${start}.csv`, "Download forecast CSV"));
   } catch (error) {
     clear($("#forecast-accuracy")).append(problemBlock(error, "The forecast result"));
@@ -840,6 +855,7 @@ function setupForecast() {
     if (!input.value) { weekStartProblem(input, "Choose the first day to forecast."); return; }
     const days = Number($("#forecast-days").value || 7);
     forgetChart($("#forecast-chart"));
+    clear($("#forecast-models"));
     clear($("#forecast-accuracy"));
     clear($("#forecast-download"));
     const job = await runJob("forecast", $("#forecast-job"), () =>
@@ -901,7 +917,7 @@ async function showSchedule(job) {
   const weekStart = JOB_ROUTES.schedule.startOf(job.request) || $("#schedule-start").value;
   $("#schedule-result").hidden = false;
   try {
-    const result = await call(base);
+    const result = resultOf(await call(base));
     renderSummary(result);
     const [shiftsCsv, coverageCsv] = await Promise.all([
       call(resultFile(result, "schedule", "shifts_csv", base), { as: "text" }),
