@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from api.cli.errors import command_guard
 
@@ -30,7 +31,7 @@ SAMPLE_DIR = Path("data/sample")
 
 
 def _note(console: Console, what: str, message: str) -> None:
-    console.print(f"  [bold]{what:<13}[/] {message}", highlight=False)
+    console.print(f"  [bold]{what:<13}[/] {escape(message)}", highlight=False)
 
 
 def _load_history(session: Session, team: Team, sample_dir: Path, console: Console) -> None:
@@ -73,6 +74,28 @@ def _load_targets(team: Team, sample_dir: Path, console: Console) -> None:
         _note(console, "targets", f"{', '.join(document['channels'])} from {path}")
 
 
+def _load_special_days(team: Team, sample_dir: Path, console: Console) -> None:
+    from forecast import parse_special_days
+
+    path = sample_dir / "special_days.csv"
+    if team.special_days:
+        _note(console, "special days", "already set (kept)")
+    elif not path.exists():
+        _note(console, "special days", f"{path} is missing; none set")
+    else:
+        days = parse_special_days(path.read_bytes())
+        team.special_days = [
+            {
+                "date": day.date.isoformat(),
+                "name": day.name,
+                "kind": day.kind,
+                "multiplier": day.multiplier,
+            }
+            for day in days
+        ]
+        _note(console, "special days", ", ".join(f"{day.date} {day.name}" for day in days))
+
+
 @command_guard
 def demo(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
@@ -106,6 +129,7 @@ def demo(
                 team = create_team(session, DEMO_TEAM, timezone=DEMO_TIMEZONE)
                 team.holiday_country = DEMO_COUNTRY
             _load_history(session, team, sample_dir, console)
+            _load_special_days(team, sample_dir, console)
             _load_targets(team, sample_dir, console)
             session.execute(
                 update(ApiKey)

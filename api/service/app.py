@@ -16,7 +16,15 @@ from api.jobs import JobHandler, JobRunner
 from api.service.body_limit import BodySizeLimit
 from api.service.deps import ServiceState
 from api.service.problems import PROBLEMS, Problem, handle_error, problem_responses
-from api.service.routes import health, history, jobs, staffing, team, team_settings
+from api.service.routes import (
+    forecasts,
+    health,
+    history,
+    jobs,
+    staffing,
+    team,
+    team_settings,
+)
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.migrate import upgrade_database
@@ -39,7 +47,9 @@ documents; `GET /problems` lists every kind.
 
 def default_job_handlers() -> dict[str, JobHandler]:
     """The job kinds the service runs, by name."""
-    return {}
+    from api.forecast_jobs import run_forecast
+
+    return {"forecast": run_forecast}
 
 
 def create_app(
@@ -87,6 +97,7 @@ def create_app(
         team.router,
         team_settings.router,
         history.router,
+        forecasts.router,
         staffing.router,
         jobs.router,
     ):

@@ -12,6 +12,7 @@ from typing import Any, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from api.forecast_jobs import calendar_of
 from api.service.deps import SessionDep, TeamDep
 from api.service.problems import InvalidParameterError
 from api.service.request_models import IsoDate, RequestModel
@@ -173,11 +174,17 @@ def apply_settings(team: Team, change: TeamSettingsChange) -> None:
     if "rules" in given:
         updates["rules"] = change.rules
     if "holiday_country" in given:
-        updates["holiday_country"] = change.holiday_country
+        updates["holiday_country"] = (change.holiday_country or "").strip().upper() or None
     if "holiday_subdivision" in given:
-        updates["holiday_subdivision"] = change.holiday_subdivision
+        updates["holiday_subdivision"] = (change.holiday_subdivision or "").strip().upper() or None
     if "special_days" in given:
         updates["special_days"] = [day.model_dump(mode="json") for day in change.special_days or []]
+    if given & {"holiday_country", "holiday_subdivision", "special_days"}:
+        calendar_of(  # the forecaster's own checks: a known country, one entry per date, ...
+            updates.get("holiday_country", team.holiday_country),
+            updates.get("holiday_subdivision", team.holiday_subdivision),
+            updates.get("special_days", team.special_days),
+        )
     for name, value in updates.items():
         setattr(team, name, value)
 

@@ -1,0 +1,223 @@
+"""``/v1/forecasts``: forecast volume and AHT per channel and interval (a background job),
+fetch it as JSON or CSV, with the accuracy report of the backtest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Response, status
+from pydantic import BaseModel, Field
+
+from api.forecast_jobs import workload_of
+from api.service.csv_files import csv_content, csv_response
+from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.problems import ConflictError, problem_responses
+from api.service.request_models import IsoDate, RequestModel
+from api.service.routes.jobs import JobInfo, cancel_job, find_job, list_team_jobs
+from api.storage.models import Job
+from forecast import ModelName
+
+router = APIRouter(prefix="/v1/forecasts", tags=["forecasts"])
+
+MAX_DAYS = 62
+
+
+class ForecastRequest(RequestModel):
+    """What to forecast."""
+
+    start: IsoDate | None = Field(
+        default=None,
+        description="First day to forecast (local date). Default: the day after the stored "
+        "history ends. History on or after it is ignored.",
+    )
+    days: int = Field(default=7, ge=1, le=MAX_DAYS, description="Number of days to forecast.")
+    model: ModelName = Field(
+        default="auto",
+        description="`auto` picks per channel by backtest (the best of the candidates); or "
+        "force `seasonal_naive`, `weekday_average`, `top_down` or `combined`.",
+    )
+    accuracy: bool = Field(
+        default=True, description="Also backtest the model on past weeks (the accuracy report)."
+    )
+    backtest_origins: int = Field(
+        default=8, ge=1, le=26, description="Past weekly origins the backtest forecasts from."
+    )
+    default_aht_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=86_400,
+        description="AHT for channels whose history has no handle time.",
+    )
+
+
+class ForecastInterval(BaseModel):
+    """One interval of one channel."""
+
+    interval_start: str = Field(description="Start, ISO 8601 with the team's UTC offset.")
+    channel: str = Field(description="Channel.")
+    volume: float | None = Field(description="Expected contacts.")
+    volume_low: float | None = Field(description="Lower end of the band (10th percentile).")
+    volume_high: float | None = Field(description="Upper end of the band (90th percentile).")
+    aht_seconds: float | None = Field(description="Expected average handle time, seconds.")
+
+
+class ChannelModel(BaseModel):
+    """How one channel was forecast."""
+
+    channel: str = Field(description="Channel.")
+    model: str = Field(description="The model used for it.")
+    band_method: Literal["backtest", "poisson"] = Field(
+        description="`backtest`: the band is calibrated on past errors; `poisson`: too little "
+        "history to calibrate, count noise only."
+    )
+    notes: list[str] = Field(description="Where the forecast had to guess, in words.")
+
+
+class ModelAccuracy(BaseModel):
+    """Backtest accuracy of one model on one channel."""
+
+    model: str = Field(description="Model evaluated (the forecast first, then baselines).")
+    intervals: int = Field(description="Backtested intervals with a known actual.")
+    days: int = Field(description="Backtested days.")
+    wape_interval: float | None = Field(
+        description="Σ|forecast - actual| / Σ actual over intervals."
+    )
+    wape_interval_by_week: list[float | None] = Field(
+        description="Interval WAPE for horizon week 1, 2, ..."
+    )
+    wape_daily: float | None = Field(description="WAPE of daily totals.")
+    mase: float | None = Field(
+        description="Mean absolute error relative to the seasonal naive (< 1 beats it)."
+    )
+    bias: float | None = Field(description="Σ forecast / Σ actual - 1 (> 0 over-forecasts).")
+    bias_by_day_type: dict[str, float | None] = Field(
+        description="Bias on `normal`, `holiday`, `eve`, `day_after` days (null: none tested)."
+    )
+    days_by_day_type: dict[str, int] = Field(description="Backtested days of each type.")
+    coverage: float | None = Field(
+        description="Share of open intervals inside the band (0.8 when calibrated); null for a "
+        "model without a band."
+    )
+
+
+class ChannelAccuracy(BaseModel):
+    """The backtest of one channel."""
+
+    channel: str = Field(description="Channel.")
+    origins: list[dt.date] = Field(description="Forecast origins (dates), oldest first.")
+    horizon_days: int = Field(description="Days forecast from each origin.")
+    models_used: dict[str, int] = Field(description="Origins at which each model was picked.")
+    results: list[ModelAccuracy] = Field(description="The forecast first, then baselines.")
+
+
+class AccuracyReport(BaseModel):
+    """How accurate the forecast was on past weeks, per channel, next to plain baselines."""
+
+    model: str = Field(description="The model setting evaluated (`auto` or a model).")
+    interval_minutes: int = Field(description="Interval length of the evaluation.")
+    band_quantiles: list[float] = Field(description="Nominal quantiles of the band.")
+    channels: list[ChannelAccuracy] = Field(description="One entry per channel.")
+
+
+class ForecastResult(BaseModel):
+    """A finished forecast."""
+
+    start: dt.date = Field(description="First forecast day.")
+    days: int = Field(description="Days forecast.")
+    timezone: str = Field(description="Timezone of the interval starts.")
+    interval_minutes: int = Field(description="Interval length.")
+    intervals: list[ForecastInterval] = Field(description="Per channel and interval.")
+    channels: list[ChannelModel] = Field(description="The model of each channel.")
+    accuracy: AccuracyReport | None = Field(description="The backtest; null if not asked.")
+
+
+class ForecastView(BaseModel):
+    """A forecast job and, once it is done, its result."""
+
+    job: JobInfo = Field(description="Status of the job.")
+    result: ForecastResult | None = Field(description="The forecast; null until `done`.")
+
+
+def finished_result(job: Job, what: str) -> dict[str, Any]:
+    """The stored result of a finished job.
+
+    Raises:
+        ConflictError: the job is not done (queued, running, failed or cancelled).
+    """
+    if job.status != "done" or job.result is None:
+        detail = f" ({job.reason})" if job.reason else ""
+        raise ConflictError(
+            f"{what} {job.id} is {job.status}{detail}; results exist once it is done "
+            f"(poll /v1/jobs/{job.id})"
+        )
+    return job.result
+
+
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Start a forecast",
+    responses=problem_responses(409),
+)
+def create_forecast(
+    body: ForecastRequest,
+    team: TeamDep,
+    session: SessionDep,
+    runner: RunnerDep,
+    response: Response,
+) -> JobInfo:
+    """Queue a forecast of the stored history; poll the returned job (also in the
+    `Location` header), then fetch `/v1/forecasts/{id}`."""
+    if team.history_interval_minutes is None:
+        raise ConflictError("the team has no history yet; upload it with POST /v1/history")
+    job = runner.submit(session, team.id, "forecast", body.model_dump(mode="json"))
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return JobInfo.of(job)
+
+
+@router.get("", summary="Recent forecasts, newest first")
+def list_forecasts(
+    team: TeamDep,
+    session: SessionDep,
+    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
+) -> list[JobInfo]:
+    """The team's forecast jobs (results not included)."""
+    return [JobInfo.of(job) for job in list_team_jobs(session, team, "forecast", limit)]
+
+
+@router.get("/{forecast_id}", summary="A forecast", responses=problem_responses(404))
+def read_forecast(forecast_id: ResourceId, team: TeamDep, session: SessionDep) -> ForecastView:
+    """The job's status and, when done, the forecast per interval with the accuracy report."""
+    job = find_job(session, team, forecast_id, "forecast")
+    result = job.result if job.status == "done" else None
+    return ForecastView(
+        job=JobInfo.of(job),
+        result=None if result is None else ForecastResult.model_validate(result),
+    )
+
+
+@router.get(
+    "/{forecast_id}/forecast.csv",
+    summary="A forecast as CSV",
+    response_class=Response,
+    responses={200: csv_content("The workload CSV."), **problem_responses(404, 409)},
+)
+def download_forecast(forecast_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+    """`interval_start`, `channel`, `volume`, `volume_low`, `volume_high`, `aht_seconds`: the
+    workload format `staffcast requirements` reads."""
+    job = find_job(session, team, forecast_id, "forecast")
+    workload = workload_of(finished_result(job, "forecast"))
+    return csv_response(workload, f"forecast-{forecast_id}.csv")
+
+
+@router.post(
+    "/{forecast_id}/cancel",
+    summary="Cancel a forecast",
+    responses=problem_responses(404, 409),
+)
+def cancel_forecast(
+    forecast_id: ResourceId, team: TeamDep, session: SessionDep, runner: RunnerDep
+) -> JobInfo:
+    """Same as `POST /v1/jobs/{id}/cancel`."""
+    return cancel_job(session, runner, find_job(session, team, forecast_id, "forecast"))
