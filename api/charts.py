@@ -61,6 +61,7 @@ DAY_MARKER_COLORS: Final = {
     "day_after": "rgba(220, 38, 38, 0.05)",
 }
 NEIGHBOUR_LABELS: Final = {"eve": "eve of {}", "day_after": "after {}"}
+NEIGHBOUR_SHORT: Final = {"eve": "eve", "day_after": "day after"}
 ROW_HEIGHT_PIXELS: Final = 260
 AGENT_ROW_PIXELS: Final = 22
 # Legend on the title's line, right-aligned, clear of the panel titles.
@@ -457,15 +458,19 @@ def forecast_figure(
             line_width=0,
             layer="below",
         )
+        # Written down the day's band: day-wide columns are too narrow for words across.
         figure.add_annotation(
             x=day + pd.Timedelta(hours=12),
             y=1.0,
             xref="x",
             yref="paper",
-            yanchor="bottom",
-            text=label,
+            yanchor="top",
+            textangle=-90,
+            text=NEIGHBOUR_SHORT.get(kind, label),
+            hovertext=label,
             showarrow=False,
-            font={"size": 11},
+            font={"size": 10, "color": "#374151"},
+            bgcolor="rgba(255, 255, 255, 0.7)",
         )
     _finish(
         figure,

@@ -134,8 +134,8 @@ def timeline(
 
 @router.post("/forecast")
 def forecast(team: TeamDep, session: SessionDep, forecast: CsvBody) -> Response:
-    """A forecast CSV drawn after the team's last two weeks of history, its holidays and
-    special days shaded."""
+    """A forecast CSV drawn after the team's last two weeks of history, the special days of
+    both shaded."""
     if "interval_start" not in forecast.columns or forecast.empty:
         raise InvalidUploadError("cannot draw the forecast: it has no `interval_start` column")
     try:
@@ -150,7 +150,7 @@ def forecast(team: TeamDep, session: SessionDep, forecast: CsvBody) -> Response:
         start=(first - pd.Timedelta(days=HISTORY_DAYS)).to_pydatetime(),
         end=first.to_pydatetime(),
     )
-    markers = day_markers(team, first.date(), last.date())
+    markers = day_markers(team, (first - pd.Timedelta(days=HISTORY_DAYS)).date(), last.date())
     try:
         figure = forecast_figure(
             history,

@@ -142,8 +142,10 @@ def test_forecast_shades_holidays_their_neighbours_and_special_days() -> None:
         (pd.Timestamp("2026-12-09"), pd.Timestamp("2026-12-10")),
         (pd.Timestamp("2026-12-10"), pd.Timestamp("2026-12-11")),
     ]
-    labels = [a.text for a in figure.layout.annotations]
-    assert {"Founders Day", "after Founders Day", "Launch"} <= set(labels)
+    labels = {a.text: a.hovertext for a in figure.layout.annotations}
+    assert labels["Founders Day"] == "Founders Day"
+    assert labels["day after"] == "after Founders Day"
+    assert labels["Launch"] == "Launch"
 
 
 def _shifts() -> pd.DataFrame:

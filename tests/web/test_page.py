@@ -284,6 +284,7 @@ def test_a_forecast_shows_the_band_and_the_accuracy_report(
     page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
 ) -> None:
     team = team_with_history(make_team(), api, history_slice)
+    api.patch("/v1/settings", headers=team.headers, json={"holiday_country": "US"})
     sign_in(page, team)
     page.locator("#forecast-start").fill(WEEK_START)
     page.get_by_role("button", name="Forecast").click()
@@ -292,5 +293,9 @@ def test_a_forecast_shows_the_band_and_the_accuracy_report(
     traces = plotly_traces(page, "#forecast-chart")
     series = {(t["meta"]["channel"], t["meta"]["series"]) for t in traces}
     assert {("voice", "history"), ("voice", "forecast"), ("voice", "band_high")} <= series
+    marked = page.eval_on_selector(
+        "#forecast-chart", "(node) => node.layout.annotations.map((note) => note.text)"
+    )
+    assert "Thanksgiving Day" in marked  # in the two weeks of history drawn before the forecast
     expect(page.locator("#forecast-accuracy")).to_contain_text("WAPE")
     screenshot(page, "06-forecast", "#forecast")

@@ -148,7 +148,7 @@ def test_a_forecast_is_drawn_with_the_teams_holidays_and_special_days(
     figure = client.post("/app/figures/forecast", content=forecast, headers=headers).json()
     labels = [annotation["text"] for annotation in figure["layout"]["annotations"]]
     assert "Christmas Day" in labels
-    assert "Launch" not in labels  # 2026-12-09 is outside the forecast
+    assert "Launch" in labels  # 2026-12-09: in the two weeks of history drawn before it
     assert {trace["meta"]["series"] for trace in figure["data"]} >= {"forecast", "band_high"}
 
 
