@@ -599,8 +599,9 @@ function placeRulesProblem(error) {
   const targets = [...document.querySelectorAll("#rules-form [data-path]")];
   let placed = false;
   for (const line of lines) {
-    const path = (line.match(/^(?:body\.rules\.)?([A-Za-z0-9_.[\]-]+)\s*:/) || [])[1];
-    if (!path) continue;
+    const found = (line.match(/^(?:body\.rules\.)?([A-Za-z0-9_.[\]-]+)\s*:/) || [])[1];
+    if (!found) continue;
+    const path = found.replace(/\.(\d+)(?=\.|$)/g, "[$1]");  // request errors say breaks.0
     const best = targets.filter((node) => path === node.dataset.path || path.startsWith(`${node.dataset.path}.`) || path.startsWith(`${node.dataset.path}[`))
       .sort((a, b) => b.dataset.path.length - a.dataset.path.length)[0];
     if (!best) continue;
@@ -875,6 +876,7 @@ const SUMMARY_FIELDS = [
   ["intervals_below_target", "Intervals below target"],
   ["status", "Optimizer status"],
   ["solve_seconds", "Solve time (s)"],
+  ["unassigned_shift_share", "Shifts nobody could take", "percent"],
 ];
 
 function channelServiceLevels(summary) {
@@ -892,6 +894,10 @@ function renderSummary(result) {
   const box = clear($("#schedule-summary"));
   box.append(el("dl", { class: "facts" }, SUMMARY_FIELDS.filter(([key]) => key in summary).map(([key, label, kind]) =>
     [el("dt", { text: label }), el("dd", { "data-field": key, text: fmt(summary[key], kind) })])));
+  const warnings = Array.isArray(summary.warnings) ? summary.warnings : [];
+  if (warnings.length) {
+    box.append(el("ul", { class: "warnings", "aria-label": "Warnings" }, warnings.map((w) => el("li", { text: w }))));
+  }
   const channels = channelServiceLevels(summary);
   if (channels.length) {
     const columns = [...new Set(channels.flatMap((row) => Object.keys(row)))].filter((c) => c !== "channel");
