@@ -6,6 +6,7 @@ Hierarchy::
     ├── InvalidWorkloadError       a workload/requirements table cell is missing or wrong
     ├── InvalidTargetsError        a service target is out of range or names an unknown channel
     ├── InvalidRulesError          a scheduling rule is malformed (issue #4)
+    ├── InvalidAgentsError         a row of the named-agents table is wrong
     └── InfeasibleScheduleError    the rules cannot be met; says why in a manager's words
 
 Every message names the field (and row, for tables) and the offending value, and says how to
@@ -33,6 +34,10 @@ class InvalidTargetsError(SchedulerError):
 
 class InvalidRulesError(SchedulerError):
     """A scheduling rule is malformed or out of range."""
+
+
+class InvalidAgentsError(SchedulerError):
+    """A row of the named-agents table has a bad column or value."""
 
 
 class InfeasibleScheduleError(SchedulerError):

@@ -381,6 +381,8 @@ def projected_kpis(
     (as written by :func:`requirements`); shrinkage takes its share, so ``floor(present x
     (1 - shrinkage))`` agents handle contacts. Deferred channels are evaluated with the
     backlog model over each channel's rows in time order, within business hours (``open``).
+    A table without the target parameter columns (one not written by :func:`requirements`)
+    has nothing to project from: its KPIs are NaN.
 
     Returns:
         A frame aligned with ``requirements_table``: ``service_level``, ``asa_seconds``,
@@ -395,6 +397,8 @@ def projected_kpis(
             f"present agents: {counts.size} values for {len(table)} requirement rows"
         )
     result = pd.DataFrame(index=table.index, columns=list(KPI_COLUMNS), dtype=np.float64)
+    if not set(TARGET_COLUMNS) <= set(table.columns):
+        return result
     interval_minutes = interval_minutes_of(table[INTERVAL_START])
     for _, unsorted in table.groupby(CHANNEL, sort=False):
         frame = unsorted.sort_values(INTERVAL_START)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import forecasting, history, service, staffing
+from api.cli import forecasting, history, scheduling, service, staffing
 
 app = typer.Typer(
     name="staffcast",
@@ -19,6 +19,7 @@ app = typer.Typer(
 staffing.register(app)
 history.register(app)
 forecasting.register(app)
+scheduling.register(app)
 service.register(app)
 
 

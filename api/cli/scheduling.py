@@ -1,0 +1,190 @@
+"""``staffcast schedule``: requirements + rules (+ agents) -> a weekly schedule and its coverage."""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import tomllib
+from datetime import timedelta, timezone
+from pathlib import Path
+from typing import Annotated
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli.errors import command_guard, fail
+from scheduler.agents import Agent, agents_from_frame
+from scheduler.counts import Progress as SolverProgress
+from scheduler.counts import SolverOptions
+from scheduler.optimizer import ScheduleResult, solve_schedule
+from scheduler.rules import Rules, rules_from_dict
+
+_OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
+
+
+def read_requirements(path: Path, timezone_name: str | None = None) -> pd.DataFrame:
+    """Read a requirements CSV; ``interval_start`` becomes timezone-aware.
+
+    Without ``timezone_name`` the UTC offset written in the file is used (it must be the same
+    on every row; a week with a daylight-saving change needs the zone name).
+    """
+    table = pd.read_csv(path)
+    if "interval_start" not in table.columns:
+        fail(f"{path}: no `interval_start` column; give the table `staffcast requirements` writes")
+    text = table["interval_start"].astype(str).str.strip()
+    instants = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+    bad = instants.isna() | ~text.str.contains(_OFFSET)
+    if bad.any():
+        row = int(bad.to_numpy().nonzero()[0][0])
+        fail(
+            f"{path}: row {row + 2}, column `interval_start`: {text.iloc[row]!r} is not an "
+            "ISO 8601 time with a UTC offset"
+        )
+    if timezone_name:
+        table["interval_start"] = instants.dt.tz_convert(timezone_name)
+        return table
+    offsets = text.str.extract(r"(Z|[+-]\d\d:?\d\d)$")[0].str.replace(":", "").unique()
+    if len(offsets) > 1:
+        fail(
+            f"{path}: the UTC offset changes within the week ({', '.join(offsets)}); "
+            "give the time zone with --timezone (e.g. Europe/Berlin)"
+        )
+    offset = offsets[0]
+    minutes = (
+        0 if offset == "Z" else int(offset[0] + "1") * (int(offset[1:3]) * 60 + int(offset[3:5]))
+    )
+    table["interval_start"] = instants.dt.tz_convert(timezone(timedelta(minutes=minutes)))
+    return table
+
+
+def read_rules(path: Path) -> Rules:
+    """Read and parse a rules TOML file."""
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as error:
+        fail(f"{path}: not valid TOML: {error}")
+    return rules_from_dict(data)
+
+
+def read_agents(path: Path) -> tuple[Agent, ...]:
+    """Read and parse a named-agents CSV."""
+    return agents_from_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
+
+
+def summary_dict(result: ScheduleResult) -> dict[str, object]:
+    """The ``--json`` summary."""
+    summary = result.summary
+    return {
+        "status": summary.status,
+        "paid_hours": summary.paid_hours,
+        "lower_bound_hours": summary.lower_bound_hours,
+        "gap_percent": summary.gap_percent,
+        "headcount": summary.headcount,
+        "shortfall_agent_hours": summary.shortfall_agent_hours,
+        "intervals_below_target": summary.intervals_below_target,
+        "projected_service_level": {
+            channel: (None if math.isnan(level) else round(level, 4))
+            for channel, level in summary.service_level_by_channel.items()
+        },
+        "solve_seconds": summary.solve_seconds,
+        "unassigned_shift_share": round(summary.unassigned_shift_share, 4),
+        "warnings": list(summary.warnings),
+    }
+
+
+def schedule_table(result: ScheduleResult) -> pd.DataFrame:
+    """SCHEDULE.csv: start and end as ISO 8601 local time with offset."""
+    shifts = result.shifts.copy()
+    for column in ("start", "end"):
+        shifts[column] = [stamp.isoformat() for stamp in shifts[column]]
+    return shifts[["agent_id", "channel", "start", "end", "paid_hours", "breaks"]]
+
+
+def coverage_table(result: ScheduleResult) -> pd.DataFrame:
+    """COVERAGE.csv."""
+    coverage = result.coverage.copy()
+    coverage["interval_start"] = [stamp.isoformat() for stamp in coverage["interval_start"]]
+    return coverage
+
+
+@command_guard
+def schedule(
+    requirements: Annotated[
+        Path, typer.Argument(help="Requirements CSV (staffcast requirements).")
+    ],
+    rules: Annotated[Path, typer.Option("--rules", help="Scheduling rules (TOML).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Where to write SCHEDULE.csv.")],
+    agents: Annotated[
+        Path | None, typer.Option("--agents", help="Named agents CSV; else open positions.")
+    ] = None,
+    coverage: Annotated[
+        Path | None, typer.Option("--coverage", help="Where to write COVERAGE.csv.")
+    ] = None,
+    time_limit_seconds: Annotated[float, typer.Option(help="Wall-clock limit.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Random seed of the solver.")] = 0,
+    workers: Annotated[int, typer.Option(help="Solver workers (threads).")] = 8,
+    gap_percent: Annotated[float, typer.Option(help="Stop when this close to the bound.")] = 0.5,
+    timezone_name: Annotated[
+        str | None, typer.Option("--timezone", help="IANA zone, for weeks with a DST change.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Build the week's schedule: shifts with breaks for named agents or open positions."""
+    table = read_requirements(requirements, timezone_name)
+    parsed_rules = read_rules(rules)
+    roster = read_agents(agents) if agents is not None else None
+    options = SolverOptions(
+        time_limit_seconds=time_limit_seconds,
+        relative_gap=gap_percent / 100,
+        seed=seed,
+        workers=workers,
+    )
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        transient=as_json,
+        disable=as_json,
+    ) as bar:
+        task = bar.add_task("scheduling", total=time_limit_seconds, detail="")
+
+        def report(progress: SolverProgress) -> None:
+            parts = []
+            if progress.incumbent is not None:
+                parts.append(f"best {progress.incumbent:,.1f}")
+            if progress.best_bound is not None:
+                parts.append(f"bound {progress.best_bound:,.1f}")
+            bar.update(
+                task,
+                completed=min(progress.elapsed_seconds, time_limit_seconds),
+                description=progress.stage,
+                detail=" · ".join(parts),
+            )
+
+        result = solve_schedule(table, parsed_rules, roster, options=options, progress=report)
+        bar.update(task, completed=time_limit_seconds, description="done")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    schedule_table(result).to_csv(output, index=False)
+    if coverage is not None:
+        coverage.parent.mkdir(parents=True, exist_ok=True)
+        coverage_table(result).to_csv(coverage, index=False)
+    summary = summary_dict(result)
+    if as_json:
+        typer.echo(json.dumps(summary, indent=2))
+        return
+    typer.echo(
+        f"{len(result.shifts)} shifts, {summary['headcount']} agents, "
+        f"{summary['paid_hours']} paid hours ({summary['gap_percent']}% above the bound of "
+        f"{summary['lower_bound_hours']} h); shortfall {summary['shortfall_agent_hours']} "
+        f"agent-hours; written to {output}"
+    )
+    for warning in result.summary.warnings:
+        typer.echo(f"warning: {warning}", err=True)
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``staffcast schedule`` to ``app``."""
+    app.command("schedule")(schedule)

@@ -1,0 +1,167 @@
+"""Why a schedule cannot meet the rules, in a manager's words.
+
+Checks before solving raise :class:`~scheduler.errors.InfeasibleScheduleError` when the rules
+contradict each other (``"40 h maximum with 5 days of 9 h shifts is impossible"``) or an agent
+cannot be given a legal week. Requirements that no legal shift or available agent can cover do
+not stop the schedule (coverage is soft); they come back as warnings in the same words
+(``"no agent with the chat skill is available on Sunday before 12:00"``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from scheduler.agents import Agent, availability, hour_limits
+from scheduler.errors import InfeasibleScheduleError
+from scheduler.rules import Rules
+from scheduler.shifts import BoolArray, Templates, Week, day_patterns
+
+MAX_WARNINGS = 20
+
+
+def _hours(value: float) -> str:
+    return f"{value:g} h"
+
+
+def check_rules(rules: Rules) -> None:
+    """Raise if no agent's week can satisfy the week rules with the allowed shift lengths.
+
+    Raises:
+        InfeasibleScheduleError: naming the rules that conflict and how to relax them.
+    """
+    check_hours(rules, rules.week.min_hours, rules.week.max_hours, rules.week.days_per_agent, "")
+
+
+def check_hours(rules: Rules, low: float, high: float, days: int, who: str) -> None:
+    """Raise if ``days`` shifts of the allowed lengths cannot pay between ``low`` and ``high``.
+
+    Raises:
+        InfeasibleScheduleError: e.g. "40 h maximum with 5 days of 9 h shifts is impossible".
+    """
+    if days == 0:
+        return
+    paid = sorted(rules.shifts.paid_hours(length) for length in rules.shifts.lengths_hours)
+    lengths = sorted(rules.shifts.lengths_hours)
+    prefix = f"{who}: " if who else ""
+    if days * paid[0] > high + 1e-9:
+        raise InfeasibleScheduleError(
+            f"{prefix}{_hours(high)} maximum with {days} days of {lengths[0]:g} h shifts is "
+            f"impossible: the shortest shift pays {_hours(paid[0])}, so {days} days pay at least "
+            f"{_hours(days * paid[0])}; allow shorter shifts, fewer days or more hours"
+        )
+    if days * paid[-1] < low - 1e-9:
+        raise InfeasibleScheduleError(
+            f"{prefix}{_hours(low)} minimum with {days} days of {lengths[-1]:g} h shifts is "
+            f"impossible: the longest shift pays {_hours(paid[-1])}, so {days} days pay at most "
+            f"{_hours(days * paid[-1])}; allow longer shifts, more days or fewer hours"
+        )
+
+
+def _day_names(week: Week, days: Sequence[int]) -> str:
+    return ", ".join(week.day_name(day)[:3] for day in days) or "none"
+
+
+def check_agents(agents: Sequence[Agent], rules: Rules, week: Week, templates: Templates) -> None:
+    """Raise if a named agent cannot be given a legal week.
+
+    Raises:
+        InfeasibleScheduleError: naming the agent and the rule that blocks them.
+    """
+    problems: list[str] = []
+    for agent in agents:
+        who = f"agent {agent.agent_id} ({agent.name})"
+        free = availability(agent, week)
+        skills = [
+            templates.channels.index(skill) for skill in agent.skills if skill in templates.channels
+        ]
+        if not skills:
+            problems.append(
+                f"{who} has the skill(s) {', '.join(sorted(agent.skills))}, but the requirements "
+                f"only have {', '.join(templates.channels)}"
+            )
+            continue
+        doubled = np.concatenate([free, free]).astype(np.int64)
+        prefix = np.concatenate([[0], np.cumsum(doubled)])
+        inside = prefix[templates.start + templates.length] - prefix[templates.start] == (
+            templates.length
+        )
+        workable = inside & np.isin(templates.channel, skills)
+        days = sorted({int(day) for day in templates.day[workable]})
+        free_days = [day for day in range(7) if free[week.day == day].any()]
+        need = min(rules.week.days_per_agent, len(free_days))
+        mask = sum(1 << day for day in days)
+        if len(days) < need or not len(day_patterns(need, rules.week.consecutive_days_off, mask)):
+            problems.append(
+                f"{who} can work a whole shift only on {len(days)} day(s) "
+                f"({_day_names(week, days)}) given their availability and the operating hours, "
+                f"but the rules ask for {need} days with {rules.week.consecutive_days_off} "
+                "consecutive days off"
+            )
+            continue
+        low, high = hour_limits(agent, rules, len(free_days))
+        try:
+            check_hours(rules, low, high, need, who)
+        except InfeasibleScheduleError as error:
+            problems.append(str(error))
+    if problems:
+        raise InfeasibleScheduleError(problems[0], problems)
+
+
+def _windows(week: Week, mask: BoolArray) -> list[str]:
+    """Contiguous runs of ``mask`` per day, in words."""
+    phrases: list[str] = []
+    step = week.interval_minutes
+    for day in range(7):
+        positions = np.flatnonzero(mask & (week.day == day))
+        if not len(positions):
+            continue
+        runs = np.split(positions, np.flatnonzero(np.diff(positions) != 1) + 1)
+        for run in runs:
+            start = int(week.minute[run[0]])
+            end = int(week.minute[run[-1]]) + step
+            name = week.day_name(day)
+            if start == 0 and end >= 1440:
+                phrases.append(f"all day on {name}")
+            elif start == 0:
+                phrases.append(f"on {name} before {end // 60:02d}:{end % 60:02d}")
+            elif end >= 1440:
+                phrases.append(f"on {name} after {start // 60:02d}:{start % 60:02d}")
+            else:
+                phrases.append(
+                    f"on {name} {start // 60:02d}:{start % 60:02d}-{end // 60:02d}:{end % 60:02d}"
+                )
+    return phrases
+
+
+def coverage_warnings(
+    required: np.ndarray,
+    week: Week,
+    templates: Templates,
+    agents: Sequence[Agent] | None,
+) -> list[str]:
+    """Requirements that no legal shift, or no available agent with the skill, can cover."""
+    warnings: list[str] = []
+    size = week.size
+    for channel_index, channel in enumerate(templates.channels):
+        needed = required[channel_index] > 0
+        members = np.flatnonzero(templates.channel == channel_index)
+        reachable = np.zeros(size, dtype=bool)
+        for template in members.tolist():
+            start, length = int(templates.start[template]), int(templates.length[template])
+            reachable[(start + np.arange(length)) % size] = True
+        for phrase in _windows(week, needed & ~reachable):
+            warnings.append(
+                f"{channel} needs agents {phrase}, but no allowed shift covers that time "
+                "(check the operating hours and shift lengths)"
+            )
+        if agents is None:
+            continue
+        skilled = [agent for agent in agents if channel in agent.skills]
+        present = np.zeros(size, dtype=bool)
+        for agent in skilled:
+            present |= availability(agent, week)
+        for phrase in _windows(week, needed & reachable & ~present):
+            warnings.append(f"no agent with the {channel} skill is available {phrase}")
+    return warnings[:MAX_WARNINGS]

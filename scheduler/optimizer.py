@@ -1,0 +1,461 @@
+"""The weekly shift optimizer: requirements and rules in, a schedule and its coverage out.
+
+Stages (see ``shared/notes/scheduling.md`` for the measurements behind them):
+
+1. **Bound** — the LP relaxation of the count model over every allowed shift, solved with
+   GLOP: no schedule can cost less (the "physical limit").
+2. **Counts** — how many agents work each shift, by price-and-branch on the LP support
+   (:mod:`scheduler.counts`).
+3. **Roster** — named agents (or open positions ``open-N``, one per recommended hire) take
+   those shifts under every per-agent rule (:mod:`scheduler.roster`).
+4. **Breaks** — re-placed for the shifts as assigned (:mod:`scheduler.breaks`).
+5. **Evaluation** — coverage and projected service level (:mod:`scheduler.evaluation`); the
+   LP again gives the least paid hours that reach the same coverage, against which the
+   schedule's gap is reported.
+
+Each shift serves one channel. Idle agents of live channels may absorb deferred (email) work
+in the same interval. The week is cyclic (the schedule is assumed to repeat, so Sunday's
+shifts are what precedes Monday for rest and for coverage after midnight).
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from scheduler.agents import Agent, availability, hour_limits
+from scheduler.bound import LinearRelaxation
+from scheduler.breaks import place_breaks, template_index
+from scheduler.counts import Progress, ProgressCallback, SolverOptions, solve_counts
+from scheduler.evaluation import (
+    KpiFunction,
+    channel_service_levels,
+    normalise_requirements,
+    schedule_coverage,
+)
+from scheduler.explain import check_agents, check_rules, coverage_warnings
+from scheduler.formulation import FloatArray, Program, build_program
+from scheduler.roster import RosterAgent, eligible, solve_roster
+from scheduler.rules import Rules
+from scheduler.shifts import (
+    Templates,
+    Week,
+    concatenate,
+    day_fillers,
+    day_patterns,
+    shift_templates,
+    week_of,
+)
+
+COUNTS_SHARE = 0.3
+ROSTER_SHARE = 0.6
+
+
+@dataclass(frozen=True)
+class ScheduleSummary:
+    """What a manager reads first.
+
+    Attributes:
+        status: ``optimal`` when the paid hours are within the relative gap of the bound,
+            ``feasible`` otherwise.
+        paid_hours: paid hours of the schedule.
+        lower_bound_hours: least paid hours any legal schedule needs for the same coverage or
+            better (LP bound).
+        gap_percent: how far the paid hours are above that bound.
+        headcount: agents (or open positions) with at least one shift.
+        shortfall_agent_hours: agent-hours missing against the requirements.
+        intervals_below_target: interval rows whose projected service level is below their
+            target (rows with a shortfall when no projection is available).
+        service_level_by_channel: projected service level per channel over the week.
+        solve_seconds: wall time of the whole run.
+        unassigned_shift_share: share of the count stage's shift instances nobody took.
+        warnings: requirements that cannot be covered, agents left without a legal week.
+    """
+
+    status: str
+    paid_hours: float
+    lower_bound_hours: float
+    gap_percent: float
+    headcount: int
+    shortfall_agent_hours: float
+    intervals_below_target: int
+    service_level_by_channel: dict[str, float]
+    solve_seconds: float
+    unassigned_shift_share: float
+    warnings: tuple[str, ...] = field(default=())
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """The schedule (one row per shift), its coverage per interval, and the summary."""
+
+    shifts: pd.DataFrame
+    coverage: pd.DataFrame
+    summary: ScheduleSummary
+
+
+@dataclass(frozen=True)
+class _Problem:
+    table: pd.DataFrame
+    week: Week
+    channels: tuple[str, ...]
+    required: FloatArray
+    deferred: tuple[bool, ...]
+
+
+def _problem(requirements: pd.DataFrame) -> _Problem:
+    table = normalise_requirements(requirements)
+    week = week_of(table["interval_start"])
+    channels = tuple(sorted(table["channel"].unique().tolist()))
+    required = np.zeros((len(channels), week.size))
+    positions = pd.Index(week.starts).get_indexer(pd.DatetimeIndex(table["interval_start"]))
+    for index, channel in enumerate(channels):
+        rows = (table["channel"] == channel).to_numpy()
+        required[index, positions[rows]] = table["scheduled_agents"].to_numpy()[rows]
+    models = table.groupby("channel")["model"].first().to_dict() if "model" in table.columns else {}
+    deferred = tuple(models.get(channel) == "deferred" for channel in channels)
+    return _Problem(table, week, channels, required, deferred)
+
+
+def _roster_agents(
+    agents: Sequence[Agent], rules: Rules, week: Week, channels: tuple[str, ...]
+) -> list[RosterAgent]:
+    result = []
+    for agent in agents:
+        free = availability(agent, week)
+        free_days = sum(1 << day for day in range(7) if free[week.day == day].any())
+        low, high = hour_limits(agent, rules, bin(free_days).count("1"))
+        result.append(
+            RosterAgent(
+                agent_id=agent.agent_id,
+                skills=frozenset(channels.index(s) for s in agent.skills if s in channels),
+                patterns=day_patterns(
+                    rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
+                ),
+                available=free,
+                min_paid_minutes=math.ceil(low * 60 - 1e-9),
+                max_paid_minutes=math.floor(high * 60 + 1e-9),
+                preferred_start_minute=agent.preferred_start_minute,
+                must_work=True,
+            )
+        )
+    return result
+
+
+def _open_positions(
+    counts: FloatArray, program: Program, rules: Rules, week: Week, channels: tuple[str, ...]
+) -> list[RosterAgent]:
+    """Positions to fill: one per agent of each day pattern the count stage chose, plus a few
+    spares with any pattern so that the roster can rebalance."""
+    patterns = program.patterns
+    w = np.round(counts[program.blocks["w"]]).astype(int)
+    total = int(w.sum())
+    spare = max(2, math.ceil(0.05 * total))
+    everything = frozenset(range(len(channels)))
+    free = np.ones(week.size, dtype=bool)
+    low = math.ceil(rules.week.min_hours * 60 - 1e-9)
+    high = math.floor(rules.week.max_hours * 60 + 1e-9)
+    positions = [
+        RosterAgent("", everything, patterns[[j]], free, low, high)
+        for j in range(len(patterns))
+        for _ in range(int(w[j]))
+    ]
+    positions += [RosterAgent("", everything, patterns, free, low, high) for _ in range(spare)]
+    return positions
+
+
+def _day_capacity(
+    agents: Sequence[RosterAgent], channels: tuple[str, ...]
+) -> dict[tuple[frozenset[int], int], int]:
+    capacity: dict[tuple[frozenset[int], int], int] = {}
+    for size in range(1, len(channels) + 1):
+        for subset in itertools.combinations(range(len(channels)), size):
+            chosen = frozenset(subset)
+            for day in range(7):
+                capacity[chosen, day] = sum(
+                    1 for agent in agents if agent.skills & chosen and agent.patterns[:, day].any()
+                )
+    return capacity
+
+
+def _shifts_frame(
+    assignments: list[tuple[str, int]],
+    templates: Templates,
+    breaks: dict[int, list[list[tuple[int, int]]]],
+    week: Week,
+) -> pd.DataFrame:
+    minutes = week.interval_minutes
+    taken: dict[int, int] = {}
+    rows = []
+    for agent_id, template in assignments:
+        slot = taken.get(template, 0)
+        taken[template] = slot + 1
+        start = pd.Timestamp(week.starts[int(templates.start[template])])
+        end = start + pd.Timedelta(minutes=int(templates.length[template]) * minutes)
+        placed = breaks.get(template, [])
+        pieces = []
+        if slot < len(placed):
+            for number, offset in placed[slot]:
+                duration = _break_length(templates, template, number)
+                begin = start + pd.Timedelta(minutes=offset * minutes)
+                finish = begin + pd.Timedelta(minutes=duration * minutes)
+                pieces.append(f"{begin.isoformat()}/{finish.isoformat()}")
+        rows.append(
+            {
+                "agent_id": agent_id,
+                "channel": templates.channels[int(templates.channel[template])],
+                "start": start,
+                "end": end,
+                "paid_hours": round(float(templates.paid_minutes[template]) / 60, 4),
+                "breaks": ";".join(pieces),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["agent_id", "channel", "start", "end", "paid_hours", "breaks"]
+    )
+    return frame.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _break_length(templates: Templates, template: int, number: int) -> int:
+    options = np.flatnonzero(
+        (templates.option_template == template) & (templates.option_break == number)
+    )
+    return int(templates.option_length[options[0]])
+
+
+def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstring lists
+    requirements: pd.DataFrame,
+    rules: Rules,
+    agents: Sequence[Agent] | None = None,
+    *,
+    options: SolverOptions | None = None,
+    progress: ProgressCallback | None = None,
+    kpis: KpiFunction | None = None,
+    clock: Callable[[], float] = time.monotonic,
+) -> ScheduleResult:
+    """Build the week's schedule.
+
+    Args:
+        requirements: the table ``staffcast requirements`` writes (``scheduled_agents`` per
+            interval and channel must be present and not on a break; one week, tz-aware).
+        rules: the scheduling rules (:func:`scheduler.rules.rules_from_dict`).
+        agents: named agents; without them the schedule is for open positions ``open-N``.
+        options: time limit, relative gap, seed, workers (``SolverOptions()`` by default).
+        progress: called with the best bound and incumbent as the solvers work.
+        kpis: the projected-KPI function (defaults to the queueing engine's).
+        clock: a monotonic clock in seconds, for the time budget.
+
+    Raises:
+        InvalidWorkloadError: if the requirements do not cover one week.
+        InvalidRulesError: if the rules do not fit the interval grid.
+        InfeasibleScheduleError: if the rules or an agent's limits make any schedule
+            impossible; the message says which rule, in words.
+    """
+    options = options or SolverOptions()
+    started = clock()
+    problem = _problem(requirements)
+    week = problem.week
+    check_rules(rules)
+    templates = shift_templates(week, rules, problem.channels)
+    named = list(agents) if agents is not None else None
+    if named is not None:
+        check_agents(named, rules, week, templates)
+    warnings = coverage_warnings(problem.required, week, templates, named)
+
+    def build(subset: Templates, with_patterns: bool = True, **extra: object) -> Program:
+        return build_program(
+            subset,
+            problem.required,
+            rules,
+            interval_minutes=week.interval_minutes,
+            deferred=problem.deferred,
+            with_patterns=with_patterns,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    roster_agents = (
+        _roster_agents(named, rules, week, problem.channels) if named is not None else None
+    )
+    if roster_agents is not None:
+        # Only shifts some agent could work: the count stage then plans within availability.
+        workable = np.zeros(templates.count, dtype=bool)
+        for agent in roster_agents:
+            workable |= eligible(agent, templates, week.size)
+        templates = templates.subset(np.flatnonzero(workable))
+        capacity = _day_capacity(roster_agents, problem.channels)
+
+        def rebuild(subset: Templates) -> Program:
+            return build(subset, with_patterns=False, day_capacity=capacity)
+    else:
+        rebuild = build
+    program = rebuild(templates)
+    relaxation = LinearRelaxation(program)
+    lp = relaxation.solve()
+    if progress is not None:
+        progress(Progress("bound", None, lp.objective, clock() - started))
+    budget = options.deterministic_seconds or options.time_limit_seconds
+
+    def remaining(share: float) -> float:
+        if options.deterministic_seconds is not None:
+            return budget * share
+        return max(0.5, (options.time_limit_seconds - (clock() - started)) * share)
+
+    counts = solve_counts(
+        program,
+        lp,
+        rebuild,
+        options,
+        remaining(COUNTS_SHARE),
+        progress=progress,
+        started=started,
+    )
+    chosen = np.flatnonzero(counts.vector[counts.program.blocks["x"]] > 0.5)
+    candidates = counts.program.templates.subset(chosen)
+    if named is not None:
+        candidates = concatenate(candidates, day_fillers(templates, problem.required))
+    roster_program = build(candidates, with_patterns=False)
+    roster_counts = np.zeros(roster_program.columns)
+    x_block = roster_program.blocks["x"]
+    roster_counts[x_block.start : x_block.start + len(chosen)] = counts.vector[
+        counts.program.blocks["x"]
+    ][chosen]
+    people = (
+        roster_agents
+        if roster_agents is not None
+        else _open_positions(counts.vector, counts.program, rules, week, problem.channels)
+    )
+    rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
+    roster = solve_roster(
+        roster_program,
+        roster_counts,
+        people,
+        rest_intervals=rest,
+        day_intervals=1440 // week.interval_minutes,
+        preferred_start_weight=rules.weights.preferred_start_hour,
+        unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
+        options=options,
+        seconds=remaining(ROSTER_SHARE / (1 - COUNTS_SHARE)),
+        progress=progress,
+        started=started,
+    )
+    result = _finish(
+        problem,
+        templates=templates,
+        candidates=candidates,
+        assignments=roster.assignments,
+        people=people,
+        options=options,
+        seconds=remaining(1.0),
+        progress=progress,
+        started=started,
+        build=build,
+    )
+    coverage = schedule_coverage(result, problem.table, agents=named, kpis=kpis)
+    shortfall = np.zeros(len(problem.channels) * week.size)
+    cell = [problem.channels.index(c) for c in coverage["channel"]]
+    positions = pd.Index(week.starts).get_indexer(pd.DatetimeIndex(coverage["interval_start"]))
+    shortfall[np.array(cell) * week.size + positions] = np.ceil(
+        coverage["shortfall"].to_numpy() - 1e-6
+    )
+    bound = relaxation.min_paid_hours(shortfall)
+    paid = float(result["paid_hours"].sum())
+    lower = bound if bound is not None else lp.paid_hours
+    gap = 100 * (paid - lower) / lower if lower > 0 else 0.0
+    levels = channel_service_levels(coverage, problem.table)
+    below = _intervals_below_target(coverage, problem.table)
+    people_ids = {agent.agent_id for agent in people}
+    idle = [
+        agent.agent_id
+        for agent in people
+        if agent.must_work and agent.agent_id not in set(result["agent_id"])
+    ]
+    warnings += [
+        f"agent {agent_id} could not be given a legal week (days, hours, rest and "
+        "availability together); check their contract and availability"
+        for agent_id in idle
+    ]
+    del people_ids
+    planned = float(np.round(roster_counts[roster_program.blocks["x"]]).sum())
+    summary = ScheduleSummary(
+        status="optimal" if gap <= 100 * options.relative_gap + 1e-9 else "feasible",
+        paid_hours=round(paid, 4),
+        lower_bound_hours=round(lower, 4),
+        gap_percent=round(max(gap, 0.0), 3),
+        headcount=int(result["agent_id"].nunique()),
+        shortfall_agent_hours=round(
+            float(coverage["shortfall"].sum()) * week.interval_minutes / 60, 4
+        ),
+        intervals_below_target=below,
+        service_level_by_channel=levels,
+        solve_seconds=round(clock() - started, 3),
+        unassigned_shift_share=(max(0.0, planned - len(result)) / planned if planned else 0.0),
+        warnings=tuple(warnings),
+    )
+    return ScheduleResult(result, coverage, summary)
+
+
+def _finish(
+    problem: _Problem,
+    *,
+    templates: Templates,
+    candidates: Templates,
+    assignments: list[tuple[int, int]],
+    people: list[RosterAgent],
+    options: SolverOptions,
+    seconds: float,
+    progress: ProgressCallback | None,
+    started: float,
+    build: Callable[..., Program],
+) -> pd.DataFrame:
+    """Map the roster onto full templates, place breaks, name open positions."""
+    lookup = template_index(templates)
+    full = [
+        lookup[
+            (
+                int(candidates.channel[template]),
+                int(candidates.start[template]),
+                int(candidates.length[template]),
+            )
+        ]
+        for _, template in assignments
+    ]
+    counts = np.bincount(full, minlength=templates.count).astype(np.int64)
+    placed = place_breaks(
+        templates,
+        counts,
+        lambda subset: build(subset, with_patterns=False),
+        options,
+        seconds,
+        progress=progress,
+        started=started,
+    )
+    ids = [agent.agent_id for agent in people]
+    if not any(ids):
+        first_start: dict[int, int] = {}
+        for (agent, _), template in zip(assignments, full, strict=True):
+            first_start[agent] = min(first_start.get(agent, 10**9), int(templates.start[template]))
+        order = sorted(first_start, key=lambda agent: (first_start[agent], agent))
+        width = max(1, len(str(len(order))))
+        ids = [""] * len(people)
+        for number, agent in enumerate(order, start=1):
+            ids[agent] = f"open-{number:0{width}d}"
+    named_assignments = [
+        (ids[agent], template) for (agent, _), template in zip(assignments, full, strict=True)
+    ]
+    return _shifts_frame(named_assignments, templates, placed, problem.week)
+
+
+def _intervals_below_target(coverage: pd.DataFrame, requirements: pd.DataFrame) -> int:
+    table = normalise_requirements(requirements)
+    levels = coverage["projected_service_level"].to_numpy(dtype=float)
+    if "target_service_level" in table.columns and not np.isnan(levels).all():
+        target = pd.to_numeric(table["target_service_level"], errors="coerce").to_numpy()
+        checked = ~np.isnan(levels) & ~np.isnan(target)
+        return int((levels[checked] < target[checked] - 1e-9).sum())
+    return int((coverage["shortfall"].to_numpy() > 1e-9).sum())

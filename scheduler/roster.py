@@ -1,0 +1,368 @@
+"""Named-agent assignment: hand the shifts of the count solution to agents (or open positions).
+
+One CP-SAT model: ``z[a, s]`` = agent ``a`` works template ``s``. Per agent: at most one shift
+a day, a weekly day pattern from the agent's allowed ones, paid hours within the agent's
+contract, the minimum rest between any two of its shifts (also across the week boundary, where
+the schedule is assumed to repeat), skills and availability. Agents per template feed the
+coverage rows of the count model, so coverage stays soft here; CP-SAT starts from a complete,
+feasible greedy assignment (see ``shared/notes/scheduling.md``: a partial hint leaves many
+more shifts unassigned).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+from scipy import optimize
+
+from scheduler.counts import (
+    ProgressCallback,
+    SolverOptions,
+    complete_solution,
+    cp_from_program,
+    solve_model,
+)
+from scheduler.formulation import COST_SCALE, FloatArray, Program
+from scheduler.shifts import BoolArray, IntArray, Templates
+
+
+@dataclass(frozen=True)
+class RosterAgent:
+    """One agent (or open position) as the roster model sees it.
+
+    Attributes:
+        agent_id: the id printed in the schedule.
+        skills: channel indexes the agent may serve.
+        patterns: allowed weekly day patterns, shape (patterns, 7).
+        available: per interval of the week, whether the agent may work then.
+        min_paid_minutes, max_paid_minutes: paid time in the week, if the agent works.
+        preferred_start_minute: preferred local start (minute of the day), if any.
+        must_work: a named agent: leaving them without shifts is penalised.
+    """
+
+    agent_id: str
+    skills: frozenset[int]
+    patterns: BoolArray
+    available: BoolArray
+    min_paid_minutes: int
+    max_paid_minutes: int
+    preferred_start_minute: int | None = None
+    must_work: bool = False
+
+
+@dataclass(frozen=True)
+class Roster:
+    """Who works which template: ``assignments`` rows of (agent index, template index)."""
+
+    assignments: list[tuple[int, int]]
+    objective: float
+    best_bound: float
+    method: str
+
+
+def eligible(agent: RosterAgent, templates: Templates, week_size: int) -> BoolArray:
+    """Templates ``agent`` may work: its skills, inside its availability, on a pattern day."""
+    skill = np.isin(templates.channel, sorted(agent.skills))
+    doubled = np.concatenate([agent.available, agent.available]).astype(np.int64)
+    prefix = np.concatenate([[0], np.cumsum(doubled)])
+    inside = prefix[templates.start + templates.length] - prefix[templates.start] == (
+        templates.length
+    )
+    days = np.asarray(agent.patterns.any(axis=0))[templates.day]
+    del week_size
+    return np.asarray(skill & inside & days)
+
+
+def rest_gaps(rest_intervals: int, templates: Templates, day_intervals: int) -> int:
+    """How many days ahead two shifts can still be closer than the minimum rest."""
+    longest = int(templates.length.max(initial=0))
+    return max(1, 1 + math.ceil(max(0, rest_intervals + longest - day_intervals) / day_intervals))
+
+
+def _preference_cost(agent: RosterAgent, minutes: IntArray, weight_per_hour: float) -> IntArray:
+    if agent.preferred_start_minute is None or weight_per_hour <= 0:
+        return np.zeros(len(minutes), dtype=np.int64)
+    distance = np.abs(minutes - agent.preferred_start_minute)
+    distance = np.minimum(distance, 1440 - distance)
+    return np.asarray(np.round(distance / 60 * weight_per_hour * COST_SCALE), dtype=np.int64)
+
+
+def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
+    agents: list[RosterAgent],
+    templates: Templates,
+    counts: IntArray,
+    allowed: list[BoolArray],
+    *,
+    rest_intervals: int,
+    week_size: int,
+) -> list[tuple[int, int]]:
+    """A complete, feasible assignment, one day at a time.
+
+    Each day is an assignment problem (agents x that day's shift instances plus a day off per
+    agent), solved exactly with the Hungarian method: taking an instance earns a large reward;
+    breaking rest, hours or the day pattern is forbidden; starting near the agent's previous
+    start and keeping the paid hours on track for the contract cost a little. Agents whose
+    week still ends outside their rules are left without shifts, so the result is feasible.
+    """
+    forbidden = 1e9
+    reward = 1e6
+    work: list[list[int]] = [[] for _ in agents]
+    paid = np.zeros(len(agents))
+    off_days: list[set[int]] = [set() for _ in agents]
+    lengths_paid = np.unique(templates.paid_minutes)
+    shortest = float(lengths_paid.min(initial=0))
+    longest = float(lengths_paid.max(initial=0))
+
+    def rest_ok(agent: int, template: int) -> bool:
+        start = int(templates.start[template])
+        end = start + int(templates.length[template])
+        for other in work[agent]:
+            other_start = int(templates.start[other])
+            other_end = other_start + int(templates.length[other])
+            for shift in (-week_size, 0, week_size):
+                if start + shift < other_end + rest_intervals and (
+                    other_start < end + shift + rest_intervals
+                ):
+                    return False
+        return True
+
+    def patterns_left(agent: int, day: int, working: bool) -> BoolArray:
+        patterns = agents[agent].patterns
+        keep = patterns[:, day] == working
+        for other in work[agent]:
+            keep &= patterns[:, int(templates.day[other])]
+        for other_day in off_days[agent]:
+            keep &= ~patterns[:, other_day]
+        return np.asarray(keep, dtype=bool)
+
+    for day in range(7):
+        instances = [
+            template
+            for template in np.flatnonzero((templates.day == day) & (counts > 0)).tolist()
+            for _ in range(int(counts[template]))
+        ]
+        cost = np.full((len(agents), len(instances) + len(agents)), forbidden)
+        later = (templates.day > day) & (counts > 0)
+        later_mean = (
+            float(np.average(templates.paid_minutes[later], weights=counts[later]))
+            if later.any()
+            else 0.0
+        )
+        for agent_index, agent in enumerate(agents):
+            if patterns_left(agent_index, day, False).any():
+                cost[agent_index, len(instances) + agent_index] = 0.0
+            working = patterns_left(agent_index, day, True)
+            if not working.any():
+                continue
+            days_left = int(agent.patterns[working].sum(axis=1).max()) - len(work[agent_index]) - 1
+            previous = [int(templates.start[t]) % (week_size // 7) for t in work[agent_index]]
+            for column, template in enumerate(instances):
+                if not allowed[agent_index][template]:
+                    continue
+                total = paid[agent_index] + float(templates.paid_minutes[template])
+                if total + days_left * shortest > agent.max_paid_minutes or (
+                    total + days_left * longest < agent.min_paid_minutes
+                ):
+                    continue
+                if not rest_ok(agent_index, template):
+                    continue
+                start = int(templates.start[template]) % (week_size // 7)
+                drift = abs(start - previous[-1]) if previous else 0
+                hours = 0.0
+                if days_left > 0:
+                    need = (agent.min_paid_minutes - total) / days_left
+                    room = (agent.max_paid_minutes - total) / days_left
+                    hours = max(0.0, need - later_mean) + max(0.0, later_mean - room)
+                cost[agent_index, column] = (
+                    -reward + 2 * drift + 3 * hours - (1e4 if agent.must_work else 0.0)
+                )
+        rows, columns = optimize.linear_sum_assignment(cost)
+        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+            if cost[row, column] >= forbidden:
+                continue
+            if column < len(instances):
+                work[row].append(instances[column])
+                paid[row] += float(templates.paid_minutes[instances[column]])
+            else:
+                off_days[row].add(day)
+    assignments: list[tuple[int, int]] = []
+    for agent_index, agent in enumerate(agents):
+        days = [False] * 7
+        for template in work[agent_index]:
+            days[int(templates.day[template])] = True
+        pattern_ok = any([bool(v) for v in pattern] == days for pattern in agent.patterns)
+        hours_ok = agent.min_paid_minutes <= paid[agent_index] <= agent.max_paid_minutes
+        if work[agent_index] and pattern_ok and hours_ok:
+            assignments.extend((agent_index, template) for template in work[agent_index])
+    return assignments
+
+
+def solve_roster(
+    program: Program,
+    counts: FloatArray,
+    agents: list[RosterAgent],
+    *,
+    rest_intervals: int,
+    day_intervals: int,
+    preferred_start_weight: float,
+    unused_agent_cost: float,
+    options: SolverOptions,
+    seconds: float,
+    progress: ProgressCallback | None = None,
+    started: float | None = None,
+) -> Roster:
+    """Assign agents to the templates of ``program`` (built without day patterns).
+
+    Args:
+        program: the count model over the candidate templates, ``with_patterns=False``.
+        counts: shift counts per template from the count stage (the greedy hint's targets).
+        agents: the agents or open positions.
+        rest_intervals: minimum rest between two shifts of an agent, in intervals.
+        day_intervals: intervals per day.
+        preferred_start_weight: cost per hour between preferred and actual start.
+        unused_agent_cost: cost (paid-hour equivalents) of a must-work agent left idle.
+        options: CP-SAT options; ``seconds`` of the budget for this stage.
+        progress: receives each incumbent.
+        started: the clock value the progress reports count from.
+    """
+    started = started if started is not None else time.monotonic()
+    templates = program.templates
+    week_size = day_intervals * 7
+    model = cp_model.CpModel()
+    x_start = program.blocks["x"].start
+    allowed = [eligible(agent, templates, week_size) for agent in agents]
+    minutes = (templates.start % day_intervals) * (1440 // day_intervals)
+    choice: dict[tuple[int, int], cp_model.IntVar] = {}
+    per_template: list[list[cp_model.IntVar]] = [[] for _ in range(templates.count)]
+    extra_terms: list[tuple[cp_model.IntVar, int]] = []
+    flags: list[tuple[cp_model.IntVar, list[cp_model.IntVar], list[cp_model.IntVar]]] = []
+    gaps = rest_gaps(rest_intervals, templates, day_intervals)
+    for index, agent in enumerate(agents):
+        members = np.flatnonzero(allowed[index])
+        preference = _preference_cost(agent, minutes[members], preferred_start_weight)
+        used = model.new_bool_var("")
+        by_day: list[list[int]] = [[] for _ in range(7)]
+        for template, cost in zip(members.tolist(), preference.tolist(), strict=True):
+            variable = model.new_bool_var("")
+            choice[index, template] = variable
+            per_template[template].append(variable)
+            by_day[int(templates.day[template])].append(template)
+            if cost:
+                extra_terms.append((variable, cost))
+        on = []
+        for day in range(7):
+            flag = model.new_bool_var("")
+            model.add(sum(choice[index, t] for t in by_day[day]) == flag)
+            on.append(flag)
+        pattern_flags = [model.new_bool_var("") for _ in agent.patterns]
+        model.add(sum(pattern_flags) == used)
+        for day in range(7):
+            model.add(
+                on[day]
+                == sum(
+                    flag
+                    for flag, pattern in zip(pattern_flags, agent.patterns, strict=True)
+                    if pattern[day]
+                )
+            )
+        flags.append((used, on, pattern_flags))
+        paid = sum(int(templates.paid_minutes[t]) * choice[index, t] for t in members.tolist())
+        model.add(paid >= agent.min_paid_minutes * used)
+        model.add(paid <= agent.max_paid_minutes * used)
+        if agent.must_work and unused_agent_cost > 0:
+            extra_terms.append((used, -round(unused_agent_cost * COST_SCALE)))
+        for day in range(7):
+            for gap in range(1, gaps + 1):
+                later = (day + gap) % 7
+                wrap = week_size if day + gap >= 7 else 0
+                if not by_day[day] or not by_day[later] or later == day:
+                    continue
+                end = sum(
+                    int(templates.start[t] + templates.length[t]) * choice[index, t]
+                    for t in by_day[day]
+                )
+                begin = sum(
+                    int(templates.start[t] + wrap) * choice[index, t] for t in by_day[later]
+                )
+                model.add(begin - end >= rest_intervals).only_enforce_if([on[day], on[later]])
+    # Idle must-work agents cost through a bonus for working (no constant in the objective).
+    model, variables = cp_from_program(
+        program, np.ones(program.columns, dtype=bool), model, extra_terms
+    )
+    for template in range(templates.count):
+        model.add(variables[x_start + template] == sum(per_template[template]))
+    hint = greedy_roster(
+        agents,
+        templates,
+        np.round(counts[program.blocks["x"]]).astype(np.int64),
+        allowed,
+        rest_intervals=rest_intervals,
+        week_size=week_size,
+    )
+    _add_hint(
+        model,
+        program=program,
+        variables=variables,
+        choice=choice,
+        flags=flags,
+        assignments=hint,
+        agents=agents,
+        templates=templates,
+    )
+    solver, status = solve_model(
+        model,
+        options=options,
+        seconds=seconds,
+        stage="roster",
+        progress=progress,
+        started=started,
+    )
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return Roster(hint, math.inf, -math.inf, f"greedy ({status.name})")
+    assignments = [key for key, variable in choice.items() if solver.value(variable)]
+    return Roster(
+        assignments,
+        solver.objective_value / COST_SCALE,
+        solver.best_objective_bound / COST_SCALE,
+        f"CP-SAT {status.name}",
+    )
+
+
+def _add_hint(
+    model: cp_model.CpModel,
+    *,
+    program: Program,
+    variables: dict[int, cp_model.IntVar],
+    choice: dict[tuple[int, int], cp_model.IntVar],
+    flags: list[tuple[cp_model.IntVar, list[cp_model.IntVar], list[cp_model.IntVar]]],
+    assignments: list[tuple[int, int]],
+    agents: list[RosterAgent],
+    templates: Templates,
+) -> None:
+    """Hint every variable: the greedy assignment, each agent's days and pattern, and the
+    coverage columns it implies."""
+    taken = set(assignments)
+    for key, variable in choice.items():
+        model.add_hint(variable, int(key in taken))
+    for index, (used, on, pattern_flags) in enumerate(flags):
+        days = [False] * 7
+        for agent, template in assignments:
+            if agent == index:
+                days[int(templates.day[template])] = True
+        model.add_hint(used, int(any(days)))
+        for day, flag in enumerate(on):
+            model.add_hint(flag, int(days[day]))
+        matched = False
+        for flag, pattern in zip(pattern_flags, agents[index].patterns, strict=True):
+            hit = any(days) and not matched and [bool(v) for v in pattern] == days
+            matched = matched or hit
+            model.add_hint(flag, int(hit))
+    x = np.bincount([t for _, t in assignments], minlength=templates.count).astype(np.float64)
+    y = x[templates.option_template]
+    values = complete_solution(program, x, y, np.zeros(len(program.patterns)))
+    for column, variable in variables.items():
+        model.add_hint(variable, round(values[column]))

@@ -1,0 +1,168 @@
+"""An independent checker of schedules: re-derives every rule and the coverage from the
+schedule rows and the raw rules mapping, without using any scheduler code."""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+from collections.abc import Mapping
+from datetime import datetime, timedelta
+from typing import Any
+
+import pandas as pd
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+
+def _stamp(value: Any) -> datetime:
+    stamp = pd.Timestamp(value)
+    assert stamp.tzinfo is not None, f"{value} has no UTC offset"
+    return stamp.to_pydatetime()
+
+
+def _breaks(text: Any) -> list[tuple[datetime, datetime]]:
+    if not isinstance(text, str) or not text:
+        return []
+    pairs = []
+    for item in text.split(";"):
+        start, end = item.split("/")
+        pairs.append((_stamp(start), _stamp(end)))
+    return pairs
+
+
+def _open_minutes(spec: Mapping[str, str], weekday: int) -> list[tuple[int, int]]:
+    """Windows (start, end minute, end may pass 1440) that start on ``weekday``."""
+    windows = []
+    for days, text in spec.items():
+        chosen: set[int] = set()
+        for part in days.split(","):
+            ends = part.strip().split("-")
+            first, last = WEEKDAYS.index(ends[0]), WEEKDAYS.index(ends[-1])
+            chosen.update((first + k) % 7 for k in range((last - first) % 7 + 1))
+        if weekday not in chosen or text == "closed":
+            continue
+        for piece in text.split(","):
+            a, b = piece.split("-")
+            start = int(a[:2]) * 60 + int(a[3:])
+            end = int(b[:2]) * 60 + int(b[3:])
+            windows.append((start, end if end > start else end + 1440))
+    return windows
+
+
+def check_schedule(  # noqa: PLR0912 - one check per rule, in order
+    shifts: pd.DataFrame,
+    rules: Mapping[str, Any],
+    week_start: datetime,
+    agents: pd.DataFrame | None = None,
+) -> list[str]:
+    """Every rule violation in ``shifts`` (an empty list when the schedule is legal)."""
+    problems: list[str] = []
+    shift_rules = rules["shifts"]
+    week = rules.get("week", {})
+    step = shift_rules.get("start_step_minutes", 15)
+    lengths = [float(v) for v in shift_rules["lengths_hours"]]
+    by_agent: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
+    paid_by_agent: dict[str, float] = defaultdict(float)
+    for row in shifts.to_dict("records"):
+        start, end = _stamp(row["start"]), _stamp(row["end"])
+        hours = (end - start).total_seconds() / 3600
+        if not any(abs(hours - length) < 1e-9 for length in lengths):
+            problems.append(f"{row['agent_id']}: shift {start} is {hours} h long")
+        local_minute = start.hour * 60 + start.minute
+        if local_minute % step:
+            problems.append(f"{row['agent_id']}: shift starts at {start.time()}, off the step")
+        applicable = [
+            b for b in shift_rules.get("breaks", []) if hours >= b.get("min_shift_hours", 0)
+        ]
+        taken = sorted(_breaks(row["breaks"]))
+        if len(taken) != len(applicable):
+            problems.append(f"{row['agent_id']}: shift {start} has {len(taken)} breaks")
+        unpaid = 0.0
+        for rule, (b_start, b_end) in zip(applicable, taken, strict=False):
+            offset = (b_start - start).total_seconds() / 3600
+            low, high = rule["after_hours"]
+            if not low - 1e-9 <= offset <= high + 1e-9:
+                problems.append(f"{row['agent_id']}: break at {offset} h outside [{low}, {high}]")
+            if abs((b_end - b_start).total_seconds() / 60 - rule["minutes"]) > 1e-9:
+                problems.append(f"{row['agent_id']}: break {b_start} has the wrong length")
+            if b_end > end:
+                problems.append(f"{row['agent_id']}: break {b_start} ends after the shift")
+            if not rule.get("paid", False):
+                unpaid += rule["minutes"] / 60
+        if abs(row["paid_hours"] - (hours - unpaid)) > 1e-6:
+            problems.append(
+                f"{row['agent_id']}: paid_hours {row['paid_hours']} != {hours - unpaid}"
+            )
+        hours_spec = rules.get("hours", {}).get(row["channel"])
+        if hours_spec is not None:
+            day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+            begin = (start - day_start).total_seconds() / 60
+            finish = begin + hours * 60
+            windows = _open_minutes(hours_spec, start.weekday())
+            if not any(a <= begin and finish <= b for a, b in windows):
+                problems.append(f"{row['agent_id']}: {row['channel']} shift {start} outside hours")
+        by_agent[row["agent_id"]].append((start, end))
+        paid_by_agent[row["agent_id"]] += row["paid_hours"]
+    week_length = timedelta(days=7)
+    days_per_agent = week.get("days_per_agent", 5)
+    consecutive = week.get("consecutive_days_off", 2)
+    rest = timedelta(hours=week.get("min_rest_hours", 11))
+    limits = {}
+    if agents is not None:
+        for record in agents.to_dict("records"):
+            limits[str(record["agent_id"])] = record
+    for agent_id, spans in by_agent.items():
+        spans.sort()
+        days = sorted((start.date() - week_start.date()).days for start, _ in spans)
+        record = limits.get(agent_id, {})
+        expected_days = days_per_agent
+        if record.get("expected_days"):
+            expected_days = int(record["expected_days"])
+        if len(set(days)) != len(days) or len(days) != expected_days:
+            problems.append(f"{agent_id}: works days {days}, expected {expected_days} days")
+        off = [day for day in range(7) if day not in days]
+        run = best = 0
+        for day in list(range(7)) * 2:
+            run = run + 1 if day in off else 0
+            best = max(best, run)
+        if off and best < min(consecutive, len(off)):
+            problems.append(f"{agent_id}: days off {off} have no {consecutive} in a row")
+        low = float(record.get("min_hours") or week.get("min_hours", 0))
+        high = float(record.get("max_hours") or week.get("max_hours", 168))
+        if not low - 1e-6 <= paid_by_agent[agent_id] <= high + 1e-6:
+            problems.append(
+                f"{agent_id}: {paid_by_agent[agent_id]} paid hours not in [{low}, {high}]"
+            )
+        cyclic = spans + [(s + week_length, e + week_length) for s, e in spans]
+        for (_, first_end), (second_start, _) in itertools.pairwise(cyclic):
+            if second_start - first_end < rest:
+                problems.append(
+                    f"{agent_id}: only {second_start - first_end} rest before {second_start}"
+                )
+        if record:
+            skills = set(str(record["skills"]).split("|"))
+            for channel in shifts.loc[shifts["agent_id"] == agent_id, "channel"]:
+                if channel not in skills:
+                    problems.append(f"{agent_id}: works {channel} without the skill")
+    return problems
+
+
+def recompute_coverage(
+    shifts: pd.DataFrame, interval_starts: list[datetime], interval_minutes: int, channel: str
+) -> list[float]:
+    """Agents on the floor (not on a break) per interval, by counting minutes (cyclic week)."""
+    origin = interval_starts[0]
+    week_minutes = len(interval_starts) * interval_minutes
+    present = [0] * week_minutes
+    for row in shifts[shifts["channel"] == channel].to_dict("records"):
+        spans = [(_stamp(row["start"]), _stamp(row["end"]), 1)]
+        spans += [(a, b, -1) for a, b in _breaks(row["breaks"])]
+        for start, end, sign in spans:
+            first = int((start - origin).total_seconds() // 60)
+            last = int((end - origin).total_seconds() // 60)
+            for minute in range(first, last):
+                present[minute % week_minutes] += sign
+    return [
+        sum(present[k * interval_minutes : (k + 1) * interval_minutes]) / interval_minutes
+        for k in range(len(interval_starts))
+    ]
