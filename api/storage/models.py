@@ -160,7 +160,8 @@ class Job(Base):
 
 
 class Agent(Base):
-    """A named agent of a team's roster (the optimizer's agents table, one row each)."""
+    """A named agent of a team's roster: one row of the optimizer's agents table
+    (see :mod:`scheduler.agents` for the meaning of each column)."""
 
     __tablename__ = "agents"
     __table_args__ = (UniqueConstraint("team_id", "agent_id"),)
@@ -172,5 +173,7 @@ class Agent(Base):
     skills: Mapped[list[str]]
     min_hours: Mapped[float | None] = mapped_column(Float)
     max_hours: Mapped[float | None] = mapped_column(Float)
-    details: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    unavailable: Mapped[list[str]] = mapped_column(default=list)
+    time_off: Mapped[list[str]] = mapped_column(default=list)
+    preferred_start: Mapped[str | None] = mapped_column(String(5))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)

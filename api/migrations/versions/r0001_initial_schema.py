@@ -43,7 +43,9 @@ def upgrade() -> None:
         sa.Column("skills", sa.JSON(), nullable=False),
         sa.Column("min_hours", sa.Float(), nullable=True),
         sa.Column("max_hours", sa.Float(), nullable=True),
-        sa.Column("details", sa.JSON(), nullable=False),
+        sa.Column("unavailable", sa.JSON(), nullable=False),
+        sa.Column("time_off", sa.JSON(), nullable=False),
+        sa.Column("preferred_start", sa.String(length=5), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["team_id"], ["teams.id"], name=op.f("fk_agents_team_id_teams"), ondelete="CASCADE"
