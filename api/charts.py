@@ -262,7 +262,8 @@ def coverage_figure(
             row=row,
             col=1,
         )
-        service_level = _numbers(part, "projected_service_level")
+        # Where nothing is required (closed hours) a service level says nothing: leave a gap.
+        service_level = _numbers(part, "projected_service_level").where(required > 0)
         if service_level.notna().any():
             xs, ys = _step_points(starts, service_level, step)
             figure.add_trace(

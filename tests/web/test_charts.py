@@ -71,6 +71,15 @@ def test_coverage_puts_service_level_and_target_on_the_second_axis() -> None:
     assert list(_traces(figure, "email", "target")[0].y) == [0.9, 0.9]
 
 
+def test_coverage_leaves_the_service_level_out_where_nothing_is_required() -> None:
+    table = _coverage()
+    table.loc[3, ["required", "scheduled"]] = 0
+    table.loc[3, "projected_service_level"] = 1.0
+    (level,) = _traces(coverage_figure(table), "voice", "service_level")
+    assert list(level.y[:3]) == [0.82, 0.55, 0.8]
+    assert pd.isna(level.y[3])
+
+
 def test_coverage_times_are_local_wall_clock_even_from_iso_text_with_offsets() -> None:
     table = _coverage().assign(
         interval_start=lambda t: t["interval_start"].map(lambda s: s.isoformat())
