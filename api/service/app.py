@@ -30,6 +30,7 @@ from api.service.routes import (
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.migrate import upgrade_database
+from api.web import install as install_web_page
 
 DESCRIPTION = """
 Forecast contact volume, turn it into agents required per interval, and build weekly
@@ -106,6 +107,7 @@ def create_app(
         jobs.router,
     ):
         app.include_router(router)
+    install_web_page(app)
     _register_problem_schema(app)
     return app
 
