@@ -16,8 +16,10 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/staffcast requirements data/sample/workload.csv --targets data/sample/targets.toml --timezone America/New_York -o $(OUT)/requirements.csv
-	@echo "Requirements written to $(OUT)/requirements.csv"
+	$(BIN)/staffcast plan data/sample/history.csv --week-start 2026-12-07 \
+		--targets data/sample/targets.toml --rules data/sample/rules.toml \
+		--agents data/sample/agents.csv --timezone America/New_York --country US \
+		--special-days data/sample/special_days.csv --out $(OUT)
 
 test: $(STAMP)
 	scripts/check

@@ -16,9 +16,9 @@ column            meaning
 ``preferred_start``  preferred start time of day, ``08:00`` (a soft wish)
 ================  ===========================================================================
 
-Time off is treated as approved (hard). When time off leaves fewer available days than
-``days_per_agent``, the agent works every available day and the minimum hours shrink in
-proportion.
+Time off is treated as approved (hard). When time off or unavailability leaves fewer days
+than ``days_per_agent`` (or splits the block of consecutive days off), the agent works as many
+days as still allow a legal block of days off, and the minimum hours shrink in proportion.
 """
 
 from __future__ import annotations
@@ -235,7 +235,7 @@ def availability(agent: Agent, week: Week) -> BoolArray:
 
 def hour_limits(agent: Agent, rules: Rules, available_days: int) -> tuple[float, float]:
     """The agent's (min, max) paid hours this week; the minimum shrinks in proportion when
-    time off leaves fewer available days than ``days_per_agent``."""
+    the agent works fewer than ``days_per_agent`` days (``available_days``)."""
     low = rules.week.min_hours if agent.min_hours is None else agent.min_hours
     high = rules.week.max_hours if agent.max_hours is None else agent.max_hours
     days = rules.week.days_per_agent

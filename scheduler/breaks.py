@@ -15,13 +15,15 @@ from dataclasses import replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.counts import ProgressCallback, SolverOptions, cp_from_program, solve_model
+from scheduler.counts import (
+    ProgressCallback,
+    SolverOptions,
+    complete_solution,
+    cp_from_program,
+    solve_model,
+)
 from scheduler.formulation import Program
 from scheduler.shifts import IntArray, Templates
-
-BreakPlan = dict[int, list[tuple[int, int]]]
-"""Per template index: one (break number, offset in intervals) list entry per placed break,
-repeated for each agent on the template in order (agent i takes entries i, i+n, ...)."""
 
 
 def template_index(templates: Templates) -> dict[tuple[int, int, int], int]:
@@ -37,10 +39,11 @@ def template_index(templates: Templates) -> dict[tuple[int, int, int], int]:
 def place_breaks(
     templates: Templates,
     counts: IntArray,
+    planned: IntArray,
     build: Callable[[Templates], Program],
+    *,
     options: SolverOptions,
     seconds: float,
-    *,
     progress: ProgressCallback | None = None,
     started: float | None = None,
 ) -> dict[int, list[list[tuple[int, int]]]]:
@@ -49,6 +52,8 @@ def place_breaks(
     Args:
         templates: all templates, with every break option.
         counts: agents per template.
+        planned: agents per break option as the earlier stages placed them: the complete
+            hint, and the answer if CP-SAT finds nothing better in time.
         build: builds the count program (without day patterns) over a subset of templates.
         options: CP-SAT options; ``seconds`` of the budget for this stage.
         progress: receives each incumbent.
@@ -71,6 +76,13 @@ def place_breaks(
     lower[x] = upper[x] = counts[used]
     program = replace(program, lower=lower, upper=upper)
     model, variables = cp_from_program(program, np.ones(program.columns, dtype=bool))
+    option_used = renumbered_options(templates, used)
+    hinted_y = planned[option_used].astype(np.float64)
+    hint = complete_solution(
+        program, counts[used].astype(np.float64), hinted_y, np.zeros(len(program.patterns))
+    )
+    for column, variable in variables.items():
+        model.add_hint(variable, round(hint[column]))
     solver, status = solve_model(
         model,
         options=options,
@@ -82,10 +94,8 @@ def place_breaks(
     y = program.blocks["y"]
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         placed = np.array([solver.value(variables[y.start + o]) for o in range(y.stop - y.start)])
-    else:  # no placement within the limit: first option of each break
-        placed = np.zeros(y.stop - y.start, dtype=np.int64)
-        firsts = np.unique(subset.option_template * 64 + subset.option_break, return_index=True)[1]
-        placed[firsts] = counts[used][subset.option_template[firsts]]
+    else:  # nothing within the limit: keep the breaks where the earlier stages put them
+        placed = hinted_y.astype(np.int64)
     for option in np.flatnonzero(placed).tolist():
         template = int(used[subset.option_template[option]])
         agents = result[template]
@@ -101,3 +111,43 @@ def place_breaks(
         for agent in agents:
             agent.sort()
     return result
+
+
+def renumbered_options(templates: Templates, used: IntArray) -> IntArray:
+    """Indexes (into ``templates``' options) of the options of ``templates.subset(used)``,
+    in that subset's order."""
+    renumber = np.full(templates.count, -1, dtype=np.int64)
+    renumber[used] = np.arange(len(used))
+    return np.flatnonzero(renumber[templates.option_template] >= 0)
+
+
+def planned_options(
+    templates: Templates, assignments: list[int], explicit: Templates, chosen: list[int]
+) -> IntArray:
+    """Agents per option of ``templates`` when agent k works template ``assignments[k]`` with
+    the fixed breaks of ``explicit`` template ``chosen[k]``."""
+    lookup = {
+        (int(t), int(b), int(o)): index
+        for index, (t, b, o) in enumerate(
+            zip(
+                templates.option_template,
+                templates.option_break,
+                templates.option_offset,
+                strict=True,
+            )
+        )
+    }
+    owners: dict[int, list[int]] = {}
+    for option, owner in enumerate(explicit.option_template.tolist()):
+        owners.setdefault(owner, []).append(option)
+    planned = np.zeros(len(templates.option_template), dtype=np.int64)
+    for template, candidate in zip(assignments, chosen, strict=True):
+        for option in owners.get(candidate, []):
+            key = (
+                template,
+                int(explicit.option_break[option]),
+                int(explicit.option_offset[option]),
+            )
+            if key in lookup:
+                planned[lookup[key]] += 1
+    return planned

@@ -250,22 +250,9 @@ def explicit_templates(program: Program, lp: LpSolution, max_combinations: int =
         for combination in combinations:
             owners.append(owner)
             chosen_options.append(list(combination))
-    keep = np.array(owners, dtype=np.int64)
     option_owner = np.repeat(np.arange(len(owners)), [len(c) for c in chosen_options])
     flat = np.array([option for c in chosen_options for option in c], dtype=np.int64)
-    return Templates(
-        channels=templates.channels,
-        channel=templates.channel[keep],
-        start=templates.start[keep],
-        length=templates.length[keep],
-        day=templates.day[keep],
-        paid_minutes=templates.paid_minutes[keep],
-        option_template=option_owner,
-        option_break=templates.option_break[flat],
-        option_offset=templates.option_offset[flat],
-        option_length=templates.option_length[flat],
-        option_paid=templates.option_paid[flat],
-    )
+    return templates.select(np.array(owners, dtype=np.int64), flat, option_owner)
 
 
 def _decomposition(used: list[list[int]], y_lp: FloatArray) -> list[tuple[int, ...]]:

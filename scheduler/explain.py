@@ -16,7 +16,7 @@ import numpy as np
 from scheduler.agents import Agent, availability, hour_limits
 from scheduler.errors import InfeasibleScheduleError
 from scheduler.rules import Rules
-from scheduler.shifts import BoolArray, Templates, Week, day_patterns
+from scheduler.shifts import BoolArray, Templates, Week, agent_patterns, day_patterns
 
 MAX_WARNINGS = 20
 
@@ -89,8 +89,12 @@ def check_agents(agents: Sequence[Agent], rules: Rules, week: Week, templates: T
         )
         workable = inside & np.isin(templates.channel, skills)
         days = sorted({int(day) for day in templates.day[workable]})
-        free_days = [day for day in range(7) if free[week.day == day].any()]
-        need = min(rules.week.days_per_agent, len(free_days))
+        free_mask = sum(1 << day for day in range(7) if free[week.day == day].any())
+        need = int(
+            agent_patterns(rules.week.days_per_agent, rules.week.consecutive_days_off, free_mask)
+            .sum(axis=1)
+            .max(initial=0)
+        )
         mask = sum(1 << day for day in days)
         if len(days) < need or not len(day_patterns(need, rules.week.consecutive_days_off, mask)):
             problems.append(
@@ -100,7 +104,7 @@ def check_agents(agents: Sequence[Agent], rules: Rules, week: Week, templates: T
                 "consecutive days off"
             )
             continue
-        low, high = hour_limits(agent, rules, len(free_days))
+        low, high = hour_limits(agent, rules, need)
         try:
             check_hours(rules, low, high, need, who)
         except InfeasibleScheduleError as error:

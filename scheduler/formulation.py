@@ -108,6 +108,7 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
     with_patterns: bool = True,
     headcount_limit: int | None = None,
     day_capacity: Mapping[tuple[frozenset[int], int], int] | None = None,
+    rest_intervals: int | None = None,
 ) -> Program:
     """Build the count model over ``templates`` for ``required[c, t]`` agents.
 
@@ -121,6 +122,7 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
             and bound model); the roster stage models each agent's week itself.
         headcount_limit: at most this many agents (named agents).
         day_capacity: at most this many shifts of a set of channels on a day index.
+        rest_intervals: with day patterns, add the rest rows of :func:`_add_rest_rows`.
     """
     channels, size = required.shape
     weights = rules.weights
@@ -225,6 +227,15 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
         ):
             builder.add(np.full(n_x, row), np.arange(n_x), paid)
             builder.add(np.full(n_w, row), blocks["w"].start + np.arange(n_w), -hours * 60)
+        if rest_intervals is not None:
+            _add_rest_rows(
+                builder,
+                templates,
+                patterns,
+                w_start=blocks["w"].start,
+                rest_intervals=rest_intervals,
+                size=size,
+            )
         if headcount_limit is not None:
             head = builder.new_rows(1, -INFINITY, float(headcount_limit))
             builder.add(np.full(n_w, head[0]), blocks["w"].start + np.arange(n_w), 1.0)
@@ -257,3 +268,41 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
         over_cell=over_cell,
         coverage_rows=coverage,
     )
+
+
+def _add_rest_rows(
+    builder: _Builder,
+    templates: Templates,
+    patterns: npt.NDArray[np.bool_],
+    *,
+    w_start: int,
+    rest_intervals: int,
+    size: int,
+) -> None:
+    """Rest between consecutive days, in aggregate (a necessary condition).
+
+    For days d, d+1 and every hour tau: the agents whose pattern works both days need, each,
+    a day-d shift ending by tau or a day-(d+1) shift starting at tau + rest or later, so
+    ``sum_j w[j] (j works d and d+1) <= #(d ends <= tau) + #(d+1 starts >= tau + rest)``.
+    Without these rows the counts often cannot be handed out without breaking the rest rule.
+    """
+    hour = max(1, size // (7 * 24))
+    end = templates.start + templates.length
+    for day in range(7):
+        later = (day + 1) % 7
+        first = np.flatnonzero(templates.day == day)
+        second = np.flatnonzero(templates.day == later)
+        if not len(first) or not len(second):
+            continue
+        wrap = size if later == 0 else 0
+        both = np.flatnonzero(patterns[:, day] & patterns[:, later])
+        second_start = templates.start[second] + wrap
+        for tau in range(int(end[first].min()), int(end[first].max()), hour):
+            enders = first[end[first] <= tau]
+            starters = second[second_start >= tau + rest_intervals]
+            if len(enders) + len(starters) >= len(first) + len(second):
+                continue
+            row = builder.new_rows(1, -INFINITY, 0.0)[0]
+            builder.add(np.full(len(both), row), w_start + both, 1.0)
+            builder.add(np.full(len(enders), row), enders, -1.0)
+            builder.add(np.full(len(starters), row), starters, -1.0)

@@ -31,7 +31,7 @@ import pandas as pd
 
 from scheduler.agents import Agent, availability, hour_limits
 from scheduler.bound import LinearRelaxation
-from scheduler.breaks import place_breaks, template_index
+from scheduler.breaks import place_breaks, planned_options, template_index
 from scheduler.counts import Progress, ProgressCallback, SolverOptions, solve_counts
 from scheduler.evaluation import (
     KpiFunction,
@@ -46,9 +46,9 @@ from scheduler.rules import Rules
 from scheduler.shifts import (
     Templates,
     Week,
+    agent_patterns,
     concatenate,
     day_fillers,
-    day_patterns,
     shift_templates,
     week_of,
 )
@@ -68,6 +68,8 @@ class ScheduleSummary:
         lower_bound_hours: least paid hours any legal schedule needs for the same coverage or
             better (LP bound).
         gap_percent: how far the paid hours are above that bound.
+        full_coverage_bound_hours: least paid hours any legal schedule needs to cover every
+            requirement (LP bound; NaN when some requirement cannot be covered at all).
         headcount: agents (or open positions) with at least one shift.
         shortfall_agent_hours: agent-hours missing against the requirements.
         intervals_below_target: interval rows whose projected service level is below their
@@ -82,6 +84,7 @@ class ScheduleSummary:
     paid_hours: float
     lower_bound_hours: float
     gap_percent: float
+    full_coverage_bound_hours: float
     headcount: int
     shortfall_agent_hours: float
     intervals_below_target: int
@@ -130,14 +133,15 @@ def _roster_agents(
     for agent in agents:
         free = availability(agent, week)
         free_days = sum(1 << day for day in range(7) if free[week.day == day].any())
-        low, high = hour_limits(agent, rules, bin(free_days).count("1"))
+        patterns = agent_patterns(
+            rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
+        )
+        low, high = hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
         result.append(
             RosterAgent(
                 agent_id=agent.agent_id,
                 skills=frozenset(channels.index(s) for s in agent.skills if s in channels),
-                patterns=day_patterns(
-                    rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
-                ),
+                patterns=patterns,
                 available=free,
                 min_paid_minutes=math.ceil(low * 60 - 1e-9),
                 max_paid_minutes=math.floor(high * 60 + 1e-9),
@@ -279,6 +283,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
             **extra,  # type: ignore[arg-type]
         )
 
+    rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
     roster_agents = (
         _roster_agents(named, rules, week, problem.channels) if named is not None else None
     )
@@ -286,15 +291,20 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         # Only shifts some agent could work: the count stage then plans within availability.
         workable = np.zeros(templates.count, dtype=bool)
         for agent in roster_agents:
-            workable |= eligible(agent, templates, week.size)
+            workable |= eligible(agent, templates)
         templates = templates.subset(np.flatnonzero(workable))
         capacity = _day_capacity(roster_agents, problem.channels)
 
         def rebuild(subset: Templates) -> Program:
             return build(subset, with_patterns=False, day_capacity=capacity)
+
+        program = rebuild(templates)
     else:
-        rebuild = build
-    program = rebuild(templates)
+        program = build(templates)
+
+        def rebuild(subset: Templates) -> Program:
+            return build(subset, rest_intervals=rest)
+
     relaxation = LinearRelaxation(program)
     lp = relaxation.solve()
     if progress is not None:
@@ -302,9 +312,12 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     budget = options.deterministic_seconds or options.time_limit_seconds
 
     def remaining(share: float) -> float:
+        """Seconds for a stage: ``share`` of what is left, keeping a tenth of the limit for
+        the evaluation and the coverage bounds at the end."""
         if options.deterministic_seconds is not None:
             return budget * share
-        return max(0.5, (options.time_limit_seconds - (clock() - started)) * share)
+        left = 0.9 * options.time_limit_seconds - (clock() - started)
+        return max(0.5, left * share)
 
     counts = solve_counts(
         program,
@@ -315,28 +328,25 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         progress=progress,
         started=started,
     )
-    chosen = np.flatnonzero(counts.vector[counts.program.blocks["x"]] > 0.5)
-    candidates = counts.program.templates.subset(chosen)
-    if named is not None:
-        candidates = concatenate(candidates, day_fillers(templates, problem.required))
-    roster_program = build(candidates, with_patterns=False)
-    roster_counts = np.zeros(roster_program.columns)
-    x_block = roster_program.blocks["x"]
-    roster_counts[x_block.start : x_block.start + len(chosen)] = counts.vector[
-        counts.program.blocks["x"]
-    ][chosen]
+    # Every explicit shift of the LP support (and, per day, one shift over the most demand)
+    # is a candidate: the roster may need shifts beyond the counts to complete legal weeks.
+    candidates = concatenate(counts.program.templates, day_fillers(templates, problem.required))
+    planned = np.zeros(candidates.count, dtype=np.int64)
+    planned[: counts.program.templates.count] = np.round(
+        counts.vector[counts.program.blocks["x"]]
+    ).astype(np.int64)
     people = (
         roster_agents
         if roster_agents is not None
         else _open_positions(counts.vector, counts.program, rules, week, problem.channels)
     )
-    rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
     roster = solve_roster(
-        roster_program,
-        roster_counts,
+        candidates,
+        planned,
+        lambda subset: build(subset, with_patterns=False),
         people,
         rest_intervals=rest,
-        day_intervals=1440 // week.interval_minutes,
+        minute_of_position=week.minute,
         preferred_start_weight=rules.weights.preferred_start_hour,
         unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
         options=options,
@@ -344,6 +354,10 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         progress=progress,
         started=started,
     )
+    assigned = np.bincount(
+        [template for _, template in roster.assignments], minlength=candidates.count
+    )
+    unassigned = float(np.maximum(planned - assigned, 0).sum() / max(1, planned.sum()))
     result = _finish(
         problem,
         templates=templates,
@@ -364,8 +378,9 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         coverage["shortfall"].to_numpy() - 1e-6
     )
     bound = relaxation.min_paid_hours(shortfall)
+    full_bound = relaxation.min_paid_hours(np.zeros_like(shortfall))
     paid = float(result["paid_hours"].sum())
-    lower = bound if bound is not None else lp.paid_hours
+    lower = bound if bound is not None else math.nan
     gap = 100 * (paid - lower) / lower if lower > 0 else 0.0
     levels = channel_service_levels(coverage, problem.table)
     below = _intervals_below_target(coverage, problem.table)
@@ -381,12 +396,12 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         for agent_id in idle
     ]
     del people_ids
-    planned = float(np.round(roster_counts[roster_program.blocks["x"]]).sum())
     summary = ScheduleSummary(
         status="optimal" if gap <= 100 * options.relative_gap + 1e-9 else "feasible",
         paid_hours=round(paid, 4),
         lower_bound_hours=round(lower, 4),
         gap_percent=round(max(gap, 0.0), 3),
+        full_coverage_bound_hours=round(full_bound, 4) if full_bound is not None else math.nan,
         headcount=int(result["agent_id"].nunique()),
         shortfall_agent_hours=round(
             float(coverage["shortfall"].sum()) * week.interval_minutes / 60, 4
@@ -394,7 +409,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         intervals_below_target=below,
         service_level_by_channel=levels,
         solve_seconds=round(clock() - started, 3),
-        unassigned_shift_share=(max(0.0, planned - len(result)) / planned if planned else 0.0),
+        unassigned_shift_share=unassigned,
         warnings=tuple(warnings),
     )
     return ScheduleResult(result, coverage, summary)
@@ -426,12 +441,14 @@ def _finish(
         for _, template in assignments
     ]
     counts = np.bincount(full, minlength=templates.count).astype(np.int64)
+    planned = planned_options(templates, full, candidates, [t for _, t in assignments])
     placed = place_breaks(
         templates,
         counts,
+        planned,
         lambda subset: build(subset, with_patterns=False),
-        options,
-        seconds,
+        options=options,
+        seconds=seconds,
         progress=progress,
         started=started,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,7 +27,7 @@ from scheduler.counts import (
     cp_from_program,
     solve_model,
 )
-from scheduler.formulation import COST_SCALE, FloatArray, Program
+from scheduler.formulation import COST_SCALE, Program
 from scheduler.shifts import BoolArray, IntArray, Templates
 
 
@@ -64,7 +65,7 @@ class Roster:
     method: str
 
 
-def eligible(agent: RosterAgent, templates: Templates, week_size: int) -> BoolArray:
+def eligible(agent: RosterAgent, templates: Templates) -> BoolArray:
     """Templates ``agent`` may work: its skills, inside its availability, on a pattern day."""
     skill = np.isin(templates.channel, sorted(agent.skills))
     doubled = np.concatenate([agent.available, agent.available]).astype(np.int64)
@@ -73,7 +74,6 @@ def eligible(agent: RosterAgent, templates: Templates, week_size: int) -> BoolAr
         templates.length
     )
     days = np.asarray(agent.patterns.any(axis=0))[templates.day]
-    del week_size
     return np.asarray(skill & inside & days)
 
 
@@ -98,7 +98,7 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
     allowed: list[BoolArray],
     *,
     rest_intervals: int,
-    week_size: int,
+    minute_of_position: IntArray,
 ) -> list[tuple[int, int]]:
     """A complete, feasible assignment, one day at a time.
 
@@ -108,6 +108,7 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
     start and keeping the paid hours on track for the contract cost a little. Agents whose
     week still ends outside their rules are left without shifts, so the result is feasible.
     """
+    week_size = len(minute_of_position)
     forbidden = 1e9
     reward = 1e6
     work: list[list[int]] = [[] for _ in agents]
@@ -153,13 +154,20 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
             else 0.0
         )
         for agent_index, agent in enumerate(agents):
-            if patterns_left(agent_index, day, False).any():
-                cost[agent_index, len(instances) + agent_index] = 0.0
+            # An open position with no shift yet may stay off for good (an unused spare); a
+            # named agent's day off costs more the more days off they already had, so days
+            # off spread over the agents instead of piling up before the weekend.
+            if (not work[agent_index] and not agent.must_work) or patterns_left(
+                agent_index, day, False
+            ).any():
+                cost[agent_index, len(instances) + agent_index] = (
+                    2e4 * len(off_days[agent_index]) if agent.must_work else 0.0
+                )
             working = patterns_left(agent_index, day, True)
             if not working.any():
                 continue
             days_left = int(agent.patterns[working].sum(axis=1).max()) - len(work[agent_index]) - 1
-            previous = [int(templates.start[t]) % (week_size // 7) for t in work[agent_index]]
+            previous = [int(minute_of_position[templates.start[t]]) for t in work[agent_index]]
             for column, template in enumerate(instances):
                 if not allowed[agent_index][template]:
                     continue
@@ -170,15 +178,16 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
                     continue
                 if not rest_ok(agent_index, template):
                     continue
-                start = int(templates.start[template]) % (week_size // 7)
+                start = int(minute_of_position[templates.start[template]])
                 drift = abs(start - previous[-1]) if previous else 0
+                drift = min(drift, 1440 - drift)
                 hours = 0.0
                 if days_left > 0:
                     need = (agent.min_paid_minutes - total) / days_left
                     room = (agent.max_paid_minutes - total) / days_left
                     hours = max(0.0, need - later_mean) + max(0.0, later_mean - room)
                 cost[agent_index, column] = (
-                    -reward + 2 * drift + 3 * hours - (1e4 if agent.must_work else 0.0)
+                    -reward + drift / 7.5 + 3 * hours - (1e4 if agent.must_work else 0.0)
                 )
         rows, columns = optimize.linear_sum_assignment(cost)
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
@@ -189,25 +198,76 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
                 paid[row] += float(templates.paid_minutes[instances[column]])
             else:
                 off_days[row].add(day)
+    taken = np.bincount([t for shifts in work for t in shifts], minlength=templates.count).astype(
+        np.int64
+    )
     assignments: list[tuple[int, int]] = []
     for agent_index, agent in enumerate(agents):
-        days = [False] * 7
-        for template in work[agent_index]:
-            days[int(templates.day[template])] = True
-        pattern_ok = any([bool(v) for v in pattern] == days for pattern in agent.patterns)
-        hours_ok = agent.min_paid_minutes <= paid[agent_index] <= agent.max_paid_minutes
-        if work[agent_index] and pattern_ok and hours_ok:
+        if work[agent_index] and not _legal_week(agent, templates, work[agent_index]):
+            _complete_week(
+                agent_index,
+                agent,
+                templates=templates,
+                left=counts - taken,
+                allowed=allowed,
+                work=work,
+                rest_ok=rest_ok,
+            )
+        if work[agent_index] and _legal_week(agent, templates, work[agent_index]):
             assignments.extend((agent_index, template) for template in work[agent_index])
     return assignments
 
 
-def solve_roster(
-    program: Program,
-    counts: FloatArray,
+def _legal_week(agent: RosterAgent, templates: Templates, shifts: list[int]) -> bool:
+    days = [False] * 7
+    for template in shifts:
+        days[int(templates.day[template])] = True
+    paid = float(templates.paid_minutes[shifts].sum())
+    pattern_ok = any([bool(v) for v in pattern] == days for pattern in agent.patterns)
+    return pattern_ok and agent.min_paid_minutes <= paid <= agent.max_paid_minutes
+
+
+def _complete_week(
+    agent_index: int,
+    agent: RosterAgent,
+    *,
+    templates: Templates,
+    left: IntArray,
+    allowed: list[BoolArray],
+    work: list[list[int]],
+    rest_ok: Callable[[int, int], bool],
+) -> None:
+    """Fill the missing days of an agent's pattern with legal shifts (left-over instances
+    first, then any candidate) so the days already given are not lost; unchanged if none fit."""
+    shifts = work[agent_index]
+    worked = {int(templates.day[t]) for t in shifts}
+    for pattern in agent.patterns:
+        days = {day for day in range(7) if pattern[day]}
+        if not worked <= days:
+            continue
+        added: list[int] = []
+        for day in sorted(days - worked):
+            options = np.flatnonzero((templates.day == day) & allowed[agent_index])
+            options = options[np.lexsort((-templates.paid_minutes[options], -left[options]))]
+            for template in options.tolist():
+                work[agent_index] = shifts + added
+                if rest_ok(agent_index, template):
+                    added.append(template)
+                    break
+            work[agent_index] = shifts
+        if len(added) == len(days - worked) and _legal_week(agent, templates, shifts + added):
+            work[agent_index] = shifts + added
+            return
+
+
+def solve_roster(  # noqa: PLR0915 - greedy, then one CP-SAT model, built in order
+    candidates: Templates,
+    counts: IntArray,
+    build: Callable[[Templates], Program],
     agents: list[RosterAgent],
     *,
     rest_intervals: int,
-    day_intervals: int,
+    minute_of_position: IntArray,
     preferred_start_weight: float,
     unused_agent_cost: float,
     options: SolverOptions,
@@ -215,27 +275,50 @@ def solve_roster(
     progress: ProgressCallback | None = None,
     started: float | None = None,
 ) -> Roster:
-    """Assign agents to the templates of ``program`` (built without day patterns).
+    """Assign agents to candidate templates.
+
+    The greedy assignment (:func:`greedy_roster`) runs over all candidates; CP-SAT then
+    improves it over the templates the count stage chose or the greedy used.
 
     Args:
-        program: the count model over the candidate templates, ``with_patterns=False``.
-        counts: shift counts per template from the count stage (the greedy hint's targets).
+        candidates: the templates agents may work (breaks fixed).
+        counts: shift counts per candidate from the count stage (the greedy's targets).
+        build: builds the count model (without day patterns) over a subset of templates.
         agents: the agents or open positions.
         rest_intervals: minimum rest between two shifts of an agent, in intervals.
-        day_intervals: intervals per day.
+        minute_of_position: local minute of the day of every interval of the week.
         preferred_start_weight: cost per hour between preferred and actual start.
         unused_agent_cost: cost (paid-hour equivalents) of a must-work agent left idle.
         options: CP-SAT options; ``seconds`` of the budget for this stage.
         progress: receives each incumbent.
         started: the clock value the progress reports count from.
+
+    Returns:
+        Assignments as (agent index, candidate index).
     """
     started = started if started is not None else time.monotonic()
+    week_size = len(minute_of_position)
+    day_intervals = round(week_size / 7)
+    greedy = greedy_roster(
+        agents,
+        candidates,
+        counts,
+        [eligible(agent, candidates) for agent in agents],
+        rest_intervals=rest_intervals,
+        minute_of_position=minute_of_position,
+    )
+    useful = np.flatnonzero(
+        (counts > 0) | (np.bincount([t for _, t in greedy], minlength=candidates.count) > 0)
+    )
+    renumber = {int(template): index for index, template in enumerate(useful.tolist())}
+    hint = [(agent, renumber[template]) for agent, template in greedy]
+    program = build(candidates.subset(useful))
     templates = program.templates
-    week_size = day_intervals * 7
+    model = cp_model.CpModel()
     model = cp_model.CpModel()
     x_start = program.blocks["x"].start
-    allowed = [eligible(agent, templates, week_size) for agent in agents]
-    minutes = (templates.start % day_intervals) * (1440 // day_intervals)
+    allowed = [eligible(agent, templates) for agent in agents]
+    minutes = minute_of_position[templates.start]
     choice: dict[tuple[int, int], cp_model.IntVar] = {}
     per_template: list[list[cp_model.IntVar]] = [[] for _ in range(templates.count)]
     extra_terms: list[tuple[cp_model.IntVar, int]] = []
@@ -295,14 +378,6 @@ def solve_roster(
     )
     for template in range(templates.count):
         model.add(variables[x_start + template] == sum(per_template[template]))
-    hint = greedy_roster(
-        agents,
-        templates,
-        np.round(counts[program.blocks["x"]]).astype(np.int64),
-        allowed,
-        rest_intervals=rest_intervals,
-        week_size=week_size,
-    )
     _add_hint(
         model,
         program=program,
@@ -322,8 +397,12 @@ def solve_roster(
         started=started,
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Roster(hint, math.inf, -math.inf, f"greedy ({status.name})")
-    assignments = [key for key, variable in choice.items() if solver.value(variable)]
+        return Roster(greedy, math.inf, -math.inf, f"greedy ({status.name})")
+    assignments = [
+        (agent, int(useful[template]))
+        for (agent, template), variable in choice.items()
+        if solver.value(variable)
+    ]
     return Roster(
         assignments,
         solver.objective_value / COST_SCALE,

@@ -165,7 +165,12 @@ class Templates:
         """The templates at indexes ``keep`` (renumbered 0..), with their break options."""
         renumber = np.full(self.count, -1, dtype=np.int64)
         renumber[keep] = np.arange(len(keep))
-        options = renumber[self.option_template] >= 0
+        options = np.flatnonzero(renumber[self.option_template] >= 0)
+        return self.select(keep, options, renumber[self.option_template[options]])
+
+    def select(self, keep: IntArray, options: IntArray, option_owner: IntArray) -> Templates:
+        """Templates ``keep`` (in that order, possibly repeated) carrying the break options
+        ``options``, which belong to the new template numbers ``option_owner``."""
         return Templates(
             channels=self.channels,
             channel=self.channel[keep],
@@ -173,7 +178,7 @@ class Templates:
             length=self.length[keep],
             day=self.day[keep],
             paid_minutes=self.paid_minutes[keep],
-            option_template=renumber[self.option_template[options]],
+            option_template=np.asarray(option_owner, dtype=np.int64),
             option_break=self.option_break[options],
             option_offset=self.option_offset[options],
             option_length=self.option_length[options],
@@ -230,19 +235,7 @@ def day_fillers(templates: Templates, required: npt.NDArray[np.float64]) -> Temp
         options = np.flatnonzero(subset.option_template * 64 + subset.option_break == pair)
         keep.append(int(options[len(options) // 2]))
     picked = np.array(sorted(keep), dtype=np.int64)
-    return Templates(
-        channels=subset.channels,
-        channel=subset.channel,
-        start=subset.start,
-        length=subset.length,
-        day=subset.day,
-        paid_minutes=subset.paid_minutes,
-        option_template=subset.option_template[picked],
-        option_break=subset.option_break[picked],
-        option_offset=subset.option_offset[picked],
-        option_length=subset.option_length[picked],
-        option_paid=subset.option_paid[picked],
-    )
+    return subset.select(np.arange(subset.count), picked, subset.option_template[picked])
 
 
 def _intervals(minutes: float, interval_minutes: int, what: str) -> int:
@@ -357,3 +350,17 @@ def day_patterns(
         if best >= need:
             patterns.append(on)
     return np.array(patterns, dtype=bool).reshape(-1, 7)
+
+
+def agent_patterns(
+    days_per_agent: int, consecutive_days_off: int, available: int
+) -> npt.NDArray[np.bool_]:
+    """The day patterns of an agent available on the days in bitmask ``available``: as many
+    working days as possible up to ``days_per_agent`` such that the days off (time off
+    included) still hold ``consecutive_days_off`` in a row — a day of time off that splits the
+    block of days off costs a working day, as a planner would do it."""
+    for days in range(days_per_agent, 0, -1):
+        patterns = day_patterns(days, consecutive_days_off, available)
+        if len(patterns):
+            return patterns
+    return day_patterns(0, 0, available)

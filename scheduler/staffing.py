@@ -349,6 +349,14 @@ def requirements(
     return pd.concat(parts, ignore_index=True)
 
 
+def _flags(column: pd.Series[Any]) -> BoolArray:
+    """A boolean column that may have been through a CSV file ("True"/"False" text)."""
+    if column.dtype == bool:
+        return column.to_numpy(dtype=bool)
+    text = column.astype("string").str.strip().str.lower()
+    return text.isin(["true", "1", "yes"]).to_numpy(dtype=bool)
+
+
 def _target_of(row: pd.Series[Any]) -> ChannelTarget:
     """Rebuild a channel target from the parameter columns of a requirements row."""
 
@@ -399,13 +407,15 @@ def projected_kpis(
     result = pd.DataFrame(index=table.index, columns=list(KPI_COLUMNS), dtype=np.float64)
     if not set(TARGET_COLUMNS) <= set(table.columns):
         return result
+    if not isinstance(table[INTERVAL_START].dtype, pd.DatetimeTZDtype):
+        table[INTERVAL_START] = pd.to_datetime(table[INTERVAL_START], utc=True, format="ISO8601")
     interval_minutes = interval_minutes_of(table[INTERVAL_START])
     for _, unsorted in table.groupby(CHANNEL, sort=False):
         frame = unsorted.sort_values(INTERVAL_START)
         target = _target_of(frame.iloc[0])
         on_floor = np.floor(counts[frame.index] * (1.0 - target.shrinkage) + _RELATIVE_ROUNDING)
         rows = _channel_rows(frame)
-        is_open = frame["open"].to_numpy(dtype=bool)
+        is_open = _flags(frame["open"])
         kpis = _kpi_frame(rows, on_floor, target, interval_minutes, is_open)
         for column in KPI_COLUMNS:
             result.loc[frame.index, column] = kpis[column]

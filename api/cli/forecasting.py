@@ -59,7 +59,9 @@ Model = Annotated[
 ]
 
 
-def _calendar(country: str | None, subdivision: str | None, special_days: Path | None) -> Calendar:
+def calendar_from_options(
+    country: str | None, subdivision: str | None, special_days: Path | None
+) -> Calendar:
     days: tuple[SpecialDay, ...] = ()
     if special_days is not None:
         try:
@@ -73,13 +75,13 @@ def _calendar(country: str | None, subdivision: str | None, special_days: Path |
     )
 
 
-def _read_history(path: Path, timezone: str, interval_minutes: int | None) -> History:
+def read_history_file(path: Path, timezone: str, interval_minutes: int | None) -> History:
     with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
         return parse_history(source, timezone=timezone, interval_minutes=interval_minutes)
 
 
 @contextmanager
-def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
+def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar on stderr, driven by ``(done, total)`` callbacks."""
     with Progress(
         TextColumn("{task.description}"),
@@ -97,7 +99,7 @@ def _progress(description: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
-def _fill_unknown_aht(result: WorkloadForecast, default_aht_seconds: float | None) -> None:
+def fill_unknown_aht(result: WorkloadForecast, default_aht_seconds: float | None) -> None:
     workload = result.workload
     unknown = (workload["volume"] > 0) & workload["aht_seconds"].isna()
     if not unknown.any():
@@ -138,9 +140,9 @@ def forecast_command(
         math.isfinite(default_aht_seconds) and default_aht_seconds > 0
     ):
         fail(f"--default-aht-seconds {default_aht_seconds:g} must be a positive number")
-    calendar = _calendar(country, subdivision, special_days)
-    parsed = _read_history(history, timezone, interval_minutes)
-    with _progress("Forecasting channels") as progress:
+    calendar = calendar_from_options(country, subdivision, special_days)
+    parsed = read_history_file(history, timezone, interval_minutes)
+    with progress_bar("Forecasting channels") as progress:
         result = forecast_workload(
             parsed,
             start=start.date(),
@@ -149,7 +151,7 @@ def forecast_command(
             model=model,
             on_progress=progress,
         )
-    _fill_unknown_aht(result, default_aht_seconds)
+    fill_unknown_aht(result, default_aht_seconds)
     table = result.workload.copy()
     table["interval_start"] = iso_timestamps(table["interval_start"])
     write_table(table, output)
@@ -262,9 +264,9 @@ def backtest_command(
 ) -> None:
     """Accuracy report: re-run the forecast at past weekly origins and compare with what
     happened (WAPE, MASE, bias by day type, band coverage), next to plain baselines."""
-    calendar = _calendar(country, subdivision, special_days)
-    parsed = _read_history(history, timezone, interval_minutes)
-    with _progress("Backtesting origins") as progress:
+    calendar = calendar_from_options(country, subdivision, special_days)
+    parsed = read_history_file(history, timezone, interval_minutes)
+    with progress_bar("Backtesting origins") as progress:
         report = backtest(
             parsed,
             calendar=calendar,

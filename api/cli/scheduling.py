@@ -73,19 +73,25 @@ def read_agents(path: Path) -> tuple[Agent, ...]:
     return agents_from_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
+def _number(value: float) -> float | None:
+    """JSON has no NaN: an unknown figure is null."""
+    return None if math.isnan(value) else value
+
+
 def summary_dict(result: ScheduleResult) -> dict[str, object]:
     """The ``--json`` summary."""
     summary = result.summary
     return {
         "status": summary.status,
         "paid_hours": summary.paid_hours,
-        "lower_bound_hours": summary.lower_bound_hours,
-        "gap_percent": summary.gap_percent,
+        "lower_bound_hours": _number(summary.lower_bound_hours),
+        "gap_percent": _number(summary.gap_percent),
+        "full_coverage_bound_hours": _number(summary.full_coverage_bound_hours),
         "headcount": summary.headcount,
         "shortfall_agent_hours": summary.shortfall_agent_hours,
         "intervals_below_target": summary.intervals_below_target,
         "projected_service_level": {
-            channel: (None if math.isnan(level) else round(level, 4))
+            channel: _number(round(level, 4))
             for channel, level in summary.service_level_by_channel.items()
         },
         "solve_seconds": summary.solve_seconds,
@@ -109,6 +115,44 @@ def coverage_table(result: ScheduleResult) -> pd.DataFrame:
     return coverage
 
 
+def solve_with_progress(
+    requirements: pd.DataFrame,
+    rules: Rules,
+    roster: tuple[Agent, ...] | None,
+    options: SolverOptions,
+    *,
+    quiet: bool,
+) -> ScheduleResult:
+    """Run the optimizer behind a progress bar fed by its callback (none when ``quiet``)."""
+    time_limit_seconds = options.time_limit_seconds
+    with Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        TextColumn("{task.fields[detail]}"),
+        TimeElapsedColumn(),
+        transient=quiet,
+        disable=quiet,
+    ) as bar:
+        task = bar.add_task("scheduling", total=time_limit_seconds, detail="")
+
+        def report(progress: SolverProgress) -> None:
+            parts = []
+            if progress.incumbent is not None:
+                parts.append(f"best {progress.incumbent:,.1f}")
+            if progress.best_bound is not None:
+                parts.append(f"bound {progress.best_bound:,.1f}")
+            bar.update(
+                task,
+                completed=min(progress.elapsed_seconds, time_limit_seconds),
+                description=progress.stage,
+                detail=" · ".join(parts),
+            )
+
+        result = solve_schedule(requirements, rules, roster, options=options, progress=report)
+        bar.update(task, completed=time_limit_seconds, description="done")
+    return result
+
+
 @command_guard
 def schedule(
     requirements: Annotated[
@@ -129,6 +173,13 @@ def schedule(
     timezone_name: Annotated[
         str | None, typer.Option("--timezone", help="IANA zone, for weeks with a DST change.")
     ] = None,
+    deterministic: Annotated[
+        bool,
+        typer.Option(
+            help="Budget the solver in deterministic time (same schedule on any machine load; "
+            "wall time may exceed the limit)."
+        ),
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Build the week's schedule: shifts with breaks for named agents or open positions."""
@@ -140,32 +191,9 @@ def schedule(
         relative_gap=gap_percent / 100,
         seed=seed,
         workers=workers,
+        deterministic_seconds=time_limit_seconds if deterministic else None,
     )
-    with Progress(
-        TextColumn("[bold]{task.description}"),
-        BarColumn(),
-        TextColumn("{task.fields[detail]}"),
-        TimeElapsedColumn(),
-        transient=as_json,
-        disable=as_json,
-    ) as bar:
-        task = bar.add_task("scheduling", total=time_limit_seconds, detail="")
-
-        def report(progress: SolverProgress) -> None:
-            parts = []
-            if progress.incumbent is not None:
-                parts.append(f"best {progress.incumbent:,.1f}")
-            if progress.best_bound is not None:
-                parts.append(f"bound {progress.best_bound:,.1f}")
-            bar.update(
-                task,
-                completed=min(progress.elapsed_seconds, time_limit_seconds),
-                description=progress.stage,
-                detail=" · ".join(parts),
-            )
-
-        result = solve_schedule(table, parsed_rules, roster, options=options, progress=report)
-        bar.update(task, completed=time_limit_seconds, description="done")
+    result = solve_with_progress(table, parsed_rules, roster, options, quiet=as_json)
     output.parent.mkdir(parents=True, exist_ok=True)
     schedule_table(result).to_csv(output, index=False)
     if coverage is not None:

@@ -246,3 +246,25 @@ def test_staffing_for_the_upper_quantile_needs_at_least_as_many_agents() -> None
     assert list(cautious["volume"]) == [70, 110]
     with pytest.raises(InvalidWorkloadError, match="no `volume_low` column"):
         requirements(workload, targets, volume_column="volume_low")
+
+
+def test_projected_kpis_read_business_hours_back_from_a_csv_round_trip() -> None:
+    targets = Targets.from_dict(
+        {
+            "channels": {
+                "email": {
+                    "response_share": 0.9,
+                    "response_hours": 2,
+                    "hours": {"mon-sun": "08:00-18:00"},
+                }
+            }
+        }
+    )
+    starts = pd.date_range("2026-12-07", periods=7 * 48, freq="30min", tz="UTC")
+    workload = pd.DataFrame(
+        {"interval_start": starts, "channel": "email", "volume": 10.0, "aht_seconds": 300.0}
+    )
+    table = requirements(workload, targets)
+    text = table.astype({"open": str, "interval_start": str})
+    projected = projected_kpis(text, table["scheduled_agents"].to_numpy(dtype=float))
+    np.testing.assert_allclose(projected["service_level"], table["service_level"])

@@ -128,3 +128,13 @@ def test_every_bad_agent_row_is_reported_with_row_and_column() -> None:
     assert any(error.startswith("row 4, column `preferred_start`: '25:00'") for error in errors)
     assert any(error.startswith("row 5, column `unavailable`: 'someday'") for error in errors)
     assert "row 6, columns `min_hours`/`max_hours`: 40 is above 30" in errors
+
+
+def test_time_off_that_splits_the_days_off_costs_a_working_day() -> None:
+    from scheduler.shifts import agent_patterns
+
+    available = sum(1 << day for day in (0, 1, 3, 4, 5))  # off on Wednesday and Sunday
+    patterns = agent_patterns(5, 2, available)
+    assert patterns.sum(axis=1).tolist() == [4, 4, 4, 4]
+    assert not patterns[:, 2].any()
+    assert not patterns[:, 6].any()

@@ -1,0 +1,115 @@
+"""``staffcast plan``: history -> forecast -> requirements -> schedule, all files in one folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from api.cli.errors import command_guard, fail
+from api.cli.files import iso_timestamps, read_toml, write_table
+from api.cli.forecasting import (
+    Country,
+    HistoryFile,
+    Model,
+    SpecialDays,
+    Subdivision,
+    Timezone,
+    calendar_from_options,
+    fill_unknown_aht,
+    progress_bar,
+    read_history_file,
+)
+from api.cli.scheduling import (
+    coverage_table,
+    read_agents,
+    read_rules,
+    schedule_table,
+    solve_with_progress,
+    summary_dict,
+)
+from forecast.forecaster import forecast_workload
+from scheduler.counts import SolverOptions
+from scheduler.staffing import requirements
+from scheduler.targets import Targets
+
+
+@command_guard
+def plan(
+    history: HistoryFile,
+    week_start: Annotated[
+        dt.datetime,
+        typer.Option(help="Monday of the week to plan (YYYY-MM-DD).", formats=["%Y-%m-%d"]),
+    ],
+    targets: Annotated[Path, typer.Option(help="Service targets (TOML).")],
+    rules: Annotated[Path, typer.Option(help="Scheduling rules (TOML).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for every file of the plan.")],
+    agents: Annotated[
+        Path | None, typer.Option(help="Named agents CSV; else open positions.")
+    ] = None,
+    timezone: Timezone = "UTC",
+    country: Country = None,
+    subdivision: Subdivision = None,
+    special_days: SpecialDays = None,
+    model: Model = "auto",
+    time_limit_seconds: Annotated[float, typer.Option(help="Solver wall-clock limit.")] = 60.0,
+    seed: Annotated[int, typer.Option(help="Random seed of the solver.")] = 0,
+    workers: Annotated[int, typer.Option(help="Solver workers (threads).")] = 8,
+) -> None:
+    """Plan a week end to end: forecast, requirements, schedule, coverage and a summary.
+
+    Writes forecast.csv, requirements.csv, schedule.csv, coverage.csv and summary.json to
+    --out (plus coverage.html and forecast.html charts that work offline).
+    """
+    start = week_start.date()
+    if start.weekday() != 0:
+        fail(f"--week-start {start} is a {start:%A}; schedules run Monday to Sunday")
+    parsed_targets = Targets.from_dict(read_toml(targets))
+    parsed_rules = read_rules(rules)
+    roster = read_agents(agents) if agents is not None else None
+    calendar = calendar_from_options(country, subdivision, special_days)
+    parsed = read_history_file(history, timezone, parsed_rules.interval_minutes)
+    with progress_bar("Forecasting channels") as progress:
+        forecast = forecast_workload(
+            parsed, start=start, days=7, calendar=calendar, model=model, on_progress=progress
+        )
+    fill_unknown_aht(forecast, None)
+    needs = requirements(forecast.workload, parsed_targets, parsed_rules.interval_minutes, timezone)
+    options = SolverOptions(time_limit_seconds=time_limit_seconds, seed=seed, workers=workers)
+    result = solve_with_progress(needs, parsed_rules, roster, options, quiet=False)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, table in (("forecast.csv", forecast.workload), ("requirements.csv", needs)):
+        written = table.copy()
+        written["interval_start"] = iso_timestamps(written["interval_start"])
+        write_table(written, out / name)
+    write_table(schedule_table(result), out / "schedule.csv")
+    write_table(coverage_table(result), out / "coverage.csv")
+    summary = {
+        "week_start": start.isoformat(),
+        "forecast_models": {channel.channel: channel.model for channel in forecast.channels},
+        **summary_dict(result),
+    }
+    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    levels = ", ".join(
+        f"{channel} {level:.1%}"
+        for channel, level in result.summary.service_level_by_channel.items()
+        if not math.isnan(level)  # NaN: nothing to project
+    )
+    console = Console(highlight=False)
+    console.print(
+        f"Week of {start}: {summary['headcount']} agents, {summary['paid_hours']} paid hours "
+        f"({summary['gap_percent']}% above the bound of {summary['lower_bound_hours']} h), "
+        f"shortfall {summary['shortfall_agent_hours']} agent-hours; projected service level "
+        f"{levels}"
+    )
+    console.print(f"Files in {out}/: forecast, requirements, schedule, coverage, summary")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``staffcast plan`` to ``app``."""
+    app.command("plan")(plan)
