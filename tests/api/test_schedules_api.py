@@ -201,3 +201,24 @@ def test_another_teams_schedule_is_not_found(
         assert response.status_code == 404, part
     cancel = client.post(f"/v1/schedules/{schedule_id}/cancel", headers=stranger.headers)
     assert cancel.status_code == 404
+
+
+def test_rules_no_schedule_can_meet_fail_the_job_with_the_reason_in_words(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    prepare_team(client, team)
+    impossible = {**RULES, "week": {**RULES["week"], "min_hours": 41, "max_hours": 60}}
+    impossible["week"]["days_per_agent"] = 5
+    impossible["shifts"] = {"lengths_hours": [4], "start_step_minutes": 60}
+    assert (
+        client.patch("/v1/settings", headers=team.headers, json={"rules": impossible}).status_code
+        == 200
+    )
+    response = client.post(
+        "/v1/schedules",
+        headers=team.headers,
+        json={"week_start": WEEK, "time_limit_seconds": 10, "use_agents": False},
+    )
+    job = wait_for_job(client, team, response.json()["id"])
+    assert job["status"] == "failed"
+    assert "41 h minimum with 5 days of 4 h shifts is impossible" in job["reason"]
