@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 OUT ?= out/sample-week
 
-.PHONY: install run test check clean
+.PHONY: install run plan test check clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,9 +16,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/staffcast demo
+
+plan: $(STAMP)
 	$(BIN)/staffcast plan data/sample/history.csv --week-start 2026-12-07 \
 		--targets data/sample/targets.toml --rules data/sample/rules.toml \
-		--agents data/sample/agents.csv --timezone America/New_York --country US \
+		--timezone America/New_York --country US \
 		--special-days data/sample/special_days.csv --out $(OUT)
 
 test: $(STAMP)

@@ -8,9 +8,16 @@ import math
 from pathlib import Path
 from typing import Annotated
 
+import pandas as pd
 import typer
 from rich.console import Console
 
+from api.charts import (
+    coverage_figure,
+    forecast_figure,
+    service_level_targets,
+    write_standalone_html,
+)
 from api.cli.errors import command_guard, fail
 from api.cli.files import iso_timestamps, read_toml, write_table
 from api.cli.forecasting import (
@@ -33,6 +40,7 @@ from api.cli.scheduling import (
     solve_with_progress,
     summary_dict,
 )
+from forecast.calendar import Calendar, day_types
 from forecast.forecaster import forecast_workload
 from scheduler.counts import SolverOptions
 from scheduler.staffing import requirements
@@ -95,6 +103,7 @@ def plan(
         **summary_dict(result),
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
+    _write_charts(out, parsed.frame, forecast.workload, result.coverage, parsed_targets, calendar)
     levels = ", ".join(
         f"{channel} {level:.1%}"
         for channel, level in result.summary.service_level_by_channel.items()
@@ -107,7 +116,31 @@ def plan(
         f"shortfall {summary['shortfall_agent_hours']} agent-hours; projected service level "
         f"{levels}"
     )
-    console.print(f"Files in {out}/: forecast, requirements, schedule, coverage, summary")
+    console.print(
+        f"Files in {out}/: forecast, requirements, schedule, coverage (.csv), summary.json, "
+        "coverage.html, forecast.html"
+    )
+
+
+def _write_charts(
+    out: Path,
+    history: pd.DataFrame,
+    workload: pd.DataFrame,
+    coverage: pd.DataFrame,
+    targets: Targets,
+    calendar: Calendar,
+) -> None:
+    """The coverage and forecast charts as standalone HTML files that open offline."""
+    days = pd.date_range(
+        workload["interval_start"].min().date() - dt.timedelta(days=14),
+        workload["interval_start"].max().date(),
+        freq="D",
+    )
+    markers = day_types(calendar, days).rename_axis("date").reset_index()
+    write_standalone_html(
+        coverage_figure(coverage, service_level_targets(targets)), out / "coverage.html"
+    )
+    write_standalone_html(forecast_figure(history, workload, markers), out / "forecast.html")
 
 
 def register(app: typer.Typer) -> None:

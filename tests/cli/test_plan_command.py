@@ -76,6 +76,11 @@ def test_plan_writes_every_file_of_the_week(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     for name in ("forecast.csv", "requirements.csv", "schedule.csv", "coverage.csv"):
         assert (out / name).stat().st_size > 0
+    for chart in ("coverage.html", "forecast.html"):
+        page = (out / chart).read_text()
+        assert "Plotly.newPlot" in page
+        assert '<script src="http' not in page  # works offline: plotly.js is inlined
+        assert len(page) > 1_000_000
     summary = json.loads((out / "summary.json").read_text())
     assert summary["week_start"] == "2026-12-07"
     assert summary["headcount"] > 0
