@@ -109,6 +109,9 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
     headcount_limit: int | None = None,
     day_capacity: Mapping[tuple[frozenset[int], int], int] | None = None,
     rest_intervals: int | None = None,
+    patterns: npt.NDArray[np.bool_] | None = None,
+    pattern_limit: IntArray | None = None,
+    hours_range: tuple[float, float] | None = None,
 ) -> Program:
     """Build the count model over ``templates`` for ``required[c, t]`` agents.
 
@@ -123,17 +126,21 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
         headcount_limit: at most this many agents (named agents).
         day_capacity: at most this many shifts of a set of channels on a day index.
         rest_intervals: with day patterns, add the rest rows of :func:`_add_rest_rows`.
+        patterns: the day patterns (default: ``days_per_agent`` on with the consecutive days
+            off); named agents pass the union of theirs.
+        pattern_limit: at most this many agents per pattern (named agents who may work it).
+        hours_range: weekly paid hours per agent (default: the rules' min and max).
     """
     channels, size = required.shape
     weights = rules.weights
     interval_hours = interval_minutes / 60
     need = required_counts(required)
     n_x, n_y = templates.count, len(templates.option_template)
-    patterns = (
-        day_patterns(rules.week.days_per_agent, rules.week.consecutive_days_off)
-        if with_patterns
-        else np.zeros((0, 7), dtype=bool)
-    )
+    if not with_patterns:
+        patterns = np.zeros((0, 7), dtype=bool)
+    elif patterns is None:
+        patterns = day_patterns(rules.week.days_per_agent, rules.week.consecutive_days_off)
+    low_hours, high_hours = hours_range or (rules.week.min_hours, rules.week.max_hours)
     n_w = len(patterns)
     cells = np.flatnonzero(need.ravel() > 0)
     segments = len(weights.shortfall_agent_hour)
@@ -159,6 +166,8 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
     upper = np.full(total, INFINITY)
     upper[blocks["x"]] = x_upper
     upper[blocks["y"]] = x_upper[templates.option_template]
+    if pattern_limit is not None and with_patterns:
+        upper[blocks["w"]] = pattern_limit
     short_upper = np.where(
         short_segment < segments - 1, 1.0, need.ravel()[short_cell] - (segments - 1)
     )
@@ -222,9 +231,7 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
         hours_rows = builder.new_rows(2, -INFINITY, 0.0)
         builder.row_lower[hours_rows[1]] = 0.0
         builder.row_upper[hours_rows[1]] = INFINITY
-        for row, hours in zip(
-            hours_rows, (rules.week.max_hours, rules.week.min_hours), strict=True
-        ):
+        for row, hours in zip(hours_rows, (high_hours, low_hours), strict=True):
             builder.add(np.full(n_x, row), np.arange(n_x), paid)
             builder.add(np.full(n_w, row), blocks["w"].start + np.arange(n_w), -hours * 60)
         if rest_intervals is not None:

@@ -295,8 +295,30 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         templates = templates.subset(np.flatnonzero(workable))
         capacity = _day_capacity(roster_agents, problem.channels)
 
+        # The agents' own day patterns, pooled (at most as many agents on a pattern as may
+        # work it): a relaxation of their weeks that keeps the counts in whole weeks.
+        pooled: dict[tuple[bool, ...], int] = {}
+        for agent in roster_agents:
+            for pattern in agent.patterns:
+                key = tuple(bool(day) for day in pattern)
+                pooled[key] = pooled.get(key, 0) + 1
+        union = np.array(sorted(pooled), dtype=bool).reshape(-1, 7)
+        limits = np.array([pooled[key] for key in sorted(pooled)], dtype=np.int64)
+        hours = (
+            min(agent.min_paid_minutes for agent in roster_agents) / 60,
+            max(agent.max_paid_minutes for agent in roster_agents) / 60,
+        )
+
         def rebuild(subset: Templates) -> Program:
-            return build(subset, with_patterns=False, day_capacity=capacity)
+            return build(
+                subset,
+                day_capacity=capacity,
+                patterns=union,
+                pattern_limit=limits,
+                hours_range=hours,
+                headcount_limit=len(roster_agents),
+                rest_intervals=rest,
+            )
 
         program = rebuild(templates)
     else:

@@ -246,10 +246,19 @@ def _complete_week(
         if not worked <= days:
             continue
         added: list[int] = []
-        for day in sorted(days - worked):
+        missing = sorted(days - worked)
+        shortest = float(templates.paid_minutes.min(initial=0))
+        longest = float(templates.paid_minutes.max(initial=0))
+        for position, day in enumerate(missing):
             options = np.flatnonzero((templates.day == day) & allowed[agent_index])
             options = options[np.lexsort((-templates.paid_minutes[options], -left[options]))]
+            after = len(missing) - position - 1
             for template in options.tolist():
+                paid = float(templates.paid_minutes[shifts + added + [template]].sum())
+                if paid + after * shortest > agent.max_paid_minutes or (
+                    paid + after * longest < agent.min_paid_minutes
+                ):
+                    continue
                 work[agent_index] = shifts + added
                 if rest_ok(agent_index, template):
                     added.append(template)
