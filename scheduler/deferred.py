@@ -133,9 +133,16 @@ def deferred_service(
     response_hours: float,
     max_occupancy: float = 1.0,
     cyclic: bool = False,
+    surrounding_agents: npt.ArrayLike | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """Share of each interval's contacts answered within the response time, and occupancy,
     for a given number of agents working the backlog in each interval.
+
+        surrounding_agents: with ``cyclic``, the staffing of the weeks before and after
+            (default: the same as ``agents``). Judging a schedule, pass the required staffing:
+            the week is then judged from the backlog a well-staffed week leaves, rather than
+            from the steady state of repeating it, in which any weekly deficit piles up
+            without end and every contact is late.
 
     Returns:
         ``(service_level, occupancy)`` per interval; service level is NaN where nothing
@@ -144,7 +151,9 @@ def deferred_service(
     work = np.where(volume > 0, volume * np.nan_to_num(aht_seconds), 0.0)
     staffed: FloatArray = np.asarray(agents, dtype=np.float64)
     if cyclic:
-        work, is_open, staffed = _tripled(work, is_open, staffed)  # type: ignore[assignment]
+        around = staffed if surrounding_agents is None else np.asarray(surrounding_agents, float)
+        work, is_open = _tripled(work, is_open)  # type: ignore[assignment]
+        staffed = np.concatenate((around, staffed, around))
     line = _timeline(work, is_open, interval_minutes, 1.0, response_hours)
     capacity = staffed[line.open_index] * (interval_minutes * 60 * max_occupancy)
     arrived = line.before + line.work

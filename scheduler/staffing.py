@@ -271,6 +271,7 @@ def _kpi_frame(
     target: ChannelTarget,
     interval_minutes: int,
     is_open: BoolArray,
+    required: FloatArray | None = None,
 ) -> dict[str, FloatArray]:
     if target.model == "deferred":
         assert target.response_hours is not None
@@ -283,6 +284,7 @@ def _kpi_frame(
             response_hours=target.response_hours,
             max_occupancy=target.max_occupancy or 1.0,
             cyclic=_whole_weeks(rows.starts, interval_minutes),
+            surrounding_agents=required,
         )
         missing = np.full(agents.size, np.nan)
         return {
@@ -388,7 +390,8 @@ def projected_kpis(
     ``present`` counts agents scheduled and not on break, per row of the requirements table
     (as written by :func:`requirements`); shrinkage takes its share, so ``floor(present x
     (1 - shrinkage))`` agents handle contacts. Deferred channels are evaluated with the
-    backlog model over each channel's rows in time order, within business hours (``open``).
+    backlog model over each channel's rows in time order, within business hours (``open``),
+    the weeks around a whole-week horizon being staffed as required (``agents``).
     A table without the target parameter columns (one not written by :func:`requirements`)
     has nothing to project from: its KPIs are NaN.
 
@@ -416,7 +419,8 @@ def projected_kpis(
         on_floor = np.floor(counts[frame.index] * (1.0 - target.shrinkage) + _RELATIVE_ROUNDING)
         rows = _channel_rows(frame)
         is_open = _flags(frame["open"])
-        kpis = _kpi_frame(rows, on_floor, target, interval_minutes, is_open)
+        required = frame["agents"].to_numpy(dtype=np.float64) if "agents" in frame else None
+        kpis = _kpi_frame(rows, on_floor, target, interval_minutes, is_open, required)
         for column in KPI_COLUMNS:
             result.loc[frame.index, column] = kpis[column]
     return result

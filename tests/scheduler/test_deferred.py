@@ -92,3 +92,37 @@ def test_email_arriving_overnight_is_staffed_when_the_office_opens() -> None:
     assert table.loc[hours < 8, "agents"].eq(0).all()
     assert table.loc[(hours >= 8) & (hours < 10), "agents"].gt(0).all()
     assert table.loc[hours >= 11, "agents"].eq(0).all()  # the last 10% is due soon after
+
+
+def test_a_short_week_is_judged_from_a_well_staffed_week_before_it() -> None:
+    _, volume, aht = _week()
+    is_open = np.ones(volume.size, dtype=bool)
+    agents = deferred_requirements(
+        volume,
+        aht,
+        is_open,
+        interval_minutes=MINUTES,
+        response_share=0.9,
+        response_hours=4.0,
+        cyclic=True,
+    )
+    short = agents.copy()
+    short[-8:] = 0  # the last two hours of Sunday unstaffed
+
+    def judge(surrounding: np.ndarray | None) -> np.ndarray:
+        service, _ = deferred_service(
+            volume,
+            aht,
+            is_open,
+            short,
+            interval_minutes=MINUTES,
+            response_hours=4.0,
+            cyclic=True,
+            surrounding_agents=surrounding,
+        )
+        return service
+
+    steady, judged = judge(None), judge(agents)
+    assert np.nanmean(judged[: 6 * 96]) >= 0.9  # Monday to Saturday are not hurt
+    assert np.nanmin(judged[-8:]) < 0.9  # the unstaffed hours are
+    assert np.nanmean(steady) <= np.nanmean(judged)
