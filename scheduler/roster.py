@@ -186,8 +186,13 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
                     need = (agent.min_paid_minutes - total) / days_left
                     room = (agent.max_paid_minutes - total) / days_left
                     hours = max(0.0, need - later_mean) + max(0.0, later_mean - room)
+                # Shifts near the agent's contract per working day: part-timers get the
+                # short shifts, so nobody runs out of hours before their last day.
+                days_total = days_left + len(work[agent_index]) + 1
+                per_day = (agent.min_paid_minutes + agent.max_paid_minutes) / 2 / days_total
+                fit = abs(float(templates.paid_minutes[template]) - per_day)
                 cost[agent_index, column] = (
-                    -reward + drift / 7.5 + 3 * hours - (1e4 if agent.must_work else 0.0)
+                    -reward + drift / 7.5 + 3 * hours + fit - (1e4 if agent.must_work else 0.0)
                 )
         rows, columns = optimize.linear_sum_assignment(cost)
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
