@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import tomllib
 from datetime import timedelta, timezone
 from pathlib import Path
 from typing import Annotated
@@ -15,6 +14,7 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.errors import command_guard, fail
+from api.cli.files import read_toml, write_table
 from scheduler.agents import Agent, agents_from_frame
 from scheduler.counts import Progress as SolverProgress
 from scheduler.counts import SolverOptions
@@ -61,11 +61,7 @@ def read_requirements(path: Path, timezone_name: str | None = None) -> pd.DataFr
 
 def read_rules(path: Path) -> Rules:
     """Read and parse a rules TOML file."""
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as error:
-        fail(f"{path}: not valid TOML: {error}")
-    return rules_from_dict(data)
+    return rules_from_dict(read_toml(path))
 
 
 def read_agents(path: Path) -> tuple[Agent, ...]:
@@ -194,11 +190,9 @@ def schedule(
         deterministic_seconds=time_limit_seconds if deterministic else None,
     )
     result = solve_with_progress(table, parsed_rules, roster, options, quiet=as_json)
-    output.parent.mkdir(parents=True, exist_ok=True)
-    schedule_table(result).to_csv(output, index=False)
+    write_table(schedule_table(result), output)
     if coverage is not None:
-        coverage.parent.mkdir(parents=True, exist_ok=True)
-        coverage_table(result).to_csv(coverage, index=False)
+        write_table(coverage_table(result), coverage)
     summary = summary_dict(result)
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
