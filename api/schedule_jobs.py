@@ -30,8 +30,8 @@ from api.jobs import JobContext, result_parts
 from api.storage.agents import agent_record, checked_roster, team_agents
 from api.storage.models import Job, Team
 from forecast import ForecastError, forecast_workload
+from scheduler import Progress, SolverOptions
 from scheduler.agents import Agent
-from scheduler.counts import Progress, SolverOptions
 from scheduler.errors import InvalidRulesError, InvalidTargetsError
 from scheduler.optimizer import solve_schedule
 from scheduler.rules import Rules, rules_from_dict

@@ -5,7 +5,6 @@ plotting. The table it takes from the forecaster is described in :mod:`scheduler
 """
 
 from scheduler.agents import Agent, agents_from_frame
-from scheduler.counts import Progress, SolverOptions
 from scheduler.errors import (
     InfeasibleScheduleError,
     InvalidAgentsError,
@@ -17,6 +16,7 @@ from scheduler.errors import (
 from scheduler.evaluation import channel_service_levels, schedule_coverage
 from scheduler.optimizer import ScheduleResult, ScheduleSummary, solve_schedule
 from scheduler.rules import Rules, Weights, rules_from_dict
+from scheduler.solving import Progress, SolverOptions
 from scheduler.workload import interval_minutes_of, validate_workload
 
 __all__ = [

@@ -1,9 +1,13 @@
-"""Integer shift counts with CP-SAT, by price-and-branch on the LP support.
+"""Integer shift counts by price-and-branch on the LP support.
 
-CP-SAT on all ~70,000 columns of a 24/7 week stalls far from the bound; restricted to the
-templates the LP uses (plus those whose reduced cost is nearly zero) it closes to within about
-1% in seconds (see ``shared/notes/scheduling.md``). The restricted optimum is still a valid
-schedule: the LP bound over all columns tells how far from the best possible it can be.
+A MIP solver on all ~55,000 columns of a 24/7 week stalls at the root; restricted to the
+shifts the LP uses, with their breaks fixed as the LP places them, an LP dive gives a first
+schedule in a second or two and SCIP improves it (see :class:`scheduler.bound.IntegerProgram`
+for why SCIP rather than CP-SAT here). The restricted optimum is still a valid schedule: the
+LP bound over all columns tells how far from the best possible it can be.
+
+The CP-SAT helpers (:func:`cp_from_program`) serve the roster and break stages, whose models
+add per-agent logic to the same coverage rows.
 """
 
 from __future__ import annotations
@@ -13,92 +17,17 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.bound import LinearRelaxation, LpSolution
+from scheduler.bound import IntegerProgram, LinearRelaxation, LpSolution
 from scheduler.formulation import COST_SCALE, FloatArray, Program
 from scheduler.shifts import BoolArray, Templates
+from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 
 BIG: Final = 10**7
-Stage = Literal["bound", "counts", "roster", "breaks"]
-
-
-@dataclass(frozen=True)
-class Progress:
-    """A progress report: objective values in paid-hour equivalents."""
-
-    stage: Stage
-    incumbent: float | None
-    best_bound: float | None
-    elapsed_seconds: float
-
-
-ProgressCallback = Callable[[Progress], None]
-
-
-@dataclass(frozen=True)
-class SolverOptions:
-    """CP-SAT options: wall-clock limit, relative gap, seed and workers.
-
-    ``deterministic_seconds`` replaces the wall-clock limit by CP-SAT's deterministic time so
-    that runs repeat exactly whatever the machine load (tests use it).
-    """
-
-    time_limit_seconds: float = 60.0
-    relative_gap: float = 0.005
-    seed: int = 0
-    workers: int = 8
-    deterministic_seconds: float | None = None
-
-    def configure(self, solver: cp_model.CpSolver, seconds: float) -> None:
-        """Set ``solver``'s parameters for a stage given ``seconds`` of the budget."""
-        parameters = solver.parameters
-        parameters.random_seed = self.seed
-        parameters.num_workers = max(1, self.workers)
-        parameters.relative_gap_limit = self.relative_gap
-        if self.deterministic_seconds is not None:
-            parameters.max_deterministic_time = max(0.05, seconds)
-            parameters.interleave_search = parameters.num_workers > 1
-        else:
-            parameters.max_time_in_seconds = max(0.1, seconds)
-
-
-class _Reporter(cp_model.CpSolverSolutionCallback):
-    def __init__(self, stage: Stage, progress: ProgressCallback | None, started: float) -> None:
-        super().__init__()
-        self._stage: Stage = stage
-        self._progress = progress
-        self._started = started
-
-    def on_solution_callback(self) -> None:
-        if self._progress is not None:
-            self._progress(
-                Progress(
-                    stage=self._stage,
-                    incumbent=self.objective_value / COST_SCALE,
-                    best_bound=self.best_objective_bound / COST_SCALE,
-                    elapsed_seconds=time.monotonic() - self._started,
-                )
-            )
-
-
-def solve_model(
-    model: cp_model.CpModel,
-    *,
-    options: SolverOptions,
-    seconds: float,
-    stage: Stage,
-    progress: ProgressCallback | None,
-    started: float,
-) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-    """Solve ``model`` within ``seconds`` of the budget, reporting each incumbent."""
-    solver = cp_model.CpSolver()
-    options.configure(solver, seconds)
-    status = solver.solve(model, _Reporter(stage, progress, started))
-    return solver, status
 
 
 def integer_cost(cost: FloatArray) -> list[int]:
@@ -294,33 +223,32 @@ def solve_counts(
     """Integer shift counts by price-and-branch on the LP support.
 
     The LP support becomes explicit shifts-with-breaks (:func:`explicit_templates`, rebuilt
-    into a program by ``rebuild``); an LP dive gives a first schedule in about a second and
-    CP-SAT searches the same columns for the rest of ``seconds``. The better one is kept.
+    into a program by ``rebuild``); an LP dive gives a first schedule and SCIP searches the
+    same columns from it for the rest of ``seconds``. The better one is kept.
     """
-    started = started if started is not None else time.monotonic()
+    stage_started = time.monotonic()
+    started = started if started is not None else stage_started
     explicit = rebuild(explicit_templates(program, lp))
     relaxation = LinearRelaxation(explicit)
-    explicit_lp = relaxation.solve()
-    dived = dive(explicit, relaxation, explicit_lp)
-    dived_objective = float(dived @ explicit.cost)
-    if progress is not None:
-        progress(Progress("counts", dived_objective, lp.objective, time.monotonic() - started))
-    model, variables = cp_from_program(explicit, np.ones(explicit.columns, dtype=bool))
-    remaining = seconds - (time.monotonic() - started)
-    solver, status = solve_model(
-        model,
-        options=options,
-        seconds=remaining,
-        stage="counts",
-        progress=progress,
-        started=started,
-    )
-    bound = max(lp.objective, solver.best_objective_bound / COST_SCALE)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        objective = solver.objective_value / COST_SCALE
-        if objective < dived_objective - 1e-9:
-            values = np.zeros(explicit.columns)
-            for column, variable in variables.items():
-                values[column] = solver.value(variable)
-            return CountSolution(explicit, values, objective, bound, f"CP-SAT {status.name}")
+    with Heartbeat(
+        progress, "counts", started, relaxation.interrupt, best_bound=lp.objective
+    ) as beat:
+        dived = dive(explicit, relaxation, relaxation.solve())
+        dived_objective = float(dived @ explicit.cost)
+        beat.report(incumbent=dived_objective)
+        mip = IntegerProgram(explicit)
+        beat.interrupt = mip.interrupt
+        found = mip.solve(
+            hint=dived,
+            seconds=seconds - (time.monotonic() - stage_started),
+            relative_gap=options.relative_gap,
+            seed=options.seed,
+            deterministic_seconds=(seconds if options.deterministic_seconds is not None else None),
+        )
+        bound = max(lp.objective, found.best_bound)
+        if found.values is not None and found.objective < dived_objective - 1e-9:
+            beat.report(incumbent=found.objective, best_bound=bound)
+            return CountSolution(
+                explicit, found.values, found.objective, bound, f"SCIP {found.status}"
+            )
     return CountSolution(explicit, dived, dived_objective, bound, "LP dive")

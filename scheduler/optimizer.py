@@ -32,7 +32,7 @@ import pandas as pd
 from scheduler.agents import Agent, availability, hour_limits
 from scheduler.bound import LinearRelaxation
 from scheduler.breaks import place_breaks, planned_options, template_index
-from scheduler.counts import Progress, ProgressCallback, SolverOptions, solve_counts
+from scheduler.counts import solve_counts
 from scheduler.evaluation import (
     KpiFunction,
     channel_service_levels,
@@ -52,9 +52,17 @@ from scheduler.shifts import (
     shift_templates,
     week_of,
 )
+from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 
-COUNTS_SHARE = 0.3
-ROSTER_SHARE = 0.6
+COUNTS_SHARE = {False: 0.75, True: 0.45}
+"""Share of the time left after the bound for the count stage, without and with named
+agents (open positions take a day pattern each, so their roster is quick)."""
+ROSTER_SHARE = 0.75
+"""Share of the time left after the count stage for the roster; breaks get the rest."""
+FINISH_LP_SOLVES = 1.2
+"""The end of a run builds and solves the LP twice more (the bounds for the coverage reached
+and for full coverage) and evaluates the schedule: this many times the first LP's time is
+kept back for it (measured: about 0.9 on the benchmark weeks)."""
 
 
 @dataclass(frozen=True)
@@ -241,7 +249,6 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     options: SolverOptions | None = None,
     progress: ProgressCallback | None = None,
     kpis: KpiFunction | None = None,
-    clock: Callable[[], float] = time.monotonic,
 ) -> ScheduleResult:
     """Build the week's schedule.
 
@@ -253,7 +260,6 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         options: time limit, relative gap, seed, workers (``SolverOptions()`` by default).
         progress: called with the best bound and incumbent as the solvers work.
         kpis: the projected-KPI function (defaults to the queueing engine's).
-        clock: a monotonic clock in seconds, for the time budget.
 
     Raises:
         InvalidWorkloadError: if the requirements do not cover one week.
@@ -262,7 +268,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
             impossible; the message says which rule, in words.
     """
     options = options or SolverOptions()
-    started = clock()
+    started = time.monotonic()
     problem = _problem(requirements)
     week = problem.week
     check_rules(rules)
@@ -327,18 +333,20 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         def rebuild(subset: Templates) -> Program:
             return build(subset, rest_intervals=rest)
 
-    relaxation = LinearRelaxation(program)
-    lp = relaxation.solve()
-    if progress is not None:
-        progress(Progress("bound", None, lp.objective, clock() - started))
+    with Heartbeat(progress, "bound", started) as beat:
+        relaxation = LinearRelaxation(program)
+        beat.interrupt = relaxation.interrupt
+        lp = relaxation.solve()
+        beat.report(best_bound=lp.objective)
+    reserve = FINISH_LP_SOLVES * (time.monotonic() - started)
     budget = options.deterministic_seconds or options.time_limit_seconds
 
     def remaining(share: float) -> float:
-        """Seconds for a stage: ``share`` of what is left, keeping a tenth of the limit for
-        the evaluation and the coverage bounds at the end."""
+        """Seconds for a stage: ``share`` of what is left, keeping back what the bounds and
+        the evaluation at the end will need."""
         if options.deterministic_seconds is not None:
             return budget * share
-        left = 0.9 * options.time_limit_seconds - (clock() - started)
+        left = options.time_limit_seconds - reserve - (time.monotonic() - started)
         return max(0.5, left * share)
 
     counts = solve_counts(
@@ -346,7 +354,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         lp,
         rebuild,
         options,
-        remaining(COUNTS_SHARE),
+        remaining(COUNTS_SHARE[roster_agents is not None]),
         progress=progress,
         started=started,
     )
@@ -372,7 +380,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         preferred_start_weight=rules.weights.preferred_start_hour,
         unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
         options=options,
-        seconds=remaining(ROSTER_SHARE / (1 - COUNTS_SHARE)),
+        seconds=remaining(ROSTER_SHARE),
         progress=progress,
         started=started,
     )
@@ -392,21 +400,21 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         started=started,
         build=build,
     )
-    coverage = schedule_coverage(result, problem.table, agents=named, kpis=kpis)
-    shortfall = np.zeros(len(problem.channels) * week.size)
-    cell = [problem.channels.index(c) for c in coverage["channel"]]
-    positions = pd.Index(week.starts).get_indexer(pd.DatetimeIndex(coverage["interval_start"]))
-    shortfall[np.array(cell) * week.size + positions] = np.ceil(
-        coverage["shortfall"].to_numpy() - 1e-6
-    )
-    bound = relaxation.min_paid_hours(shortfall)
-    full_bound = relaxation.min_paid_hours(np.zeros_like(shortfall))
+    with Heartbeat(progress, "evaluation", started, best_bound=lp.objective):
+        coverage = schedule_coverage(result, problem.table, agents=named, kpis=kpis)
+        shortfall = np.zeros(len(problem.channels) * week.size)
+        cell = [problem.channels.index(c) for c in coverage["channel"]]
+        positions = pd.Index(week.starts).get_indexer(pd.DatetimeIndex(coverage["interval_start"]))
+        shortfall[np.array(cell) * week.size + positions] = np.ceil(
+            coverage["shortfall"].to_numpy() - 1e-6
+        )
+        bound = relaxation.min_paid_hours(shortfall)
+        full_bound = relaxation.min_paid_hours(np.zeros_like(shortfall))
     paid = float(result["paid_hours"].sum())
     lower = bound if bound is not None else math.nan
     gap = 100 * (paid - lower) / lower if lower > 0 else 0.0
     levels = channel_service_levels(coverage, problem.table)
     below = _intervals_below_target(coverage, problem.table)
-    people_ids = {agent.agent_id for agent in people}
     idle = [
         agent.agent_id
         for agent in people
@@ -417,7 +425,6 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         "availability together); check their contract and availability"
         for agent_id in idle
     ]
-    del people_ids
     summary = ScheduleSummary(
         status="optimal" if gap <= 100 * options.relative_gap + 1e-9 else "feasible",
         paid_hours=round(paid, 4),
@@ -430,7 +437,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         ),
         intervals_below_target=below,
         service_level_by_channel=levels,
-        solve_seconds=round(clock() - started, 3),
+        solve_seconds=round(time.monotonic() - started, 3),
         unassigned_shift_share=unassigned,
         warnings=tuple(warnings),
     )

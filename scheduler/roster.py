@@ -15,20 +15,18 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 from ortools.sat.python import cp_model
 from scipy import optimize
 
-from scheduler.counts import (
-    ProgressCallback,
-    SolverOptions,
-    complete_solution,
-    cp_from_program,
-    solve_model,
-)
+from scheduler.counts import complete_solution, cp_from_program
 from scheduler.formulation import COST_SCALE, Program
 from scheduler.shifts import BoolArray, IntArray, Templates
+from scheduler.solving import ProgressCallback, SolverOptions, solve_model
+
+FORBIDDEN: Final = 1e9
 
 
 @dataclass(frozen=True)
@@ -109,7 +107,7 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
     week still ends outside their rules are left without shifts, so the result is feasible.
     """
     week_size = len(minute_of_position)
-    forbidden = 1e9
+    forbidden = FORBIDDEN
     reward = 1e6
     work: list[list[int]] = [[] for _ in agents]
     paid = np.zeros(len(agents))
@@ -203,6 +201,15 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
                 paid[row] += float(templates.paid_minutes[instances[column]])
             else:
                 off_days[row].add(day)
+    _reassign_days(
+        agents,
+        templates,
+        counts,
+        allowed,
+        work,
+        rest_intervals=rest_intervals,
+        week_size=week_size,
+    )
     taken = np.bincount([t for shifts in work for t in shifts], minlength=templates.count).astype(
         np.int64
     )
@@ -221,6 +228,92 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
         if work[agent_index] and _legal_week(agent, templates, work[agent_index]):
             assignments.extend((agent_index, template) for template in work[agent_index])
     return assignments
+
+
+def _target_days(agent: RosterAgent, templates: Templates, shifts: list[int]) -> BoolArray | None:
+    """The days of the allowed pattern that completes ``shifts`` with the fewest additions."""
+    worked = np.zeros(7, dtype=bool)
+    worked[templates.day[shifts]] = True
+    fits = [pattern for pattern in agent.patterns if not (worked & ~pattern).any()]
+    if not shifts or not fits:
+        return None
+    return np.asarray(min(fits, key=lambda pattern: int(pattern.sum())), dtype=bool)
+
+
+def _reassign_days(
+    agents: list[RosterAgent],
+    templates: Templates,
+    counts: IntArray,
+    allowed: list[BoolArray],
+    work: list[list[int]],
+    *,
+    rest_intervals: int,
+    week_size: int,
+    rounds: int = 3,
+) -> None:
+    """Fix and optimise, one day at a time: with every other day's shifts held, hand out the
+    day's shift instances again by an exact assignment (Hungarian method).
+
+    The day-by-day greedy cannot see the days after the one it fills (the rest before the
+    next shift, the rest across the week boundary, the hours still to reach); here they are
+    all known, so instances the greedy had to leave over find an agent. Each agent keeps the
+    days of its pattern; a day's re-assignment is kept only if it gives out at least as many
+    instances as before, so nothing is lost. ``work`` is changed in place.
+    """
+    targets = [_target_days(agent, templates, work[index]) for index, agent in enumerate(agents)]
+    paid_minutes = templates.paid_minutes.astype(np.float64)
+    shortest, longest = float(paid_minutes.min(initial=0)), float(paid_minutes.max(initial=0))
+    start = templates.start.astype(np.int64)
+    end = start + templates.length
+    for _ in range(rounds):
+        changed = False
+        for day in range(7):
+            day_templates = np.flatnonzero((templates.day == day) & (counts > 0))
+            instances = np.repeat(day_templates, counts[day_templates])
+            members = [a for a, days in enumerate(targets) if days is not None and days[day]]
+            if not len(instances) or not members:
+                continue
+            before = sum(1 for a in members for t in work[a] if templates.day[t] == day)
+            cost = np.full((len(members), len(instances) + len(members)), FORBIDDEN)
+            cost[np.arange(len(members)), len(instances) + np.arange(len(members))] = 0.0
+            for row, agent_index in enumerate(members):
+                agent = agents[agent_index]
+                others = [t for t in work[agent_index] if templates.day[t] != day]
+                current = [t for t in work[agent_index] if templates.day[t] == day]
+                ok = allowed[agent_index][day_templates].copy()
+                for other in others:
+                    for shift in (-week_size, 0, week_size):
+                        ok &= ~(
+                            (start[day_templates] + shift < end[other] + rest_intervals)
+                            & (start[other] < end[day_templates] + shift + rest_intervals)
+                        )
+                days = targets[agent_index]
+                missing = int(days.sum()) - len(others) - 1 if days is not None else 0
+                total = paid_minutes[others].sum() + paid_minutes[day_templates]
+                ok &= total + missing * shortest <= agent.max_paid_minutes
+                ok &= total + missing * longest >= agent.min_paid_minutes
+                # Reward an instance; a little more for keeping the current one (stability)
+                # and for ending the week inside the contract.
+                legal = (total >= agent.min_paid_minutes) & (total <= agent.max_paid_minutes)
+                reward = -1e6 - np.where(np.isin(day_templates, current), 1.0, 0.0)
+                reward -= np.where(legal & (missing == 0), 10.0, 0.0)
+                value = np.where(ok, reward, FORBIDDEN)
+                cost[row, : len(instances)] = value[np.searchsorted(day_templates, instances)]
+            rows, columns = optimize.linear_sum_assignment(cost)
+            picked = [
+                (members[row], int(instances[column]))
+                for row, column in zip(rows.tolist(), columns.tolist(), strict=True)
+                if column < len(instances) and cost[row, column] < FORBIDDEN
+            ]
+            if len(picked) < before:
+                continue
+            for agent_index in members:
+                work[agent_index] = [t for t in work[agent_index] if templates.day[t] != day]
+            for agent_index, template in picked:
+                work[agent_index].append(template)
+            changed = changed or len(picked) > before
+        if not changed:
+            return
 
 
 def _legal_week(agent: RosterAgent, templates: Templates, shifts: list[int]) -> bool:

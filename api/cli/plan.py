@@ -42,7 +42,7 @@ from api.cli.scheduling import (
 )
 from forecast.calendar import Calendar, day_types
 from forecast.forecaster import forecast_workload
-from scheduler.counts import SolverOptions
+from scheduler import SolverOptions
 from scheduler.staffing import requirements
 from scheduler.targets import Targets
 

@@ -15,9 +15,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, write_table
+from scheduler import Progress as SolverProgress
+from scheduler import SolverOptions
 from scheduler.agents import Agent, agents_from_frame
-from scheduler.counts import Progress as SolverProgress
-from scheduler.counts import SolverOptions
 from scheduler.optimizer import ScheduleResult, solve_schedule
 from scheduler.rules import Rules, rules_from_dict
 

@@ -21,7 +21,7 @@ from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.models import Job
 from forecast import forecast_workload, parse_history
-from scheduler.counts import Progress, SolverOptions
+from scheduler import Progress, SolverOptions
 from scheduler.optimizer import solve_schedule
 from scheduler.rules import rules_from_dict
 from scheduler.staffing import requirements
