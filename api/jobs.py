@@ -8,19 +8,29 @@ Life of a job::
        └──cancel──► cancelled
 
 - A job is inserted as ``queued`` and committed before it is handed to the pool, so a crash
-  cannot lose it; a worker *claims* it with ``UPDATE ... WHERE status = 'queued'``, so two
-  workers (or a restart racing a worker) can never both run it.
-- On start-up, jobs left ``running`` by a previous process are marked ``failed`` with a reason
-  (their work is gone; the client submits again) and ``queued`` ones are handed to the pool.
-- Threads, not processes: CP-SAT and most numpy/pandas work release the GIL, and a thread can
-  be told to stop through an event that the solver's callback checks.
-- One service process per database: the recovery above assumes no other process is running
-  jobs on the same database.
+  cannot lose it; a worker *claims* it with ``UPDATE ... WHERE status = 'queued'`` (atomic on
+  SQLite and PostgreSQL), so two threads or two processes can never both run it.
+- Several service processes may share one database (``staffcast serve --workers N``). Each
+  :class:`JobRunner` has an ``owner`` id, written on the jobs it claims, and a heartbeat
+  thread that refreshes ``heartbeat_at`` on them every ``job_heartbeat_seconds``. A running
+  job whose heartbeat is older than :data:`STALE_HEARTBEATS` beats lost its process (a crash,
+  a kill): any runner marks it ``failed`` with a reason (its work is gone; the client submits
+  again). A runner starting next to live ones therefore leaves their jobs alone; a job of a
+  runner that stopped cleanly is failed by that runner as it stops.
+- Each beat also hands over ``queued`` jobs this runner does not hold yet (submitted to a
+  process that has gone, or waiting behind a busy one), and passes on cancellations that were
+  requested through another process.
+- Threads, not processes, run the jobs: CP-SAT and most numpy/pandas work release the GIL, and
+  a thread can be told to stop through an event that the solver's callback checks.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import os
+import secrets
+import socket
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -38,6 +48,8 @@ from forecast.errors import ForecastError
 from scheduler.errors import SchedulerError
 
 PROGRESS_INTERVAL_SECONDS: Final = 0.5
+STALE_HEARTBEATS: Final = 6
+"""Missed heartbeats after which a running job's process is taken to be gone."""
 INTERRUPTED_REASON: Final = (
     "interrupted: the service stopped while this job was running; submit it again"
 )
@@ -94,7 +106,7 @@ class JobContext:
             session.execute(
                 update(Job)
                 .where(Job.id == self.job_id, Job.status == "running")
-                .values(progress=progress)
+                .values(progress=progress, heartbeat_at=utc_now())
             )
             cancel = session.scalar(select(Job.cancel_requested).where(Job.id == self.job_id))
             session.commit()
@@ -127,8 +139,14 @@ def result_parts_json(session: Session, job_id: int, *names: str) -> dict[str, s
     return {str(row.part): str(row.text) for row in rows}
 
 
+def runner_owner_id() -> str:
+    """A new runner's owner id: host, process and a random part (a pid is reused)."""
+    return f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}"
+
+
 class JobRunner:
-    """Runs jobs of the kinds in ``handlers`` on ``settings.job_workers`` threads."""
+    """Runs jobs of the kinds in ``handlers`` on ``settings.job_workers`` threads, and keeps
+    their heartbeat (see the module docstring)."""
 
     def __init__(
         self,
@@ -139,39 +157,85 @@ class JobRunner:
         self.database = database
         self.settings = settings
         self.handlers = dict(handlers)
+        self.owner = runner_owner_id()
         self._executor: ThreadPoolExecutor | None = None
         self._stop_events: dict[int, threading.Event] = {}
         self._lock = threading.Lock()
         self._shutting_down = False
+        self._stopped = threading.Event()
+        self._heartbeat: threading.Thread | None = None
 
     def start(self) -> None:
-        """Recover after a restart, then start the pool and queue the waiting jobs."""
+        """Fail the jobs of runners that are gone, start the pool, queue the waiting jobs and
+        start beating."""
+        self._executor = ThreadPoolExecutor(
+            max_workers=self.settings.job_workers, thread_name_prefix="staffcast-job"
+        )
+        self.beat()
+        self._heartbeat = threading.Thread(
+            target=self._beat_until_stopped, name="staffcast-job-heartbeat", daemon=True
+        )
+        self._heartbeat.start()
+
+    def beat(self) -> None:
+        """One heartbeat: confirm this runner's running jobs, pass on cancellations requested
+        elsewhere, fail running jobs whose runner is gone, and take up queued jobs."""
+        now = utc_now()
+        stale_before = now - dt.timedelta(
+            seconds=STALE_HEARTBEATS * self.settings.job_heartbeat_seconds
+        )
         with self.database.session(write=True) as session:
+            session.execute(
+                update(Job)
+                .where(Job.owner == self.owner, Job.status == "running")
+                .values(heartbeat_at=now)
+            )
             interrupted = affected_rows(
                 session.execute(
                     update(Job)
-                    .where(Job.status == "running")
-                    .values(status="failed", reason=INTERRUPTED_REASON, finished_at=utc_now())
+                    .where(
+                        Job.status == "running",
+                        (Job.heartbeat_at.is_(None)) | (Job.heartbeat_at < stale_before),
+                    )
+                    .values(status="failed", reason=INTERRUPTED_REASON, finished_at=now)
                 )
             )
+            cancelled = session.scalars(
+                select(Job.id).where(
+                    Job.owner == self.owner, Job.status == "running", Job.cancel_requested
+                )
+            ).all()
             waiting = session.scalars(
                 select(Job.id).where(Job.status == "queued").order_by(Job.id)
             ).all()
             session.commit()
         if interrupted:
             logger.warning("marked %d interrupted job(s) as failed", interrupted)
-        self._executor = ThreadPoolExecutor(
-            max_workers=self.settings.job_workers, thread_name_prefix="staffcast-job"
-        )
+        with self._lock:
+            for job_id in cancelled:
+                event = self._stop_events.get(job_id)
+                if event is not None:
+                    event.set()
+            waiting = [job_id for job_id in waiting if job_id not in self._stop_events]
         for job_id in waiting:
             self.enqueue(job_id)
 
+    def _beat_until_stopped(self) -> None:
+        while not self._stopped.wait(self.settings.job_heartbeat_seconds):
+            try:
+                self.beat()
+            except Exception:  # the database may be briefly away; beat again next time
+                logger.exception("job heartbeat failed")
+
     def enqueue(self, job_id: int) -> None:
-        """Hand a committed ``queued`` job to the pool."""
+        """Hand a committed ``queued`` job to the pool (once: a job this runner already holds
+        is not handed over again)."""
         if self._executor is None or self._shutting_down:
-            return  # stays queued in the database; the next start-up runs it
+            return  # stays queued in the database for another runner or the next start-up
         with self._lock:
-            self._stop_events.setdefault(job_id, threading.Event())
+            if job_id in self._stop_events:
+                return
+            self._stop_events[job_id] = threading.Event()
         self._executor.submit(self._run, job_id)
 
     def submit(self, session: Session, team_id: int, kind: str, request: dict[str, Any]) -> Job:
@@ -217,6 +281,10 @@ class JobRunner:
         """Stop the pool: running jobs are told to stop and end ``failed`` (interrupted);
         queued ones stay queued for the next start-up."""
         self._shutting_down = True
+        self._stopped.set()
+        if self._heartbeat is not None:
+            self._heartbeat.join()
+            self._heartbeat = None
         with self._lock:
             for event in self._stop_events.values():
                 event.set()
@@ -230,7 +298,13 @@ class JobRunner:
                 session.execute(
                     update(Job)
                     .where(Job.id == job_id, Job.status == "queued")
-                    .values(status="running", started_at=utc_now(), progress={"stage": "starting"})
+                    .values(
+                        status="running",
+                        started_at=utc_now(),
+                        progress={"stage": "starting"},
+                        owner=self.owner,
+                        heartbeat_at=utc_now(),
+                    )
                 )
             )
             job = session.get(Job, job_id) if claimed else None

@@ -40,6 +40,13 @@ class ServiceSettings(BaseSettings):
     job_workers: int = Field(
         default=2, ge=1, le=64, description="Forecast and schedule jobs run at the same time."
     )
+    job_heartbeat_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=300,
+        description="How often a service process confirms the jobs it runs; a running job "
+        "unconfirmed for 6 beats is taken as interrupted (its process is gone) and failed.",
+    )
     solver_time_limit_seconds: float = Field(
         default=60.0,
         gt=0,
@@ -48,6 +55,15 @@ class ServiceSettings(BaseSettings):
     )
     solver_workers: int = Field(
         default=8, ge=1, le=64, description="CP-SAT search workers per schedule job."
+    )
+
+    key_cache_seconds: float = Field(
+        default=5.0,
+        ge=0,
+        le=300,
+        description="How long an API key confirmed active is trusted without asking the "
+        "database again; a revoked key stops working at most this long after `staffcast keys "
+        "revoke`. 0: check every request.",
     )
 
     def resolved_database_url(self) -> str:

@@ -1,20 +1,30 @@
 """Latency of the service on loopback: the main read endpoints under 20 concurrent clients,
 and the time to upload and store a year of 15-minute history for 3 channels.
 
-Run: ``.venv/bin/python -m benchmarks.api_latency [--requests 2000] [--database-url URL]``
+Run: ``.venv/bin/python -m benchmarks.api_latency [--requests 4000] [--workers 1]
+[--database-url URL]`` (needs the ``bench`` extra: ``pip install -e '.[bench]'`` for aiohttp).
 
-Starts ``staffcast serve`` (one uvicorn process) on a free port of 127.0.0.1 with a fresh
-SQLite database in a temporary folder (or the given database URL, e.g. a throwaway
-PostgreSQL database), creates a team and a key, then:
+Starts ``staffcast serve`` (``--workers`` uvicorn processes, default 1) on a free port of
+127.0.0.1 with a fresh SQLite database in a temporary folder (or the given database URL, e.g. a
+throwaway PostgreSQL database), creates a team and a key, then:
 
 1. uploads a generated year of 15-minute history for voice, chat and email (105,120 rows,
    every interval written, naive local times in America/New_York) and times the request
    (HTTP, parsing, storing, committing); then uploads it again (every interval replaced);
 2. sets the sample's targets and rules (``data/sample/``), runs a week's forecast and a
    schedule for open positions (10 s optimizer limit) so their results can be read;
-3. runs 20 asyncio clients that share ``--requests`` GETs, round-robin over the read
-   endpoints, and prints p50/p95/max per endpoint and overall. ``/healthz`` (no database,
-   no key) is in the mix as the floor: what the client and the machine cost by themselves.
+3. reads every endpoint once (the server builds each route on its first request), then one
+   client alone reads each endpoint 30 times: the server's own time per request, no queueing;
+4. runs 20 clients at once, each with its own keep-alive connection like a browser tab, that
+   share ``--requests`` GETs round-robin over the read endpoints, and prints p50/p95/max per
+   endpoint and overall, the requests per second, and the CPU time per request spent by the
+   clients and by the server. ``/healthz`` (no database, no key) is in the mix as the floor:
+   what the clients, the HTTP stack and the machine cost by themselves.
+
+Each request is timed from sending it to the last byte of its body, as a browser sees it; the
+bodies are not compressed (a browser would ask for gzip; on loopback it would only add
+work). The clients are aiohttp, whose per-request cost is small next to the server's (the CPU
+line says how small), so that the 2 cores measure the server rather than the harness.
 
 Targets (issue 5): p95 under 100 ms for the reads, the year's upload under 5 s. The server
 stops by itself at the end.
@@ -34,6 +44,7 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import httpx
 import numpy as np
 import pandas as pd
@@ -47,6 +58,7 @@ TIMEZONE = "America/New_York"
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
 CHANNELS = ("voice", "chat", "email")
 CLIENTS = 20
+SINGLE_CLIENT_ROUNDS = 30
 STARTUP_SECONDS = 30.0
 
 
@@ -142,26 +154,61 @@ def finished_job(base_url: str, headers: dict[str, str], path: str, body: dict[s
 
 
 async def run_reads(
-    base_url: str, headers: dict[str, str], paths: list[str], total: int
+    base_url: str, headers: dict[str, str], paths: list[str], total: int, clients: int
 ) -> dict[str, list[float]]:
+    """``clients`` concurrent clients, one keep-alive connection each, share ``total`` GETs
+    round-robin over ``paths``; returns the seconds each request took, by path."""
     timings: dict[str, list[float]] = {path: [] for path in paths}
     counter = iter(range(total))
 
-    async def client_loop(client: httpx.AsyncClient) -> None:
-        for number in counter:
-            path = paths[number % len(paths)]
-            started = time.perf_counter()
-            response = await client.get(path)
-            timings[path].append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise SystemExit(f"GET {path} -> {response.status_code}: {response.text[:200]}")
+    async def client_loop() -> None:
+        connector = aiohttp.TCPConnector(limit=1)
+        async with aiohttp.ClientSession(
+            base_url, headers=headers, connector=connector, auto_decompress=False
+        ) as session:
+            for number in counter:
+                path = paths[number % len(paths)]
+                started = time.perf_counter()
+                async with session.get(path) as response:
+                    body = await response.read()
+                    timings[path].append(time.perf_counter() - started)
+                    if response.status != 200:
+                        raise SystemExit(f"GET {path} -> {response.status}: {body[:200]!r}")
 
-    limits = httpx.Limits(max_connections=CLIENTS)
-    async with httpx.AsyncClient(
-        base_url=base_url, headers=headers, limits=limits, timeout=30
-    ) as client:
-        await asyncio.gather(*(client_loop(client) for _ in range(CLIENTS)))
+    await asyncio.gather(*(client_loop() for _ in range(clients)))
     return timings
+
+
+def single_client_ms(base_url: str, headers: dict[str, str], paths: list[str]) -> dict[str, float]:
+    """Median milliseconds per path, one client alone (after one warm-up request each)."""
+    medians: dict[str, float] = {}
+    with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+        for path in paths:
+            client.get(path).raise_for_status()  # warm-up: the route is built on first use
+            took = []
+            for _ in range(SINGLE_CLIENT_ROUNDS):
+                started = time.perf_counter()
+                client.get(path).raise_for_status()
+                took.append(time.perf_counter() - started)
+            medians[path] = float(np.median(took)) * 1000
+    return medians
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """User + system CPU seconds of a process and its children (Linux ``/proc``); ``None``
+    elsewhere."""
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    own = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(int(child)) or 0.0 for child in children)
+
+
+def own_cpu_seconds() -> float:
+    times = os.times()
+    return times.user + times.system
 
 
 def percentile_ms(values: list[float], share: float) -> float:
@@ -170,7 +217,9 @@ def percentile_ms(values: list[float], share: float) -> float:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=2000, help="GETs in total")
+    parser.add_argument("--requests", type=int, default=4000, help="GETs in total")
+    parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent clients")
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
     arguments = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="staffcast-bench-") as data_dir:
@@ -182,7 +231,14 @@ def main() -> None:
         environment = {**os.environ, "STAFFCAST_DATA_DIR": data_dir}
         if arguments.database_url:
             environment["STAFFCAST_DATABASE_URL"] = arguments.database_url
-        command = [str(Path(sys.executable).parent / "staffcast"), "serve", "--port", str(port)]
+        command = [
+            str(Path(sys.executable).parent / "staffcast"),
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(arguments.workers),
+        ]
         server = subprocess.Popen(
             command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
@@ -191,7 +247,10 @@ def main() -> None:
             backend = httpx.get(f"{base_url}/readyz").json()["database"]
             content = year_of_history()
             rows = content.count("\n") - 1
-            print(f"database: {backend}; {CLIENTS} concurrent clients on loopback")
+            print(
+                f"database: {backend}; {arguments.workers} server process(es); "
+                f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at start"
+            )
             first, body = time_upload(base_url, headers, content)
             print(
                 f"upload of a year of 15-minute history, {len(CHANNELS)} channels "
@@ -236,22 +295,36 @@ def main() -> None:
                 f"/v1/schedules/{schedule}",
                 f"/v1/schedules/{schedule}/coverage",
             ]
+            alone = single_client_ms(base_url, headers, paths)
+            client_cpu, server_cpu = own_cpu_seconds(), cpu_seconds(server.pid)
             started = time.perf_counter()
-            timings = asyncio.run(run_reads(base_url, headers, paths, arguments.requests))
+            timings = asyncio.run(
+                run_reads(base_url, headers, paths, arguments.requests, arguments.clients)
+            )
             wall = time.perf_counter() - started
-            print(f"{arguments.requests} GETs in {wall:.1f} s ({arguments.requests / wall:.0f}/s)")
-            print(f"{'endpoint':<64} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
+            client_cpu = own_cpu_seconds() - client_cpu
+            server_after = cpu_seconds(server.pid)
+            total = arguments.requests
+            print(
+                f"{total} GETs by {arguments.clients} concurrent clients in {wall:.1f} s "
+                f"({total / wall:.0f}/s); load average {os.getloadavg()[0]:.1f} at the end"
+            )
+            cpu_line = f"CPU per request: clients {client_cpu / total * 1000:.2f} ms"
+            if server_cpu is not None and server_after is not None:
+                cpu_line += f", server {(server_after - server_cpu) / total * 1000:.2f} ms"
+            print(cpu_line)
+            print(f"{'endpoint':<62} {'alone':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
             everything: list[float] = []
             for path, values in timings.items():
                 if path != "/healthz":
                     everything += values
                 print(
-                    f"{path:<64} {percentile_ms(values, 50):8.1f} "
-                    f"{percentile_ms(values, 95):8.1f} {max(values) * 1000:8.1f}"
+                    f"{path:<62} {alone[path]:7.1f} {percentile_ms(values, 50):7.1f} "
+                    f"{percentile_ms(values, 95):7.1f} {max(values) * 1000:7.1f}"
                 )
             print(
-                f"{'all /v1 reads':<64} {percentile_ms(everything, 50):8.1f} "
-                f"{percentile_ms(everything, 95):8.1f} {max(everything) * 1000:8.1f}"
+                f"{'all /v1 reads':<62} {'':>7} {percentile_ms(everything, 50):7.1f} "
+                f"{percentile_ms(everything, 95):7.1f} {max(everything) * 1000:7.1f}"
             )
         finally:
             server.terminate()

@@ -138,14 +138,36 @@ def keys_list(
         database.dispose()
 
 
-def serve(host: HostOption = "127.0.0.1", port: PortOption = 8000) -> None:
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        min=1,
+        max=64,
+        help="Server processes sharing the port (about one per CPU core); they share the "
+        "database and its jobs.",
+    ),
+]
+
+
+def serve(
+    host: HostOption = "127.0.0.1", port: PortOption = 8000, workers: WorkersOption = 1
+) -> None:
     """Run the HTTP service (API docs at /docs)."""
     import uvicorn
 
-    from api.service import create_app
-    from api.settings import ServiceSettings
-
-    uvicorn.run(create_app(ServiceSettings()), host=host, port=port, log_level="info")
+    # Migrate once here, before the worker processes start and each checks the schema (two
+    # processes migrating an empty database at once would both create the tables). This also
+    # fails once, with a clear message, on a bad STAFFCAST_* variable.
+    _database().dispose()
+    # Each worker process builds its own app, with settings from the same environment.
+    uvicorn.run(
+        "api.service:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
 
 
 def register(app: typer.Typer) -> None:

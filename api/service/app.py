@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from api.jobs import JobHandler, JobRunner
 from api.service.body_limit import BodySizeLimit
 from api.service.deps import ServiceState
+from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import PROBLEMS, Problem, handle_error, problem_responses
 from api.service.routes import (
     agents,
@@ -77,7 +78,12 @@ def create_app(
             upgrade_database(database)
             runner = JobRunner(database, resolved, handlers)
             runner.start()
-            app.state.service = ServiceState(settings=resolved, database=database, runner=runner)
+            app.state.service = ServiceState(
+                settings=resolved,
+                database=database,
+                runner=runner,
+                keys=VerifiedKeyCache(resolved.key_cache_seconds),
+            )
             try:
                 yield
             finally:

@@ -7,6 +7,7 @@ import io
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from starlette.responses import Response
 
@@ -14,9 +15,25 @@ CSV_MEDIA_TYPE: Final = "text/csv"
 
 
 def iso_timestamps(stamps: pd.Series[pd.Timestamp]) -> pd.Series[str]:
-    """``2026-12-07T09:00:00-05:00``: ISO 8601 with the offset written with a colon."""
-    text = stamps.dt.strftime("%Y-%m-%dT%H:%M:%S%z")
-    return text.str.replace(r"([+-]\d\d)(\d\d)$", r"\1:\2", regex=True)
+    """``2026-12-07T09:00:00-05:00``: ISO 8601 with the offset written with a colon (whole
+    seconds; a missing timestamp stays missing).
+
+    Vectorised: the local wall-clock time through numpy, the offset looked up among the few
+    distinct ones. ``strftime`` with ``%z`` formats element by element and cost a download of a
+    day's history (288 rows) several milliseconds.
+    """
+    local = stamps.dt.tz_localize(None)
+    text = np.datetime_as_string(local.to_numpy(dtype="datetime64[s]"), unit="s")
+    offset_minutes = (local - stamps.dt.tz_convert(None)) // pd.Timedelta(minutes=1)
+    codes, offsets = pd.factorize(offset_minutes)
+    suffixes = np.array([_utc_offset(int(minutes)) for minutes in offsets] + [""])
+    iso = pd.Series(np.char.add(text, suffixes[codes]), index=stamps.index, dtype=object)
+    return iso.where(stamps.notna(), None)
+
+
+def _utc_offset(minutes: int) -> str:
+    sign = "-" if minutes < 0 else "+"
+    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
 def csv_response(frame: pd.DataFrame, filename: str) -> Response:

@@ -8,20 +8,23 @@ SQLite takes the write lock when the transaction begins (see :mod:`api.storage.d
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import hmac
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from api.jobs import JobRunner
+from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import AuthenticationError
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.models import Team
-from api.storage.teams import team_for_token
+from api.storage.teams import active_key, secret_sha256, split_token
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,7 @@ class ServiceState:
     settings: ServiceSettings
     database: Database
     runner: JobRunner
+    keys: VerifiedKeyCache
 
 
 async def service_state(request: Request) -> ServiceState:
@@ -52,11 +56,23 @@ async def get_runner(state: StateDep) -> JobRunner:
     return state.runner
 
 
-def get_session(request: Request, state: StateDep) -> Iterator[Session]:
-    """A database session for the request, closed (rolled back if uncommitted) after it."""
+async def get_session(request: Request, state: StateDep) -> AsyncIterator[Session]:
+    """A database session for the request, closed (rolled back if uncommitted) after it.
+
+    Opening a session does no I/O (it connects at its first query, in the endpoint's worker
+    thread), so this runs on the event loop. Closing returns the connection to the pool with a
+    rollback: on SQLite a call into the library that ends a local transaction, done in place;
+    on a database server a round trip, done in a worker thread.
+    """
     write = request.method not in {"GET", "HEAD", "OPTIONS"}
-    with state.database.session(write=write) as session:
+    session = state.database.session(write=write)
+    try:
         yield session
+    finally:
+        if state.database.is_sqlite:
+            session.close()
+        else:
+            await run_in_threadpool(session.close)
 
 
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
@@ -73,6 +89,7 @@ header_scheme = APIKeyHeader(
 
 
 def current_team(
+    state: StateDep,
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     header_key: Annotated[str | None, Security(header_scheme)],
@@ -88,9 +105,21 @@ def current_team(
             "this endpoint needs an API key: send `Authorization: Bearer <key>` or "
             "`X-API-Key: <key>` (create one with `staffcast keys create TEAM`)"
         )
-    team = team_for_token(session, token)
+    rejected = AuthenticationError("the API key is not valid or has been revoked")
+    parts = split_token(token)
+    if parts is None:
+        raise rejected
+    key_id, secret = parts
+    team_id = state.keys.team_id(key_id, secret)
+    if team_id is None:
+        key = active_key(session, key_id)
+        if key is None or not hmac.compare_digest(key.secret_sha256, secret_sha256(secret)):
+            raise rejected
+        state.keys.remember(key)
+        team_id = key.team_id
+    team = session.get(Team, team_id)
     if team is None:
-        raise AuthenticationError("the API key is not valid or has been revoked")
+        raise rejected
     return team
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION: Final = "staffcast_write"
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
+SQLITE_POOL_SIZE: Final = 40  # the size of the request thread pool (anyio's default limit)
 
 
 class Database:
@@ -30,12 +31,17 @@ class Database:
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite:
-            if parsed.database:
+            pool: dict[str, Any] = {}
+            if parsed.database and parsed.database != ":memory:":
                 from pathlib import Path
 
                 Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+                # Keep as many connections as requests run at once (the worker threads): a
+                # connection above the pool size is closed on return, and the next request
+                # pays for opening the file and setting its pragmas again.
+                pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_SIZE}
             self.engine = create_engine(
-                parsed, connect_args={"check_same_thread": False, "timeout": 30}
+                parsed, connect_args={"check_same_thread": False, "timeout": 30}, **pool
             )
             _tune_sqlite(self.engine)
         else:

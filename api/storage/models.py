@@ -156,6 +156,10 @@ class Job(Base):
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    owner: Mapped[str | None] = mapped_column(String(64))
+    """The service process running the job (see :class:`api.jobs.JobRunner`)."""
+    heartbeat_at: Mapped[dt.datetime | None]
+    """When that process last confirmed it is still running the job."""
 
 
 class JobResult(Base):

@@ -117,21 +117,50 @@ def revoke_key(session: Session, key_id: str) -> ApiKey:
     return key
 
 
-def team_for_token(session: Session, token: str) -> Team | None:
-    """The team a presented key belongs to, or ``None`` if it is malformed, unknown or
-    revoked. Compares hashes in constant time."""
+def split_token(token: str) -> tuple[str, str] | None:
+    """``(key id, secret)`` of a presented ``sc_<key id>_<secret>`` key, or ``None`` if it is
+    malformed."""
     prefix, _, rest = token.strip().partition("_")
     key_id, _, secret = rest.partition("_")
     if prefix != KEY_PREFIX or not key_id or not secret:
         return None
+    return key_id, secret
+
+
+def secret_sha256(secret: str) -> str:
+    """The stored form of a key's secret (hex SHA-256)."""
+    return _sha256(secret)
+
+
+@dataclass(frozen=True)
+class ActiveKey:
+    """What verifying a key needs: its team and the hash of its secret."""
+
+    key_id: str
+    team_id: int
+    secret_sha256: str
+
+
+def active_key(session: Session, key_id: str) -> ActiveKey | None:
+    """The key ``key_id`` if it exists and is not revoked."""
     found = session.execute(
-        select(ApiKey.secret_sha256, ApiKey.revoked_at, Team)
-        .join(Team, Team.id == ApiKey.team_id)
-        .where(ApiKey.id == key_id)
+        select(ApiKey.team_id, ApiKey.secret_sha256).where(
+            ApiKey.id == key_id, ApiKey.revoked_at.is_(None)
+        )
     ).one_or_none()
-    if found is None or found.revoked_at is not None:
+    if found is None:
         return None
-    if not hmac.compare_digest(found.secret_sha256, _sha256(secret)):
+    return ActiveKey(key_id=key_id, team_id=found.team_id, secret_sha256=found.secret_sha256)
+
+
+def team_for_token(session: Session, token: str) -> Team | None:
+    """The team a presented key belongs to, or ``None`` if it is malformed, unknown or
+    revoked. Compares hashes in constant time."""
+    parts = split_token(token)
+    if parts is None:
         return None
-    team: Team = found.Team
-    return team
+    key_id, secret = parts
+    key = active_key(session, key_id)
+    if key is None or not hmac.compare_digest(key.secret_sha256, _sha256(secret)):
+        return None
+    return session.get(Team, key.team_id)

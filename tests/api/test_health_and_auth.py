@@ -6,6 +6,8 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from api.service import create_app
+from api.service.key_cache import VerifiedKeyCache
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.teams import revoke_key
@@ -71,21 +73,48 @@ def test_a_bearer_key_and_an_x_api_key_header_both_authenticate(
 
 def test_a_malformed_or_tampered_key_is_refused(client: TestClient, team: TeamCredentials) -> None:
     token = team.headers["Authorization"].removeprefix("Bearer ")
+    # The genuine key first, so that it is in the cache of verified keys: a remembered key id
+    # with another secret must still be refused.
+    assert client.get("/v1/team", headers=team.headers).status_code == 200
     for bad in ["nonsense", "sc_", f"{token}x", f"sc_{team.key_id}_wrong-secret"]:
         response = client.get("/v1/team", headers={"Authorization": f"Bearer {bad}"})
         assert response.status_code == 401, bad
 
 
-def test_a_revoked_key_stops_working(
-    client: TestClient, team: TeamCredentials, settings: ServiceSettings
-) -> None:
-    assert client.get("/v1/team", headers=team.headers).status_code == 200
+def _revoke(settings: ServiceSettings, key_id: str) -> None:
+    """Revoke a key the way `staffcast keys revoke` does: from outside the running app."""
     database = Database(settings.resolved_database_url())
     with database.session(write=True) as session:
-        revoke_key(session, team.key_id)
+        revoke_key(session, key_id)
         session.commit()
     database.dispose()
+
+
+def test_a_revoked_key_stops_working_once_its_verification_expires(
+    client: TestClient, team: TeamCredentials, settings: ServiceSettings
+) -> None:
+    now = [0.0]
+    keys = VerifiedKeyCache(settings.key_cache_seconds, clock=lambda: now[0])
+    object.__setattr__(client.app.state.service, "keys", keys)  # type: ignore[attr-defined]
+    assert client.get("/v1/team", headers=team.headers).status_code == 200
+    _revoke(settings, team.key_id)
+    now[0] += settings.key_cache_seconds - 0.5
+    assert client.get("/v1/team", headers=team.headers).status_code == 200  # still trusted
+    now[0] += 0.5
     assert client.get("/v1/team", headers=team.headers).status_code == 401
+    now[0] += 0.5
+    assert client.get("/v1/team", headers=team.headers).status_code == 401  # never re-trusted
+
+
+def test_without_the_key_cache_a_revoked_key_stops_working_at_once(
+    settings: ServiceSettings, make_team: Callable[..., TeamCredentials]
+) -> None:
+    uncached = settings.model_copy(update={"key_cache_seconds": 0.0})
+    with TestClient(create_app(uncached)) as client:
+        team = make_team("support")
+        assert client.get("/v1/team", headers=team.headers).status_code == 200
+        _revoke(settings, team.key_id)
+        assert client.get("/v1/team", headers=team.headers).status_code == 401
 
 
 def test_an_unknown_path_and_a_wrong_method_are_problems(client: TestClient) -> None:

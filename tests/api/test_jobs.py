@@ -7,6 +7,7 @@ waiting on a forecast or an optimizer.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -15,11 +16,11 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from api.jobs import INTERRUPTED_REASON, JobContext
+from api.jobs import INTERRUPTED_REASON, STALE_HEARTBEATS, JobContext
 from api.service import create_app
 from api.settings import ServiceSettings
 from api.storage.database import Database
-from api.storage.models import Job
+from api.storage.models import Job, utc_now
 from scheduler.errors import InvalidTargetsError
 from tests.api.conftest import TeamCredentials
 
@@ -225,3 +226,125 @@ def test_another_teams_job_is_not_found(
     cancel = jobs_client.post(f"/v1/jobs/{job_id}/cancel", headers=stranger.headers)
     assert cancel.status_code == 404
     assert jobs_client.get("/v1/jobs", headers=stranger.headers).json() == []
+
+
+# Several service processes on one database (``staffcast serve --workers N``): two apps on the
+# same database stand for two processes.
+
+
+def _running_job(
+    settings: ServiceSettings, team: TeamCredentials, *, owner: str, heartbeat_age_seconds: float
+) -> int:
+    """A job left ``running`` by the runner ``owner``, last confirmed that long ago."""
+    database = Database(settings.resolved_database_url())
+    with database.session(write=True) as session:
+        job = Job(
+            team_id=team.team_id,
+            kind="schedule",
+            status="running",
+            request={},
+            owner=owner,
+            heartbeat_at=utc_now() - dt.timedelta(seconds=heartbeat_age_seconds),
+        )
+        session.add(job)
+        session.commit()
+        job_id = job.id
+    database.dispose()
+    return job_id
+
+
+def test_a_starting_instance_fails_the_jobs_of_a_gone_runner_but_not_of_a_live_one(
+    settings: ServiceSettings, make_team: Callable[..., TeamCredentials], recorder: Recorder
+) -> None:
+    team = make_team()
+    stale_seconds = STALE_HEARTBEATS * settings.job_heartbeat_seconds
+    gone = _running_job(settings, team, owner="crashed", heartbeat_age_seconds=stale_seconds + 1)
+    alive = _running_job(settings, team, owner="busy", heartbeat_age_seconds=1)
+    with TestClient(create_app(settings, job_handlers=recorder.handlers())) as client:
+        failed = client.get(f"/v1/jobs/{gone}", headers=team.headers).json()
+        assert failed["status"] == "failed"
+        assert failed["reason"] == INTERRUPTED_REASON
+        assert client.get(f"/v1/jobs/{alive}", headers=team.headers).json()["status"] == ("running")
+    assert recorder.calls == []
+
+
+def test_a_running_job_is_failed_once_its_runner_stops_beating(
+    jobs_client: TestClient, settings: ServiceSettings, make_team: Callable[..., TeamCredentials]
+) -> None:
+    team = make_team()
+    beats = settings.job_heartbeat_seconds
+    fresh = _running_job(settings, team, owner="other", heartbeat_age_seconds=beats)
+    runner = jobs_client.app.state.service.runner  # type: ignore[attr-defined]
+    runner.beat()
+    assert jobs_client.get(f"/v1/jobs/{fresh}", headers=team.headers).json()["status"] == (
+        "running"
+    )
+    database = Database(settings.resolved_database_url())
+    with database.session(write=True) as session:
+        job = session.get(Job, fresh)
+        assert job is not None
+        job.heartbeat_at = utc_now() - dt.timedelta(seconds=(STALE_HEARTBEATS + 1) * beats)
+        session.commit()
+    database.dispose()
+    runner.beat()
+    body = jobs_client.get(f"/v1/jobs/{fresh}", headers=team.headers).json()
+    assert (body["status"], body["reason"]) == ("failed", INTERRUPTED_REASON)
+
+
+def test_a_second_instance_starting_leaves_the_first_ones_running_job_alone(
+    settings: ServiceSettings, make_team: Callable[..., TeamCredentials], recorder: Recorder
+) -> None:
+    team = make_team()
+    with TestClient(create_app(settings, job_handlers=recorder.handlers())) as first:
+        job_id = _submit(first, team, "schedule")
+        assert recorder.started.wait(WAIT_SECONDS)
+        with TestClient(create_app(settings, job_handlers=recorder.handlers())) as second:
+            second.app.state.service.runner.beat()  # type: ignore[attr-defined]
+            body = second.get(f"/v1/jobs/{job_id}", headers=team.headers).json()
+            assert body["status"] == "running"
+            recorder.release.set()
+            assert _wait_for(second, team, job_id, {"done", "failed"})["status"] == "done"
+    assert recorder.calls == [job_id]
+
+
+def test_queued_jobs_shared_by_two_instances_each_run_exactly_once(
+    settings: ServiceSettings, make_team: Callable[..., TeamCredentials], recorder: Recorder
+) -> None:
+    team = make_team()
+    database = Database(settings.resolved_database_url())
+    with database.session(write=True) as session:
+        jobs = [
+            Job(team_id=team.team_id, kind="forecast", status="queued", request={"n": number})
+            for number in range(12)
+        ]
+        session.add_all(jobs)
+        session.commit()
+        queued = [job.id for job in jobs]
+    database.dispose()
+    with (
+        TestClient(create_app(settings, job_handlers=recorder.handlers())) as first,
+        TestClient(create_app(settings, job_handlers=recorder.handlers())) as second,
+    ):
+        submitted = [_submit(first, team, "forecast", n=100), _submit(second, team, "forecast")]
+        for runner in (first, second):
+            runner.app.state.service.runner.beat()  # type: ignore[attr-defined]
+        for job_id in queued + submitted:
+            assert _wait_for(first, team, job_id, {"done", "failed"})["status"] == "done"
+    assert sorted(recorder.calls) == sorted(queued + submitted)
+
+
+def test_a_job_running_in_one_instance_is_cancelled_through_another(
+    settings: ServiceSettings, make_team: Callable[..., TeamCredentials], recorder: Recorder
+) -> None:
+    team = make_team()
+    with (
+        TestClient(create_app(settings, job_handlers=recorder.handlers())) as first,
+        TestClient(create_app(settings, job_handlers=recorder.handlers())) as second,
+    ):
+        job_id = _submit(first, team, "schedule")
+        assert recorder.started.wait(WAIT_SECONDS)
+        response = second.post(f"/v1/jobs/{job_id}/cancel", headers=team.headers)
+        assert response.json()["cancel_requested"] is True
+        body = _wait_for(second, team, job_id, {"cancelled", "done", "failed"})
+        assert body["status"] == "cancelled"
+        assert recorder.stopped_early.is_set()

@@ -30,7 +30,7 @@ class Readiness(BaseModel):
 
 
 @router.get("/healthz", summary="Liveness: the process answers")
-def healthz() -> Health:
+async def healthz() -> Health:
     """Answers as long as the process runs; used by the container's health check."""
     return Health(status="ok")
 
