@@ -20,6 +20,14 @@ def _stamp(value: Any) -> datetime:
     return stamp.to_pydatetime()
 
 
+def _elapsed_hours(start: datetime, end: datetime) -> float:
+    """Hours between two aware times on the clock of the world (Python subtracts aware times
+    of one zone on the wall clock, which is an hour off across a DST change)."""
+    return (pd.Timestamp(end).tz_convert("UTC") - pd.Timestamp(start).tz_convert("UTC")) / (
+        pd.Timedelta(hours=1)
+    )
+
+
 def _breaks(text: Any) -> list[tuple[datetime, datetime]]:
     if not isinstance(text, str) or not text:
         return []
@@ -65,7 +73,7 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
     paid_by_agent: dict[str, float] = defaultdict(float)
     for row in shifts.to_dict("records"):
         start, end = _stamp(row["start"]), _stamp(row["end"])
-        hours = (end - start).total_seconds() / 3600
+        hours = _elapsed_hours(start, end)
         if not any(abs(hours - length) < 1e-9 for length in lengths):
             problems.append(f"{row['agent_id']}: shift {start} is {hours} h long")
         local_minute = start.hour * 60 + start.minute
@@ -79,11 +87,11 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
             problems.append(f"{row['agent_id']}: shift {start} has {len(taken)} breaks")
         unpaid = 0.0
         for rule, (b_start, b_end) in zip(applicable, taken, strict=False):
-            offset = (b_start - start).total_seconds() / 3600
+            offset = _elapsed_hours(start, b_start)
             low, high = rule["after_hours"]
             if not low - 1e-9 <= offset <= high + 1e-9:
                 problems.append(f"{row['agent_id']}: break at {offset} h outside [{low}, {high}]")
-            if abs((b_end - b_start).total_seconds() / 60 - rule["minutes"]) > 1e-9:
+            if abs(_elapsed_hours(b_start, b_end) * 60 - rule["minutes"]) > 1e-9:
                 problems.append(f"{row['agent_id']}: break {b_start} has the wrong length")
             if b_end > end:
                 problems.append(f"{row['agent_id']}: break {b_start} ends after the shift")
@@ -106,7 +114,7 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
     week_length = timedelta(days=7)
     days_per_agent = week.get("days_per_agent", 5)
     consecutive = week.get("consecutive_days_off", 2)
-    rest = timedelta(hours=week.get("min_rest_hours", 11))
+    rest_hours = float(week.get("min_rest_hours", 11))
     limits = {}
     if agents is not None:
         for record in agents.to_dict("records"):
@@ -135,10 +143,9 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
             )
         cyclic = spans + [(s + week_length, e + week_length) for s, e in spans]
         for (_, first_end), (second_start, _) in itertools.pairwise(cyclic):
-            if second_start - first_end < rest:
-                problems.append(
-                    f"{agent_id}: only {second_start - first_end} rest before {second_start}"
-                )
+            gap_hours = _elapsed_hours(first_end, second_start)
+            if gap_hours < rest_hours - 1e-9:
+                problems.append(f"{agent_id}: only {gap_hours} h rest before {second_start}")
         if record:
             skills = set(str(record["skills"]).split("|"))
             for channel in shifts.loc[shifts["agent_id"] == agent_id, "channel"]:
@@ -158,8 +165,8 @@ def recompute_coverage(
         spans = [(_stamp(row["start"]), _stamp(row["end"]), 1)]
         spans += [(a, b, -1) for a, b in _breaks(row["breaks"])]
         for start, end, sign in spans:
-            first = int((start - origin).total_seconds() // 60)
-            last = int((end - origin).total_seconds() // 60)
+            first = round(_elapsed_hours(origin, start) * 60)
+            last = round(_elapsed_hours(origin, end) * 60)
             for minute in range(first, last):
                 present[minute % week_minutes] += sign
     return [
