@@ -70,11 +70,19 @@ def _load(
             matrix.indices[begin:end].tolist(), matrix.data[begin:end].tolist(), strict=True
         ):
             constraint.SetCoefficient(variables[column], value)
-    objective = solver.Objective()
-    for column in np.flatnonzero(program.cost).tolist():
-        objective.SetCoefficient(variables[column], float(program.cost[column]))
-    objective.SetMinimization()
+    _minimise(solver, variables, program.cost)
     return variables
+
+
+def _minimise(
+    solver: pywraplp.Solver, variables: list[pywraplp.Variable], cost: FloatArray
+) -> None:
+    """Make ``cost @ variables`` the (only) objective, minimised."""
+    objective = solver.Objective()
+    objective.Clear()
+    for column in np.flatnonzero(cost).tolist():
+        objective.SetCoefficient(variables[column], float(cost[column]))
+    objective.SetMinimization()
 
 
 def _create(name: str) -> pywraplp.Solver:
@@ -91,13 +99,6 @@ class LinearRelaxation:
         self.program = program
         self._solver = _create("GLOP")
         self._variables = _load(self._solver, program)
-
-    def _set_objective(self, cost: FloatArray) -> None:
-        objective = self._solver.Objective()
-        objective.Clear()
-        for column in np.flatnonzero(cost).tolist():
-            objective.SetCoefficient(self._variables[column], float(cost[column]))
-        objective.SetMinimization()
 
     def interrupt(self) -> None:
         """Stop a running :meth:`solve` (from another thread); it then raises."""
@@ -144,7 +145,7 @@ class LinearRelaxation:
             fresh.set_bounds(short.start + offset, 0.0, bound)
         paid_only = np.zeros(program.columns)
         paid_only[program.blocks["x"]] = program.templates.paid_minutes / 60
-        fresh._set_objective(paid_only)
+        _minimise(fresh._solver, fresh._variables, paid_only)
         try:
             return fresh.solve().objective
         except SchedulerError:
