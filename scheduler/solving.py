@@ -157,10 +157,13 @@ def solve_model(
     stage: Stage,
     progress: ProgressCallback | None,
     started: float,
+    report_solutions: bool = True,
 ) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
-    """Solve ``model`` within ``seconds`` of the budget, reporting each incumbent."""
+    """Solve ``model`` within ``seconds`` of the budget, reporting each incumbent (unless
+    ``report_solutions`` is false: a feasibility model's objective means nothing to the
+    caller; the heartbeat still runs)."""
     solver = cp_model.CpSolver()
     options.configure(solver, seconds)
     with Heartbeat(progress, stage, started, solver.stop_search) as beat:
-        status = solver.solve(model, _Reporter(beat))
+        status = solver.solve(model, _Reporter(beat) if report_solutions else None)
     return solver, status
