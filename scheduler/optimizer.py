@@ -377,8 +377,12 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         lambda subset: build(subset, with_patterns=False),
         people,
         pattern_slots=(
-            counts.program.patterns,
-            np.round(counts.vector[counts.program.blocks["w"]]).astype(np.int64),
+            (
+                counts.program.patterns,
+                np.round(counts.vector[counts.program.blocks["w"]]).astype(np.int64),
+            )
+            if roster_agents is not None
+            else None  # open positions are made one per planned pattern
         ),
         rest_intervals=rest,
         minute_of_position=week.minute,
