@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from api.jobs import JobRunner
+from api.service.download_cache import DownloadCache
 from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import AuthenticationError
 from api.settings import ServiceSettings
@@ -35,6 +36,7 @@ class ServiceState:
     database: Database
     runner: JobRunner
     keys: VerifiedKeyCache
+    downloads: DownloadCache
 
 
 async def service_state(request: Request) -> ServiceState:
@@ -54,6 +56,11 @@ async def get_settings(state: StateDep) -> ServiceSettings:
 async def get_runner(state: StateDep) -> JobRunner:
     """The job runner of the running app."""
     return state.runner
+
+
+async def get_downloads(state: StateDep) -> DownloadCache:
+    """The rendered downloads of the running app."""
+    return state.downloads
 
 
 async def get_session(request: Request, state: StateDep) -> AsyncIterator[Session]:
@@ -78,6 +85,7 @@ async def get_session(request: Request, state: StateDep) -> AsyncIterator[Sessio
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
 SessionDep = Annotated[Session, Depends(get_session)]
+DownloadsDep = Annotated[DownloadCache, Depends(get_downloads)]
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
