@@ -66,6 +66,20 @@ class ServiceSettings(BaseSettings):
         "revoke`. 0: check every request.",
     )
 
+    download_cache_bytes: int = Field(
+        default=64 * 1024 * 1024,
+        ge=0,
+        description="Memory per server process for rendered history downloads, reused until "
+        "the team's history changes (every upload or delete makes them out of date at once). "
+        "0: render every download.",
+    )
+
+    access_log: bool = Field(
+        default=False,
+        description="Log one line per request (uvicorn's access log). Off by default: about 2% "
+        "of the server's time per read, and a proxy in front usually logs requests anyway.",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to connect to: ``database_url``, or the SQLite file in the data
         folder."""

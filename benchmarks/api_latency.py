@@ -1,8 +1,11 @@
 """Latency of the service on loopback: the main read endpoints under 20 concurrent clients,
 and the time to upload and store a year of 15-minute history for 3 channels.
 
-Run: ``.venv/bin/python -m benchmarks.api_latency [--requests 4000] [--workers 1]
-[--database-url URL]`` (needs the ``bench`` extra: ``pip install -e '.[bench]'`` for aiohttp).
+Run: ``.venv/bin/python -m benchmarks.api_latency [--requests 4000] [--rounds 1]
+[--workers 1] [--database-url URL] [--data-dir DIR]`` (needs the ``bench`` extra:
+``pip install -e '.[bench]'`` for aiohttp). With ``--data-dir``, the prepared data (steps 1
+and 2) is kept there and a later run with the same folder only measures the reads (3 and 4);
+``--rounds`` repeats step 4 on the same server, one line per round, to show the spread.
 
 Starts ``staffcast serve`` (``--workers`` uvicorn processes, default 1) on a free port of
 127.0.0.1 with a fresh SQLite database in a temporary folder (or the given database URL, e.g. a
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import socket
 import subprocess
@@ -215,20 +219,137 @@ def percentile_ms(values: list[float], share: float) -> float:
     return float(np.percentile(np.array(values), share)) * 1000
 
 
+def prepare(base_url: str, headers: dict[str, str]) -> tuple[int, int]:
+    """Steps 1 and 2: upload the year twice, set targets and rules, run a forecast and a
+    schedule; returns their ids."""
+    content = year_of_history()
+    rows = content.count("\n") - 1
+    first, body = time_upload(base_url, headers, content)
+    print(
+        f"upload of a year of 15-minute history, {len(CHANNELS)} channels "
+        f"({rows:,} rows, {len(content) / 1e6:.1f} MB): {first:.2f} s "
+        f"({body['rows_added']:,} added)"
+    )
+    again, body = time_upload(base_url, headers, content)
+    print(f"same upload again: {again:.2f} s ({body['rows_replaced']:,} replaced)")
+    httpx.patch(
+        f"{base_url}/v1/settings", headers=headers, json=settings_documents()
+    ).raise_for_status()
+    started = time.perf_counter()
+    forecast = finished_job(
+        base_url, headers, "/v1/forecasts", {"start": "2026-01-05", "accuracy": False}
+    )
+    print(f"forecast job (a week, 3 channels): {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    schedule = finished_job(
+        base_url,
+        headers,
+        "/v1/schedules",
+        {
+            "week_start": "2026-01-05",
+            "forecast_id": forecast,
+            "use_agents": False,
+            "time_limit_seconds": 10,
+        },
+    )
+    print(f"schedule job (open positions, 10 s limit): {time.perf_counter() - started:.1f} s")
+    return forecast, schedule
+
+
+def read_paths(forecast: int, schedule: int) -> list[str]:
+    """The benchmark's mix of reads."""
+    return [
+        "/healthz",  # no database, no key: the floor of this harness on this machine
+        "/v1/team",
+        "/v1/settings",
+        "/v1/history/summary",
+        "/v1/history/uploads",
+        "/v1/jobs",
+        f"/v1/jobs/{schedule}",
+        "/v1/history.csv?start=2025-06-02T00:00&end=2025-06-03T00:00",
+        f"/v1/forecasts/{forecast}",
+        f"/v1/schedules/{schedule}",
+        f"/v1/schedules/{schedule}/coverage",
+    ]
+
+
+def measure_reads(
+    base_url: str,
+    headers: dict[str, str],
+    paths: list[str],
+    arguments: argparse.Namespace,
+    server_pid: int,
+) -> None:
+    """Steps 3 and 4, the concurrent phase ``--rounds`` times; prints one line per round and
+    the endpoints' figures over all rounds."""
+    alone = single_client_ms(base_url, headers, paths)
+    total = arguments.requests
+    pooled: dict[str, list[float]] = {path: [] for path in paths}
+    for round_number in range(1, arguments.rounds + 1):
+        client_cpu, server_cpu = own_cpu_seconds(), cpu_seconds(server_pid)
+        started = time.perf_counter()
+        timings = asyncio.run(run_reads(base_url, headers, paths, total, arguments.clients))
+        wall = time.perf_counter() - started
+        client_cpu = own_cpu_seconds() - client_cpu
+        server_after = cpu_seconds(server_pid)
+        reads = [
+            value for path, values in timings.items() if path != "/healthz" for value in values
+        ]
+        line = (
+            f"round {round_number}: {total} GETs by {arguments.clients} concurrent clients in "
+            f"{wall:.1f} s ({total / wall:.0f}/s), /v1 reads p50 {percentile_ms(reads, 50):.1f} "
+            f"p95 {percentile_ms(reads, 95):.1f} ms; CPU per request: clients "
+            f"{client_cpu / total * 1000:.2f} ms"
+        )
+        if server_cpu is not None and server_after is not None:
+            line += f", server {(server_after - server_cpu) / total * 1000:.2f} ms"
+        print(f"{line}; load average {os.getloadavg()[0]:.1f}")
+        for path, values in timings.items():
+            pooled[path] += values
+    rounds = f" (all {arguments.rounds} rounds)" if arguments.rounds > 1 else ""
+    print(f"{'endpoint' + rounds:<62} {'alone':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
+    everything: list[float] = []
+    for path, values in pooled.items():
+        if path != "/healthz":
+            everything += values
+        print(
+            f"{path:<62} {alone[path]:7.1f} {percentile_ms(values, 50):7.1f} "
+            f"{percentile_ms(values, 95):7.1f} {max(values) * 1000:7.1f}"
+        )
+    print(
+        f"{'all /v1 reads':<62} {'':>7} {percentile_ms(everything, 50):7.1f} "
+        f"{percentile_ms(everything, 95):7.1f} {max(everything) * 1000:7.1f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=4000, help="GETs in total")
+    parser.add_argument("--requests", type=int, default=4000, help="GETs per round")
+    parser.add_argument("--rounds", type=int, default=1, help="concurrent phases, one server")
     parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=1, help="server processes")
-    parser.add_argument("--database-url", default=None, help="default: SQLite in a temp dir")
+    parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        default=None,
+        help="keep the prepared data here; a later run with it measures the reads only "
+        "(default: a temporary folder, prepared every time)",
+    )
     arguments = parser.parse_args()
-    with tempfile.TemporaryDirectory(prefix="staffcast-bench-") as data_dir:
-        settings = ServiceSettings(data_dir=Path(data_dir), database_url=arguments.database_url)
-        token = make_key(settings)
+    with tempfile.TemporaryDirectory(prefix="staffcast-bench-") as temporary:
+        data_dir = arguments.data_dir or Path(temporary)
+        data_dir.mkdir(parents=True, exist_ok=True)
+        prepared_file = data_dir / "bench.json"
+        prepared = json.loads(prepared_file.read_text()) if prepared_file.exists() else None
+        if prepared is not None and prepared["database_url"] != arguments.database_url:
+            raise SystemExit(f"{data_dir} was prepared for another database: use a new folder")
+        settings = ServiceSettings(data_dir=data_dir, database_url=arguments.database_url)
+        token = prepared["token"] if prepared else make_key(settings)
         headers = {"Authorization": f"Bearer {token}"}
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        environment = {**os.environ, "STAFFCAST_DATA_DIR": data_dir}
+        environment = {**os.environ, "STAFFCAST_DATA_DIR": str(data_dir)}
         if arguments.database_url:
             environment["STAFFCAST_DATABASE_URL"] = arguments.database_url
         command = [
@@ -245,87 +366,23 @@ def main() -> None:
         try:
             wait_until_up(base_url, server)
             backend = httpx.get(f"{base_url}/readyz").json()["database"]
-            content = year_of_history()
-            rows = content.count("\n") - 1
             print(
                 f"database: {backend}; {arguments.workers} server process(es); "
                 f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at start"
             )
-            first, body = time_upload(base_url, headers, content)
-            print(
-                f"upload of a year of 15-minute history, {len(CHANNELS)} channels "
-                f"({rows:,} rows, {len(content) / 1e6:.1f} MB): {first:.2f} s "
-                f"({body['rows_added']:,} added)"
-            )
-            again, body = time_upload(base_url, headers, content)
-            print(f"same upload again: {again:.2f} s ({body['rows_replaced']:,} replaced)")
-            httpx.patch(
-                f"{base_url}/v1/settings", headers=headers, json=settings_documents()
-            ).raise_for_status()
-            started = time.perf_counter()
-            forecast = finished_job(
-                base_url, headers, "/v1/forecasts", {"start": "2026-01-05", "accuracy": False}
-            )
-            print(f"forecast job (a week, 3 channels): {time.perf_counter() - started:.1f} s")
-            started = time.perf_counter()
-            schedule = finished_job(
-                base_url,
-                headers,
-                "/v1/schedules",
-                {
-                    "week_start": "2026-01-05",
-                    "forecast_id": forecast,
-                    "use_agents": False,
-                    "time_limit_seconds": 10,
-                },
-            )
-            print(
-                f"schedule job (open positions, 10 s limit): {time.perf_counter() - started:.1f} s"
-            )
-            paths = [
-                "/healthz",  # no database, no key: the floor of this harness on this machine
-                "/v1/team",
-                "/v1/settings",
-                "/v1/history/summary",
-                "/v1/history/uploads",
-                "/v1/jobs",
-                f"/v1/jobs/{schedule}",
-                "/v1/history.csv?start=2025-06-02T00:00&end=2025-06-03T00:00",
-                f"/v1/forecasts/{forecast}",
-                f"/v1/schedules/{schedule}",
-                f"/v1/schedules/{schedule}/coverage",
-            ]
-            alone = single_client_ms(base_url, headers, paths)
-            client_cpu, server_cpu = own_cpu_seconds(), cpu_seconds(server.pid)
-            started = time.perf_counter()
-            timings = asyncio.run(
-                run_reads(base_url, headers, paths, arguments.requests, arguments.clients)
-            )
-            wall = time.perf_counter() - started
-            client_cpu = own_cpu_seconds() - client_cpu
-            server_after = cpu_seconds(server.pid)
-            total = arguments.requests
-            print(
-                f"{total} GETs by {arguments.clients} concurrent clients in {wall:.1f} s "
-                f"({total / wall:.0f}/s); load average {os.getloadavg()[0]:.1f} at the end"
-            )
-            cpu_line = f"CPU per request: clients {client_cpu / total * 1000:.2f} ms"
-            if server_cpu is not None and server_after is not None:
-                cpu_line += f", server {(server_after - server_cpu) / total * 1000:.2f} ms"
-            print(cpu_line)
-            print(f"{'endpoint':<62} {'alone':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
-            everything: list[float] = []
-            for path, values in timings.items():
-                if path != "/healthz":
-                    everything += values
-                print(
-                    f"{path:<62} {alone[path]:7.1f} {percentile_ms(values, 50):7.1f} "
-                    f"{percentile_ms(values, 95):7.1f} {max(values) * 1000:7.1f}"
-                )
-            print(
-                f"{'all /v1 reads':<62} {'':>7} {percentile_ms(everything, 50):7.1f} "
-                f"{percentile_ms(everything, 95):7.1f} {max(everything) * 1000:7.1f}"
-            )
+            if prepared is None:
+                forecast, schedule = prepare(base_url, headers)
+                prepared = {
+                    "database_url": arguments.database_url,
+                    "token": token,
+                    "forecast": forecast,
+                    "schedule": schedule,
+                }
+                prepared_file.write_text(json.dumps(prepared))
+            else:
+                print(f"reusing the data prepared in {data_dir}")
+            paths = read_paths(prepared["forecast"], prepared["schedule"])
+            measure_reads(base_url, headers, paths, arguments, server.pid)
         finally:
             server.terminate()
             server.wait(timeout=30)

@@ -173,7 +173,13 @@ def demo(
 
         from api.service import create_app
 
-        uvicorn.run(create_app(settings), host=host, port=port, log_level="info")
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=settings.access_log,
+        )
 
 
 def register(app: typer.Typer) -> None:

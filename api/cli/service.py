@@ -155,6 +155,8 @@ def serve(
     """Run the HTTP service (API docs at /docs)."""
     import uvicorn
 
+    from api.settings import ServiceSettings
+
     # Migrate once here, before the worker processes start and each checks the schema (two
     # processes migrating an empty database at once would both create the tables). This also
     # fails once, with a clear message, on a bad STAFFCAST_* variable.
@@ -167,6 +169,7 @@ def serve(
         port=port,
         workers=workers,
         log_level="info",
+        access_log=ServiceSettings().access_log,
     )
 
 

@@ -15,6 +15,7 @@ from fastapi import FastAPI
 from api.jobs import JobHandler, JobRunner
 from api.service.body_limit import BodySizeLimit
 from api.service.deps import ServiceState
+from api.service.download_cache import DownloadCache
 from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import PROBLEMS, Problem, handle_error, problem_responses
 from api.service.routes import (
@@ -83,6 +84,7 @@ def create_app(
                 database=database,
                 runner=runner,
                 keys=VerifiedKeyCache(resolved.key_cache_seconds),
+                downloads=DownloadCache(resolved.download_cache_bytes),
             )
             try:
                 yield

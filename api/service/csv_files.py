@@ -36,17 +36,27 @@ def _utc_offset(minutes: int) -> str:
     return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def csv_response(frame: pd.DataFrame, filename: str) -> Response:
-    """``frame`` as a CSV download named ``filename`` (timestamp columns in ISO 8601)."""
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as UTF-8 CSV text (timestamp columns in ISO 8601)."""
     frame = frame.copy()
     for column in frame.columns:
         if isinstance(frame[column].dtype, pd.DatetimeTZDtype):
             frame[column] = iso_timestamps(frame[column])
+    return frame.to_csv(index=False, lineterminator="\n").encode()
+
+
+def csv_download(body: bytes | str, filename: str) -> Response:
+    """CSV text as a download named ``filename``."""
     return Response(
-        frame.to_csv(index=False, lineterminator="\n"),
+        body,
         media_type=CSV_MEDIA_TYPE,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+def csv_response(frame: pd.DataFrame, filename: str) -> Response:
+    """``frame`` as a CSV download named ``filename`` (timestamp columns in ISO 8601)."""
+    return csv_download(csv_bytes(frame), filename)
 
 
 def csv_records_response(
@@ -59,11 +69,7 @@ def csv_records_response(
     writer.writerow(columns)
     for record in records:
         writer.writerow(["" if record.get(name) is None else record[name] for name in columns])
-    return Response(
-        buffer.getvalue(),
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return csv_download(buffer.getvalue(), filename)
 
 
 def csv_content(description: str) -> dict[str, object]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION: Final = "staffcast_write"
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
-SQLITE_POOL_SIZE: Final = 40  # the size of the request thread pool (anyio's default limit)
+POOL_SIZE: Final = 40  # the size of the request thread pool (anyio's default limit)
 
 
 class Database:
@@ -39,13 +39,17 @@ class Database:
                 # Keep as many connections as requests run at once (the worker threads): a
                 # connection above the pool size is closed on return, and the next request
                 # pays for opening the file and setting its pragmas again.
-                pool = {"pool_size": SQLITE_POOL_SIZE, "max_overflow": SQLITE_POOL_SIZE}
+                pool = {"pool_size": POOL_SIZE, "max_overflow": POOL_SIZE}
             self.engine = create_engine(
                 parsed, connect_args={"check_same_thread": False, "timeout": 30}, **pool
             )
             _tune_sqlite(self.engine)
         else:
-            self.engine = create_engine(parsed, pool_pre_ping=True, pool_size=10)
+            # As for SQLite: enough pooled connections for every worker thread, so that none
+            # is closed on return and reopened (a new server process) for the next request.
+            self.engine = create_engine(
+                parsed, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE
+            )
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False

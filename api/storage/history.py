@@ -60,10 +60,17 @@ def _utc_datetimes(starts: pd.Series[pd.Timestamp]) -> list[dt.datetime]:
     return [stamp.to_pydatetime() for stamp in utc]
 
 
-def lock_team(session: Session, team_id: int) -> None:
-    """Serialise writers of one team's history (``SELECT ... FOR UPDATE`` on PostgreSQL; on
-    SQLite the write session already holds the database's write lock)."""
-    session.execute(select(Team.id).where(Team.id == team_id).with_for_update())
+def begin_history_write(session: Session, team_id: int) -> None:
+    """Serialise writers of one team's history and count the write: ``history_version`` is
+    bumped, which also locks the team's row until the transaction ends on PostgreSQL (on
+    SQLite the write session already holds the database's write lock). Rendered downloads
+    remembered under the previous version are out of date from this commit on."""
+    session.execute(
+        update(Team)
+        .where(Team.id == team_id)
+        .values(history_version=Team.history_version + 1)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def store_history(session: Session, team_id: int, history: pd.DataFrame) -> HistoryWrite:
@@ -72,7 +79,7 @@ def store_history(session: Session, team_id: int, history: pd.DataFrame) -> Hist
     """
     if history.empty:
         return HistoryWrite(rows_added=0, rows_replaced=0)
-    lock_team(session, team_id)
+    begin_history_write(session, team_id)
     starts = _utc_datetimes(history["interval_start"])
     channels = history["channel"].astype(str).tolist()
     volumes = history["volume"].astype("float64").to_numpy()
@@ -307,7 +314,7 @@ def _aware(value: dt.datetime | str) -> dt.datetime:
 def delete_history(session: Session, team_id: int) -> int:
     """Remove a team's whole history and upload log; returns the number of intervals
     removed."""
-    lock_team(session, team_id)
+    begin_history_write(session, team_id)
     removed = affected_rows(
         session.execute(delete(HistoryInterval).where(HistoryInterval.team_id == team_id))
     )

@@ -94,6 +94,9 @@ class Team(Base):
     rules: Mapped[dict[str, Any] | None]
     history_interval_minutes: Mapped[int | None] = mapped_column(Integer)
     history_channels: Mapped[list[Any]] = mapped_column(default=list)
+    history_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Counts the writes to the team's history; a rendered download is current while it
+    is unchanged."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
 

@@ -170,3 +170,59 @@ def test_deleting_history_starts_over_at_any_interval(
     assert summary == {"timezone": "UTC", "interval_minutes": None, "channels": [], "uploads": 0}
     hourly = _upload(client, team, _csv("2026-03-02", [5, 6]), interval_minutes="60")
     assert hourly["summary"]["interval_minutes"] == 60  # type: ignore[index]
+
+
+def _download_text(client: TestClient, team: TeamCredentials, query: str = "") -> str:
+    response = client.get(f"/v1/history.csv{query}", headers=team.headers)
+    assert response.status_code == 200
+    return response.text
+
+
+def test_a_kept_download_is_replaced_by_the_new_data_after_every_write(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    day = "?start=2026-03-02T00:00&end=2026-03-03T00:00"
+    _upload(client, team, _csv("2026-03-02", [10, 20]))
+    first = _download_text(client, team, day)
+    assert "2026-03-02T09:00:00+00:00,voice,10.0" in first
+    assert _download_text(client, team, day) == first
+    downloads = client.app.state.service.downloads  # type: ignore[attr-defined]
+    assert len(downloads) == 1  # rendered once, then served as kept
+
+    _upload(client, team, _csv("2026-03-02", [11, 21]))  # replaces the same intervals
+    replaced = _download_text(client, team, day)
+    assert "2026-03-02T09:00:00+00:00,voice,11.0" in replaced
+    assert "voice,10.0" not in replaced
+
+    _upload(client, team, _csv("2026-03-02", [7, 8], channel="chat"))  # a new channel
+    assert "2026-03-02T09:00:00+00:00,chat,7.0" in _download_text(client, team, day)
+
+    assert client.delete("/v1/history", headers=team.headers).status_code == 204
+    assert _download_text(client, team, day) == HEADER
+
+    _upload(client, team, _csv("2026-03-02", [10, 20]))  # the first file again, from scratch
+    assert _download_text(client, team, day) == first
+
+
+def test_a_download_follows_a_change_of_the_teams_timezone(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    _upload(client, team, _csv("2026-03-02", [10, 20]))
+    assert "2026-03-02T09:00:00+00:00,voice,10.0" in _download_text(client, team)
+    response = client.patch("/v1/settings", headers=team.headers, json={"timezone": "Europe/Paris"})
+    assert response.status_code == 200, response.text
+    assert "2026-03-02T10:00:00+01:00,voice,10.0" in _download_text(client, team)
+
+
+def test_a_write_through_another_service_process_is_seen_by_this_ones_downloads(
+    client: TestClient, settings: ServiceSettings, team: TeamCredentials
+) -> None:
+    from api.service import create_app
+
+    _upload(client, team, _csv("2026-03-02", [10, 20]))
+    assert "voice,10.0" in _download_text(client, team)  # kept by this process
+    with TestClient(create_app(settings)) as other_process:
+        _upload(other_process, team, _csv("2026-03-02", [12, 22]))
+    after = _download_text(client, team)
+    assert "2026-03-02T09:00:00+00:00,voice,12.0" in after
+    assert "voice,10.0" not in after

@@ -10,8 +10,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from starlette.responses import Response
 
-from api.service.csv_files import csv_content, csv_response
-from api.service.deps import ResourceId, SessionDep, TeamDep
+from api.service.csv_files import csv_bytes, csv_content, csv_download
+from api.service.deps import DownloadsDep, ResourceId, SessionDep, TeamDep
 from api.service.problems import (
     InvalidParameterError,
     InvalidUploadError,
@@ -203,6 +203,7 @@ def read_history_summary(team: TeamDep, session: SessionDep) -> HistorySummary:
 def download_history(
     team: TeamDep,
     session: SessionDep,
+    downloads: DownloadsDep,
     start: Annotated[
         IsoDateTime | None, Query(description="First interval to include (ISO 8601).")
     ] = None,
@@ -213,15 +214,26 @@ def download_history(
 ) -> Response:
     """The canonical CSV (`interval_start`, `channel`, `volume`, `aht_seconds`) in the team's
     timezone; an empty `volume` marks missing data. It can be uploaded again unchanged."""
-    history = load_history(
-        session,
+    first, last = _aware(start, team.timezone), _aware(end, team.timezone)
+    # Everything the file depends on; history_version changes with every write to the
+    # history, in the same transaction (see api.service.download_cache).
+    key = (
+        "history.csv",
         team.id,
-        timezone=team.timezone,
-        start=_aware(start, team.timezone),
-        end=_aware(end, team.timezone),
-        channels=channel,
+        team.history_version,
+        team.timezone,
+        first,
+        last,
+        None if channel is None else tuple(channel),
     )
-    return csv_response(history, "history.csv")
+    body = downloads.get(key)
+    if body is None:
+        history = load_history(
+            session, team.id, timezone=team.timezone, start=first, end=last, channels=channel
+        )
+        body = csv_bytes(history)
+        downloads.put(key, body)
+    return csv_download(body, "history.csv")
 
 
 def _aware(moment: dt.datetime | None, timezone: str) -> dt.datetime | None:
