@@ -55,7 +55,7 @@ from scheduler.shifts import (
 )
 from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 
-COUNTS_SHARE = 0.75
+COUNTS_SHARE = 0.6
 """Share of the time left after the bound for the count stage (the roster's greedy and exact
 partition take seconds; its CP-SAT fallback rarely improves on them at scale)."""
 ROSTER_SHARE = 0.75
