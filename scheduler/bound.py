@@ -155,10 +155,11 @@ class LinearRelaxation:
 class IntegerProgram:
     """The count model as an integer program for SCIP (LP-based branch and cut).
 
-    On the count model restricted to the LP support, SCIP's cuts and LP-guided heuristics
-    reached schedules 3.7% above the bound at peak 25 where CP-SAT stayed at 7% (benchmark
-    weeks of ``benchmarks/schedule_optimizer.py``, same time). :meth:`interrupt` stops a
-    running :meth:`solve` from another thread; the best solution so far is kept.
+    The count stage solves one day's shifts at a time with it (the other days fixed), where
+    SCIP's LP-guided heuristics (RENS at the root) find the day's best shifts in seconds; on
+    the whole week restricted to the LP support it stalls, and CP-SAT further still (benchmark
+    weeks of ``benchmarks/schedule_optimizer.py``). :meth:`interrupt` stops a running
+    :meth:`solve` from another thread; the best solution so far is kept.
     """
 
     def __init__(self, program: Program) -> None:

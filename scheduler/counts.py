@@ -1,10 +1,11 @@
-"""Integer shift counts by price-and-branch on the LP support.
+"""Integer shift counts: an LP dive on the LP support, then fix-and-optimize by day.
 
-A MIP solver on all ~55,000 columns of a 24/7 week stalls at the root; restricted to the
-shifts the LP uses, with their breaks fixed as the LP places them, an LP dive gives a first
-schedule in a second or two and SCIP improves it (see :class:`scheduler.bound.IntegerProgram`
-for why SCIP rather than CP-SAT here). The restricted optimum is still a valid schedule: the
-LP bound over all columns tells how far from the best possible it can be.
+A MIP solver on all ~55,000 columns of a 24/7 week stalls at the root, and restricted to the
+shifts the LP uses (with their breaks fixed as the LP places them) it stalls 1.5-4% above the
+bound. What works (measured, see ``shared/notes/scheduling.md``): round the LP on its support
+by diving, then re-optimise one day at a time over every template of that day with the other
+days fixed, where SCIP finds the day's best shifts in a few seconds. The result is a valid
+schedule; the LP bound over all columns tells how far from the best possible it can be.
 
 The CP-SAT helpers (:func:`cp_from_program`) serve the roster and break stages, whose models
 add per-agent logic to the same coverage rows.

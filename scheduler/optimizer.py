@@ -4,7 +4,7 @@ Stages (see ``shared/notes/scheduling.md`` for the measurements behind them):
 
 1. **Bound** — the LP relaxation of the count model over every allowed shift, solved with
    GLOP: no schedule can cost less (the "physical limit").
-2. **Counts** — how many agents work each shift, by price-and-branch on the LP support
+2. **Counts** — how many agents work each shift: an LP dive, then fix-and-optimize by day
    (:mod:`scheduler.counts`).
 3. **Roster** — named agents (or open positions ``open-N``, one per recommended hire) take
    those shifts under every per-agent rule (:mod:`scheduler.roster`).
@@ -359,8 +359,8 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         progress=progress,
         started=started,
     )
-    # Every explicit shift of the LP support (and, per day, one shift over the most demand)
-    # is a candidate: the roster may need shifts beyond the counts to complete legal weeks.
+    # Every shift of the count solution (and, per day, one shift over the most demand) is a
+    # candidate: the roster may need shifts beyond the counts to complete legal weeks.
     candidates = concatenate(counts.program.templates, day_fillers(templates, problem.required))
     planned = np.zeros(candidates.count, dtype=np.int64)
     planned[: counts.program.templates.count] = np.round(
