@@ -31,7 +31,12 @@ from scheduler.solving import ProgressCallback, SolverOptions, solve_model
 
 FORBIDDEN: Final = 1e9
 PARTITION_SHARE: Final = 0.8
-"""Share of the roster's time for the exact partition when the greedy leaves some over."""
+"""Share of the roster's time for the exact partition when the greedy leaves some over (all
+of it when the CP-SAT roster would be too large to run after it)."""
+MAX_ROSTER_PAIRS: Final = 50_000
+"""Largest number of (agent, planned template) pairs for the CP-SAT roster model: above it
+(125 open positions at peak 74, the 250-agent benchmark roster) CP-SAT was measured not to
+improve on the greedy, often not even returning it, in the seconds a 60 s run leaves."""
 
 
 @dataclass(frozen=True)
@@ -509,7 +514,7 @@ def _complete_week(
             return
 
 
-def solve_roster(  # noqa: PLR0915 - the steps in order, as the docstring lists
+def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstring lists
     candidates: Templates,
     counts: IntArray,
     build: Callable[[Templates], Program],
@@ -580,6 +585,9 @@ def solve_roster(  # noqa: PLR0915 - the steps in order, as the docstring lists
     greedy = hand_out(planned_agents)
     if shortcomings(greedy) == (0, 0):
         return Roster(greedy, math.nan, math.nan, "greedy")
+    planned = counts > 0
+    pairs = sum(int((eligible(agent, candidates) & planned).sum()) for agent in agents)
+    fallback = pairs <= MAX_ROSTER_PAIRS
     exact = exact_partition(
         planned_agents,
         candidates,
@@ -589,12 +597,14 @@ def solve_roster(  # noqa: PLR0915 - the steps in order, as the docstring lists
         week_size=week_size,
         hint=greedy,
         options=options,
-        seconds=seconds * PARTITION_SHARE,
+        seconds=seconds * (PARTITION_SHARE if fallback else 1.0),
         progress=progress,
         started=started,
     )
     if exact is not None:
         return Roster(exact, math.nan, math.nan, "CP-SAT exact partition")
+    if not fallback:
+        return Roster(greedy, math.nan, math.nan, "greedy (too large for CP-SAT)")
     if pattern_slots is not None:
         # Where the planned days leave agents without a legal week, their own patterns may not.
         free = hand_out(agents)
