@@ -156,7 +156,9 @@ def dive(program: Program, relaxation: LinearRelaxation, lp: LpSolution) -> Floa
     return np.round(values)
 
 
-def explicit_selection(program: Program, lp: LpSolution, max_combinations: int = 27) -> _Selection:
+def explicit_selection(
+    program: Program, lp: LpSolution, max_combinations: int = 27
+) -> ExplicitSelection:
     """Shifts with their breaks fixed, from the LP support (Dantzig's explicit formulation).
 
     For every template the LP uses, each break may go to any position the LP gives it; the
@@ -187,11 +189,11 @@ def explicit_selection(program: Program, lp: LpSolution, max_combinations: int =
         for combination in combinations:
             owners.append(owner)
             chosen_options.append(list(combination))
-    return _Selection.of(owners, chosen_options)
+    return ExplicitSelection.of(owners, chosen_options)
 
 
 @dataclass(frozen=True)
-class _Selection:
+class ExplicitSelection:
     """Templates with their breaks fixed, as indexes into a program's templates: explicit
     template ``k`` is ``owners[k]`` with the break options ``options[option_owner == k]``."""
 
@@ -200,14 +202,16 @@ class _Selection:
     option_owner: IntArray
 
     @staticmethod
-    def of(owners: list[int], chosen: list[list[int]]) -> _Selection:
-        return _Selection(
+    def of(owners: list[int], chosen: list[list[int]]) -> ExplicitSelection:
+        """The selection of templates ``owners`` with break options ``chosen[k]`` each."""
+        return ExplicitSelection(
             np.array(owners, dtype=np.int64),
             np.array([option for c in chosen for option in c], dtype=np.int64),
             np.repeat(np.arange(len(owners)), [len(c) for c in chosen]).astype(np.int64),
         )
 
     def templates(self, templates: Templates) -> Templates:
+        """The selected templates, each carrying only its chosen break options."""
         return templates.select(self.owners, self.options, self.option_owner)
 
     def full_counts(self, x: FloatArray, templates: Templates) -> tuple[FloatArray, FloatArray]:
@@ -219,9 +223,9 @@ class _Selection:
         return shifts.astype(np.float64), breaks.astype(np.float64)
 
 
-def _explicit_counts(
+def explicit_counts(
     templates: Templates, x: FloatArray, y: FloatArray
-) -> tuple[_Selection, FloatArray]:
+) -> tuple[ExplicitSelection, FloatArray]:
     """Integer shift counts ``x`` with break-option counts ``y`` (Aykin form) as templates with
     fixed breaks and their counts: each shift's agents split over its break positions in order."""
     by_template: dict[int, dict[int, list[int]]] = {}
@@ -247,7 +251,7 @@ def _explicit_counts(
                 remaining[k][position[k]] -= amount
                 if remaining[k][position[k]] == 0:
                     position[k] += 1
-    return _Selection.of(owners, chosen), np.array(amounts)
+    return ExplicitSelection.of(owners, chosen), np.array(amounts)
 
 
 def _decomposition(used: list[list[int]], y_lp: FloatArray) -> list[tuple[int, ...]]:
@@ -338,7 +342,7 @@ def solve_counts(
             objective, shifts, breaks, patterns = found
             unchanged = 0
             beat.report(incumbent=objective)
-    chosen, amounts = _explicit_counts(program.templates, shifts, breaks)
+    chosen, amounts = explicit_counts(program.templates, shifts, breaks)
     final = rebuild(chosen.templates(program.templates))
     shifts_final = amounts
     vector = complete_solution(
