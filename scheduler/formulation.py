@@ -68,6 +68,10 @@ class Program:
         """Number of columns."""
         return len(self.cost)
 
+    def headcount(self, values: FloatArray) -> float:
+        """Agents on day patterns in a solution vector (0 without patterns)."""
+        return float(values[self.blocks["w"]].sum())
+
     def paid_hours(self, values: FloatArray) -> float:
         """Paid hours of a solution vector."""
         return float(values[self.blocks["x"]] @ self.templates.paid_minutes) / 60

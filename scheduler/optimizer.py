@@ -55,10 +55,16 @@ from scheduler.shifts import (
 )
 from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 
-COUNTS_SHARE = 0.5
-"""Share of the time left after the bound for the count stage. Its day-by-day search stops by
-itself on small weeks; at peak 185 the roster's exact partition needs ~15 s (measured: with
-0.6 it ran out and left 0.82% of the instances unassigned, with 0.5 0.07%)."""
+COUNTS_SHARE = (0.3, 0.85)
+"""Least and most share of the time left after the bound for the count stage; within these,
+it leaves the roster :data:`ROSTER_SECONDS_PER_AGENT` per agent or position."""
+ROSTER_SECONDS_PER_AGENT = 0.06
+"""The roster's exact partition took 1-2 s for 46 open positions, 4-13 s for 125 and 17 s for
+306 (benchmark weeks, 2-core machine); with a fixed count share of 0.6 the largest ran out of
+time and left 0.82% of the instances unassigned, while a share of 0.5 cost the smaller weeks
+0.1-0.5 points of gap."""
+OPEN_SPARE_SHARE = 0.05
+"""Spare open positions (any day pattern) beyond one per planned pattern slot."""
 ROSTER_SHARE = 0.75
 """Share of the time left after the count stage for the roster; breaks get the rest."""
 FINISH_LP_SOLVES = 1.2
@@ -170,7 +176,7 @@ def _open_positions(
     patterns = program.patterns
     w = np.round(counts[program.blocks["w"]]).astype(int)
     total = int(w.sum())
-    spare = max(2, math.ceil(0.05 * total))
+    spare = max(2, math.ceil(OPEN_SPARE_SHARE * total))
     everything = frozenset(range(len(channels)))
     free = np.ones(week.size, dtype=bool)
     low = math.ceil(rules.week.min_hours * 60 - 1e-9)
@@ -351,12 +357,22 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         left = options.time_limit_seconds - reserve - (time.monotonic() - started)
         return max(0.5, left * share)
 
+    people_count = (
+        len(roster_agents)
+        if roster_agents is not None
+        else math.ceil(program.headcount(lp.values) * (1 + OPEN_SPARE_SHARE))
+    )
     counts = solve_counts(
         program,
         lp,
         rebuild,
         options,
-        remaining(COUNTS_SHARE),
+        min(
+            max(
+                remaining(1.0) - ROSTER_SECONDS_PER_AGENT * people_count, remaining(COUNTS_SHARE[0])
+            ),
+            remaining(COUNTS_SHARE[1]),
+        ),
         progress=progress,
         started=started,
     )

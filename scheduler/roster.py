@@ -127,17 +127,9 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
     longest = float(lengths_paid.max(initial=0))
 
     def rest_ok(agent: int, template: int) -> bool:
-        start = int(templates.start[template])
-        end = start + int(templates.length[template])
-        for other in work[agent]:
-            other_start = int(templates.start[other])
-            other_end = other_start + int(templates.length[other])
-            for shift in (-week_size, 0, week_size):
-                if start + shift < other_end + rest_intervals and (
-                    other_start < end + shift + rest_intervals
-                ):
-                    return False
-        return True
+        return bool(
+            rest_mask(templates, np.array([template]), work[agent], rest_intervals, week_size)[0]
+        )
 
     def patterns_left(agent: int, day: int, working: bool) -> BoolArray:
         patterns = agents[agent].patterns
@@ -176,15 +168,20 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
                 continue
             days_left = int(agent.patterns[working].sum(axis=1).max()) - len(work[agent_index]) - 1
             previous = [int(minute_of_position[templates.start[t]]) for t in work[agent_index]]
+            resting = rest_mask(
+                templates,
+                np.array(instances, dtype=np.int64),
+                work[agent_index],
+                rest_intervals,
+                week_size,
+            )
             for column, template in enumerate(instances):
-                if not allowed[agent_index][template]:
+                if not allowed[agent_index][template] or not resting[column]:
                     continue
                 total = paid[agent_index] + float(templates.paid_minutes[template])
                 if total + days_left * shortest > agent.max_paid_minutes or (
                     total + days_left * longest < agent.min_paid_minutes
                 ):
-                    continue
-                if not rest_ok(agent_index, template):
                     continue
                 start = int(minute_of_position[templates.start[template]])
                 anchor = agent.preferred_start_minute
@@ -243,6 +240,29 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
     return assignments
 
 
+def rest_mask(
+    templates: Templates,
+    candidates: IntArray,
+    shifts: list[int],
+    rest_intervals: int,
+    week_size: int,
+) -> BoolArray:
+    """Which ``candidates`` keep the minimum rest to every one of ``shifts`` (also across the
+    week boundary, where the schedule repeats)."""
+    start = templates.start[candidates].astype(np.int64)
+    end = start + templates.length[candidates]
+    ok = np.ones(len(candidates), dtype=bool)
+    for other in shifts:
+        other_start = int(templates.start[other])
+        other_end = other_start + int(templates.length[other])
+        for shift in (-week_size, 0, week_size):
+            ok &= ~(
+                (start + shift < other_end + rest_intervals)
+                & (other_start < end + shift + rest_intervals)
+            )
+    return ok
+
+
 def _target_days(agent: RosterAgent, templates: Templates, shifts: list[int]) -> BoolArray | None:
     """The days of the allowed pattern that completes ``shifts`` with the fewest additions."""
     worked = np.zeros(7, dtype=bool)
@@ -276,8 +296,6 @@ def _reassign_days(
     targets = [_target_days(agent, templates, work[index]) for index, agent in enumerate(agents)]
     paid_minutes = templates.paid_minutes.astype(np.float64)
     shortest, longest = float(paid_minutes.min(initial=0)), float(paid_minutes.max(initial=0))
-    start = templates.start.astype(np.int64)
-    end = start + templates.length
     for _ in range(rounds):
         changed = False
         for day in range(7):
@@ -293,13 +311,9 @@ def _reassign_days(
                 agent = agents[agent_index]
                 others = [t for t in work[agent_index] if templates.day[t] != day]
                 current = [t for t in work[agent_index] if templates.day[t] == day]
-                ok = allowed[agent_index][day_templates].copy()
-                for other in others:
-                    for shift in (-week_size, 0, week_size):
-                        ok &= ~(
-                            (start[day_templates] + shift < end[other] + rest_intervals)
-                            & (start[other] < end[day_templates] + shift + rest_intervals)
-                        )
+                ok = allowed[agent_index][day_templates] & rest_mask(
+                    templates, day_templates, others, rest_intervals, week_size
+                )
                 days = targets[agent_index]
                 missing = int(days.sum()) - len(others) - 1 if days is not None else 0
                 total = paid_minutes[others].sum() + paid_minutes[day_templates]
