@@ -22,10 +22,11 @@ from api.jobs import JobRunner
 from api.service.download_cache import DownloadCache
 from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import AuthenticationError
+from api.service.team_cache import TeamCache
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.models import Team
-from api.storage.teams import active_key, secret_sha256, split_token
+from api.storage.teams import TeamSnapshot, active_key, secret_sha256, split_token
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ServiceState:
     runner: JobRunner
     keys: VerifiedKeyCache
     downloads: DownloadCache
+    teams: TeamCache
 
 
 async def service_state(request: Request) -> ServiceState:
@@ -101,11 +103,13 @@ async def current_team(
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     header_key: Annotated[str | None, Security(header_scheme)],
-) -> Team:
-    """The team whose API key authenticates the request.
+) -> TeamSnapshot:
+    """The team whose API key authenticates the request, as the request's transaction sees
+    it (from the process's :class:`TeamCache` when its copy is current). Routes that change
+    the team load its ORM row with :func:`team_row`.
 
-    On SQLite the lookups (a primary-key read of the team, and of the key when it is not
-    remembered) run in place, like closing the session: a call into the library that is
+    On SQLite the lookups (the team's version, and the key when it is not remembered) run in
+    place, like closing the session: a call into the library that is
     quicker than handing the work to a worker thread and back, which under load also means
     one less thread contending for the GIL. On a database server they are round trips, done
     in a worker thread.
@@ -120,17 +124,18 @@ async def current_team(
             "`X-API-Key: <key>` (create one with `staffcast keys create TEAM`)"
         )
     if state.database.is_sqlite:
-        team = _team_for_token(state.keys, session, token)
+        team = _team_for_token(state, session, token)
     else:
-        team = await run_in_threadpool(_team_for_token, state.keys, session, token)
+        team = await run_in_threadpool(_team_for_token, state, session, token)
     if team is None:
         raise AuthenticationError("the API key is not valid or has been revoked")
     return team
 
 
-def _team_for_token(keys: VerifiedKeyCache, session: Session, token: str) -> Team | None:
-    """The team of an active key (remembered by ``keys``, or confirmed by the database and
-    then remembered); ``None`` for a malformed, unknown or revoked one."""
+def _team_for_token(state: ServiceState, session: Session, token: str) -> TeamSnapshot | None:
+    """The team of an active key (remembered by ``state.keys``, or confirmed by the database
+    and then remembered); ``None`` for a malformed, unknown or revoked one."""
+    keys = state.keys
     parts = split_token(token)
     if parts is None:
         return None
@@ -142,10 +147,19 @@ def _team_for_token(keys: VerifiedKeyCache, session: Session, token: str) -> Tea
             return None
         keys.remember(key)
         team_id = key.team_id
-    return session.get(Team, team_id)
+    return state.teams.current(session, team_id)
 
 
-TeamDep = Annotated[Team, Depends(current_team)]
+TeamDep = Annotated[TeamSnapshot, Depends(current_team)]
+
+
+def team_row(session: Session, team: TeamSnapshot) -> Team:
+    """The ORM row of the request's team, for a route that changes it (in its session)."""
+    row = session.get(Team, team.id)
+    if row is None:  # deleted since the request authenticated
+        raise AuthenticationError("the API key's team no longer exists")
+    return row
+
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger one names nothing
 

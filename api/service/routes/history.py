@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from starlette.responses import Response
 
 from api.service.csv_files import csv_bytes, csv_content, csv_download
-from api.service.deps import DownloadsDep, ResourceId, SessionDep, TeamDep
+from api.service.deps import DownloadsDep, ResourceId, SessionDep, TeamDep, team_row
 from api.service.problems import (
     InvalidParameterError,
     InvalidUploadError,
@@ -157,7 +157,7 @@ def upload_history(
             raise InvalidParameterError(str(error)) from None
     upload = import_history(
         session,
-        team,
+        team_row(session, team),
         content,
         filename=file.filename or "",
         timezone=timezone,

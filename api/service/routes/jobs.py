@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from api.jobs import result_parts, result_parts_json
 from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, NotFoundError, problem_responses
-from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus, Team
+from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus
+from api.storage.teams import TeamSnapshot
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -100,7 +101,7 @@ class JobInfo(BaseModel):
         )
 
 
-def find_job(session: Session, team: Team, job_id: int, kind: str | None = None) -> Job:
+def find_job(session: Session, team: TeamSnapshot, job_id: int, kind: str | None = None) -> Job:
     """The team's job ``job_id`` (of ``kind``, if given).
 
     Raises:
@@ -115,7 +116,7 @@ def find_job(session: Session, team: Team, job_id: int, kind: str | None = None)
     return job
 
 
-def list_team_jobs(session: Session, team: Team, kind: str | None, limit: int) -> list[Job]:
+def list_team_jobs(session: Session, team: TeamSnapshot, kind: str | None, limit: int) -> list[Job]:
     """The team's newest jobs, optionally of one kind."""
     query = select(Job).where(Job.team_id == team.id)
     if kind is not None:
