@@ -9,9 +9,9 @@ SQLite takes the write lock when the transaction begins (see :mod:`api.storage.d
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -71,23 +71,67 @@ async def get_session(request: Request, state: StateDep) -> AsyncIterator[Sessio
     Opening a session does no I/O (it connects at its first query, in the endpoint's worker
     thread), so this runs on the event loop. Closing returns the connection to the pool with a
     rollback: on SQLite a call into the library that ends a local transaction, done in place;
-    on a database server a round trip, done in a worker thread.
+    on a database server a round trip, done in a worker thread unless the endpoint already
+    ended the transaction (as :meth:`Reads.run` does).
     """
     write = request.method not in {"GET", "HEAD", "OPTIONS"}
     session = state.database.session(write=write)
     try:
         yield session
     finally:
-        if state.database.is_sqlite:
+        if state.database.is_sqlite or not session.in_transaction():
             session.close()
         else:
             await run_in_threadpool(session.close)
+
+
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class Reads:
+    """The request's session, for an ``async`` endpoint that only reads.
+
+    ``await reads.run(work)`` calls ``work(session)`` and then ends the session's transaction.
+    On SQLite both run in place, on the event loop: a short read is a call into the library,
+    cheaper than handing it to a worker thread and back (which under load also means a thread
+    more contending for the GIL), and the endpoint's answer is then serialised in place too
+    (a plain ``def`` endpoint hands its result to a second worker thread to be validated). On
+    a database server they run in one worker thread, the round trips off the event loop. Use
+    it for reads that take a few milliseconds at most; long work (rendering a year of history)
+    is run with ``long=True``: in a worker thread on every database.
+
+    Mixing the two kinds badly is slow on SQLite: when the event loop is busy, a request
+    whose short read waits in a worker thread gets the GIL only every few milliseconds, so
+    the main reads all run in place.
+    """
+
+    session: Session
+    in_place: bool
+
+    async def run(self, work: Callable[[Session], Result], *, long: bool = False) -> Result:
+        """``work(session)``, then the transaction ended (see the class docstring)."""
+        if self.in_place and not long:
+            return self._run(work)
+        return await run_in_threadpool(self._run, work)
+
+    def _run(self, work: Callable[[Session], Result]) -> Result:
+        try:
+            return work(self.session)
+        finally:
+            self.session.close()
+
+
+async def get_reads(state: StateDep, session: SessionDep) -> Reads:
+    """The request's session, wrapped for :meth:`Reads.run`."""
+    return Reads(session, in_place=state.database.is_sqlite)
 
 
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
 SessionDep = Annotated[Session, Depends(get_session)]
 DownloadsDep = Annotated[DownloadCache, Depends(get_downloads)]
+ReadsDep = Annotated[Reads, Depends(get_reads)]
 
 bearer_scheme = HTTPBearer(
     auto_error=False,

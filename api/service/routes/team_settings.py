@@ -272,7 +272,7 @@ def apply_settings(team: Team, change: TeamSettingsChange) -> None:
 
 
 @router.get("", summary="The team's settings")
-def read_settings(team: TeamDep) -> TeamSettings:
+async def read_settings(team: TeamDep) -> TeamSettings:
     """Timezone, holidays, special days, service targets and scheduling rules."""
     return TeamSettings.of(team)
 
