@@ -25,6 +25,7 @@ import pandas as pd
 from api.jobs import JobContext
 from api.storage.history import load_history
 from api.storage.models import Team
+from api.storage.teams import TeamSnapshot
 from forecast import (
     Calendar,
     ForecastError,
@@ -71,7 +72,7 @@ def calendar_of(
     )
 
 
-def team_calendar(team: Team) -> Calendar:
+def team_calendar(team: Team | TeamSnapshot) -> Calendar:
     """The team's public holidays and special days."""
     return calendar_of(team.holiday_country, team.holiday_subdivision, team.special_days)
 

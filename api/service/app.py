@@ -29,6 +29,7 @@ from api.service.routes import (
     team,
     team_settings,
 )
+from api.service.team_cache import TeamCache
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.migrate import upgrade_database
@@ -85,6 +86,7 @@ def create_app(
                 runner=runner,
                 keys=VerifiedKeyCache(resolved.key_cache_seconds),
                 downloads=DownloadCache(resolved.download_cache_bytes),
+                teams=TeamCache(),
             )
             try:
                 yield

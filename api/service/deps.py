@@ -9,9 +9,9 @@ SQLite takes the write lock when the transaction begins (see :mod:`api.storage.d
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -22,10 +22,11 @@ from api.jobs import JobRunner
 from api.service.download_cache import DownloadCache
 from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import AuthenticationError
+from api.service.team_cache import TeamCache
 from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.models import Team
-from api.storage.teams import active_key, secret_sha256, split_token
+from api.storage.teams import TeamSnapshot, active_key, secret_sha256, split_token
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class ServiceState:
     runner: JobRunner
     keys: VerifiedKeyCache
     downloads: DownloadCache
+    teams: TeamCache
 
 
 async def service_state(request: Request) -> ServiceState:
@@ -69,23 +71,67 @@ async def get_session(request: Request, state: StateDep) -> AsyncIterator[Sessio
     Opening a session does no I/O (it connects at its first query, in the endpoint's worker
     thread), so this runs on the event loop. Closing returns the connection to the pool with a
     rollback: on SQLite a call into the library that ends a local transaction, done in place;
-    on a database server a round trip, done in a worker thread.
+    on a database server a round trip, done in a worker thread unless the endpoint already
+    ended the transaction (as :meth:`Reads.run` does).
     """
     write = request.method not in {"GET", "HEAD", "OPTIONS"}
     session = state.database.session(write=write)
     try:
         yield session
     finally:
-        if state.database.is_sqlite:
+        if state.database.is_sqlite or not session.in_transaction():
             session.close()
         else:
             await run_in_threadpool(session.close)
+
+
+Result = TypeVar("Result")
+
+
+@dataclass(frozen=True)
+class Reads:
+    """The request's session, for an ``async`` endpoint that only reads.
+
+    ``await reads.run(work)`` calls ``work(session)`` and then ends the session's transaction.
+    On SQLite both run in place, on the event loop: a short read is a call into the library,
+    cheaper than handing it to a worker thread and back (which under load also means a thread
+    more contending for the GIL), and the endpoint's answer is then serialised in place too
+    (a plain ``def`` endpoint hands its result to a second worker thread to be validated). On
+    a database server they run in one worker thread, the round trips off the event loop. Use
+    it for reads that take a few milliseconds at most; long work (rendering a year of history)
+    is run with ``long=True``: in a worker thread on every database.
+
+    Mixing the two kinds badly is slow on SQLite: when the event loop is busy, a request
+    whose short read waits in a worker thread gets the GIL only every few milliseconds, so
+    the main reads all run in place.
+    """
+
+    session: Session
+    in_place: bool
+
+    async def run(self, work: Callable[[Session], Result], *, long: bool = False) -> Result:
+        """``work(session)``, then the transaction ended (see the class docstring)."""
+        if self.in_place and not long:
+            return self._run(work)
+        return await run_in_threadpool(self._run, work)
+
+    def _run(self, work: Callable[[Session], Result]) -> Result:
+        try:
+            return work(self.session)
+        finally:
+            self.session.close()
+
+
+async def get_reads(state: StateDep, session: SessionDep) -> Reads:
+    """The request's session, wrapped for :meth:`Reads.run`."""
+    return Reads(session, in_place=state.database.is_sqlite)
 
 
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
 RunnerDep = Annotated[JobRunner, Depends(get_runner)]
 SessionDep = Annotated[Session, Depends(get_session)]
 DownloadsDep = Annotated[DownloadCache, Depends(get_downloads)]
+ReadsDep = Annotated[Reads, Depends(get_reads)]
 
 bearer_scheme = HTTPBearer(
     auto_error=False,
@@ -101,11 +147,13 @@ async def current_team(
     session: SessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     header_key: Annotated[str | None, Security(header_scheme)],
-) -> Team:
-    """The team whose API key authenticates the request.
+) -> TeamSnapshot:
+    """The team whose API key authenticates the request, as the request's transaction sees
+    it (from the process's :class:`TeamCache` when its copy is current). Routes that change
+    the team load its ORM row with :func:`team_row`.
 
-    On SQLite the lookups (a primary-key read of the team, and of the key when it is not
-    remembered) run in place, like closing the session: a call into the library that is
+    On SQLite the lookups (the team's version, and the key when it is not remembered) run in
+    place, like closing the session: a call into the library that is
     quicker than handing the work to a worker thread and back, which under load also means
     one less thread contending for the GIL. On a database server they are round trips, done
     in a worker thread.
@@ -120,17 +168,18 @@ async def current_team(
             "`X-API-Key: <key>` (create one with `staffcast keys create TEAM`)"
         )
     if state.database.is_sqlite:
-        team = _team_for_token(state.keys, session, token)
+        team = _team_for_token(state, session, token)
     else:
-        team = await run_in_threadpool(_team_for_token, state.keys, session, token)
+        team = await run_in_threadpool(_team_for_token, state, session, token)
     if team is None:
         raise AuthenticationError("the API key is not valid or has been revoked")
     return team
 
 
-def _team_for_token(keys: VerifiedKeyCache, session: Session, token: str) -> Team | None:
-    """The team of an active key (remembered by ``keys``, or confirmed by the database and
-    then remembered); ``None`` for a malformed, unknown or revoked one."""
+def _team_for_token(state: ServiceState, session: Session, token: str) -> TeamSnapshot | None:
+    """The team of an active key (remembered by ``state.keys``, or confirmed by the database
+    and then remembered); ``None`` for a malformed, unknown or revoked one."""
+    keys = state.keys
     parts = split_token(token)
     if parts is None:
         return None
@@ -142,10 +191,19 @@ def _team_for_token(keys: VerifiedKeyCache, session: Session, token: str) -> Tea
             return None
         keys.remember(key)
         team_id = key.team_id
-    return session.get(Team, team_id)
+    return state.teams.current(session, team_id)
 
 
-TeamDep = Annotated[Team, Depends(current_team)]
+TeamDep = Annotated[TeamSnapshot, Depends(current_team)]
+
+
+def team_row(session: Session, team: TeamSnapshot) -> Team:
+    """The ORM row of the request's team, for a route that changes it (in its session)."""
+    row = session.get(Team, team.id)
+    if row is None:  # deleted since the request authenticated
+        raise AuthenticationError("the API key's team no longer exists")
+    return row
+
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger one names nothing
 

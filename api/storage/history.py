@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 
 from api.storage.database import affected_rows
 from api.storage.models import HistoryInterval, HistoryUpload, Team
+from api.storage.teams import TeamSnapshot
 
 HISTORY_COLUMNS = ("interval_start", "channel", "volume", "aht_seconds")
 SQLITE_DATETIME_FORMAT = "%Y-%m-%d %H:%M:%S.%f"  # how SQLAlchemy's DateTime writes to SQLite
@@ -289,7 +290,7 @@ def refresh_history_overview(session: Session, team: Team) -> None:
     ]
 
 
-def history_overview(team: Team) -> list[ChannelHistory]:
+def history_overview(team: Team | TeamSnapshot) -> list[ChannelHistory]:
     """The per-channel overview stored by :func:`refresh_history_overview`."""
     return [
         ChannelHistory(

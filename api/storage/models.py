@@ -97,6 +97,10 @@ class Team(Base):
     history_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     """Counts the writes to the team's history; a rendered download is current while it
     is unchanged."""
+    version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    """Counts the changes to this row: a database trigger (migration 0004) adds one in every
+    ``UPDATE`` of it, whoever writes. A service process's copy of the row is current while it
+    is unchanged (see :mod:`api.service.team_cache`)."""
     created_at: Mapped[dt.datetime] = mapped_column(default=utc_now)
 
 

@@ -8,17 +8,20 @@ password, so there is nothing to guess (the approach of GitHub's and Stripe's to
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import secrets
 import zoneinfo
 from dataclasses import dataclass
-from typing import Final
+from typing import Any, Final
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.storage.models import ApiKey, Team, utc_now
+
+TEAMS: Final = Team.__table__
 
 KEY_PREFIX: Final = "sc"
 KEY_ID_BYTES: Final = 6
@@ -164,3 +167,51 @@ def team_for_token(session: Session, token: str) -> Team | None:
     if key is None or not hmac.compare_digest(key.secret_sha256, _sha256(secret)):
         return None
     return session.get(Team, key.team_id)
+
+
+@dataclass(frozen=True)
+class TeamSnapshot:
+    """A team's row as it was at ``version`` (the same names as :class:`Team`'s attributes).
+
+    Read with plain SQL rather than as an ORM object, and shared by the requests of one
+    service process (see :mod:`api.service.team_cache`): treat the JSON values as read-only.
+    """
+
+    id: int
+    name: str
+    timezone: str
+    holiday_country: str | None
+    holiday_subdivision: str | None
+    special_days: list[Any]
+    targets: dict[str, Any] | None
+    rules: dict[str, Any] | None
+    history_interval_minutes: int | None
+    history_channels: list[Any]
+    history_version: int
+    created_at: dt.datetime
+    version: int
+
+
+def team_version(session: Session, team_id: int) -> int | None:
+    """The ``version`` of team ``team_id`` (changed by every update of its row), or ``None``
+    if there is no such team. One indexed read of an integer, without the ORM."""
+    version = (
+        session.connection()
+        .execute(select(TEAMS.c.version).where(TEAMS.c.id == team_id))
+        .scalar_one_or_none()
+    )
+    return None if version is None else int(version)
+
+
+def team_snapshot(session: Session, team_id: int) -> TeamSnapshot | None:
+    """Team ``team_id``'s row with its ``version`` (read together, so they always match), or
+    ``None`` if there is no such team."""
+    row = (
+        session.connection()
+        .execute(select(*(TEAMS.c[name] for name in SNAPSHOT_COLUMNS)).where(TEAMS.c.id == team_id))
+        .one_or_none()
+    )
+    return None if row is None else TeamSnapshot(**row._asdict())
+
+
+SNAPSHOT_COLUMNS: Final = tuple(TeamSnapshot.__dataclass_fields__)

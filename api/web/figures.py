@@ -25,6 +25,7 @@ from api.service.deps import SessionDep, TeamDep
 from api.service.problems import InvalidUploadError
 from api.storage.history import load_history
 from api.storage.models import Team
+from api.storage.teams import TeamSnapshot
 from forecast.calendar import Calendar, SpecialDay, day_types
 from forecast.errors import InvalidCalendarError
 from scheduler.errors import SchedulerError
@@ -66,7 +67,7 @@ def _chart_error(what: str, error: Exception) -> InvalidUploadError:
     return InvalidUploadError(f"cannot draw the {what}: {error}")
 
 
-def team_targets(team: Team) -> dict[str, float]:
+def team_targets(team: Team | TeamSnapshot) -> dict[str, float]:
     """The target share per channel from the team's settings (none if unset or invalid)."""
     if not team.targets:
         return {}
@@ -76,7 +77,7 @@ def team_targets(team: Team) -> dict[str, float]:
         return {}
 
 
-def day_markers(team: Team, first: dt.date, last: dt.date) -> pd.DataFrame:
+def day_markers(team: Team | TeamSnapshot, first: dt.date, last: dt.date) -> pd.DataFrame:
     """The special days from ``first`` to ``last`` (inclusive) as the forecaster types them
     (public holidays, the team's own special days, eves and days after): columns ``date``,
     ``day_type``, ``name``. Settings the calendar refuses mark nothing."""

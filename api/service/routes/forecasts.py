@@ -8,9 +8,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from api.service.csv_files import csv_content, csv_records_response
-from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, problem_responses
 from api.service.request_models import IsoDate, RequestModel
 from api.service.routes.jobs import (
@@ -19,9 +20,11 @@ from api.service.routes.jobs import (
     find_job,
     finished_result,
     finished_result_json,
+    job_infos,
     json_response,
     list_team_jobs,
 )
+from api.storage.teams import TeamSnapshot
 from forecast import ModelName
 from forecast.forecaster import WORKLOAD_COLUMNS
 
@@ -169,13 +172,15 @@ def create_forecast(
 
 
 @router.get("", summary="Recent forecasts, newest first")
-def list_forecasts(
+async def list_forecasts(
     team: TeamDep,
-    session: SessionDep,
+    reads: ReadsDep,
     limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
 ) -> list[JobInfo]:
     """The team's forecast jobs (results not included)."""
-    return [JobInfo.of(job) for job in list_team_jobs(session, team, "forecast", limit)]
+    return await reads.run(
+        lambda session: job_infos(list_team_jobs(session, team, "forecast", limit))
+    )
 
 
 @router.get(
@@ -184,8 +189,17 @@ def list_forecasts(
     response_model=ForecastView,
     responses=problem_responses(404),
 )
-def read_forecast(forecast_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+async def read_forecast(forecast_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
     """The job's status and, when done, the forecast per interval with the accuracy report."""
+    return await reads.run(lambda session: forecast_response(session, team, forecast_id))
+
+
+def forecast_response(session: Session, team: TeamSnapshot, forecast_id: int) -> Response:
+    """Forecast ``forecast_id``'s job and, once done, its result, as JSON.
+
+    Raises:
+        NotFoundError: the team has no such forecast.
+    """
     job = find_job(session, team, forecast_id, "forecast")
     job_json = JobInfo.of(job).model_dump_json()
     if job.status != "done":

@@ -8,10 +8,11 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, File, Form, Query, UploadFile, status
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 from starlette.responses import Response
 
 from api.service.csv_files import csv_bytes, csv_content, csv_download
-from api.service.deps import DownloadsDep, ResourceId, SessionDep, TeamDep
+from api.service.deps import DownloadsDep, ReadsDep, ResourceId, SessionDep, TeamDep, team_row
 from api.service.problems import (
     InvalidParameterError,
     InvalidUploadError,
@@ -157,7 +158,7 @@ def upload_history(
             raise InvalidParameterError(str(error)) from None
     upload = import_history(
         session,
-        team,
+        team_row(session, team),
         content,
         filename=file.filename or "",
         timezone=timezone,
@@ -171,10 +172,12 @@ def upload_history(
     "/summary",
     summary="What history is stored",
 )
-def read_history_summary(team: TeamDep, session: SessionDep) -> HistorySummary:
+async def read_history_summary(team: TeamDep, reads: ReadsDep) -> HistorySummary:
     """Channels, range, interval and gaps of the stored history."""
-    uploads = session.scalar(
-        select(func.count()).select_from(HistoryUpload).where(HistoryUpload.team_id == team.id)
+    uploads = await reads.run(
+        lambda session: session.scalar(
+            select(func.count()).select_from(HistoryUpload).where(HistoryUpload.team_id == team.id)
+        )
     )
     return HistorySummary(
         timezone=team.timezone,
@@ -200,9 +203,9 @@ def read_history_summary(team: TeamDep, session: SessionDep) -> HistorySummary:
     response_class=Response,
     responses={200: csv_content("The canonical history CSV.")},
 )
-def download_history(
+async def download_history(
     team: TeamDep,
-    session: SessionDep,
+    reads: ReadsDep,
     downloads: DownloadsDep,
     start: Annotated[
         IsoDateTime | None, Query(description="First interval to include (ISO 8601).")
@@ -227,11 +230,20 @@ def download_history(
         None if channel is None else tuple(channel),
     )
     body = downloads.get(key)
-    if body is None:
-        history = load_history(
-            session, team.id, timezone=team.timezone, start=first, end=last, channels=channel
+    if body is None:  # rendering takes up to a second (a year): off the event loop
+        body = await reads.run(
+            lambda session: csv_bytes(
+                load_history(
+                    session,
+                    team.id,
+                    timezone=team.timezone,
+                    start=first,
+                    end=last,
+                    channels=channel,
+                )
+            ),
+            long=True,
         )
-        body = csv_bytes(history)
         downloads.put(key, body)
     return csv_download(body, "history.csv")
 
@@ -249,14 +261,18 @@ def _aware(moment: dt.datetime | None, timezone: str) -> dt.datetime | None:
     "/uploads",
     summary="Accepted uploads, newest first",
 )
-def list_uploads(team: TeamDep, session: SessionDep) -> list[HistoryUploadInfo]:
+async def list_uploads(team: TeamDep, reads: ReadsDep) -> list[HistoryUploadInfo]:
     """Every accepted upload with what it added and replaced."""
-    uploads = session.scalars(
-        select(HistoryUpload)
-        .where(HistoryUpload.team_id == team.id)
-        .order_by(HistoryUpload.id.desc())
-    ).all()
-    return [HistoryUploadInfo.of(upload) for upload in uploads]
+
+    def uploads(session: Session) -> list[HistoryUploadInfo]:
+        found = session.scalars(
+            select(HistoryUpload)
+            .where(HistoryUpload.team_id == team.id)
+            .order_by(HistoryUpload.id.desc())
+        )
+        return [HistoryUploadInfo.of(upload) for upload in found]
+
+    return await reads.run(uploads)
 
 
 @router.get(

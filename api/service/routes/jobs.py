@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.jobs import result_parts, result_parts_json
-from api.service.deps import ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, NotFoundError, problem_responses
-from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus, Team
+from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus
+from api.storage.teams import TeamSnapshot
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -100,7 +101,7 @@ class JobInfo(BaseModel):
         )
 
 
-def find_job(session: Session, team: Team, job_id: int, kind: str | None = None) -> Job:
+def find_job(session: Session, team: TeamSnapshot, job_id: int, kind: str | None = None) -> Job:
     """The team's job ``job_id`` (of ``kind``, if given).
 
     Raises:
@@ -115,12 +116,17 @@ def find_job(session: Session, team: Team, job_id: int, kind: str | None = None)
     return job
 
 
-def list_team_jobs(session: Session, team: Team, kind: str | None, limit: int) -> list[Job]:
+def list_team_jobs(session: Session, team: TeamSnapshot, kind: str | None, limit: int) -> list[Job]:
     """The team's newest jobs, optionally of one kind."""
     query = select(Job).where(Job.team_id == team.id)
     if kind is not None:
         query = query.where(Job.kind == kind)
     return list(session.scalars(query.order_by(Job.id.desc()).limit(limit)).all())
+
+
+def job_infos(jobs: list[Job]) -> list[JobInfo]:
+    """The jobs as the API shows them."""
+    return [JobInfo.of(job) for job in jobs]
 
 
 def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
@@ -161,9 +167,9 @@ def cancel_job(session: Session, runner: RunnerDep, job: Job) -> JobInfo:
 
 
 @router.get("", summary="Recent jobs, newest first")
-def list_jobs(
+async def list_jobs(
     team: TeamDep,
-    session: SessionDep,
+    reads: ReadsDep,
     kind: Annotated[
         Literal["forecast", "schedule"] | None, Query(description="Only jobs of this kind.")
     ] = None,
@@ -171,13 +177,13 @@ def list_jobs(
 ) -> list[JobInfo]:
     """The team's forecast and schedule jobs."""
     assert kind is None or kind in JOB_KINDS
-    return [JobInfo.of(job) for job in list_team_jobs(session, team, kind, limit)]
+    return await reads.run(lambda session: job_infos(list_team_jobs(session, team, kind, limit)))
 
 
 @router.get("/{job_id}", summary="A job's status", responses=problem_responses(404))
-def read_job(job_id: ResourceId, team: TeamDep, session: SessionDep) -> JobInfo:
+async def read_job(job_id: ResourceId, team: TeamDep, reads: ReadsDep) -> JobInfo:
     """Poll this until `status` is `done`, `failed` or `cancelled`."""
-    return JobInfo.of(find_job(session, team, job_id))
+    return await reads.run(lambda session: JobInfo.of(find_job(session, team, job_id)))
 
 
 @router.post(

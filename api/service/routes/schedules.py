@@ -7,9 +7,10 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from api.service.csv_files import csv_content, csv_records_response
-from api.service.deps import MAX_ID, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.deps import MAX_ID, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.problems import ConflictError, problem_responses
 from api.service.request_models import IsoDate, RequestModel
 from api.service.routes.jobs import (
@@ -18,9 +19,11 @@ from api.service.routes.jobs import (
     find_job,
     finished_result,
     finished_result_json,
+    job_infos,
     json_response,
     list_team_jobs,
 )
+from api.storage.teams import TeamSnapshot
 
 router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
 
@@ -150,20 +153,31 @@ def create_schedule(
 
 
 @router.get("", summary="Recent schedules, newest first")
-def list_schedules(
+async def list_schedules(
     team: TeamDep,
-    session: SessionDep,
+    reads: ReadsDep,
     limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
 ) -> list[JobInfo]:
     """The team's schedule jobs."""
-    return [JobInfo.of(job) for job in list_team_jobs(session, team, "schedule", limit)]
+    return await reads.run(
+        lambda session: job_infos(list_team_jobs(session, team, "schedule", limit))
+    )
 
 
 @router.get(
     "/{schedule_id}", summary="A schedule's status and summary", responses=problem_responses(404)
 )
-def read_schedule(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> ScheduleView:
+async def read_schedule(schedule_id: ResourceId, team: TeamDep, reads: ReadsDep) -> ScheduleView:
     """Paid hours, distance from the best possible, headcount, service level per channel."""
+    return await reads.run(lambda session: schedule_view(session, team, schedule_id))
+
+
+def schedule_view(session: Session, team: TeamSnapshot, schedule_id: int) -> ScheduleView:
+    """Schedule ``schedule_id``'s job and, once done, its summary.
+
+    Raises:
+        NotFoundError: the team has no such schedule.
+    """
     job = find_job(session, team, schedule_id, "schedule")
     if job.status != "done":
         return ScheduleView(job=JobInfo.of(job), week_start=None, timezone=None, summary=None)
@@ -182,10 +196,9 @@ def read_schedule(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -
     response_model=list[Shift],
     responses=problem_responses(404, 409),
 )
-def read_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+async def read_shifts(schedule_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
     """One entry per shift, with its breaks."""
-    job = find_job(session, team, schedule_id, "schedule")
-    return json_response(finished_result_json(session, job, "shifts")["shifts"])
+    return await reads.run(lambda session: stored_part(session, team, schedule_id, "shifts"))
 
 
 @router.get(
@@ -208,10 +221,20 @@ def download_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep)
     response_model=list[CoverageInterval],
     responses=problem_responses(404, 409),
 )
-def read_coverage(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+async def read_coverage(schedule_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
     """Required vs scheduled agents and projected service level, per interval and channel."""
+    return await reads.run(lambda session: stored_part(session, team, schedule_id, "coverage"))
+
+
+def stored_part(session: Session, team: TeamSnapshot, schedule_id: int, part: str) -> Response:
+    """A part of schedule ``schedule_id``'s result, sent as stored (JSON).
+
+    Raises:
+        NotFoundError: the team has no such schedule.
+        ConflictError: the schedule is not done.
+    """
     job = find_job(session, team, schedule_id, "schedule")
-    return json_response(finished_result_json(session, job, "coverage")["coverage"])
+    return json_response(finished_result_json(session, job, part)[part])
 
 
 @router.get(

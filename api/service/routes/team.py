@@ -36,7 +36,7 @@ class ProblemTypeInfo(BaseModel):
     tags=["team"],
     summary="The caller's team",
 )
-def read_team(team: TeamDep) -> TeamInfo:
+async def read_team(team: TeamDep) -> TeamInfo:
     """Which team the API key belongs to (useful to check a key)."""
     return TeamInfo(id=team.id, name=team.name, timezone=team.timezone, created_at=team.created_at)
 

@@ -13,11 +13,11 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
 from api.forecast_jobs import calendar_of
-from api.service.deps import SessionDep, TeamDep
+from api.service.deps import SessionDep, TeamDep, team_row
 from api.service.problems import InvalidParameterError
 from api.service.request_models import IsoDate, RequestModel
 from api.storage.models import Team
-from api.storage.teams import checked_timezone
+from api.storage.teams import TeamSnapshot, checked_timezone
 from scheduler.rules import rules_from_dict
 from scheduler.targets import Targets
 
@@ -189,7 +189,7 @@ class TeamSettings(BaseModel):
     rules: RulesDocument | None = Field(description="Scheduling rules; needed for schedules.")
 
     @classmethod
-    def of(cls, team: Team) -> TeamSettings:
+    def of(cls, team: Team | TeamSnapshot) -> TeamSettings:
         """From the stored team."""
         return cls(
             timezone=team.timezone,
@@ -272,7 +272,7 @@ def apply_settings(team: Team, change: TeamSettingsChange) -> None:
 
 
 @router.get("", summary="The team's settings")
-def read_settings(team: TeamDep) -> TeamSettings:
+async def read_settings(team: TeamDep) -> TeamSettings:
     """Timezone, holidays, special days, service targets and scheduling rules."""
     return TeamSettings.of(team)
 
@@ -284,6 +284,7 @@ def read_settings(team: TeamDep) -> TeamSettings:
 def change_settings(change: TeamSettingsChange, team: TeamDep, session: SessionDep) -> TeamSettings:
     """Send only what changes. Each part is checked by the parser that uses it; on any
     problem nothing is changed and the 422 names the field and value."""
-    apply_settings(team, change)
+    row = team_row(session, team)
+    apply_settings(row, change)
     session.commit()
-    return TeamSettings.of(team)
+    return TeamSettings.of(row)
