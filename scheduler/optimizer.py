@@ -58,11 +58,11 @@ from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 COUNTS_SHARE = (0.3, 0.85)
 """Least and most share of the time left after the bound for the count stage; within these,
 it leaves the roster :data:`ROSTER_SECONDS_PER_AGENT` per agent or position."""
-ROSTER_SECONDS_PER_AGENT = 0.06
-"""The roster's exact partition took 1-2 s for 46 open positions, 4-13 s for 125 and 17 s for
-306 (benchmark weeks, 2-core machine); with a fixed count share of 0.6 the largest ran out of
-time and left 0.82% of the instances unassigned, while a share of 0.5 cost the smaller weeks
-0.1-0.5 points of gap."""
+ROSTER_SECONDS_PER_AGENT = 0.03
+"""The roster's exact partition, as a repair of the greedy (most agents keep their weeks),
+took 0.02-1.4 s for 46-306 open positions on the benchmark weeks; solved whole it took 1-2 s
+for 46, 4-13 s for 125 and 17-22 s for 306 (2-core machine). A fixed count share of 0.6 left
+no time for it at 306 positions, while 0.5 cost the smaller weeks 0.1-0.5 points of gap."""
 OPEN_SPARE_SHARE = 0.05
 """Spare open positions (any day pattern) beyond one per planned pattern slot."""
 ROSTER_SHARE = 0.75

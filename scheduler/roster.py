@@ -392,10 +392,12 @@ def exact_partition(
     exactly its pattern's days within its hours and rest, or ``None`` if CP-SAT finds no such
     partition in ``seconds`` (or the pattern days do not add up to the instances per day).
 
-    A tight feasibility model (every count is an equality), which CP-SAT solves in seconds
-    for the open positions of the benchmark weeks, where the day-by-day greedy leaves a few
-    instances over.
+    A tight feasibility model (every count is an equality). It is first solved as a repair of
+    the ``hint``: the agents whose hinted weeks are legal and far from the instances left over
+    keep them, and only the others (a growing share of them, see :data:`REPAIR_SHARES`) are
+    handed out again; the last attempt frees everyone.
     """
+    started_here = time.monotonic()
     fixed = [index for index, agent in enumerate(agents) if len(agent.patterns) == 1]
     if any(agent.must_work and len(agent.patterns) != 1 for agent in agents):
         return None  # a named agent outside the partition would be left idle
@@ -403,17 +405,99 @@ def exact_partition(
     per_day = np.bincount(templates.day, weights=counts, minlength=7)
     if not fixed or not np.array_equal(days.sum(axis=0), per_day):
         return None
+    weeks: dict[int, list[int]] = {index: [] for index in fixed}
+    for agent_index, template in hint:
+        if agent_index in weeks:
+            weeks[agent_index].append(template)
+    distance = _repair_distance(agents, templates, counts, weeks)
+    order = sorted(fixed, key=lambda index: distance[index])
+    for share in REPAIR_SHARES:
+        left = seconds - (time.monotonic() - started_here)
+        if left <= 0:
+            return None
+        free = order[: max(1, math.ceil(share * len(order)))] if share < 1 else order
+        held = [index for index in fixed if index not in set(free)]
+        remaining = counts - np.bincount(
+            [t for index in held for t in weeks[index]], minlength=templates.count
+        )
+        found = _partition_model(
+            [(index, agents[index]) for index in free],
+            templates,
+            remaining,
+            allowed,
+            rest_intervals=rest_intervals,
+            week_size=week_size,
+            hint=weeks,
+            options=options,
+            seconds=left if share == 1 else min(left, left * share * 2),
+            progress=progress,
+            started=started if started is not None else started_here,
+        )
+        if found is not None:
+            return found + [(index, t) for index in held for t in weeks[index]]
+    return None
+
+
+REPAIR_SHARES: Final = (0.1, 0.3, 1.0)
+"""Shares of the agents freed in turn by :func:`exact_partition`'s repair (each attempt may
+take twice its share of the time left; the last one all of it)."""
+
+
+def _repair_distance(
+    agents: list[RosterAgent],
+    templates: Templates,
+    counts: IntArray,
+    weeks: dict[int, list[int]],
+) -> dict[int, float]:
+    """How far each agent's hinted week is from being kept as it is: 0 (must be freed) if it
+    is illegal or takes more of a template than planned, else the least distance in intervals
+    between one of its shifts and a left-over instance on the same day."""
+    taken = np.bincount([t for week in weeks.values() for t in week], minlength=templates.count)
+    over = taken > counts
+    short = np.flatnonzero(taken < counts)
+    result: dict[int, float] = {}
+    for index, week in weeks.items():
+        if not week or not _legal_week(agents[index], templates, week) or over[week].any():
+            result[index] = 0.0
+            continue
+        gaps = [
+            abs(int(templates.start[t]) - int(templates.start[other]))
+            for t in week
+            for other in short.tolist()
+            if templates.day[other] == templates.day[t]
+        ]
+        result[index] = float(min(gaps, default=10**9)) + 1.0
+    return result
+
+
+def _partition_model(
+    members: list[tuple[int, RosterAgent]],
+    templates: Templates,
+    counts: IntArray,
+    allowed: list[BoolArray],
+    *,
+    rest_intervals: int,
+    week_size: int,
+    hint: dict[int, list[int]],
+    options: SolverOptions,
+    seconds: float,
+    progress: ProgressCallback | None,
+    started: float,
+) -> list[tuple[int, int]] | None:
+    """The exact partition of ``counts`` among ``members`` (see :func:`exact_partition`)."""
+    if (counts < 0).any():
+        return None
     model = cp_model.CpModel()
     gaps = rest_gaps(rest_intervals, templates, round(week_size / 7))
     planned = counts > 0
-    taken = set(hint)
     per_template: dict[int, list[cp_model.IntVar]] = {}
     choice: dict[tuple[int, int], cp_model.IntVar] = {}
-    for agent_index, agent in zip(fixed, (agents[index] for index in fixed), strict=True):
+    for agent_index, agent in members:
         by_day: list[list[int]] = [[] for _ in range(7)]
+        hinted = set(hint.get(agent_index, []))
         for template in np.flatnonzero(allowed[agent_index] & planned).tolist():
             variable = model.new_bool_var("")
-            model.add_hint(variable, (agent_index, template) in taken)
+            model.add_hint(variable, template in hinted)
             choice[agent_index, template] = variable
             per_template.setdefault(template, []).append(variable)
             by_day[int(templates.day[template])].append(template)
@@ -440,7 +524,7 @@ def exact_partition(
         seconds=seconds,
         stage="roster",
         progress=progress,
-        started=started if started is not None else time.monotonic(),
+        started=started,
         report_solutions=False,
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):

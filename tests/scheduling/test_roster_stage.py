@@ -117,3 +117,31 @@ def test_the_exact_partition_needs_the_pattern_days_to_match_the_instances() -> 
         seconds=5.0,
     )
     assert found is None
+
+
+def test_the_exact_partition_repairs_a_nearly_complete_hint_and_keeps_the_rest_of_it() -> None:
+    templates = eight_hour_templates()
+    counts = np.zeros(templates.count, dtype=np.int64)
+    early = [template_at(templates, day, 6) for day in range(5)]
+    late = [template_at(templates, day, 14) for day in range(5)]
+    counts[early] = 3
+    counts[late] = 3
+    agents = [position(MON_FRI, 40, 40) for _ in range(6)]
+    # Five legal weeks given; the sixth position and a late shift each day are left over.
+    hint = [(agent, t) for agent in range(3) for t in early]
+    hint += [(agent, t) for agent in (3, 4) for t in late]
+    found = exact_partition(
+        agents,
+        templates,
+        counts,
+        [eligible(agent, templates) for agent in agents],
+        rest_intervals=REST_INTERVALS,
+        week_size=168,
+        hint=hint,
+        options=OPTIONS,
+        seconds=5.0,
+    )
+    assert found is not None
+    assert np.array_equal(np.bincount([t for _, t in found], minlength=templates.count), counts)
+    assert sorted(t for agent, t in found if agent == 5) == sorted(late)
+    assert set(hint) <= set(found)
