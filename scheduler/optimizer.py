@@ -55,7 +55,7 @@ from scheduler.shifts import (
 )
 from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 
-COUNTS_SHARE = (0.3, 0.85)
+COUNTS_SHARE = (0.3, 0.95)
 """Least and most share of the time left after the bound for the count stage; within these,
 it leaves the roster :data:`ROSTER_SECONDS_PER_AGENT` per agent or position."""
 ROSTER_SECONDS_PER_AGENT = 0.03
