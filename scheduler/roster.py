@@ -663,12 +663,12 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
     planned_agents = match_patterns(agents, *pattern_slots) if pattern_slots else agents
     allowed = [eligible(agent, candidates) for agent in planned_agents]
 
-    def hand_out(people: list[RosterAgent]) -> list[tuple[int, int]]:
+    def hand_out(people: list[RosterAgent], may: list[BoolArray]) -> list[tuple[int, int]]:
         return greedy_roster(
             people,
             candidates,
             counts,
-            [eligible(agent, candidates) for agent in people],
+            may,
             rest_intervals=rest_intervals,
             minute_of_position=minute_of_position,
         )
@@ -680,11 +680,11 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
         idle = sum(1 for i, agent in enumerate(agents) if agent.must_work and i not in working)
         return idle, int(np.abs(taken - counts).sum())
 
-    greedy = hand_out(planned_agents)
+    greedy = hand_out(planned_agents, allowed)
     if shortcomings(greedy) == (0, 0):
         return Roster(greedy, math.nan, math.nan, "greedy")
     planned = counts > 0
-    pairs = sum(int((eligible(agent, candidates) & planned).sum()) for agent in agents)
+    pairs = sum(int((may & planned).sum()) for may in allowed)
     fallback = pairs <= MAX_ROSTER_PAIRS
     exact = exact_partition(
         planned_agents,
@@ -705,7 +705,7 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
         return Roster(greedy, math.nan, math.nan, "greedy (too large for CP-SAT)")
     if pattern_slots is not None:
         # Where the planned days leave agents without a legal week, their own patterns may not.
-        free = hand_out(agents)
+        free = hand_out(agents, [eligible(agent, candidates) for agent in agents])
         if shortcomings(free) < shortcomings(greedy):
             greedy = free
     seconds -= time.monotonic() - started_here
