@@ -297,9 +297,9 @@ def solve_counts(
     at a time and round after round while ``seconds`` last, every shift of that day may change
     (any template of the full program starting that day, its breaks in any window position)
     while the other days' shifts stay fixed (the day patterns may change where the fixed days
-    allow, e.g. one working day a week): the day's LP is solved and
-    SCIP searches the integer points around it (RENS: shift counts the LP makes whole are
-    kept, the others may go to the nearest whole numbers; the incumbent's stay allowed).
+    allow, e.g. one working day a week): the day's LP is solved and SCIP searches the integer
+    points around it (RENS: shift counts the LP makes whole are kept, the others may go to the
+    nearest whole numbers; the incumbent's stay allowed).
 
     Measured on the benchmark week at peak 74 (see ``shared/notes/scheduling.md``): SCIP on
     the LP support alone stalls 1.6% above the LP bound; a round of the seven days from the
@@ -323,7 +323,7 @@ def solve_counts(
         unchanged = 0
         for step in range(days):
             left = seconds - (time.monotonic() - stage_started)
-            if unchanged >= 7 or (not deterministic and left < MIN_DAY_SECONDS):
+            if beat.stopped or unchanged >= 7 or (not deterministic and left < MIN_DAY_SECONDS):
                 break
             found = _improve_day(
                 program,
@@ -344,10 +344,7 @@ def solve_counts(
             beat.report(incumbent=objective)
     chosen, amounts = explicit_counts(program.templates, shifts, breaks)
     final = rebuild(chosen.templates(program.templates))
-    shifts_final = amounts
-    vector = complete_solution(
-        final, shifts_final, shifts_final[final.templates.option_template], patterns
-    )
+    vector = complete_solution(final, amounts, amounts[final.templates.option_template], patterns)
     return CountSolution(
         final, vector, float(vector @ final.cost), lp.objective, "fix-and-optimize"
     )

@@ -94,6 +94,12 @@ class Heartbeat:
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._beat, daemon=True)
 
+    @property
+    def stopped(self) -> bool:
+        """Whether the callback has raised: a stage running several solves one after the other
+        must not start another."""
+        return self._error is not None
+
     def report(self, incumbent: float | None = None, best_bound: float | None = None) -> None:
         """Record better values and report them now (from the calling thread)."""
         if incumbent is not None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 import pytest
 
-from scheduler import Progress, SolverOptions, rules_from_dict, solve_schedule
+from scheduler import Progress, SolverOptions, counts, rules_from_dict, solve_schedule
 from scheduler.solving import Heartbeat
 from tests.scheduling.weeks import fake_kpis, requirements, rules_with
 
@@ -38,7 +39,9 @@ def test_the_heartbeat_reports_what_the_stage_learned_and_raises_nothing_without
     assert reports[-1].best_bound == 10.0
 
 
-def test_cancelling_in_the_count_stage_stops_the_run_before_the_roster() -> None:
+def test_cancelling_in_the_count_stage_stops_the_run_before_the_roster(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     needs = requirements([("voice", day, "06:00", "23:00", 6 + day % 4) for day in range(7)], 15)
     rules = rules_from_dict(
         rules_with(
@@ -47,6 +50,14 @@ def test_cancelling_in_the_count_stage_stops_the_run_before_the_roster() -> None
         )
     )
     stages: list[str] = []
+    day_searches: list[str] = []
+    improve_day = counts._improve_day
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        day_searches.append(stages[-1])
+        return improve_day(*args, **kwargs)
+
+    monkeypatch.setattr(counts, "_improve_day", counted)
 
     def progress(report: Progress) -> None:
         stages.append(report.stage)
@@ -63,3 +74,5 @@ def test_cancelling_in_the_count_stage_stops_the_run_before_the_roster() -> None
         )
     assert stages[-1] == "counts"
     assert "roster" not in stages
+    # The first counts report raises: no day is searched after it (each would be a new solve).
+    assert day_searches == []
