@@ -1,20 +1,25 @@
 """Reads on PostgreSQL run on the event loop in the asyncio engine's read-only, autocommit
-connections; a read whose connection the server dropped (a restart) is answered on a new one."""
+connections; a read whose connection the server dropped (a restart) is answered on a new one.
+A done job's result is fetched once per process (both databases)."""
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
+import json
 from collections.abc import Iterator
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import text, update
+from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from api.service.download_cache import DownloadCache
+from api.service.routes.jobs import finished_result_json
 from api.settings import ServiceSettings
 from api.storage.database import Database, retry_on_disconnect
-from api.storage.models import Team
+from api.storage.models import Job, JobResult, Team
 from tests.api.conftest import TeamCredentials
 
 READS = ("/v1/team", "/v1/settings", "/v1/history/summary", "/v1/jobs")
@@ -119,3 +124,46 @@ def test_a_read_is_not_retried_for_other_errors_nor_more_than_once() -> None:
     with pytest.raises(OperationalError, match="server closed"):
         asyncio.run(retry_on_disconnect(lambda: failing(_lost_connection())))
     assert len(calls) == 2
+
+
+def _done_job(session: Session, team_id: int, finished_at: dt.datetime, coverage: object) -> Job:
+    job = Job(team_id=team_id, kind="schedule", status="done", request={}, finished_at=finished_at)
+    session.add(job)
+    session.flush()
+    session.add(JobResult(job_id=job.id, part="coverage", payload=coverage))
+    session.commit()
+    return job
+
+
+def test_a_done_jobs_result_is_read_once_and_a_reused_id_is_read_again(
+    settings: ServiceSettings, team: TeamCredentials
+) -> None:
+    database = Database(settings.resolved_database_url())
+    cache = DownloadCache(1024 * 1024)
+    finished_at = dt.datetime(2026, 3, 2, 9, tzinfo=dt.UTC)
+    try:
+        with database.session(write=True) as session:
+            job = _done_job(session, team.team_id, finished_at, [{"required": 3}])
+            first = finished_result_json(session, job, "coverage", cache=cache)
+            assert json.loads(first["coverage"]) == [{"required": 3}]
+            assert len(cache) == 1
+            assert finished_result_json(session, job, "coverage", cache=cache) == first
+            # The same id naming another job (after a deletion): another finish time.
+            job_id = job.id
+            session.execute(delete(Job).where(Job.id == job_id))
+            session.commit()
+            again = Job(
+                id=job_id,
+                team_id=team.team_id,
+                kind="schedule",
+                status="done",
+                request={},
+                finished_at=finished_at + dt.timedelta(microseconds=1),
+            )
+            session.add(again)
+            session.add(JobResult(job_id=job_id, part="coverage", payload=[{"required": 5}]))
+            session.commit()
+            second = finished_result_json(session, again, "coverage", cache=cache)
+            assert json.loads(second["coverage"]) == [{"required": 5}]
+    finally:
+        database.dispose()
