@@ -70,8 +70,9 @@ class ServiceSettings(BaseSettings):
         default=64 * 1024 * 1024,
         ge=0,
         description="Memory per server process for rendered history downloads, reused until "
-        "the team's history changes (every upload or delete makes them out of date at once). "
-        "0: render every download.",
+        "the team's history changes (every upload or delete makes them out of date at once), "
+        "and for the results of finished jobs (which never change). "
+        "0: render every download and read every result from the database.",
     )
 
     access_log: bool = Field(

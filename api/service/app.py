@@ -93,7 +93,7 @@ def create_app(
             finally:
                 runner.stop()
         finally:
-            database.dispose()
+            await database.dispose_async()
 
     app = FastAPI(
         title="staffcast",

@@ -11,10 +11,12 @@ from __future__ import annotations
 import hmac
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
-from typing import Annotated, TypeVar
+from typing import Annotated, Concatenate, Final, ParamSpec, TypeVar
 
 from fastapi import Depends, Path, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
@@ -24,9 +26,11 @@ from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import AuthenticationError
 from api.service.team_cache import TeamCache
 from api.settings import ServiceSettings
-from api.storage.database import Database
+from api.storage.database import Database, retry_on_disconnect
 from api.storage.models import Team
 from api.storage.teams import TeamSnapshot, active_key, secret_sha256, split_token
+
+READ_METHODS: Final = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @dataclass(frozen=True)
@@ -74,7 +78,7 @@ async def get_session(request: Request, state: StateDep) -> AsyncIterator[Sessio
     on a database server a round trip, done in a worker thread unless the endpoint already
     ended the transaction (as :meth:`Reads.run` does).
     """
-    write = request.method not in {"GET", "HEAD", "OPTIONS"}
+    write = request.method not in READ_METHODS
     session = state.database.session(write=write)
     try:
         yield session
@@ -85,32 +89,78 @@ async def get_session(request: Request, state: StateDep) -> AsyncIterator[Sessio
             await run_in_threadpool(session.close)
 
 
+async def get_server_session(state: StateDep) -> AsyncIterator[AsyncSession | None]:
+    """On PostgreSQL (psycopg), a session of the asyncio engine for the request's key check
+    and short reads, closed after the request; ``None`` on SQLite. Shared by
+    :func:`current_team` and :func:`get_reads` (FastAPI makes one per request), so the two
+    run in one transaction and on one connection, as they do on SQLite."""
+    session = state.database.async_session()
+    try:
+        yield session
+    finally:
+        if session is not None:
+            await session.close()
+
+
+ServerSessionDep = Annotated[AsyncSession | None, Depends(get_server_session)]
+
 Result = TypeVar("Result")
+Params = ParamSpec("Params")
+
+
+async def run_on_server(
+    server: AsyncSession,
+    work: Callable[Concatenate[Session, Params], Result],
+    *args: Params.args,
+    **kwargs: Params.kwargs,
+) -> Result:
+    """``work(session, ...)`` in the asyncio engine's session, on the event loop; run again
+    on a new connection if the first was lost (a read changes nothing, see
+    :func:`~api.storage.database.retry_on_disconnect`)."""
+
+    async def attempt() -> Result:
+        try:
+            return await server.run_sync(work, *args, **kwargs)
+        except DBAPIError:
+            await server.close()  # the session starts over (a lost connection is discarded)
+            raise
+
+    return await retry_on_disconnect(attempt)
 
 
 @dataclass(frozen=True)
 class Reads:
     """The request's session, for an ``async`` endpoint that only reads.
 
-    ``await reads.run(work)`` calls ``work(session)`` and then ends the session's transaction.
-    On SQLite both run in place, on the event loop: a short read is a call into the library,
-    cheaper than handing it to a worker thread and back (which under load also means a thread
-    more contending for the GIL), and the endpoint's answer is then serialised in place too
-    (a plain ``def`` endpoint hands its result to a second worker thread to be validated). On
-    a database server they run in one worker thread, the round trips off the event loop. Use
-    it for reads that take a few milliseconds at most; long work (rendering a year of history)
-    is run with ``long=True``: in a worker thread on every database.
+    ``await reads.run(work)`` calls ``work(session)`` and then ends the session's transaction,
+    on the event loop. On SQLite a short read is a call into the library, cheaper than
+    handing it to a worker thread and back (which under load also means a thread more
+    contending for the GIL), and the endpoint's answer is then serialised in place too (a
+    plain ``def`` endpoint hands its result to a second worker thread to be validated). On
+    PostgreSQL ``work`` runs in the asyncio engine's session (``server``): SQLAlchemy runs it
+    as a greenlet that pauses at each round trip while the event loop serves other requests,
+    so no thread is involved. Use it for reads that take a few milliseconds at most; long work
+    (rendering a year of history) is run with ``long=True``: in a worker thread, in the
+    request's ordinary session, on every database.
 
-    Mixing the two kinds badly is slow on SQLite: when the event loop is busy, a request
-    whose short read waits in a worker thread gets the GIL only every few milliseconds, so
-    the main reads all run in place.
+    Mixing the two kinds badly is slow: when the event loop is busy, a request whose short
+    read waits in a worker thread gets the GIL only every few milliseconds, so the main reads
+    all run on the loop.
     """
 
     session: Session
+    server: AsyncSession | None
     in_place: bool
 
     async def run(self, work: Callable[[Session], Result], *, long: bool = False) -> Result:
         """``work(session)``, then the transaction ended (see the class docstring)."""
+        if self.server is not None:
+            if not long:
+                try:
+                    return await run_on_server(self.server, work)
+                finally:
+                    await self.server.close()
+            await self.server.close()  # the key check's transaction: done with it
         if self.in_place and not long:
             return self._run(work)
         return await run_in_threadpool(self._run, work)
@@ -122,9 +172,9 @@ class Reads:
             self.session.close()
 
 
-async def get_reads(state: StateDep, session: SessionDep) -> Reads:
-    """The request's session, wrapped for :meth:`Reads.run`."""
-    return Reads(session, in_place=state.database.is_sqlite)
+async def get_reads(state: StateDep, session: SessionDep, server: ServerSessionDep) -> Reads:
+    """The request's sessions, wrapped for :meth:`Reads.run`."""
+    return Reads(session, server, in_place=state.database.is_sqlite)
 
 
 SettingsDep = Annotated[ServiceSettings, Depends(get_settings)]
@@ -143,8 +193,10 @@ header_scheme = APIKeyHeader(
 
 
 async def current_team(
+    request: Request,
     state: StateDep,
     session: SessionDep,
+    server: ServerSessionDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Security(bearer_scheme)],
     header_key: Annotated[str | None, Security(header_scheme)],
 ) -> TeamSnapshot:
@@ -152,11 +204,12 @@ async def current_team(
     it (from the process's :class:`TeamCache` when its copy is current). Routes that change
     the team load its ORM row with :func:`team_row`.
 
-    On SQLite the lookups (the team's version, and the key when it is not remembered) run in
-    place, like closing the session: a call into the library that is
-    quicker than handing the work to a worker thread and back, which under load also means
-    one less thread contending for the GIL. On a database server they are round trips, done
-    in a worker thread.
+    The lookups (the team's version, and the key when it is not remembered) run on the event
+    loop: on SQLite in place, a call into the library that is quicker than handing the work to
+    a worker thread and back (which under load also means one less thread contending for the
+    GIL); on PostgreSQL in the asyncio engine's session, whose round trips are awaited (see
+    :class:`Reads`). Only a database server without an asyncio driver hands them to a worker
+    thread.
 
     Raises:
         AuthenticationError: no key, or a malformed, unknown or revoked one.
@@ -167,16 +220,20 @@ async def current_team(
             "this endpoint needs an API key: send `Authorization: Bearer <key>` or "
             "`X-API-Key: <key>` (create one with `staffcast keys create TEAM`)"
         )
-    if state.database.is_sqlite:
-        team = _team_for_token(state, session, token)
+    if server is not None:
+        team = await run_on_server(server, _team_for_token, state, token)
+        if request.method not in READ_METHODS:
+            await server.close()  # a write's work is done in its own session: free the connection
+    elif state.database.is_sqlite:
+        team = _team_for_token(session, state, token)
     else:
-        team = await run_in_threadpool(_team_for_token, state, session, token)
+        team = await run_in_threadpool(_team_for_token, session, state, token)
     if team is None:
         raise AuthenticationError("the API key is not valid or has been revoked")
     return team
 
 
-def _team_for_token(state: ServiceState, session: Session, token: str) -> TeamSnapshot | None:
+def _team_for_token(session: Session, state: ServiceState, token: str) -> TeamSnapshot | None:
     """The team of an active key (remembered by ``state.keys``, or confirmed by the database
     and then remembered); ``None`` for a malformed, unknown or revoked one."""
     keys = state.keys

@@ -9,15 +9,29 @@ SQLAlchemy's pysqlite documentation). PostgreSQL needs none of this.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Awaitable, Callable
+from typing import Any, Final, TypeVar
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import Session, sessionmaker
 
 WRITE_OPTION: Final = "staffcast_write"
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
 POOL_SIZE: Final = 40  # the size of the request thread pool (anyio's default limit)
+# Reads on the event loop hold a connection only while a request's queries run: 20 kept (the
+# benchmark's concurrency), 10 more opened when needed, then requests wait for one.
+ASYNC_POOL_SIZE: Final = 20
+ASYNC_POOL_OVERFLOW: Final = 10
+ASYNC_POOL_RECYCLE_SECONDS: Final = 600
+READ_ONLY_OPTIONS: Final = "-c default_transaction_read_only=on"
 
 
 class Database:
@@ -50,6 +64,17 @@ class Database:
             self.engine = create_engine(
                 parsed, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE
             )
+        self.async_engine: AsyncEngine | None = None
+        if not self.is_sqlite and parsed.get_driver_name() == "psycopg":
+            self.async_engine = create_async_engine(
+                parsed,
+                isolation_level="AUTOCOMMIT",
+                connect_args={"options": READ_ONLY_OPTIONS},
+                pool_size=ASYNC_POOL_SIZE,
+                max_overflow=ASYNC_POOL_OVERFLOW,
+                pool_recycle=ASYNC_POOL_RECYCLE_SECONDS,
+            )
+            self._async_sessions = async_sessionmaker(self.async_engine, expire_on_commit=False)
         self._read_sessions = sessionmaker(self.engine, expire_on_commit=False)
         self._write_sessions = sessionmaker(
             self.engine.execution_options(**{WRITE_OPTION: True}), expire_on_commit=False
@@ -59,14 +84,43 @@ class Database:
         """A new session; ``write=True`` takes SQLite's write lock when it begins."""
         return self._write_sessions() if write else self._read_sessions()
 
+    def async_session(self) -> AsyncSession | None:
+        """A new session on the asyncio engine for reads on the event loop, or ``None`` if
+        this database has none (SQLite, or a driver without asyncio support)."""
+        return self._async_sessions() if self.async_engine is not None else None
+
     def ping(self) -> None:
         """Run ``SELECT 1``; raises the driver's error if the database is unreachable."""
         with self.engine.connect() as connection:
             connection.execute(text("SELECT 1"))
 
     def dispose(self) -> None:
-        """Close every pooled connection."""
+        """Close every pooled connection (of the asyncio engine too if it was never used;
+        an app that used it closes with :meth:`dispose_async`)."""
+        if self.async_engine is not None:
+            self.async_engine.sync_engine.dispose(close=False)
         self.engine.dispose()
+
+    async def dispose_async(self) -> None:
+        """Close every pooled connection, from the event loop that used the asyncio engine."""
+        if self.async_engine is not None:
+            await self.async_engine.dispose()
+        self.engine.dispose()
+
+
+Value = TypeVar("Value")
+
+
+async def retry_on_disconnect(attempt: Callable[[], Awaitable[Value]]) -> Value:
+    """``await attempt()``, and once more if it failed because its connection was lost (the
+    database restarted, or dropped the connection): for reads on the asyncio engine, which
+    change nothing and so can safely run twice. Any other error is raised as it is."""
+    try:
+        return await attempt()
+    except DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    return await attempt()
 
 
 def _tune_sqlite(engine: Engine) -> None:

@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.service.csv_files import csv_content, csv_records_response
-from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.deps import DownloadsDep, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.download_cache import DownloadCache
 from api.service.problems import ConflictError, problem_responses
 from api.service.request_models import IsoDate, RequestModel
 from api.service.routes.jobs import (
@@ -189,12 +190,16 @@ async def list_forecasts(
     response_model=ForecastView,
     responses=problem_responses(404),
 )
-async def read_forecast(forecast_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
+async def read_forecast(
+    forecast_id: ResourceId, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
+) -> Response:
     """The job's status and, when done, the forecast per interval with the accuracy report."""
-    return await reads.run(lambda session: forecast_response(session, team, forecast_id))
+    return await reads.run(lambda session: forecast_response(session, team, forecast_id, downloads))
 
 
-def forecast_response(session: Session, team: TeamSnapshot, forecast_id: int) -> Response:
+def forecast_response(
+    session: Session, team: TeamSnapshot, forecast_id: int, cache: DownloadCache
+) -> Response:
     """Forecast ``forecast_id``'s job and, once done, its result, as JSON.
 
     Raises:
@@ -206,7 +211,9 @@ def forecast_response(session: Session, team: TeamSnapshot, forecast_id: int) ->
         return json_response(f'{{"job":{job_json},"result":null}}')
     # The stored parts are sent as stored (written by the forecast job in this shape), so a
     # large forecast is not decoded and re-encoded on every read.
-    parts = finished_result_json(session, job, "meta", "intervals", "channels", "accuracy")
+    parts = finished_result_json(
+        session, job, "meta", "intervals", "channels", "accuracy", cache=cache
+    )
     meta = parts["meta"].strip()
     result = (
         f'{meta[:-1]},"intervals":{parts["intervals"]},"channels":{parts["channels"]},'

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from api.jobs import result_parts, result_parts_json
 from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.download_cache import DownloadCache
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus
 from api.storage.teams import TeamSnapshot
@@ -144,10 +145,32 @@ def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
     return result_parts(session, job.id, *parts)
 
 
-def finished_result_json(session: Session, job: Job, *parts: str) -> dict[str, str]:
-    """Like :func:`finished_result`, as the stored JSON text of each part."""
+def finished_result_json(
+    session: Session, job: Job, *parts: str, cache: DownloadCache | None = None
+) -> dict[str, str]:
+    """Like :func:`finished_result`, as the stored JSON text of each part.
+
+    A done job's parts never change: they are written once, in the transaction that marks it
+    done. With ``cache``, each part read is kept in memory under the job's id and finish time
+    (an id that names another job after a deletion comes with another finish time), so a
+    large result is not fetched from the database again; the job itself (its team, its
+    status) is still read by the caller on every request.
+    """
     finished_result(session, job)
-    return result_parts_json(session, job.id, *parts)
+    if cache is None:
+        return result_parts_json(session, job.id, *parts)
+    keys = {part: ("job result", job.id, job.finished_at, part) for part in parts}
+    found: dict[str, str] = {}
+    for part, key in keys.items():
+        body = cache.get(key)
+        if body is not None:
+            found[part] = body.decode()
+    missing = [part for part in parts if part not in found]
+    if missing:
+        for part, stored in result_parts_json(session, job.id, *missing).items():
+            cache.put(keys[part], stored.encode())
+            found[part] = stored
+    return found
 
 
 def json_response(text: str) -> Response:

@@ -10,7 +10,16 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.service.csv_files import csv_content, csv_records_response
-from api.service.deps import MAX_ID, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.deps import (
+    MAX_ID,
+    DownloadsDep,
+    ReadsDep,
+    ResourceId,
+    RunnerDep,
+    SessionDep,
+    TeamDep,
+)
+from api.service.download_cache import DownloadCache
 from api.service.problems import ConflictError, problem_responses
 from api.service.request_models import IsoDate, RequestModel
 from api.service.routes.jobs import (
@@ -196,9 +205,13 @@ def schedule_view(session: Session, team: TeamSnapshot, schedule_id: int) -> Sch
     response_model=list[Shift],
     responses=problem_responses(404, 409),
 )
-async def read_shifts(schedule_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
+async def read_shifts(
+    schedule_id: ResourceId, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
+) -> Response:
     """One entry per shift, with its breaks."""
-    return await reads.run(lambda session: stored_part(session, team, schedule_id, "shifts"))
+    return await reads.run(
+        lambda session: stored_part(session, team, schedule_id, "shifts", downloads)
+    )
 
 
 @router.get(
@@ -221,12 +234,18 @@ def download_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep)
     response_model=list[CoverageInterval],
     responses=problem_responses(404, 409),
 )
-async def read_coverage(schedule_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
+async def read_coverage(
+    schedule_id: ResourceId, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
+) -> Response:
     """Required vs scheduled agents and projected service level, per interval and channel."""
-    return await reads.run(lambda session: stored_part(session, team, schedule_id, "coverage"))
+    return await reads.run(
+        lambda session: stored_part(session, team, schedule_id, "coverage", downloads)
+    )
 
 
-def stored_part(session: Session, team: TeamSnapshot, schedule_id: int, part: str) -> Response:
+def stored_part(
+    session: Session, team: TeamSnapshot, schedule_id: int, part: str, cache: DownloadCache
+) -> Response:
     """A part of schedule ``schedule_id``'s result, sent as stored (JSON).
 
     Raises:
@@ -234,7 +253,7 @@ def stored_part(session: Session, team: TeamSnapshot, schedule_id: int, part: st
         ConflictError: the schedule is not done.
     """
     job = find_job(session, team, schedule_id, "schedule")
-    return json_response(finished_result_json(session, job, part)[part])
+    return json_response(finished_result_json(session, job, part, cache=cache)[part])
 
 
 @router.get(
