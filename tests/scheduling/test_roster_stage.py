@@ -29,6 +29,26 @@ def eight_hour_templates() -> Templates:
     return shift_templates(week, rules_from_dict(rules_with()), ("voice",))
 
 
+def partition(
+    agents: list[RosterAgent],
+    templates: Templates,
+    counts: np.ndarray,
+    hint: list[tuple[int, int]],
+) -> list[tuple[int, int]] | None:
+    """The exact partition on the one-hour week with an 11-hour rest."""
+    return exact_partition(
+        agents,
+        templates,
+        counts,
+        [eligible(agent, templates) for agent in agents],
+        rest_intervals=REST_INTERVALS,
+        week_size=168,
+        hint=hint,
+        options=OPTIONS,
+        seconds=5.0,
+    )
+
+
 def template_at(templates: Templates, day: int, hour: int) -> int:
     return int(np.flatnonzero(templates.start == day * 24 + hour)[0])
 
@@ -59,17 +79,7 @@ def test_the_exact_partition_keeps_early_and_late_shifts_apart_for_the_rest_rule
     agents = [position(MON_FRI, 40, 40), position(MON_FRI, 40, 40)]
     # A hint that breaks the rest rule (late on Monday, early on Tuesday) must not matter.
     hint = [(0, template_at(templates, 0, 14)), (0, template_at(templates, 1, 6))]
-    found = exact_partition(
-        agents,
-        templates,
-        counts,
-        [eligible(agent, templates) for agent in agents],
-        rest_intervals=REST_INTERVALS,
-        week_size=168,
-        hint=hint,
-        options=OPTIONS,
-        seconds=5.0,
-    )
+    found = partition(agents, templates, counts, hint=hint)
     assert found is not None
     assert sorted(template for _, template in found) == sorted(np.flatnonzero(counts).tolist())
     for agent in range(2):
@@ -86,17 +96,7 @@ def test_the_exact_partition_gives_up_when_the_rest_rule_makes_it_impossible() -
         # Late on even days, early on odd days: one agent cannot rest 11 h in between.
         counts[template_at(templates, day, 14 if day % 2 == 0 else 6)] = 1
     agents = [position(MON_FRI)]
-    found = exact_partition(
-        agents,
-        templates,
-        counts,
-        [eligible(agents[0], templates)],
-        rest_intervals=REST_INTERVALS,
-        week_size=168,
-        hint=[],
-        options=OPTIONS,
-        seconds=5.0,
-    )
+    found = partition(agents, templates, counts, hint=[])
     assert found is None
 
 
@@ -105,17 +105,7 @@ def test_the_exact_partition_needs_the_pattern_days_to_match_the_instances() -> 
     counts = np.zeros(templates.count, dtype=np.int64)
     counts[template_at(templates, 5, 9)] = 1  # a Saturday shift nobody's pattern works
     agents = [position(MON_FRI)]
-    found = exact_partition(
-        agents,
-        templates,
-        counts,
-        [eligible(agents[0], templates)],
-        rest_intervals=REST_INTERVALS,
-        week_size=168,
-        hint=[],
-        options=OPTIONS,
-        seconds=5.0,
-    )
+    found = partition(agents, templates, counts, hint=[])
     assert found is None
 
 
@@ -130,17 +120,7 @@ def test_the_exact_partition_repairs_a_nearly_complete_hint_and_keeps_the_rest_o
     # Five legal weeks given; the sixth position and a late shift each day are left over.
     hint = [(agent, t) for agent in range(3) for t in early]
     hint += [(agent, t) for agent in (3, 4) for t in late]
-    found = exact_partition(
-        agents,
-        templates,
-        counts,
-        [eligible(agent, templates) for agent in agents],
-        rest_intervals=REST_INTERVALS,
-        week_size=168,
-        hint=hint,
-        options=OPTIONS,
-        seconds=5.0,
-    )
+    found = partition(agents, templates, counts, hint=hint)
     assert found is not None
     assert np.array_equal(np.bincount([t for _, t in found], minlength=templates.count), counts)
     assert sorted(t for agent, t in found if agent == 5) == sorted(late)
