@@ -275,9 +275,6 @@ class CountSolution:
 
     program: Program
     vector: FloatArray
-    objective: float
-    best_bound: float
-    method: str
 
 
 def solve_counts(
@@ -345,9 +342,7 @@ def solve_counts(
     chosen, amounts = explicit_counts(program.templates, shifts, breaks)
     final = rebuild(chosen.templates(program.templates))
     vector = complete_solution(final, amounts, amounts[final.templates.option_template], patterns)
-    return CountSolution(
-        final, vector, float(vector @ final.cost), lp.objective, "fix-and-optimize"
-    )
+    return CountSolution(final, vector)
 
 
 def _improve_day(

@@ -65,11 +65,10 @@ class RosterAgent:
 
 @dataclass(frozen=True)
 class Roster:
-    """Who works which template: ``assignments`` rows of (agent index, template index)."""
+    """Who works which template: ``assignments`` rows of (agent index, template index), and
+    which step of :func:`solve_roster` produced them."""
 
     assignments: list[tuple[int, int]]
-    objective: float
-    best_bound: float
     method: str
 
 
@@ -682,7 +681,7 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
 
     greedy = hand_out(planned_agents, allowed)
     if shortcomings(greedy) == (0, 0):
-        return Roster(greedy, math.nan, math.nan, "greedy")
+        return Roster(greedy, "greedy")
     planned = counts > 0
     pairs = sum(int((may & planned).sum()) for may in allowed)
     fallback = pairs <= MAX_ROSTER_PAIRS
@@ -700,9 +699,9 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
         started=started,
     )
     if exact is not None:
-        return Roster(exact, math.nan, math.nan, "CP-SAT exact partition")
+        return Roster(exact, "CP-SAT exact partition")
     if not fallback:
-        return Roster(greedy, math.nan, math.nan, "greedy (too large for CP-SAT)")
+        return Roster(greedy, "greedy (too large for CP-SAT)")
     if pattern_slots is not None:
         # Where the planned days leave agents without a legal week, their own patterns may not.
         free = hand_out(agents, [eligible(agent, candidates) for agent in agents])
@@ -794,18 +793,13 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
         started=started,
     )
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return Roster(greedy, math.inf, -math.inf, f"greedy ({status.name})")
+        return Roster(greedy, f"greedy ({status.name})")
     assignments = [
         (agent, int(useful[template]))
         for (agent, template), variable in choice.items()
         if solver.value(variable)
     ]
-    return Roster(
-        assignments,
-        solver.objective_value / COST_SCALE,
-        solver.best_objective_bound / COST_SCALE,
-        f"CP-SAT {status.name}",
-    )
+    return Roster(assignments, f"CP-SAT {status.name}")
 
 
 def _add_hint(
