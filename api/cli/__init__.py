@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from api.cli import forecasting, history, plan, scheduling, service, staffing
+from api.cli import forecasting, history, plan, scheduling, service, simulation, staffing
 
 app = typer.Typer(
     name="staffcast",
@@ -20,6 +20,7 @@ staffing.register(app)
 history.register(app)
 forecasting.register(app)
 scheduling.register(app)
+simulation.register(app)
 plan.register(app)
 service.register(app)
 

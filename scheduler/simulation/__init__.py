@@ -40,11 +40,18 @@ Erlang A in the tests.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
+from scheduler.agents import Agent
+from scheduler.simulation.compare import (
+    REASONS,
+    channel_comparison,
+    compare_with_projection,
+    projected_coverage,
+)
 from scheduler.simulation.inputs import (
     ChannelPlan,
     InvalidSimulationError,
@@ -100,6 +107,7 @@ def simulate_week(
     targets: Targets,
     options: SimulationOptions | None = None,
     progress: ReplicationProgress | None = None,
+    agents: Sequence[Agent] | None = None,
 ) -> SimulationResult:
     """Simulate ``schedule`` against the ``workload`` it was built for.
 
@@ -109,12 +117,13 @@ def simulate_week(
         targets: service targets per channel.
         options: replications, seed, handle-time CV, volume column, warm-up.
         progress: called after each replication.
+        agents: named agents (their skills say who may take deferred work when idle).
 
     Raises:
         InvalidSimulationError, InvalidWorkloadError, InvalidTargetsError: bad input, with
             the row, field and value.
     """
-    plan = plan_simulation(schedule, workload, targets, options)
+    plan = plan_simulation(schedule, workload, targets, options, agents)
     runs: list[tuple[ChannelTotals, ...]] = []
     total = plan.options.replications
     for replication in range(total):
@@ -126,6 +135,7 @@ def simulate_week(
 
 __all__ = [
     "KPIS",
+    "REASONS",
     "ChannelPlan",
     "ChannelTotals",
     "InvalidSimulationError",
@@ -133,7 +143,10 @@ __all__ = [
     "SimulationOptions",
     "SimulationPlan",
     "SimulationResult",
+    "channel_comparison",
+    "compare_with_projection",
     "plan_simulation",
+    "projected_coverage",
     "simulate_replication",
     "simulate_week",
     "summarise",

@@ -7,7 +7,10 @@ abandonment = abandoned / offered, occupancy = busy server time / server time on
 (capped at 1: an agent finishing a contact after their shift or into a break is busy beyond
 the scheduled time). The estimate is the mean over replications and its 95% confidence
 interval ``mean +- t(0.975, R - 1) s / sqrt(R)`` (Student's t over independent replications;
-replications in which nothing arrived are left out of that KPI).
+replications in which nothing arrived are left out of that KPI). For the two shares
+(service level, abandonment) the interval is widened to at least the Wilson score interval
+of the pooled counts: when every replication answers every contact in time, the spread over
+replications is zero, but 40 contacts in all do not prove a service level of exactly 100%.
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ def kpi_samples(
     offered, answered = summed("offered"), summed("answered")
     return {
         "offered": offered,
+        "in_target": summed("in_target"),
+        "abandoned": summed("abandoned"),
         "service_level": _ratio(summed("in_target"), offered),
         "asa_seconds": _ratio(summed("wait_seconds"), answered),
         "abandon_rate": _ratio(summed("abandoned"), offered),
@@ -68,14 +73,33 @@ def kpi_samples(
     }
 
 
+def _wilson(successes: FloatArray, trials: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The 95% Wilson score interval of a share (NaN where there are no trials)."""
+    z = 1.959963984540054
+    share = _ratio(successes, trials)
+    n = np.where(trials > 0, trials, np.nan)
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z / (1 + z * z / n) * np.sqrt(share * (1 - share) / n + z * z / (4 * n * n))
+    return centre - half, centre + half
+
+
+_POOLED = {"service_level": "in_target", "abandon_rate": "abandoned"}
+
+
 def kpi_columns(samples: dict[str, FloatArray]) -> dict[str, FloatArray]:
     """``offered`` (mean) and, per KPI, the mean with ``_low`` and ``_high`` bounds."""
     columns: dict[str, FloatArray] = {"offered": samples["offered"].mean(axis=0)}
+    trials = samples["offered"].sum(axis=0)
     for kpi in KPIS:
         mean, half = _estimate(samples[kpi])
+        low, high = mean - half, mean + half
+        if kpi in _POOLED:
+            wilson_low, wilson_high = _wilson(samples[_POOLED[kpi]].sum(axis=0), trials)
+            low = np.fmin(low, wilson_low)
+            high = np.fmax(high, wilson_high)
         columns[kpi] = mean
-        columns[f"{kpi}_low"] = mean - half
-        columns[f"{kpi}_high"] = mean + half
+        columns[f"{kpi}_low"] = low
+        columns[f"{kpi}_high"] = high
     return columns
 
 

@@ -131,7 +131,7 @@ def test_a_channel_without_targets_is_refused_by_name() -> None:
 
 
 def test_a_negative_handle_time_cv_is_refused_naming_the_option() -> None:
-    with pytest.raises(InvalidSimulationError, match="option `aht_cv`: -0.5 must be"):
+    with pytest.raises(InvalidSimulationError, match=r"option `aht_cv`: -0\.5 must be"):
         SimulationOptions(aht_cv=-0.5)
 
 

@@ -1,0 +1,242 @@
+"""``staffcast simulate``: a schedule + the workload it was built for -> the simulated week,
+next to the Erlang projection."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import pandas as pd
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from api.cli.errors import command_guard, fail
+from api.cli.files import read_toml, write_table
+from api.cli.scheduling import read_agents, read_requirements
+from scheduler.agents import Agent
+from scheduler.simulation import (
+    REASONS,
+    SimulationOptions,
+    SimulationResult,
+    channel_comparison,
+    compare_with_projection,
+    projected_coverage,
+    simulate_week,
+)
+from scheduler.targets import Targets
+
+INTERVAL_COLUMNS = (
+    "interval_start",
+    "channel",
+    "offered",
+    "projected_service_level",
+    "service_level",
+    "service_level_low",
+    "service_level_high",
+    "asa_seconds",
+    "asa_seconds_low",
+    "asa_seconds_high",
+    "abandon_rate",
+    "abandon_rate_low",
+    "abandon_rate_high",
+    "occupancy",
+    "occupancy_low",
+    "occupancy_high",
+    "on_floor",
+    "on_floor_min",
+    "waiting_at_start",
+    "disagrees",
+    "reason",
+)
+
+
+def _number(value: Any, digits: int = 4) -> float | None:
+    """JSON has no NaN: an unknown figure is null."""
+    number = float(value)
+    return None if math.isnan(number) else round(number, digits)
+
+
+def read_schedule(path: Path) -> pd.DataFrame:
+    """Read SCHEDULE.csv as text cells (the simulation checks them)."""
+    try:
+        return pd.read_csv(path, dtype=str, keep_default_na=False)
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except pd.errors.EmptyDataError:
+        fail(f"{path}: the file is empty; expected the SCHEDULE.csv of `staffcast schedule`")
+
+
+def simulate_with_progress(
+    schedule: pd.DataFrame,
+    workload: pd.DataFrame,
+    targets: Targets,
+    options: SimulationOptions,
+    agents: tuple[Agent, ...] | None,
+    *,
+    quiet: bool,
+) -> SimulationResult:
+    """Run the simulation behind a progress bar of replications (none when ``quiet``)."""
+    with Progress(
+        TextColumn("[bold]simulating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("replications"),
+        TimeElapsedColumn(),
+        disable=quiet,
+        transient=quiet,
+    ) as bar:
+        task = bar.add_task("simulating", total=options.replications)
+
+        def report(done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        return simulate_week(schedule, workload, targets, options, report, agents)
+
+
+def simulation_report(
+    schedule: pd.DataFrame,
+    workload: pd.DataFrame,
+    targets: Targets,
+    result: SimulationResult,
+    agents: tuple[Agent, ...] | None,
+    volume_column: Literal["volume", "volume_high"],
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per interval (simulated, projected, disagreement) and per channel (the comparison)."""
+    coverage = projected_coverage(schedule, workload, targets, agents, volume_column)
+    models = dict(zip(result.week["channel"], result.week["model"], strict=True))
+    table = compare_with_projection(result.intervals, coverage, models)
+    return table, channel_comparison(table, result.week)
+
+
+def summary_dict(
+    result: SimulationResult, channels: pd.DataFrame, options: SimulationOptions
+) -> dict[str, object]:
+    """The ``--json`` summary: per channel the week, the projection and the disagreements,
+    and per channel and day the KPIs with their 95% intervals."""
+    week = result.week.set_index("channel")
+    by_channel: dict[str, object] = {}
+    for row in channels.to_dict("records"):
+        name = str(row["channel"])
+        simulated = week.loc[name]
+        by_channel[name] = {
+            "model": simulated["model"],
+            "offered": _number(simulated["offered"], 1),
+            "projected_service_level": _number(row["projected_service_level"]),
+            **{
+                f"{kpi}{suffix}": _number(simulated[f"{kpi}{suffix}"])
+                for kpi in ("service_level", "asa_seconds", "abandon_rate", "occupancy")
+                for suffix in ("", "_low", "_high")
+            },
+            "intervals_with_contacts": row["intervals_with_contacts"],
+            "intervals_disagreeing": row["intervals_disagreeing"],
+            "reasons": {reason: row[reason] for reason in REASONS if row[reason]},
+        }
+    days = [
+        {
+            "date": str(day["date"]),
+            "channel": day["channel"],
+            "offered": _number(day["offered"], 1),
+            "service_level": _number(day["service_level"]),
+            "service_level_low": _number(day["service_level_low"]),
+            "service_level_high": _number(day["service_level_high"]),
+            "asa_seconds": _number(day["asa_seconds"], 2),
+            "abandon_rate": _number(day["abandon_rate"]),
+            "occupancy": _number(day["occupancy"]),
+        }
+        for day in result.days.to_dict("records")
+    ]
+    return {
+        "replications": result.replications,
+        "seed": options.seed,
+        "aht_cv": options.aht_cv,
+        "volume_column": options.volume_column,
+        "channels": by_channel,
+        "days": days,
+    }
+
+
+def interval_csv(table: pd.DataFrame) -> pd.DataFrame:
+    """SIMULATION.csv: one row per channel and interval."""
+    out = table[list(INTERVAL_COLUMNS)].copy()
+    out["interval_start"] = [stamp.isoformat() for stamp in out["interval_start"]]
+    return out
+
+
+def _percent(value: float) -> str:
+    return "-" if math.isnan(value) else f"{value:.1%}"
+
+
+@command_guard
+def simulate(
+    schedule: Annotated[Path, typer.Argument(help="SCHEDULE.csv (staffcast schedule).")],
+    workload: Annotated[
+        Path, typer.Option("--workload", help="The week's workload or forecast CSV.")
+    ],
+    targets: Annotated[Path, typer.Option("--targets", help="Service targets (TOML).")],
+    replications: Annotated[int, typer.Option(help="Independent runs of the week.")] = 20,
+    seed: Annotated[int, typer.Option(help="Base random seed (same seed, same figures).")] = 0,
+    aht_cv: Annotated[
+        float | None,
+        typer.Option(
+            "--aht-cv",
+            help="Lognormal handle times with this coefficient of variation "
+            "(default: exponential).",
+        ),
+    ] = None,
+    volume_column: Annotated[
+        str, typer.Option(help="volume, or volume_high for the forecast's upper band.")
+    ] = "volume",
+    agents: Annotated[
+        Path | None,
+        typer.Option("--agents", help="Named agents CSV (who may take email when idle)."),
+    ] = None,
+    timezone_name: Annotated[
+        str | None, typer.Option("--timezone", help="IANA zone, for weeks with a DST change.")
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="Where to write SIMULATION.csv.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Simulate the schedule's week contact by contact and compare it with the projection."""
+    if volume_column not in ("volume", "volume_high"):
+        fail(f"--volume-column: {volume_column!r} must be volume or volume_high")
+    column: Literal["volume", "volume_high"] = (
+        "volume_high" if volume_column == "volume_high" else "volume"
+    )
+    options = SimulationOptions(
+        replications=replications, seed=seed, aht_cv=aht_cv, volume_column=column
+    )
+    shifts = read_schedule(schedule)
+    table = read_requirements(workload, timezone_name)
+    parsed_targets = Targets.from_dict(read_toml(targets))
+    roster = read_agents(agents) if agents is not None else None
+    result = simulate_with_progress(shifts, table, parsed_targets, options, roster, quiet=as_json)
+    intervals, channels = simulation_report(shifts, table, parsed_targets, result, roster, column)
+    if output is not None:
+        write_table(interval_csv(intervals), output)
+    if as_json:
+        typer.echo(json.dumps(summary_dict(result, channels, options), indent=2))
+        return
+    typer.echo(
+        f"{result.replications} replications, seed {seed}; service level per channel over "
+        "the week (simulated with its 95% interval, Erlang projection):"
+    )
+    for row in channels.to_dict("records"):
+        reasons = ", ".join(f"{reason} {row[reason]}" for reason in REASONS if row[reason])
+        typer.echo(
+            f"  {row['channel']:<8} simulated {_percent(row['service_level'])} "
+            f"[{_percent(row['service_level_low'])}, {_percent(row['service_level_high'])}], "
+            f"projected {_percent(row['projected_service_level'])}; "
+            f"{row['intervals_disagreeing']} of {row['intervals_with_contacts']} intervals "
+            f"outside the interval" + (f" ({reasons})" if reasons else "")
+        )
+    if output is not None:
+        typer.echo(f"written to {output}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``staffcast simulate`` to ``app``."""
+    app.command("simulate")(simulate)
