@@ -25,6 +25,7 @@ from api.service.routes import (
     history,
     jobs,
     schedules,
+    simulations,
     staffing,
     team,
     team_settings,
@@ -46,7 +47,8 @@ schedules — for support teams.
 **Errors** are [RFC 9457](https://www.rfc-editor.org/rfc/rfc9457) `application/problem+json`
 documents; `GET /problems` lists every kind.
 
-**Long work** (forecasts, schedules) answers `202 Accepted` with a job to poll at `/v1/jobs/{id}`.
+**Long work** (forecasts, schedules, simulations) answers `202 Accepted` with a job to poll at
+`/v1/jobs/{id}`.
 """
 
 
@@ -54,8 +56,9 @@ def default_job_handlers() -> dict[str, JobHandler]:
     """The job kinds the service runs, by name."""
     from api.forecast_jobs import run_forecast
     from api.schedule_jobs import run_schedule
+    from api.simulation_jobs import run_simulation
 
-    return {"forecast": run_forecast, "schedule": run_schedule}
+    return {"forecast": run_forecast, "schedule": run_schedule, "simulation": run_simulation}
 
 
 def create_app(
@@ -113,6 +116,8 @@ def create_app(
         agents.router,
         forecasts.router,
         schedules.router,
+        simulations.schedule_router,
+        simulations.router,
         staffing.router,
         jobs.router,
     ):

@@ -28,7 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-JobKind = Literal["forecast", "schedule"]
+JobKind = Literal["forecast", "schedule", "simulation"]
 JobStatus = Literal["queued", "running", "done", "failed", "cancelled"]
 JOB_KINDS: tuple[JobKind, ...] = get_args(JobKind)
 JOB_STATUSES: tuple[JobStatus, ...] = get_args(JobStatus)

@@ -19,7 +19,11 @@ from api.storage.teams import TeamSnapshot
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
-RESULT_PATHS: dict[str, str] = {"forecast": "/v1/forecasts", "schedule": "/v1/schedules"}
+RESULT_PATHS: dict[str, str] = {
+    "forecast": "/v1/forecasts",
+    "schedule": "/v1/schedules",
+    "simulation": "/v1/simulations",
+}
 
 
 class JobProgress(BaseModel):
@@ -194,7 +198,8 @@ async def list_jobs(
     team: TeamDep,
     reads: ReadsDep,
     kind: Annotated[
-        Literal["forecast", "schedule"] | None, Query(description="Only jobs of this kind.")
+        Literal["forecast", "schedule", "simulation"] | None,
+        Query(description="Only jobs of this kind."),
     ] = None,
     limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
 ) -> list[JobInfo]:

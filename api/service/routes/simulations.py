@@ -1,0 +1,196 @@
+"""Simulating a schedule's week: ``POST /v1/schedules/{id}/simulation`` starts a job (``202``);
+``/v1/simulations/{id}`` is its summary, ``/v1/simulations/{id}/intervals(.csv)`` the
+simulated service level per interval next to the Erlang projection."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Response, status
+from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
+
+from api.service.csv_files import csv_content, csv_records_response
+from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.problems import ConflictError, NotFoundError, problem_responses
+from api.service.request_models import RequestModel
+from api.service.routes.jobs import (
+    JobInfo,
+    find_job,
+    finished_result,
+    finished_result_json,
+    json_response,
+    list_team_jobs,
+)
+from api.storage.teams import TeamSnapshot
+from scheduler.simulation import SimulationOptions
+
+schedule_router = APIRouter(prefix="/v1/schedules", tags=["simulations"])
+router = APIRouter(prefix="/v1/simulations", tags=["simulations"])
+
+INTERVAL_COLUMNS = (
+    "interval_start",
+    "channel",
+    "required",
+    "scheduled",
+    "shortfall",
+    "offered",
+    "projected_service_level",
+    "service_level",
+    "service_level_low",
+    "service_level_high",
+    "asa_seconds",
+    "asa_seconds_low",
+    "asa_seconds_high",
+    "abandon_rate",
+    "abandon_rate_low",
+    "abandon_rate_high",
+    "occupancy",
+    "occupancy_low",
+    "occupancy_high",
+    "on_floor",
+    "on_floor_min",
+    "waiting_at_start",
+    "disagrees",
+    "reason",
+)
+RECENT_SIMULATIONS = 200
+
+
+class SimulationRequest(RequestModel):
+    """How to simulate the week."""
+
+    replications: int = Field(
+        default=20, ge=2, le=200, description="Independent runs of the week (95% intervals)."
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Base random seed.")
+    aht_cv: float | None = Field(
+        default=None,
+        le=10,
+        description="Lognormal handle times with this coefficient of variation (>= 0); "
+        "null: exponential.",
+    )
+    volume_column: Annotated[str, Field(pattern="^(volume|volume_high)$")] = Field(
+        default="volume", description="Simulate the expected volume or the band's upper end."
+    )
+
+
+class SimulationView(BaseModel):
+    """A simulation job and, once it is done, its summary."""
+
+    job: JobInfo = Field(description="Status of the job.")
+    schedule_id: int = Field(description="The schedule simulated.")
+    summary: dict[str, Any] | None = Field(
+        description="Per channel the simulated week with 95% intervals, the projection and the "
+        "intervals that disagree with it (and why); per channel and day the KPIs. Null until "
+        "done."
+    )
+
+
+@schedule_router.post(
+    "/{schedule_id}/simulation",
+    status_code=status.HTTP_202_ACCEPTED,
+    summary="Start simulating a schedule's week",
+    responses=problem_responses(404, 409),
+)
+def create_simulation(
+    schedule_id: ResourceId,
+    body: SimulationRequest,
+    team: TeamDep,
+    session: SessionDep,
+    runner: RunnerDep,
+    response: Response,
+) -> JobInfo:
+    """Queue the simulation of a finished schedule against the workload it was built for;
+    poll the returned job (also in `Location`), then fetch `/v1/simulations/{id}`."""
+    SimulationOptions(  # the engine's own checks, with its messages (e.g. a negative CV)
+        replications=body.replications,
+        seed=body.seed,
+        aht_cv=body.aht_cv,
+        volume_column="volume_high" if body.volume_column == "volume_high" else "volume",
+    )
+    finished_result(session, find_job(session, team, schedule_id, "schedule"), "meta")
+    if team.targets is None:
+        raise ConflictError("set the team's service targets first (PATCH /v1/settings)")
+    request = {"schedule_id": schedule_id, **body.model_dump(mode="json")}
+    job = runner.submit(session, team.id, "simulation", request)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return JobInfo.of(job)
+
+
+def _view(session: Session, team: TeamSnapshot, simulation_id: int) -> SimulationView:
+    job = find_job(session, team, simulation_id, "simulation")
+    summary = None
+    if job.status == "done":
+        summary = finished_result(session, job, "summary")["summary"]
+    return SimulationView(
+        job=JobInfo.of(job), schedule_id=int(job.request["schedule_id"]), summary=summary
+    )
+
+
+@schedule_router.get(
+    "/{schedule_id}/simulation",
+    summary="The latest simulation of a schedule",
+    responses=problem_responses(404),
+)
+async def read_latest_simulation(
+    schedule_id: ResourceId, team: TeamDep, reads: ReadsDep
+) -> SimulationView:
+    """The newest simulation job of this schedule (any status) and its summary once done."""
+
+    def latest(session: Session) -> SimulationView:
+        find_job(session, team, schedule_id, "schedule")
+        for job in list_team_jobs(session, team, "simulation", RECENT_SIMULATIONS):
+            if job.request.get("schedule_id") == schedule_id:
+                return _view(session, team, job.id)
+        raise NotFoundError(
+            f"schedule {schedule_id} has not been simulated; "
+            f"POST /v1/schedules/{schedule_id}/simulation"
+        )
+
+    return await reads.run(latest)
+
+
+@router.get(
+    "/{simulation_id}",
+    summary="A simulation's status and summary",
+    responses=problem_responses(404),
+)
+async def read_simulation(
+    simulation_id: ResourceId, team: TeamDep, reads: ReadsDep
+) -> SimulationView:
+    """Simulated service level, ASA, abandonment and occupancy per channel with their 95%
+    intervals, next to the Erlang projection."""
+    return await reads.run(lambda session: _view(session, team, simulation_id))
+
+
+@router.get(
+    "/{simulation_id}/intervals",
+    summary="The simulated week per interval",
+    responses=problem_responses(404, 409),
+)
+async def read_intervals(simulation_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
+    """One entry per channel and interval (the columns of `intervals.csv`)."""
+
+    def stored(session: Session) -> Response:
+        job = find_job(session, team, simulation_id, "simulation")
+        return json_response(finished_result_json(session, job, "intervals")["intervals"])
+
+    return await reads.run(stored)
+
+
+@router.get(
+    "/{simulation_id}/intervals.csv",
+    summary="The simulated week per interval, as CSV",
+    response_class=Response,
+    responses={200: csv_content("SIMULATION.csv"), **problem_responses(404, 409)},
+)
+def download_intervals(simulation_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+    """The coverage columns (`required`, `scheduled`, `shortfall`,
+    `projected_service_level`) with the simulated KPIs and their 95% bounds, `disagrees` and
+    `reason`; the coverage chart draws it with the simulated band."""
+    job = find_job(session, team, simulation_id, "simulation")
+    result = finished_result(session, job, "intervals")
+    return csv_records_response(
+        result["intervals"], INTERVAL_COLUMNS, f"simulation-{simulation_id}.csv"
+    )
