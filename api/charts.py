@@ -46,6 +46,8 @@ COLORS: Final = {
     "scheduled": "#2563eb",
     "shortfall": "#dc2626",
     "service_level": "#15803d",
+    "simulated": "#7c3aed",
+    "simulated_band": "rgba(124, 58, 237, 0.18)",
     "target": "#15803d",
     "history": "#6b7280",
     "forecast": "#2563eb",
@@ -194,7 +196,9 @@ def coverage_figure(
 
     Each panel draws the agents required and scheduled as steps, the shortfall as red bars
     from the scheduled line up to the requirement, and on a second axis the projected service
-    level with the channel's target as a dashed line.
+    level with the channel's target as a dashed line. A table from a simulation (with
+    ``service_level``, ``service_level_low`` and ``service_level_high``) adds the simulated
+    service level inside its 95% band.
 
     Args:
         coverage: the coverage table (see the module docstring); ``shortfall`` is computed as
@@ -282,6 +286,8 @@ def coverage_figure(
                 col=1,
                 secondary_y=True,
             )
+        if {"service_level", "service_level_low", "service_level_high"} <= set(part.columns):
+            _add_simulated_band(figure, part, starts, step, required, channel, row, first)
         if channel in targets and not starts.empty:
             figure.add_trace(
                 go.Scatter(
@@ -319,6 +325,74 @@ def coverage_figure(
         hovermode="x unified",
     )
     return figure
+
+
+def _add_simulated_band(
+    figure: go.Figure,
+    part: pd.DataFrame,
+    starts: pd.Series[pd.Timestamp],
+    step: pd.Timedelta,
+    required: pd.Series[float],
+    channel: str,
+    row: int,
+    first: bool,
+) -> None:
+    """The simulated service level (``staffcast simulate``) as a line inside its 95% band,
+    on the service-level axis; left out where nothing is required, like the projection."""
+    lines = {
+        name: _numbers(part, column).where(required > 0)
+        for name, column in (
+            ("low", "service_level_low"),
+            ("high", "service_level_high"),
+            ("mean", "service_level"),
+        )
+    }
+    if lines["mean"].isna().all():
+        return
+    xs, low = _step_points(starts, lines["low"], step)
+    _, high = _step_points(starts, lines["high"], step)
+    _, mean = _step_points(starts, lines["mean"], step)
+    common = {"x": xs, "mode": "lines", "legendgroup": "simulated", "meta": {"channel": channel}}
+    figure.add_trace(
+        go.Scatter(
+            y=low,
+            line={"shape": "hv", "width": 0},
+            showlegend=False,
+            hoverinfo="skip",
+            **{**common, "meta": {"channel": channel, "series": "simulated_low"}},
+        ),
+        row=row,
+        col=1,
+        secondary_y=True,
+    )
+    figure.add_trace(
+        go.Scatter(
+            y=high,
+            line={"shape": "hv", "width": 0},
+            fill="tonexty",
+            fillcolor=COLORS["simulated_band"],
+            name="simulated 95% interval",
+            showlegend=first,
+            hoverinfo="skip",
+            **{**common, "meta": {"channel": channel, "series": "simulated_band"}},
+        ),
+        row=row,
+        col=1,
+        secondary_y=True,
+    )
+    figure.add_trace(
+        go.Scatter(
+            y=mean,
+            line={"shape": "hv", "color": COLORS["simulated"], "width": 1.5},
+            name="simulated service level",
+            showlegend=first,
+            hovertemplate=f"{channel} simulated %{{y:.0%}}<extra></extra>",
+            **{**common, "meta": {"channel": channel, "series": "simulated"}},
+        ),
+        row=row,
+        col=1,
+        secondary_y=True,
+    )
 
 
 def _marker_days(day_markers: pd.DataFrame | None) -> list[tuple[pd.Timestamp, str, str]]:

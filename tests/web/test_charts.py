@@ -219,3 +219,24 @@ def test_a_standalone_file_inlines_plotly_js_so_it_opens_offline(tmp_path: Path)
     assert "plotly.js v" in banner
     assert banner in html  # the library itself is in the file
     assert '"series":"shortfall"' in html.replace(" ", "")
+
+
+def test_a_simulation_table_adds_the_simulated_service_level_inside_its_band() -> None:
+    coverage = _coverage().assign(
+        service_level=[0.85, 0.6, 0.78, 0.93, 1.0, 1.0, 0.9, 1.0],
+        service_level_low=[0.8, 0.5, 0.74, 0.9, 0.99, 0.99, 0.8, 0.99],
+        service_level_high=[0.9, 0.7, 0.82, 0.96, 1.0, 1.0, 1.0, 1.0],
+    )
+    figure = coverage_figure(coverage, {"voice": 0.8})
+    (line,) = _traces(figure, "voice", "simulated")
+    (low,) = _traces(figure, "voice", "simulated_low")
+    (high,) = _traces(figure, "voice", "simulated_band")
+    assert list(line.y) == [0.85, 0.6, 0.78, 0.93, 0.93]  # the last step drawn to its end
+    assert list(low.y)[:4] == [0.8, 0.5, 0.74, 0.9]
+    assert high.fill == "tonexty"
+    assert line.yaxis == _traces(figure, "voice", "service_level")[0].yaxis
+
+
+def test_a_plain_coverage_table_draws_no_simulated_band() -> None:
+    figure = coverage_figure(_coverage(), {"voice": 0.8})
+    assert not [trace for trace in figure.data if "simulated" in trace.meta["series"]]

@@ -287,6 +287,49 @@ def test_a_requested_schedule_shows_progress_then_coverage_timeline_summary_and_
     assert {"agent_id", "channel", "start", "end"} <= set(shifts.columns)
 
 
+@needs_routes(
+    "POST /v1/history", "POST /v1/schedules", "POST /v1/schedules/{schedule_id}/simulation"
+)
+def test_the_simulation_toggle_overlays_the_simulated_service_level_with_its_band(
+    page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
+) -> None:
+    team = team_with_history(make_team(), api, history_slice)
+    settings = api.patch(
+        "/v1/settings", headers=team.headers, json={"targets": SAMPLE_TARGETS, "rules": RULES}
+    )
+    assert settings.status_code == 200, settings.text
+    sign_in(page, team)
+    page.locator("#schedule-start").fill(WEEK_START)
+    page.get_by_label("Optimizer time limit (seconds)").fill("10")
+    page.get_by_role("button", name="Request schedule").click()
+    expect(page.locator("#schedule-job .job-line")).to_contain_text(
+        "done", timeout=SCHEDULE_WAIT_MILLISECONDS
+    )
+    expect(page.locator("#coverage-chart .main-svg").first).to_be_visible()
+    page.get_by_label(re.compile("Simulated service level")).check()
+    expect(page.locator("#simulation-job .job-line")).to_contain_text(
+        "done", timeout=SCHEDULE_WAIT_MILLISECONDS
+    )
+    expect(page.locator("#simulation-table")).to_contain_text("voice")
+    page.wait_for_function(
+        "() => document.getElementById('coverage-chart').data.some("
+        "t => t.meta && t.meta.series === 'simulated')"
+    )
+    traces = plotly_traces(page, "#coverage-chart")
+    drawn = {(t["meta"]["channel"], t["meta"]["series"]) for t in traces}
+    assert {
+        ("voice", "simulated"),
+        ("voice", "simulated_band"),
+        ("voice", "service_level"),
+    } <= drawn
+    screenshot(page, "05b-simulated-service-level", "#schedule-result")
+    page.get_by_label(re.compile("Simulated service level")).uncheck()
+    page.wait_for_function(
+        "() => !document.getElementById('coverage-chart').data.some("
+        "t => t.meta && t.meta.series === 'simulated')"
+    )
+
+
 @needs_routes("POST /v1/history", "POST /v1/forecasts")
 def test_a_forecast_shows_the_band_and_the_accuracy_report(
     page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path

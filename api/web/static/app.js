@@ -691,7 +691,7 @@ async function runJob(kind, box, submit) {
   try {
     job = await submit();
   } catch (error) {
-    clear(box).append(problemBlock(error, kind === "schedule" ? "Scheduling" : "Forecasting"));
+    clear(box).append(problemBlock(error, ({ schedule: "Scheduling", simulation: "The simulation" })[kind] || "Forecasting"));
     return null;
   }
   return followJob(kind, box, job);
@@ -932,6 +932,12 @@ async function showSchedule(job) {
     clear($("#schedule-downloads")).append(
       downloadLink(shiftsCsv, `shifts-${weekStart}.csv`, "Download shifts CSV"), " ",
       downloadLink(coverageCsv, `coverage-${weekStart}.csv`, "Download coverage CSV"));
+    state.scheduleId = job.id;
+    state.coverageCsv = coverageCsv;
+    state.simulationCsv = null;
+    $("#coverage-simulated").checked = false;
+    clear($("#simulation-job"));
+    clear($("#simulation-summary"));
     const coverage = await drawFigure("/app/figures/coverage", coverageCsv, $("#coverage-chart"));
     const channels = [...new Set(coverage.data.map((trace) => trace.meta?.channel).filter(Boolean))];
     const channelSelect = $("#timeline-channel");
@@ -953,7 +959,75 @@ async function showSchedule(job) {
   }
 }
 
+/* ---------- simulation (the coverage chart's toggle) ---------- */
+
+function renderSimulationSummary(summary) {
+  const rows = Object.entries(summary?.channels || {});
+  const box = clear($("#simulation-summary"));
+  if (!rows.length) return;
+  box.append(el("table", { class: "data", id: "simulation-table" },
+    el("caption", { text: `Simulated week (${summary.replications} replications, 95% interval) next to the Erlang projection` }),
+    el("thead", {}, el("tr", {}, ["Channel", "Projected", "Simulated", "95% interval", "Intervals outside it"].map((h) => el("th", { scope: "col", text: h })))),
+    el("tbody", {}, rows.map(([channel, row]) => el("tr", {},
+      el("th", { scope: "row", text: channel }),
+      el("td", { class: "num", text: fmt(row.projected_service_level, "percent") }),
+      el("td", { class: "num", "data-field": "simulated", text: fmt(row.service_level, "percent") }),
+      el("td", { class: "num", text: `${fmt(row.service_level_low, "percent")} – ${fmt(row.service_level_high, "percent")}` }),
+      el("td", { class: "num", text: `${row.intervals_disagreeing} of ${row.intervals_with_contacts}${Object.keys(row.reasons || {}).length ? ` (${Object.entries(row.reasons).map(([r, n]) => `${r} ${n}`).join(", ")})` : ""}` }))))));
+}
+
+/* The schedule's latest finished simulation, or a new one (followed with its progress). */
+async function simulationOf(scheduleId) {
+  const box = $("#simulation-job");
+  let job = null;
+  try {
+    const latest = await call(`/v1/schedules/${scheduleId}/simulation`);
+    if (latest.job.status === "done") job = latest.job;
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+  }
+  if (!job) {
+    job = await runJob("simulation", box, () => call(`/v1/schedules/${scheduleId}/simulation`, { method: "POST", json: {} }));
+    if (!job) return null;
+  } else {
+    renderJob(box, job, () => {});
+  }
+  const [view, csv] = await Promise.all([
+    call(`/v1/simulations/${job.id}`),
+    call(`/v1/simulations/${job.id}/intervals.csv`, { as: "text" }),
+  ]);
+  return { summary: view.summary, csv };
+}
+
+async function toggleSimulation() {
+  const toggle = $("#coverage-simulated");
+  const chart = $("#coverage-chart");
+  if (!state.coverageCsv) return;
+  toggle.disabled = true;
+  try {
+    if (!toggle.checked) {
+      clear($("#simulation-summary"));
+      await drawFigure("/app/figures/coverage", state.coverageCsv, chart);
+      return;
+    }
+    if (!state.simulationCsv) {
+      const simulated = await simulationOf(state.scheduleId);
+      if (!simulated) { toggle.checked = false; return; }
+      state.simulationCsv = simulated.csv;
+      state.simulationSummary = simulated.summary;
+    }
+    renderSimulationSummary(state.simulationSummary);
+    if (toggle.checked) await drawFigure("/app/figures/coverage", state.simulationCsv, chart);
+  } catch (error) {
+    toggle.checked = false;
+    $("#simulation-job").append(problemBlock(error, "The simulation"));
+  } finally {
+    toggle.disabled = false;
+  }
+}
+
 function setupSchedule() {
+  $("#coverage-simulated").addEventListener("change", toggleSimulation);
   $("#schedule-form").addEventListener("submit", async (event) => {
     event.preventDefault();
     const input = $("#schedule-start");
