@@ -7,8 +7,8 @@ stored history (deterministic; if the history was replaced since, the figures ar
 forecast of the new history). Targets are the team's current ones; named agents' skills
 decide who may take email when idle, as in the schedule's coverage.
 
-Progress: one report per replication (``fraction``); a cancellation stops it between two
-replications.
+Progress: after each replication (``fraction``, stored at most every half second, like the
+optimizer's); a cancellation stops it between two replications.
 
 The result, in parts::
 
@@ -91,8 +91,8 @@ def run_simulation(context: JobContext) -> dict[str, Any]:
 
     def progress(done: int, total: int) -> None:
         context.raise_if_stopped()
-        context.report(
-            "simulating", f"replication {done} of {total}", fraction=done / total, force=True
+        context.report(  # at most every half second: replications can be quick
+            "simulating", f"replication {done} of {total}", fraction=done / total
         )
 
     context.report("simulating", f"replication 0 of {options.replications}", fraction=0.0)

@@ -10,9 +10,14 @@ completions (a binary heap) and changes of the number of servers (a sorted step 
   patience ran out before that moment abandoned at its deadline: under first come first
   served nobody behind it is affected by when that is noticed, so the queue drops it lazily
   (an O(1) check instead of a timer per waiting contact).
-* When the number of servers falls below the number busy (a break or a shift end), nobody
-  is interrupted: the contacts in progress are finished and the servers leave as they free
-  up (the agent leaves late), as in real centres.
+* When the number of servers falls (a break or a shift end), the agents who leave are a
+  random subset of those on the floor, whether busy or not, as a schedule would pick them:
+  of ``d`` leaving among ``c`` agents with ``b`` busy, a hypergeometric number ``k`` is
+  busy. Nobody is interrupted: the ``k`` contacts (chosen at random among those in
+  progress) are finished on overtime (the agent leaves late) and no longer hold a server
+  of those who stay; the idle leavers go at once. (Chat slots are treated as servers here:
+  an agent's two chats need not end together.) A rule such as "idle agents leave first"
+  would be kinder to the queue than a real schedule is.
 
 Each contact costs two heap operations and a few list look-ups: about a microsecond or two in
 CPython, independent of the number of servers and of the queue's length.
@@ -37,6 +42,7 @@ def serve(  # noqa: PLR0915  (the hot loop stays in one frame: locals are fastes
     deadlines: FloatArray,
     change_times: FloatArray,
     servers: IntArray,
+    rng: np.random.Generator,
 ) -> FloatArray:
     """Start time of each contact's service (NaN: abandoned, or never served).
 
@@ -47,6 +53,7 @@ def serve(  # noqa: PLR0915  (the hot loop stays in one frame: locals are fastes
         change_times: times at which the number of servers changes, sorted ascending; the
             first is the start of the horizon (servers before it: none).
         servers: the number of servers from each change time on.
+        rng: draws who leaves when the number of servers falls.
 
     Returns:
         Service start per contact, in the order of ``arrivals``. A contact still waiting when
@@ -61,6 +68,7 @@ def serve(  # noqa: PLR0915  (the hot loop stays in one frame: locals are fastes
     levels = servers.tolist()
     starts = [math.nan] * count
     completions: list[float] = []
+    overtime: set[float] = set()  # completion times of contacts finished by leavers
     waiting: deque[int] = deque()
     infinity = math.inf
     next_arrival = arrival[0] if count else infinity
@@ -78,12 +86,23 @@ def serve(  # noqa: PLR0915  (the hot loop stays in one frame: locals are fastes
                 break
             now = pop(completions)
             next_done = completions[0] if completions else infinity
+            if overtime and now in overtime:
+                overtime.discard(now)  # a leaver finished: no server comes free
+                continue
             busy -= 1
         elif next_change <= next_arrival:
             now = next_change
-            capacity = levels[j]
+            level = levels[j]
             j += 1
             next_change = times[j] if j < changes else infinity
+            if level < capacity and busy:
+                leaving = int(rng.hypergeometric(busy, capacity - busy, capacity - level))
+                if leaving:
+                    staying = [end for end in completions if end not in overtime]
+                    picked = rng.choice(len(staying), size=leaving, replace=False)
+                    overtime.update(staying[k] for k in picked.tolist())
+                    busy -= leaving
+            capacity = level
         else:
             now = next_arrival
             if busy < capacity and not waiting:

@@ -150,7 +150,7 @@ def simulate_channel(
     else:
         deadlines = times + rng.exponential(channel.patience_seconds, times.size)
     change_times, steps = _server_steps(plan, servers)
-    starts = serve(times, handle, deadlines, change_times, steps)
+    starts = serve(times, handle, deadlines, change_times, steps, rng)
     answered = ~np.isnan(starts)
     waits = np.where(answered, starts - times, 0.0)
     if channel.response_seconds is not None:

@@ -97,6 +97,10 @@ def kpi_columns(samples: dict[str, FloatArray]) -> dict[str, FloatArray]:
             wilson_low, wilson_high = _wilson(samples[_POOLED[kpi]].sum(axis=0), trials)
             low = np.fmin(low, wilson_low)
             high = np.fmax(high, wilson_high)
+        if kpi != "asa_seconds":  # shares: the interval stays within [0, 1]
+            low, high = np.clip(low, 0.0, 1.0), np.clip(high, 0.0, 1.0)
+        else:
+            low = np.maximum(low, 0.0)
         columns[kpi] = mean
         columns[f"{kpi}_low"] = low
         columns[f"{kpi}_high"] = high

@@ -29,8 +29,28 @@ def test_a_contact_in_progress_at_a_break_is_finished_and_the_next_one_waits() -
         deadlines=_array(np.inf, np.inf),
         change_times=_array(0.0, 5.0, 20.0),
         servers=np.asarray([1, 0, 1], dtype=np.int64),
+        rng=np.random.default_rng(0),
     )
     assert starts.tolist() == [0.0, 20.0]
+
+
+def test_the_agent_who_goes_on_break_is_drawn_at_random_among_busy_and_idle() -> None:
+    # Two agents busy until 10 and 100.5; one goes on break at t=2. If it is the first, the
+    # waiting contact starts at 100.5; if the second (who finishes its contact on overtime),
+    # at 10. A schedule does not know who is busy: over many seeds both happen about equally.
+    outcomes = [
+        serve(
+            arrivals=_array(0.0, 0.5, 1.0),
+            service_seconds=_array(10.0, 100.0, 1.0),
+            deadlines=_array(np.inf, np.inf, np.inf),
+            change_times=_array(0.0, 2.0),
+            servers=np.asarray([2, 1], dtype=np.int64),
+            rng=np.random.default_rng(seed),
+        )[2]
+        for seed in range(200)
+    ]
+    assert set(outcomes) == {10.0, 100.5}
+    assert 0.35 < outcomes.count(10.0) / len(outcomes) < 0.65
 
 
 def test_a_contact_whose_patience_runs_out_first_abandons_and_the_next_is_served() -> None:
@@ -40,6 +60,7 @@ def test_a_contact_whose_patience_runs_out_first_abandons_and_the_next_is_served
         deadlines=_array(np.inf, 4.0, np.inf),
         change_times=_array(0.0),
         servers=np.asarray([1], dtype=np.int64),
+        rng=np.random.default_rng(0),
     )
     assert np.isnan(starts[1])
     assert starts[[0, 2]].tolist() == [0.0, 10.0]

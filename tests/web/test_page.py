@@ -306,6 +306,9 @@ def test_the_simulation_toggle_overlays_the_simulated_service_level_with_its_ban
         "done", timeout=SCHEDULE_WAIT_MILLISECONDS
     )
     expect(page.locator("#coverage-chart .main-svg").first).to_be_visible()
+    # The figure POSTs hold a write transaction on SQLite while they draw: let the timeline
+    # finish before the simulation job is submitted.
+    expect(page.locator("#timeline-chart .main-svg").first).to_be_visible()
     page.get_by_label(re.compile("Simulated service level")).check()
     expect(page.locator("#simulation-job .job-line")).to_contain_text(
         "done", timeout=SCHEDULE_WAIT_MILLISECONDS
