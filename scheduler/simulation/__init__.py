@@ -9,8 +9,9 @@ exponential handle times and no breaks. This simulates the week instead, contact
   of variation (``aht_cv``). A contact keeps the AHT of the interval it arrived in.
 * Agents: the schedule's shifts per channel minus their breaks, minute by minute, less
   shrinkage as in the projection (``floor(present x (1 - shrinkage))`` on the floor). When
-  a break or a shift end comes, contacts in progress are finished first (the agent leaves
-  late); nobody is interrupted.
+  a break or a shift end comes, the leavers are drawn among busy and idle agents alike, and
+  a leaver's contact in progress is finished first (the agent leaves late); nobody is
+  interrupted.
 * Live channels are first come, first served. Contacts abandon after an exponential
   patience where the target gives ``patience_seconds``. Chat with ``concurrency`` k is k
   servers per agent (as in the staffing math, AHT being per chat at that concurrency).
@@ -24,18 +25,24 @@ exponential handle times and no breaks. This simulates the week instead, contact
   the same input always gives the same numbers; per interval, day and week the KPIs are
   means over replications with 95% confidence intervals (:mod:`.summary`).
 
-Why not a simulation library. ``ciw`` (3.2.7), the first candidate, was measured on a week of
-100,000 voice contacts with interval arrival rates (``PoissonIntervals``), a server schedule
-with breaks (8,252 changes, ``preemption=False``) and exponential reneging: 9.1 s per
-replication on this 2-core machine, so 182 s for 20 replications on one core and about 91 s
-on two, against a budget of 60 s. Its profile: ``Node.update_next_end_service_with_server``
+Why not a simulation library. ``ciw`` (3.2.7), the first candidate, was measured on a week
+of 100,000 voice contacts with interval arrival rates (``PoissonIntervals``), the schedule's
+servers per minute as a non-preemptive ``Schedule`` and exponential reneging
+(``python -m benchmarks.simulation --ciw``, and a probe with a break-heavy schedule of 8,252
+server changes): 4.5 s per replication on the optimizer's benchmark week (549 changes) and
+9.1 s on the break-heavy one, on this shared 2-core machine: 91-182 s for 20 replications on
+one core, 46-91 s on two at best, against a budget of 60 s, before a second or third channel.
+Its profile (cProfile, the break-heavy week): ``Node.update_next_end_service_with_server``
 (a scan over all servers), ``Node.update_next_renege_time`` (a scan over all waiting
-customers) and ``choose_next_customer`` take most of the time: every event costs O(servers +
-queue). Our queue needs less than a general network: one node per channel, first come first
-served, a server count as a step function. :mod:`.kernel` is that event loop (a heap of
-completions, lazy abandonment at the queue's head, O(log servers) per event), with arrivals,
-handle times and the accounting vectorised in numpy; it is checked against Erlang C and
-Erlang A in the tests.
+customers) and ``Node.choose_next_customer`` take most of the time: every event costs
+O(servers + queue). It also lacks what we need next to that: the handle time of the interval
+a contact arrived in, leavers drawn at random among busy and idle agents, and email served by
+the live channels' idle agents within business hours. Our queue needs less than a general
+network: one node per channel, first come first served, a server count as a step function.
+:mod:`.kernel` is that event loop (a heap of completions, lazy abandonment at the queue's
+head, O(log servers) per event), with arrivals, handle times and the accounting vectorised
+in numpy: 20 x 100,000 contacts in 2.3-2.6 s on one core. It is checked against Erlang C
+and Erlang A in the tests.
 """
 
 from __future__ import annotations
