@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from api.cli.scheduling import read_requirements
-from benchmarks.schedule_optimizer import INTERVAL_MINUTES, PER_DAY, RULES, WEEK_START
+from benchmarks.schedule_optimizer import INTERVAL_MINUTES, RULES, WEEK_START, requirement_curve
 from scheduler import SolverOptions, rules_from_dict, solve_schedule
 from scheduler.simulation import (
     REASONS,
@@ -62,18 +62,7 @@ BENCH_TARGETS = Targets.from_dict(
 
 def benchmark_workload(seed: int = 74) -> pd.DataFrame:
     """A 24/7 week of voice: the optimizer benchmark's curve, 100,000 contacts in all."""
-    rng = np.random.default_rng(seed)
-    hours = np.arange(PER_DAY) * INTERVAL_MINUTES / 60
-    days = []
-    for day in range(7):
-        shape = (
-            0.06
-            + 0.85 * np.exp(-(((hours - 10.5) / 2.3) ** 2))
-            + 0.7 * np.exp(-(((hours - 15.0) / 2.6) ** 2))
-            + 0.3 * np.exp(-(((hours - 20.0) / 2.0) ** 2))
-        )
-        days.append(shape / shape.max() * (1.0 if day < 5 else 0.6))
-    curve = np.concatenate(days) * rng.normal(1.0, 0.05, 7 * PER_DAY)
+    curve = requirement_curve(10_000, seed=seed)  # fine-grained: the rounding vanishes
     starts = pd.date_range(WEEK_START, periods=curve.size, freq=f"{INTERVAL_MINUTES}min")
     return pd.DataFrame(
         {
@@ -131,7 +120,7 @@ def report(
     outside = outside.reindex(outside["gap"].abs().sort_values(ascending=False).index)
     for row in outside.head(worst).to_dict("records"):
         print(
-            f"    {pd.Timestamp(row['interval_start']):%a %H:%M} {str(row['channel']):<6} projected "
+            f"    {pd.Timestamp(row['interval_start']):%a %H:%M} {row['channel']!s:<6} projected "
             f"{row['projected_service_level']:.1%}, simulated {row['service_level']:.1%} "
             f"[{row['service_level_low']:.1%}, {row['service_level_high']:.1%}], "
             f"{float(row['offered']):.0f} contacts, on the floor {row['on_floor']:.1f} "

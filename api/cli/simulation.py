@@ -13,10 +13,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.errors import command_guard, fail
-from api.cli.files import read_toml, write_table
+from api.cli.files import read_table, read_toml, write_table
 from api.cli.scheduling import read_agents, read_requirements
 from scheduler.agents import Agent
 from scheduler.simulation import (
+    INTERVAL_COLUMNS,
     REASONS,
     SimulationOptions,
     SimulationResult,
@@ -27,30 +28,6 @@ from scheduler.simulation import (
 )
 from scheduler.targets import Targets
 
-INTERVAL_COLUMNS = (
-    "interval_start",
-    "channel",
-    "offered",
-    "projected_service_level",
-    "service_level",
-    "service_level_low",
-    "service_level_high",
-    "asa_seconds",
-    "asa_seconds_low",
-    "asa_seconds_high",
-    "abandon_rate",
-    "abandon_rate_low",
-    "abandon_rate_high",
-    "occupancy",
-    "occupancy_low",
-    "occupancy_high",
-    "on_floor",
-    "on_floor_min",
-    "waiting_at_start",
-    "disagrees",
-    "reason",
-)
-
 
 def _number(value: Any, digits: int = 4) -> float | None:
     """JSON has no NaN: an unknown figure is null."""
@@ -60,12 +37,7 @@ def _number(value: Any, digits: int = 4) -> float | None:
 
 def read_schedule(path: Path) -> pd.DataFrame:
     """Read SCHEDULE.csv as text cells (the simulation checks them)."""
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False)
-    except FileNotFoundError:
-        fail(f"{path}: no such file")
-    except pd.errors.EmptyDataError:
-        fail(f"{path}: the file is empty; expected the SCHEDULE.csv of `staffcast schedule`")
+    return read_table(path)
 
 
 def simulate_with_progress(

@@ -54,6 +54,7 @@ import pandas as pd
 
 from scheduler.agents import Agent
 from scheduler.simulation.compare import (
+    INTERVAL_COLUMNS,
     REASONS,
     channel_comparison,
     compare_with_projection,
@@ -141,6 +142,7 @@ def simulate_week(
 
 
 __all__ = [
+    "INTERVAL_COLUMNS",
     "KPIS",
     "REASONS",
     "ChannelPlan",

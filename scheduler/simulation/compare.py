@@ -36,6 +36,30 @@ from scheduler.targets import Targets
 
 SPILL_CONTACTS: Final = 1.0
 FEW_CONTACTS: Final = 10.0
+INTERVAL_COLUMNS: Final = (
+    "interval_start",
+    "channel",
+    "offered",
+    "projected_service_level",
+    "service_level",
+    "service_level_low",
+    "service_level_high",
+    "asa_seconds",
+    "asa_seconds_low",
+    "asa_seconds_high",
+    "abandon_rate",
+    "abandon_rate_low",
+    "abandon_rate_high",
+    "occupancy",
+    "occupancy_low",
+    "occupancy_high",
+    "on_floor",
+    "on_floor_min",
+    "waiting_at_start",
+    "disagrees",
+    "reason",
+)
+"""The columns of SIMULATION.csv: the simulated intervals next to the projection."""
 REASONS: Final = (
     "spill-over",
     "breaks",

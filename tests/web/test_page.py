@@ -243,11 +243,11 @@ def test_the_coverage_chart_draws_required_scheduled_shortfall_and_service_level
     screenshot(page, "04-coverage-chart", "#coverage-chart")
 
 
-@needs_routes("POST /v1/history", "POST /v1/schedules")
-def test_a_requested_schedule_shows_progress_then_coverage_timeline_summary_and_downloads(
-    page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
+def request_schedule(
+    page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history: Path
 ) -> None:
-    team = team_with_history(make_team(), api, history_slice)
+    """A new team with history, targets and rules asks the page for the week's schedule."""
+    team = team_with_history(make_team(), api, history)
     settings = api.patch(
         "/v1/settings", headers=team.headers, json={"targets": SAMPLE_TARGETS, "rules": RULES}
     )
@@ -256,6 +256,13 @@ def test_a_requested_schedule_shows_progress_then_coverage_timeline_summary_and_
     page.locator("#schedule-start").fill(WEEK_START)
     page.get_by_label("Optimizer time limit (seconds)").fill("10")
     page.get_by_role("button", name="Request schedule").click()
+
+
+@needs_routes("POST /v1/history", "POST /v1/schedules")
+def test_a_requested_schedule_shows_progress_then_coverage_timeline_summary_and_downloads(
+    page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
+) -> None:
+    request_schedule(page, make_team, api, history_slice)
     expect(page.locator("#schedule-job")).to_contain_text(re.compile("queued|running|done"))
     screenshot(page, "04-schedule-progress", "#schedule")
     expect(page.locator("#schedule-job .job-line")).to_contain_text(
@@ -293,15 +300,7 @@ def test_a_requested_schedule_shows_progress_then_coverage_timeline_summary_and_
 def test_the_simulation_toggle_overlays_the_simulated_service_level_with_its_band(
     page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
 ) -> None:
-    team = team_with_history(make_team(), api, history_slice)
-    settings = api.patch(
-        "/v1/settings", headers=team.headers, json={"targets": SAMPLE_TARGETS, "rules": RULES}
-    )
-    assert settings.status_code == 200, settings.text
-    sign_in(page, team)
-    page.locator("#schedule-start").fill(WEEK_START)
-    page.get_by_label("Optimizer time limit (seconds)").fill("10")
-    page.get_by_role("button", name="Request schedule").click()
+    request_schedule(page, make_team, api, history_slice)
     expect(page.locator("#schedule-job .job-line")).to_contain_text(
         "done", timeout=SCHEDULE_WAIT_MILLISECONDS
     )

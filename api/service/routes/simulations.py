@@ -23,36 +23,18 @@ from api.service.routes.jobs import (
     list_team_jobs,
 )
 from api.storage.teams import TeamSnapshot
+from scheduler.simulation import INTERVAL_COLUMNS as SIMULATION_COLUMNS
 from scheduler.simulation import SimulationOptions
 
 schedule_router = APIRouter(prefix="/v1/schedules", tags=["simulations"])
 router = APIRouter(prefix="/v1/simulations", tags=["simulations"])
 
 INTERVAL_COLUMNS = (
-    "interval_start",
-    "channel",
+    *SIMULATION_COLUMNS[:2],
     "required",
     "scheduled",
     "shortfall",
-    "offered",
-    "projected_service_level",
-    "service_level",
-    "service_level_low",
-    "service_level_high",
-    "asa_seconds",
-    "asa_seconds_low",
-    "asa_seconds_high",
-    "abandon_rate",
-    "abandon_rate_low",
-    "abandon_rate_high",
-    "occupancy",
-    "occupancy_low",
-    "occupancy_high",
-    "on_floor",
-    "on_floor_min",
-    "waiting_at_start",
-    "disagrees",
-    "reason",
+    *SIMULATION_COLUMNS[2:],
 )
 RECENT_SIMULATIONS = 200
 
