@@ -29,9 +29,10 @@ Why not a simulation library. ``ciw`` (3.2.7), the first candidate, was measured
 of 100,000 voice contacts with interval arrival rates (``PoissonIntervals``), the schedule's
 servers per minute as a non-preemptive ``Schedule`` and exponential reneging
 (``python -m benchmarks.simulation --ciw``, and a probe with a break-heavy schedule of 8,252
-server changes): 4.5 s per replication on the optimizer's benchmark week (549 changes) and
-9.1 s on the break-heavy one, on this shared 2-core machine: 91-182 s for 20 replications on
-one core, 46-91 s on two at best, against a budget of 60 s, before a second or third channel.
+server changes): 4.5-8.5 s per replication on the optimizer's benchmark week (about 550
+changes; three runs, the machine shared and loaded differently) and 9.1 s on the break-heavy
+one: 91-182 s for 20 replications on one core, 46-91 s on two at best, against a budget of
+60 s, before a second or third channel.
 Its profile (cProfile, the break-heavy week): ``Node.update_next_end_service_with_server``
 (a scan over all servers), ``Node.update_next_renege_time`` (a scan over all waiting
 customers) and ``Node.choose_next_customer`` take most of the time: every event costs
@@ -41,7 +42,7 @@ the live channels' idle agents within business hours. Our queue needs less than 
 network: one node per channel, first come first served, a server count as a step function.
 :mod:`.kernel` is that event loop (a heap of completions, lazy abandonment at the queue's
 head, O(log servers) per event), with arrivals, handle times and the accounting vectorised
-in numpy: 20 x 100,000 contacts in 2.3-2.6 s on one core. It is checked against Erlang C
+in numpy: 20 x 100,000 contacts in 2.3-3.7 s on one core. It is checked against Erlang C
 and Erlang A in the tests.
 """
 
