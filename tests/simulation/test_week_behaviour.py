@@ -159,3 +159,25 @@ def test_a_negative_handle_time_cv_is_refused_naming_the_option() -> None:
 def test_a_shift_for_a_channel_missing_from_the_workload_is_refused() -> None:
     with pytest.raises(InvalidSimulationError, match="row 2, column `channel`: 'chat' has no"):
         simulate_week(round_the_clock(1, "chat"), constant_workload(1.0, 300.0), VOICE)
+
+
+def test_progress_is_reported_after_each_replication_and_raising_from_it_stops() -> None:
+    workload, schedule = constant_workload(2.0, 300.0), round_the_clock(4)
+    calls: list[tuple[int, int]] = []
+    simulate_week(
+        schedule,
+        workload,
+        VOICE,
+        SimulationOptions(replications=3),
+        progress=lambda done, total: calls.append((done, total)),
+    )
+    assert calls == [(1, 3), (2, 3), (3, 3)]
+
+    class StopError(Exception):
+        pass
+
+    def stop(done: int, total: int) -> None:
+        raise StopError
+
+    with pytest.raises(StopError):
+        simulate_week(schedule, workload, VOICE, SimulationOptions(replications=3), stop)
