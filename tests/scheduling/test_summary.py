@@ -71,8 +71,8 @@ def _coverage(
         }
     )
     for channel, level in (levels or {}).items():
-        rows = (coverage["channel"] == channel) & (table["volume"].to_numpy() > 0)
-        coverage.loc[rows, "projected_service_level"] = level
+        busy = (coverage["channel"] == channel) & (table["volume"].to_numpy() > 0)
+        coverage.loc[busy, "projected_service_level"] = level
     for channel, positions in (short or {}).items():
         rows = np.flatnonzero(coverage["channel"] == channel)[positions]
         coverage.loc[rows, "shortfall"] = 1.0
