@@ -14,9 +14,10 @@ from scheduler.errors import (
     SchedulerError,
 )
 from scheduler.evaluation import channel_service_levels, schedule_coverage
-from scheduler.optimizer import ScheduleResult, ScheduleSummary, solve_schedule
+from scheduler.optimizer import ScheduleResult, solve_schedule
 from scheduler.rules import Rules, Weights, rules_from_dict
 from scheduler.solving import Progress, SolverOptions
+from scheduler.summary import ScheduleSummary, schedule_summary
 from scheduler.workload import interval_minutes_of, validate_workload
 
 __all__ = [
@@ -38,6 +39,7 @@ __all__ = [
     "interval_minutes_of",
     "rules_from_dict",
     "schedule_coverage",
+    "schedule_summary",
     "solve_schedule",
     "validate_workload",
 ]

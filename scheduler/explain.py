@@ -9,9 +9,11 @@ not stop the schedule (coverage is soft); they come back as warnings in the same
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 
 from scheduler.agents import Agent, availability, hour_limits
 from scheduler.errors import InfeasibleScheduleError
@@ -169,3 +171,103 @@ def coverage_warnings(
         for phrase in _windows(week, needed & reachable & ~present):
             warnings.append(f"no agent with the {channel} skill is available {phrase}")
     return warnings[:MAX_WARNINGS]
+
+
+SHOWN_WINDOWS = 3
+"""Times of day named in a shortfall warning before the rest are counted."""
+
+
+@dataclass(frozen=True)
+class ServiceTarget:
+    """A channel's service target as the summary reads it.
+
+    Attributes:
+        share: the share of contacts to answer in time (0-1): the target service level of a
+            live channel, the response share of a deferred one.
+        deferred: whether the channel is worked from a backlog (email).
+        within_seconds: the time the share is judged against (answer seconds of a live
+            channel, response hours of a deferred one, in seconds); NaN when unknown.
+    """
+
+    share: float
+    deferred: bool
+    within_seconds: float = float("nan")
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.share <= 1:
+            raise ValueError(f"a target share must lie between 0 and 1, not {self.share!r}")
+
+
+def _percent(value: float) -> str:
+    return f"{100 * value:.1f}%"
+
+
+def _duration(seconds: float) -> str:
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{seconds / 3600:g} h"
+    if seconds >= 60 and seconds % 60 == 0:
+        return f"{seconds / 60:g} min"
+    return f"{seconds:g} s"
+
+
+def service_warnings(
+    levels: Mapping[str, float], targets: Mapping[str, ServiceTarget]
+) -> list[str]:
+    """A sentence per channel whose projected service level over the week is below its target.
+
+    Args:
+        levels: projected service level per channel over the week (NaN: nothing projected).
+        targets: each channel's target; channels without one are not judged.
+
+    Returns:
+        e.g. "email: 8.5% of contacts are projected to be answered within 4 h over the week,
+        below the 90.0% target" (the same words for a live channel, with its answer time).
+    """
+    warnings = []
+    for channel, level in sorted(levels.items()):
+        target = targets.get(channel)
+        if target is None or np.isnan(level) or level >= target.share - 1e-9:
+            continue
+        if np.isnan(target.within_seconds):
+            what = f"the projected service level over the week is {_percent(level)}"
+        else:
+            what = (
+                f"{_percent(level)} of contacts are projected to be answered within "
+                f"{_duration(target.within_seconds)} over the week"
+            )
+        warnings.append(f"{channel}: {what}, below the {_percent(target.share)} target")
+    return warnings
+
+
+def shortfall_warnings(
+    short: npt.NDArray[np.float64], week: Week, channels: Sequence[str]
+) -> list[str]:
+    """A sentence per channel with intervals short of the required agents: how many, how many
+    agent-hours, and the first few times in words.
+
+    Args:
+        short: ``short[c, t]``, agents missing in interval ``t`` of ``channels[c]`` (may be
+            fractional: an agent on a break for half the interval counts 0.5).
+        week: the week's intervals.
+        channels: the channels, in the order of ``short``'s rows.
+
+    Returns:
+        e.g. "voice: 4 of 168 intervals are short of the required agents (6.0 agent-hours in
+        all): on Monday 09:00-11:00; on Tuesday before 02:00".
+    """
+    warnings = []
+    interval_hours = week.interval_minutes / 60
+    for index, channel in enumerate(channels):
+        missing = short[index] > 1e-6
+        if not missing.any():
+            continue
+        hours = float(short[index][missing].sum()) * interval_hours
+        phrases = _windows(week, missing)
+        shown = "; ".join(phrases[:SHOWN_WINDOWS])
+        if len(phrases) > SHOWN_WINDOWS:
+            shown += f"; and {len(phrases) - SHOWN_WINDOWS} more"
+        warnings.append(
+            f"{channel}: {int(missing.sum())} of {week.size} intervals are short of the required "
+            f"agents ({hours:.1f} agent-hours in all): {shown}"
+        )
+    return warnings

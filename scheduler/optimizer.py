@@ -25,7 +25,7 @@ import math
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -36,7 +36,6 @@ from scheduler.breaks import place_breaks, planned_options, template_index
 from scheduler.counts import solve_counts
 from scheduler.evaluation import (
     KpiFunction,
-    channel_service_levels,
     normalise_requirements,
     schedule_coverage,
 )
@@ -54,6 +53,9 @@ from scheduler.shifts import (
     week_of,
 )
 from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
+from scheduler.summary import ScheduleSummary, schedule_summary
+
+__all__ = ["ScheduleResult", "ScheduleSummary", "solve_schedule"]  # the summary re-exported
 
 COUNTS_SHARE = (0.3, 0.95)
 """Least and most share of the time left after the bound for the count stage; within these,
@@ -72,42 +74,8 @@ FINISH_LP_SOLVES = 1.2
 and for full coverage) and evaluates the schedule: this many times the first LP's time is
 kept back for it (measured: about 0.9 on the benchmark weeks)."""
 
-
-@dataclass(frozen=True)
-class ScheduleSummary:
-    """What a manager reads first.
-
-    Attributes:
-        status: ``optimal`` when the paid hours are within the relative gap of the bound,
-            ``feasible`` otherwise.
-        paid_hours: paid hours of the schedule.
-        lower_bound_hours: least paid hours any legal schedule needs for the same coverage or
-            better (LP bound).
-        gap_percent: how far the paid hours are above that bound.
-        full_coverage_bound_hours: least paid hours any legal schedule needs to cover every
-            requirement (LP bound; NaN when some requirement cannot be covered at all).
-        headcount: agents (or open positions) with at least one shift.
-        shortfall_agent_hours: agent-hours missing against the requirements.
-        intervals_below_target: interval rows whose projected service level is below their
-            target (rows with a shortfall when no projection is available).
-        service_level_by_channel: projected service level per channel over the week.
-        solve_seconds: wall time of the whole run.
-        unassigned_shift_share: share of the count stage's shift instances nobody took.
-        warnings: requirements that cannot be covered, agents left without a legal week.
-    """
-
-    status: str
-    paid_hours: float
-    lower_bound_hours: float
-    gap_percent: float
-    full_coverage_bound_hours: float
-    headcount: int
-    shortfall_agent_hours: float
-    intervals_below_target: int
-    service_level_by_channel: dict[str, float]
-    solve_seconds: float
-    unassigned_shift_share: float
-    warnings: tuple[str, ...] = field(default=())
+TIME_LIMIT_USED = 0.9
+"""A run that took this share of its time limit or more is taken as stopped by it."""
 
 
 @dataclass(frozen=True)
@@ -413,7 +381,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     assigned = np.bincount(
         [template for _, template in roster.assignments], minlength=candidates.count
     )
-    unassigned = float(np.maximum(planned - assigned, 0).sum() / max(1, planned.sum()))
+    unassigned = int(np.maximum(planned - assigned, 0).sum())
     result = _finish(
         problem,
         templates=templates,
@@ -440,36 +408,29 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
                 pool.map(relaxation.min_paid_hours, [shortfall, np.zeros_like(shortfall)])
             )
         bound, full_bound = bounds
-    paid = float(result["paid_hours"].sum())
-    lower = bound if bound is not None else math.nan
-    gap = 100 * (paid - lower) / lower if lower > 0 else 0.0
-    levels = channel_service_levels(coverage, problem.table)
-    below = _intervals_below_target(coverage, problem.table)
     idle = [
         agent.agent_id
         for agent in people
         if agent.must_work and agent.agent_id not in set(result["agent_id"])
     ]
-    warnings += [
-        f"agent {agent_id} could not be given a legal week (days, hours, rest and "
-        "availability together); check their contract and availability"
-        for agent_id in idle
-    ]
-    summary = ScheduleSummary(
-        status="optimal" if gap <= 100 * options.relative_gap + 1e-9 else "feasible",
-        paid_hours=round(paid, 4),
-        lower_bound_hours=round(lower, 4),
-        gap_percent=round(max(gap, 0.0), 3),
-        full_coverage_bound_hours=round(full_bound, 4) if full_bound is not None else math.nan,
-        headcount=int(result["agent_id"].nunique()),
-        shortfall_agent_hours=round(
-            float(coverage["shortfall"].sum()) * week.interval_minutes / 60, 4
+    summary = schedule_summary(
+        shifts=result,
+        coverage=coverage,
+        requirements=problem.table,
+        bound_hours=bound,
+        full_coverage_bound_hours=full_bound,
+        relative_gap=options.relative_gap,
+        planned_shifts=int(planned.sum()),
+        unassigned_shifts=unassigned,
+        # The stages do not say which of them stopped on time; a run that used nearly all of
+        # its wall-clock budget was stopped by it.
+        time_limit_reached=(
+            options.deterministic_seconds is None
+            and time.monotonic() - started >= TIME_LIMIT_USED * options.time_limit_seconds
         ),
-        intervals_below_target=below,
-        service_level_by_channel=levels,
-        solve_seconds=round(time.monotonic() - started, 3),
-        unassigned_shift_share=unassigned,
-        warnings=tuple(warnings),
+        idle_agents=idle,
+        coverage_warnings=warnings,
+        solve_seconds=time.monotonic() - started,
     )
     return ScheduleResult(result, coverage, summary)
 
@@ -525,13 +486,3 @@ def _finish(
         (ids[agent], template) for (agent, _), template in zip(assignments, full, strict=True)
     ]
     return _shifts_frame(named_assignments, templates, placed, problem.week)
-
-
-def _intervals_below_target(coverage: pd.DataFrame, requirements: pd.DataFrame) -> int:
-    table = normalise_requirements(requirements)
-    levels = coverage["projected_service_level"].to_numpy(dtype=float)
-    if "target_service_level" in table.columns and not np.isnan(levels).all():
-        target = pd.to_numeric(table["target_service_level"], errors="coerce").to_numpy()
-        checked = ~np.isnan(levels) & ~np.isnan(target)
-        return int((levels[checked] < target[checked] - 1e-9).sum())
-    return int((coverage["shortfall"].to_numpy() > 1e-9).sum())

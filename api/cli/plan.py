@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 from pathlib import Path
 from typing import Annotated
 
@@ -37,6 +36,7 @@ from api.cli.scheduling import (
     read_agents,
     read_rules,
     schedule_table,
+    service_level_line,
     solve_with_progress,
     summary_dict,
 )
@@ -104,18 +104,17 @@ def plan(
     }
     (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
     _write_charts(out, parsed.frame, forecast.workload, result.coverage, parsed_targets, calendar)
-    levels = ", ".join(
-        f"{channel} {level:.1%}"
-        for channel, level in result.summary.service_level_by_channel.items()
-        if not math.isnan(level)  # NaN: nothing to project
-    )
     console = Console(highlight=False)
     console.print(
         f"Week of {start}: {summary['headcount']} agents, {summary['paid_hours']} paid hours "
         f"({summary['gap_percent']}% above the bound of {summary['lower_bound_hours']} h), "
-        f"shortfall {summary['shortfall_agent_hours']} agent-hours; projected service level "
-        f"{levels}"
+        f"shortfall {summary['shortfall_agent_hours']} agent-hours in "
+        f"{summary['intervals_below_target']} interval(s) below target; status "
+        f"{summary['status']}"
     )
+    console.print(service_level_line(result.summary))
+    for warning in result.summary.warnings:
+        console.print(f"warning: {warning}")
     console.print(
         f"Files in {out}/: forecast, requirements, schedule, coverage (.csv), summary.json, "
         "coverage.html, forecast.html"

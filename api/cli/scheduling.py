@@ -18,7 +18,7 @@ from api.cli.files import read_toml, write_table
 from scheduler import Progress as SolverProgress
 from scheduler import SolverOptions
 from scheduler.agents import Agent, agents_from_frame
-from scheduler.optimizer import ScheduleResult, solve_schedule
+from scheduler.optimizer import ScheduleResult, ScheduleSummary, solve_schedule
 from scheduler.rules import Rules, rules_from_dict
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
@@ -90,10 +90,50 @@ def summary_dict(result: ScheduleResult) -> dict[str, object]:
             channel: _number(round(level, 4))
             for channel, level in summary.service_level_by_channel.items()
         },
+        "service_level_targets": dict(summary.service_level_targets),
         "solve_seconds": summary.solve_seconds,
         "unassigned_shift_share": round(summary.unassigned_shift_share, 4),
         "warnings": list(summary.warnings),
     }
+
+
+def final_detail(result: ScheduleResult) -> str:
+    """The progress bar's last words: the paid hours and the same bound the summary reports."""
+    summary = result.summary
+    bound = (
+        "bound unknown"
+        if math.isnan(summary.lower_bound_hours)
+        else f"bound {summary.lower_bound_hours:,.1f} h"
+    )
+    return f"paid {summary.paid_hours:,.1f} h · {bound}"
+
+
+def service_level_line(summary: ScheduleSummary) -> str:
+    """Each channel's projected service level over the week against its target, in words."""
+    parts = []
+    for channel, level in summary.service_level_by_channel.items():
+        text = "nothing to project" if math.isnan(level) else f"{level:.1%}"
+        target = summary.service_level_targets.get(channel)
+        if target is not None:
+            below = not math.isnan(level) and level < target - 1e-9
+            text += f" (target {target:.1%}, {'below' if below else 'met'})"
+        parts.append(f"{channel} {text}")
+    return "projected service level over the week: " + ("; ".join(parts) or "no channels")
+
+
+def summary_lines(result: ScheduleResult, output: Path) -> list[str]:
+    """The human summary: figures, the bound and its gap, service level per channel, status."""
+    summary = result.summary
+    gap = "unknown" if math.isnan(summary.gap_percent) else f"{summary.gap_percent}%"
+    return [
+        f"{len(result.shifts)} shifts, {summary.headcount} agents, {summary.paid_hours} paid "
+        f"hours ({gap} above the bound of {summary.lower_bound_hours} h); shortfall "
+        f"{summary.shortfall_agent_hours} agent-hours in {summary.intervals_below_target} "
+        f"interval(s) below target; written to {output}",
+        service_level_line(summary),
+        f"status: {summary.status}"
+        + (f", {len(summary.warnings)} warning(s)" if summary.warnings else ", no warnings"),
+    ]
 
 
 def schedule_table(result: ScheduleResult) -> pd.DataFrame:
@@ -132,11 +172,13 @@ def solve_with_progress(
         task = bar.add_task("scheduling", total=time_limit_seconds, detail="")
 
         def report(progress: SolverProgress) -> None:
+            # A stage's own best and bound are not the schedule's paid hours or the bound the
+            # summary reports (that one is known only at the end): they say "stage".
             parts = []
             if progress.incumbent is not None:
-                parts.append(f"best {progress.incumbent:,.1f}")
+                parts.append(f"stage best {progress.incumbent:,.1f}")
             if progress.best_bound is not None:
-                parts.append(f"bound {progress.best_bound:,.1f}")
+                parts.append(f"stage bound {progress.best_bound:,.1f}")
             bar.update(
                 task,
                 completed=min(progress.elapsed_seconds, time_limit_seconds),
@@ -145,7 +187,9 @@ def solve_with_progress(
             )
 
         result = solve_schedule(requirements, rules, roster, options=options, progress=report)
-        bar.update(task, completed=time_limit_seconds, description="done")
+        bar.update(
+            task, completed=time_limit_seconds, description="done", detail=final_detail(result)
+        )
     return result
 
 
@@ -197,12 +241,8 @@ def schedule(
     if as_json:
         typer.echo(json.dumps(summary, indent=2))
         return
-    typer.echo(
-        f"{len(result.shifts)} shifts, {summary['headcount']} agents, "
-        f"{summary['paid_hours']} paid hours ({summary['gap_percent']}% above the bound of "
-        f"{summary['lower_bound_hours']} h); shortfall {summary['shortfall_agent_hours']} "
-        f"agent-hours; written to {output}"
-    )
+    for line in summary_lines(result, output):
+        typer.echo(line)
     for warning in result.summary.warnings:
         typer.echo(f"warning: {warning}", err=True)
 

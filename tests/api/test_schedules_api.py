@@ -78,6 +78,7 @@ def test_a_schedule_for_open_positions_has_summary_shifts_and_coverage(
     assert summary["paid_hours"] >= summary["lower_bound_hours"] > 0
     assert summary["headcount"] > 0
     assert 0 <= summary["projected_service_level"]["voice"] <= 1
+    assert summary["service_level_targets"] == {"voice": 0.8}
     shifts = client.get(f"/v1/schedules/{schedule_id}/shifts", headers=team.headers).json()
     assert shifts
     TypeAdapter(list[Shift]).validate_python(shifts)  # stored rows have the declared shape

@@ -85,6 +85,11 @@ def test_plan_writes_every_file_of_the_week(tmp_path: Path) -> None:
     assert summary["week_start"] == "2026-12-07"
     assert summary["headcount"] > 0
     assert summary["paid_hours"] >= summary["lower_bound_hours"] > 0
+    assert summary["service_level_targets"] == {"voice": 0.8}
+    assert "projected service level over the week: voice " in result.output
+    assert "(target 80.0%, " in result.output
+    for warning in summary["warnings"]:
+        assert f"warning: {warning}" in " ".join(result.output.split())
     coverage = pd.read_csv(out / "coverage.csv")
     assert coverage["interval_start"].iloc[0].startswith("2026-12-07T00:00:00-05:00")
 

@@ -85,4 +85,8 @@ def test_requirements_outside_every_allowed_shift_are_reported_in_words() -> Non
     assert result.summary.warnings == (
         "voice needs agents on Saturday 18:00-20:00, but no allowed shift covers that time "
         "(check the operating hours and shift lengths)",
+        "voice: the projected service level over the week is 50.0%, below the 80.0% target",
+        "voice: 2 of 168 intervals are short of the required agents (2.0 agent-hours in all): "
+        "on Saturday 18:00-20:00",
     )
+    assert result.summary.status == "feasible"

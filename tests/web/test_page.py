@@ -276,6 +276,12 @@ def test_a_requested_schedule_shows_progress_then_coverage_timeline_summary_and_
         drawn = {t["meta"]["series"] for t in traces if t["meta"]["channel"] == channel}
         assert {"required", "scheduled", "shortfall"} <= drawn
     expect(page.locator("#schedule-summary")).to_contain_text("Paid hours")
+    expect(page.locator("#schedule-summary")).to_contain_text(
+        "Intervals below target (all channels)"
+    )
+    email = page.locator("#channel-summary tr", has_text="email")
+    expect(email).to_contain_text("90")  # the response share is email's target
+    expect(page.locator("#channel-summary thead")).to_contain_text("target")
     expect(page.locator("#timeline-chart .main-svg").first).to_be_visible()
     page.get_by_label("Channel", exact=True).select_option("voice")
     page.wait_for_function(

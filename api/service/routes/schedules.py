@@ -75,17 +75,21 @@ class ScheduleSummary(BaseModel):
     """What a manager reads first."""
 
     status: str = Field(
-        description="`optimal` (within the gap of the bound) or `feasible` (time ran out)."
+        description="`optimal` (within the gap of the bound and no warning) or `feasible`."
     )
     paid_hours: float = Field(description="Paid hours of the schedule.")
-    lower_bound_hours: float = Field(
-        description="Least paid hours any legal schedule needs for the same coverage (LP bound)."
+    lower_bound_hours: float | None = Field(
+        description="The bound: least objective (paid-hour equivalents) any legal schedule of "
+        "the problem solved can reach."
     )
-    gap_percent: float = Field(description="How far the paid hours are above that bound.")
+    gap_percent: float | None = Field(
+        description="How far the schedule's objective is above the bound, %; null if unknown."
+    )
     headcount: int = Field(description="Agents (or open positions) with at least one shift.")
     shortfall_agent_hours: float = Field(description="Agent-hours missing against the need.")
     intervals_below_target: int = Field(
-        description="Intervals whose projected service level is below the target."
+        description="Intervals, of every channel, whose projected service level is below the "
+        "channel's target (a deferred channel's response share)."
     )
     projected_service_level: dict[str, float | None] = Field(
         description="Projected service level per channel over the week."
@@ -94,7 +98,14 @@ class ScheduleSummary(BaseModel):
     unassigned_shift_share: float = Field(
         description="Share of planned shift instances no agent could take."
     )
-    warnings: list[str] = Field(description="Needs that cannot be covered, idle agents, ...")
+    service_level_targets: dict[str, float] = Field(
+        default_factory=dict,
+        description="Target per channel: service level (live) or response share (deferred).",
+    )
+    warnings: list[str] = Field(
+        description="Every way the schedule misses the targets, in words: service level below "
+        "target, intervals short, shifts unassigned, the time limit, idle agents."
+    )
 
 
 class Shift(BaseModel):

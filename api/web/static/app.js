@@ -869,11 +869,11 @@ function setupForecast() {
 
 const SUMMARY_FIELDS = [
   ["paid_hours", "Paid hours"],
-  ["lower_bound_hours", "Lower bound (best possible)"],
+  ["lower_bound_hours", "Bound (best possible)"],
   ["gap_percent", "Above the bound", "percent-points"],
   ["headcount", "Headcount"],
   ["shortfall_agent_hours", "Shortfall (agent-hours)"],
-  ["intervals_below_target", "Intervals below target"],
+  ["intervals_below_target", "Intervals below target (all channels)"],
   ["status", "Optimizer status"],
   ["solve_seconds", "Solve time (s)"],
   ["unassigned_shift_share", "Shifts nobody could take", "percent"],
@@ -884,7 +884,15 @@ function channelServiceLevels(summary) {
     const value = summary[key];
     if (!value || typeof value !== "object") continue;
     if (Array.isArray(value)) return value;
-    return Object.entries(value).map(([channel, item]) => (typeof item === "object" ? { channel, ...item } : { channel, service_level: item }));
+    const targets = summary.service_level_targets || {};
+    return Object.entries(value).map(([channel, item]) => {
+      const row = item !== null && typeof item === "object" ? { channel, ...item } : { channel, service_level: item };
+      if (channel in targets) {
+        row.target = targets[channel];
+        row.verdict = typeof row.service_level === "number" && row.service_level < row.target - 1e-9 ? "below target" : "met";
+      }
+      return row;
+    });
   }
   return [];
 }
