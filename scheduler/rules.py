@@ -28,6 +28,9 @@ as an :class:`~scheduler.errors.InvalidRulesError` naming the field and the valu
     sat-sun = "09:00-17:00"
     [weights]                        # optional; defaults below
     shortfall_agent_hour = [25, 50, 100, 200]
+    [budget]                         # optional caps: best service within them
+    max_paid_hours = 2400
+    max_headcount = 70
 
 A channel without an ``[hours.<channel>]`` table is open around the clock; in a table,
 weekdays that are not listed are closed. ``"22:00-06:00"`` runs past midnight into the next
@@ -205,6 +208,35 @@ class Weights:
             )
 
 
+@dataclass(frozen=True)
+class Budget:
+    """Optional caps on the week. Without them the schedule meets every requirement the rules
+    and staff allow; with them it gives the best service the budget buys.
+
+    Attributes:
+        max_paid_hours: most paid hours in the week, all agents together.
+        max_headcount: most agents (or open positions) working in the week.
+    """
+
+    max_paid_hours: float | None = None
+    max_headcount: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.max_paid_hours is not None and not 0 < self.max_paid_hours <= 1e7:
+            raise InvalidRulesError(
+                f"budget.max_paid_hours: {self.max_paid_hours:g} must be above 0 and at most 1e7"
+            )
+        if self.max_headcount is not None and not 0 < self.max_headcount <= 100_000:
+            raise InvalidRulesError(
+                f"budget.max_headcount: {self.max_headcount} must be between 1 and 100000"
+            )
+
+    @property
+    def capped(self) -> bool:
+        """Whether any cap is set."""
+        return self.max_paid_hours is not None or self.max_headcount is not None
+
+
 OpenWindows = tuple[tuple[tuple[int, int], ...], ...]
 """Per weekday (Monday first), the open windows as (start minute, end minute); the end may pass
 1440 for a window that runs past midnight."""
@@ -219,6 +251,7 @@ class Rules:
     hours: Mapping[str, OpenWindows] = field(default_factory=dict)
     weights: Weights = field(default_factory=Weights)
     interval_minutes: int | None = None
+    budget: Budget = field(default_factory=Budget)
 
     def __post_init__(self) -> None:
         if self.interval_minutes is not None and (
@@ -385,7 +418,7 @@ def rules_from_dict(data: Mapping[str, object]) -> Rules:
     Raises:
         InvalidRulesError: naming the first bad field and its value.
     """
-    _check_keys(data, "", ("interval_minutes", "shifts", "week", "hours", "weights"))
+    _check_keys(data, "", ("interval_minutes", "shifts", "week", "hours", "weights", "budget"))
     shifts = _table(data, "shifts")
     _check_keys(shifts, "shifts", ("lengths_hours", "start_step_minutes", "breaks"))
     if "lengths_hours" not in shifts:
@@ -416,4 +449,15 @@ def rules_from_dict(data: Mapping[str, object]) -> Rules:
         hours=_operating_hours(_table(data, "hours")),
         weights=_weights(_table(data, "weights")),
         interval_minutes=None if interval is None else _integer(data, "interval_minutes", "", None),
+        budget=_budget(_table(data, "budget")),
+    )
+
+
+def _budget(table: Mapping[str, object]) -> Budget:
+    _check_keys(table, "budget", ("max_paid_hours", "max_headcount"))
+    hours = table.get("max_paid_hours")
+    heads = table.get("max_headcount")
+    return Budget(
+        max_paid_hours=None if hours is None else _number(table, "max_paid_hours", "budget", None),
+        max_headcount=None if heads is None else _integer(table, "max_headcount", "budget", None),
     )
