@@ -8,7 +8,9 @@ reached, the LP gives the least paid hours with which that coverage (or better) 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from typing import Final
 
 import numpy as np
 import numpy.typing as npt
@@ -16,6 +18,12 @@ from ortools.linear_solver import pywraplp
 
 from scheduler.errors import SchedulerError
 from scheduler.formulation import FloatArray, Program
+
+INTEGER_BLOCKS: Final = ("x", "y", "w", "short")
+"""Columns that count agents (shifts, breaks, day patterns, missing agents)."""
+MIP_NODES_PER_SECOND: Final = 40
+"""Branch-and-bound nodes per second of a deterministic budget (about the rate measured on
+the benchmark weeks on one core)."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,16 @@ class LpSolution:
     values: FloatArray
     reduced_costs: FloatArray
     paid_hours: float
+
+
+@dataclass(frozen=True)
+class MipSolution:
+    """The integer program's best solution (None when it found none) and its bound."""
+
+    values: FloatArray | None
+    objective: float
+    best_bound: float
+    status: str
 
 
 def _load(
@@ -105,10 +123,6 @@ class LinearRelaxation:
             paid_hours=self.program.paid_hours(values),
         )
 
-    def row_duals(self) -> FloatArray:
-        """Row duals of the last :meth:`solve` (paid-hour equivalents per unit of the row)."""
-        return np.array([row.dual_value() for row in self._solver.constraints()])
-
     def set_bounds(self, column: int, lower: float, upper: float) -> None:
         """Change one column's bounds (for diving); the next :meth:`solve` warm-starts."""
         self._variables[column].SetBounds(lower, upper)
@@ -136,3 +150,69 @@ class LinearRelaxation:
             return fresh.solve().objective
         except SchedulerError:
             return None
+
+
+class IntegerProgram:
+    """The count model as an integer program for SCIP (LP-based branch and cut).
+
+    The count stage solves one day's shifts at a time with it (the other days fixed), where
+    SCIP's LP-guided heuristics (RENS at the root) find the day's best shifts in seconds; on
+    the whole week restricted to the LP support it stalls, and CP-SAT further still (benchmark
+    weeks of ``benchmarks/schedule_optimizer.py``). :meth:`interrupt` stops a running
+    :meth:`solve` from another thread; the best solution so far is kept.
+    """
+
+    def __init__(self, program: Program) -> None:
+        self.program = program
+        integer = np.zeros(program.columns, dtype=bool)
+        for name in INTEGER_BLOCKS:
+            integer[program.blocks[name]] = True
+        self._integer = integer
+        self._solver = _create("SCIP")
+        self._variables = _load(self._solver, program, integer)
+
+    def interrupt(self) -> None:
+        """Stop a running :meth:`solve` (from another thread)."""
+        self._solver.InterruptSolve()
+
+    def solve(
+        self,
+        *,
+        hint: FloatArray | None,
+        seconds: float,
+        relative_gap: float,
+        seed: int,
+        deterministic_seconds: float | None = None,
+    ) -> MipSolution:
+        """Search for ``seconds`` from the ``hint`` solution.
+
+        With ``deterministic_seconds`` the search stops after a node budget worth that many
+        seconds instead, and the wall-clock limit (three times that) is only a safeguard.
+        """
+        solver = self._solver
+        settings = [f"randomization/randomseedshift = {max(0, seed)}"]
+        if deterministic_seconds is not None:
+            nodes = max(1, math.ceil(MIP_NODES_PER_SECOND * deterministic_seconds))
+            settings.append(f"limits/nodes = {nodes}")
+            seconds = 3 * deterministic_seconds
+        solver.SetSolverSpecificParametersAsString("\n".join(settings))
+        solver.SetTimeLimit(max(100, round(1000 * seconds)))
+        if hint is not None:
+            solver.SetHint(self._variables, [float(value) for value in hint])
+        parameters = pywraplp.MPSolverParameters()
+        parameters.SetDoubleParam(parameters.RELATIVE_MIP_GAP, relative_gap)
+        status = solver.Solve(parameters)
+        objective = solver.Objective()
+        if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
+            return MipSolution(None, math.inf, objective.BestBound(), _STATUS.get(status, "none"))
+        values = np.array([variable.solution_value() for variable in self._variables])
+        values[self._integer] = np.round(values[self._integer])
+        return MipSolution(values, objective.Value(), objective.BestBound(), _STATUS[status])
+
+
+_STATUS: Final = {
+    pywraplp.Solver.OPTIMAL: "optimal",
+    pywraplp.Solver.FEASIBLE: "feasible",
+    pywraplp.Solver.INFEASIBLE: "infeasible",
+    pywraplp.Solver.NOT_SOLVED: "none",
+}

@@ -102,7 +102,7 @@ class _Builder:
         return np.arange(first, first + count, dtype=np.int64)
 
 
-def build_program(  # noqa: PLR0915 - the whole formulation in one place, block by block
+def build_program(  # noqa: PLR0912, PLR0915 - the whole formulation in one place, block by block
     templates: Templates,
     required: FloatArray,
     rules: Rules,
@@ -116,6 +116,9 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
     patterns: npt.NDArray[np.bool_] | None = None,
     pattern_limit: IntArray | None = None,
     hours_range: tuple[float, float] | None = None,
+    shortfall_costs: FloatArray | None = None,
+    max_paid_hours: float | None = None,
+    max_headcount: int | None = None,
 ) -> Program:
     """Build the count model over ``templates`` for ``required[c, t]`` agents.
 
@@ -134,6 +137,10 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
             off); named agents pass the union of theirs.
         pattern_limit: at most this many agents per pattern (named agents who may work it).
         hours_range: weekly paid hours per agent (default: the rules' min and max).
+        shortfall_costs: per channel, interval and segment, the cost of a missing agent-hour
+            (default: the rules' ``weights.shortfall_agent_hour`` everywhere).
+        max_paid_hours: at most this many paid hours in the week (a budget cap).
+        max_headcount: at most this many agents on day patterns (a budget cap).
     """
     channels, size = required.shape
     weights = rules.weights
@@ -147,7 +154,9 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
     low_hours, high_hours = hours_range or (rules.week.min_hours, rules.week.max_hours)
     n_w = len(patterns)
     cells = np.flatnonzero(need.ravel() > 0)
-    segments = len(weights.shortfall_agent_hour)
+    segments = (
+        len(weights.shortfall_agent_hour) if shortfall_costs is None else shortfall_costs.shape[2]
+    )
     short_cell = np.repeat(cells, segments)
     short_segment = np.tile(np.arange(segments), len(cells))
     n_short = len(short_cell)
@@ -178,8 +187,13 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
     upper[blocks["short"]] = np.maximum(short_upper, 0.0)
     cost = np.zeros(total)
     cost[blocks["x"]] = templates.paid_minutes / 60 * weights.paid_hour
-    shortfall_costs = np.array(weights.shortfall_agent_hour) * interval_hours
-    cost[blocks["short"]] = shortfall_costs[short_segment]
+    if shortfall_costs is None:
+        cost[blocks["short"]] = (
+            np.array(weights.shortfall_agent_hour)[short_segment] * interval_hours
+        )
+    else:
+        per_cell = shortfall_costs.reshape(channels * size, segments)
+        cost[blocks["short"]] = per_cell[short_cell, short_segment] * interval_hours
     cost[blocks["over"]] = weights.overstaff_agent_hour * interval_hours
     cost[blocks["absorb"]] = -weights.overstaff_agent_hour * interval_hours
     builder = _Builder()
@@ -250,6 +264,12 @@ def build_program(  # noqa: PLR0915 - the whole formulation in one place, block 
         if headcount_limit is not None:
             head = builder.new_rows(1, -INFINITY, float(headcount_limit))
             builder.add(np.full(n_w, head[0]), blocks["w"].start + np.arange(n_w), 1.0)
+    if max_paid_hours is not None:
+        cap = builder.new_rows(1, -INFINITY, max_paid_hours * 60)
+        builder.add(np.full(n_x, cap[0]), np.arange(n_x), paid)
+    if max_headcount is not None and with_patterns:
+        heads = builder.new_rows(1, -INFINITY, float(max_headcount))
+        builder.add(np.full(n_w, heads[0]), blocks["w"].start + np.arange(n_w), 1.0)
     for (channel_set, day), capacity in (day_capacity or {}).items():
         chosen = np.flatnonzero(
             np.isin(templates.channel, list(channel_set)) & (templates.day == day)

@@ -2,20 +2,16 @@
 
 Stages (see ``shared/notes/scheduling.md`` for the measurements behind them):
 
-1. **Bound** — the LP relaxation of the shift-count model over every allowed shift (aggregate
-   day patterns and weekly hours), solved with GLOP: a valid lower bound, and coverage duals
-   that start the tour search near its answer.
-2. **Tours** — whole agent weeks by column generation (:mod:`scheduler.tours`): a master LP
-   over tours priced per group of identical agents by dynamic programming over the week, then
-   a dive with pricing to whole tours. Every shift belongs to a legal week by construction.
-3. **Evaluation** — coverage and projected service level (:mod:`scheduler.evaluation`), and
-   a summary that says every way the week falls short of its targets.
-
-Meeting the requirements is the default: a missing agent costs
-:data:`SHORTFALL_COST_PER_AGENT_HOUR` paid hours, so the optimizer falls short only where the
-rules or the staff leave no other way. With ``[budget]`` caps in the rules, the shortfall is
-priced from the queueing model instead (contacts answered late per missing agent), so the
-service level is as high as the budget allows.
+1. **Bound** — the LP relaxation of the count model over every allowed shift, solved with
+   GLOP: no schedule can cost less (the "physical limit").
+2. **Counts** — how many agents work each shift: an LP dive, then fix-and-optimize by day
+   (:mod:`scheduler.counts`).
+3. **Roster** — named agents (or open positions ``open-N``, one per recommended hire) take
+   those shifts under every per-agent rule (:mod:`scheduler.roster`).
+4. **Breaks** — re-placed for the shifts as assigned (:mod:`scheduler.breaks`).
+5. **Evaluation** — coverage and projected service level (:mod:`scheduler.evaluation`); the
+   LP again gives the least paid hours that reach the same coverage, against which the
+   schedule's gap is reported.
 
 Each shift serves one channel. Idle agents of live channels may absorb deferred (email) work
 in the same interval. The week is cyclic (the schedule is assumed to repeat, so Sunday's
@@ -25,10 +21,10 @@ shifts are what precedes Monday for rest and for coverage after midnight).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 import time
-from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -36,48 +32,59 @@ import pandas as pd
 
 from scheduler.agents import Agent, availability, hour_limits
 from scheduler.bound import LinearRelaxation
-from scheduler.errors import SchedulerError
-from scheduler.evaluation import KpiFunction, normalise_requirements, schedule_coverage
+from scheduler.breaks import place_breaks, planned_options, template_index
+from scheduler.counts import solve_counts
+from scheduler.evaluation import (
+    SCHEDULE_COLUMNS,
+    KpiFunction,
+    normalise_requirements,
+    schedule_coverage,
+)
 from scheduler.explain import check_agents, check_rules, coverage_warnings
 from scheduler.formulation import FloatArray, Program, build_program
-from scheduler.rules import Rules, Weights
+from scheduler.roster import RosterAgent, eligible, solve_roster
+from scheduler.rules import Rules
 from scheduler.shifts import (
     Templates,
     Week,
     agent_patterns,
+    concatenate,
+    day_fillers,
     day_patterns,
     shift_templates,
     week_of,
 )
 from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 from scheduler.summary import ScheduleSummary, schedule_summary
-from scheduler.tours import (
-    Shortfall,
-    Tour,
-    TourBudget,
-    TourGroup,
-    TourMaster,
-    TourPlan,
-    eligible_templates,
-    plan_tours,
-)
+from scheduler.tours import Tour, TourGroup, TourSpace, fill, improve, trim
 
 __all__ = ["ScheduleResult", "ScheduleSummary", "solve_schedule"]  # the summary re-exported
 
+COUNTS_SHARE = (0.3, 0.95)
+"""Least and most share of the time left after the bound for the count stage; within these,
+it leaves the roster :data:`ROSTER_SECONDS_PER_AGENT` per agent or position."""
+ROSTER_SECONDS_PER_AGENT = 0.03
+"""The roster's exact partition, as a repair of the greedy (most agents keep their weeks),
+took 0.02-1.4 s for 46-306 open positions on the benchmark weeks; solved whole it took 1-2 s
+for 46, 4-13 s for 125 and 17-22 s for 306 (2-core machine). A fixed count share of 0.6 left
+no time for it at 306 positions, while 0.5 cost the smaller weeks 0.1-0.5 points of gap."""
+OPEN_SPARE_SHARE = 0.05
+"""Spare open positions (any day pattern) beyond one per planned pattern slot."""
+ROSTER_SHARE = 0.75
+"""Share of the time left after the count stage for the roster; breaks get the rest."""
+REPAIR_SHARE = 0.2
+"""Share of the time limit kept back from the count and roster stages for the repair by whole
+weeks (:mod:`scheduler.tours`) and the evaluation."""
+EVALUATION_SHARE = 0.06
+"""Share of the time limit kept for the evaluation at the very end."""
 SHORTFALL_COST_PER_AGENT_HOUR = 1000.0
 """Paid-hour equivalents per missing agent-hour when no budget caps are set: far above what
-any tour costs, so that coverage is given up only where no legal week can provide it."""
+any week costs, so that coverage is given up only where no legal week can provide it."""
 SHORTFALL_SEGMENTS = (1.0, 2.0, 4.0, 8.0)
 """Multipliers of the shortfall cost for the 1st, 2nd, ... missing agent of an interval
 (convex: a short week spreads its misses instead of emptying one interval)."""
-UNPLACED_COST = 1e5
-"""Cost of a named agent without a tour (the master's artificial column; never chosen while
-any legal tour exists)."""
-SHARES = (0.3, 0.45, 0.75, 0.92)
-"""Shares of the time left after the bound at which the boxed root, the free root, the dive
-and the local search stop; the rest is for evaluation."""
-DETERMINISTIC_ROUNDS_PER_SECOND = 4
-"""Root pricing rounds per second of a deterministic budget (runs that must repeat exactly)."""
+TIME_LIMIT_USED = 0.9
+"""A run that took this share of its time limit or more is taken as stopped by it."""
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,344 @@ def _problem(requirements: pd.DataFrame) -> _Problem:
     models = table.groupby("channel")["model"].first().to_dict() if "model" in table.columns else {}
     deferred = tuple(models.get(channel) == "deferred" for channel in channels)
     return _Problem(table, week, channels, required, deferred)
+
+
+def _roster_agents(
+    agents: Sequence[Agent], rules: Rules, week: Week, channels: tuple[str, ...]
+) -> list[RosterAgent]:
+    result = []
+    for agent in agents:
+        free = availability(agent, week)
+        free_days = sum(1 << day for day in range(7) if free[week.day == day].any())
+        patterns = agent_patterns(
+            rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
+        )
+        low, high = hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
+        result.append(
+            RosterAgent(
+                agent_id=agent.agent_id,
+                skills=frozenset(channels.index(s) for s in agent.skills if s in channels),
+                patterns=patterns,
+                available=free,
+                min_paid_minutes=math.ceil(low * 60 - 1e-9),
+                max_paid_minutes=math.floor(high * 60 + 1e-9),
+                preferred_start_minute=agent.preferred_start_minute,
+                must_work=True,
+            )
+        )
+    return result
+
+
+def _open_positions(
+    counts: FloatArray, program: Program, rules: Rules, week: Week, channels: tuple[str, ...]
+) -> list[RosterAgent]:
+    """Positions to fill: one per agent of each day pattern the count stage chose, plus a few
+    spares with any pattern so that the roster can rebalance."""
+    patterns = program.patterns
+    w = np.round(counts[program.blocks["w"]]).astype(int)
+    total = int(w.sum())
+    spare = max(2, math.ceil(OPEN_SPARE_SHARE * total))
+    everything = frozenset(range(len(channels)))
+    free = np.ones(week.size, dtype=bool)
+    low = math.ceil(rules.week.min_hours * 60 - 1e-9)
+    high = math.floor(rules.week.max_hours * 60 + 1e-9)
+    positions = [
+        RosterAgent("", everything, patterns[[j]], free, low, high)
+        for j in range(len(patterns))
+        for _ in range(int(w[j]))
+    ]
+    positions += [RosterAgent("", everything, patterns, free, low, high) for _ in range(spare)]
+    return positions
+
+
+def _day_capacity(
+    agents: Sequence[RosterAgent], channels: tuple[str, ...]
+) -> dict[tuple[frozenset[int], int], int]:
+    capacity: dict[tuple[frozenset[int], int], int] = {}
+    for size in range(1, len(channels) + 1):
+        for subset in itertools.combinations(range(len(channels)), size):
+            chosen = frozenset(subset)
+            for day in range(7):
+                capacity[chosen, day] = sum(
+                    1 for agent in agents if agent.skills & chosen and agent.patterns[:, day].any()
+                )
+    return capacity
+
+
+def _shifts_frame(
+    assignments: list[tuple[str, int]],
+    templates: Templates,
+    breaks: dict[int, list[list[tuple[int, int]]]],
+    week: Week,
+) -> pd.DataFrame:
+    minutes = week.interval_minutes
+    taken: dict[int, int] = {}
+    rows = []
+    for agent_id, template in assignments:
+        slot = taken.get(template, 0)
+        taken[template] = slot + 1
+        start = pd.Timestamp(week.starts[int(templates.start[template])])
+        end = start + pd.Timedelta(minutes=int(templates.length[template]) * minutes)
+        placed = breaks.get(template, [])
+        pieces = []
+        if slot < len(placed):
+            for number, offset in placed[slot]:
+                duration = _break_length(templates, template, number)
+                begin = start + pd.Timedelta(minutes=offset * minutes)
+                finish = begin + pd.Timedelta(minutes=duration * minutes)
+                pieces.append(f"{begin.isoformat()}/{finish.isoformat()}")
+        rows.append(
+            {
+                "agent_id": agent_id,
+                "channel": templates.channels[int(templates.channel[template])],
+                "start": start,
+                "end": end,
+                "paid_hours": round(float(templates.paid_minutes[template]) / 60, 4),
+                "breaks": ";".join(pieces),
+            }
+        )
+    frame = pd.DataFrame(
+        rows, columns=["agent_id", "channel", "start", "end", "paid_hours", "breaks"]
+    )
+    return frame.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
+
+
+def _break_length(templates: Templates, template: int, number: int) -> int:
+    options = np.flatnonzero(
+        (templates.option_template == template) & (templates.option_break == number)
+    )
+    return int(templates.option_length[options[0]])
+
+
+def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstring lists
+    requirements: pd.DataFrame,
+    rules: Rules,
+    agents: Sequence[Agent] | None = None,
+    *,
+    options: SolverOptions | None = None,
+    progress: ProgressCallback | None = None,
+    kpis: KpiFunction | None = None,
+) -> ScheduleResult:
+    """Build the week's schedule.
+
+    Args:
+        requirements: the table ``staffcast requirements`` writes (``scheduled_agents`` per
+            interval and channel must be present and not on a break; one week, tz-aware).
+        rules: the scheduling rules (:func:`scheduler.rules.rules_from_dict`).
+        agents: named agents; without them the schedule is for open positions ``open-N``.
+        options: time limit, relative gap, seed, workers (``SolverOptions()`` by default).
+        progress: called with the best bound and incumbent as the solvers work.
+        kpis: the projected-KPI function (defaults to the queueing engine's).
+
+    Raises:
+        InvalidWorkloadError: if the requirements do not cover one week.
+        InvalidRulesError: if the rules do not fit the interval grid.
+        InfeasibleScheduleError: if the rules or an agent's limits make any schedule
+            impossible; the message says which rule, in words.
+    """
+    options = options or SolverOptions()
+    started = time.monotonic()
+    problem = _problem(requirements)
+    week = problem.week
+    check_rules(rules)
+    templates = shift_templates(week, rules, problem.channels)
+    named = list(agents) if agents is not None else None
+    if named is not None:
+        check_agents(named, rules, week, templates)
+    warnings = coverage_warnings(problem.required, week, templates, named)
+    caller_rules = rules
+    rules, costs = _objective(rules, problem, kpis)
+
+    def build(subset: Templates, with_patterns: bool = True, **extra: object) -> Program:
+        return build_program(
+            subset,
+            problem.required,
+            rules,
+            interval_minutes=week.interval_minutes,
+            deferred=problem.deferred,
+            with_patterns=with_patterns,
+            shortfall_costs=costs,
+            max_paid_hours=rules.budget.max_paid_hours if with_patterns else None,
+            max_headcount=rules.budget.max_headcount if with_patterns else None,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
+    roster_agents = (
+        _roster_agents(named, rules, week, problem.channels) if named is not None else None
+    )
+    if roster_agents is not None:
+        # Only shifts some agent could work: the count stage then plans within availability.
+        workable = np.zeros(templates.count, dtype=bool)
+        for agent in roster_agents:
+            workable |= eligible(agent, templates)
+        templates = templates.subset(np.flatnonzero(workable))
+        capacity = _day_capacity(roster_agents, problem.channels)
+
+        # The agents' own day patterns, pooled (at most as many agents on a pattern as may
+        # work it): a relaxation of their weeks that keeps the counts in whole weeks.
+        pooled: dict[tuple[bool, ...], int] = {}
+        for agent in roster_agents:
+            for pattern in agent.patterns:
+                key = tuple(bool(day) for day in pattern)
+                pooled[key] = pooled.get(key, 0) + 1
+        union = np.array(sorted(pooled), dtype=bool).reshape(-1, 7)
+        limits = np.array([pooled[key] for key in sorted(pooled)], dtype=np.int64)
+        hours = (
+            min(agent.min_paid_minutes for agent in roster_agents) / 60,
+            max(agent.max_paid_minutes for agent in roster_agents) / 60,
+        )
+
+        def rebuild(subset: Templates) -> Program:
+            return build(
+                subset,
+                day_capacity=capacity,
+                patterns=union,
+                pattern_limit=limits,
+                hours_range=hours,
+                headcount_limit=len(roster_agents),
+                rest_intervals=rest,
+            )
+
+        program = rebuild(templates)
+    else:
+        program = build(templates)
+
+        def rebuild(subset: Templates) -> Program:
+            return build(subset, rest_intervals=rest)
+
+    with Heartbeat(progress, "bound", started) as beat:
+        relaxation = LinearRelaxation(program)
+        beat.interrupt = relaxation.interrupt
+        lp = relaxation.solve()
+        beat.report(best_bound=lp.objective)
+    reserve = REPAIR_SHARE * options.time_limit_seconds
+    budget = options.deterministic_seconds or options.time_limit_seconds
+
+    def remaining(share: float) -> float:
+        """Seconds for a stage: ``share`` of what is left, keeping back what the bounds and
+        the evaluation at the end will need."""
+        if options.deterministic_seconds is not None:
+            return budget * share
+        left = options.time_limit_seconds - reserve - (time.monotonic() - started)
+        return max(0.5, left * share)
+
+    people_count = (
+        len(roster_agents)
+        if roster_agents is not None
+        else math.ceil(program.headcount(lp.values) * (1 + OPEN_SPARE_SHARE))
+    )
+    counts = solve_counts(
+        program,
+        lp,
+        rebuild,
+        options,
+        min(
+            max(
+                remaining(1.0) - ROSTER_SECONDS_PER_AGENT * people_count, remaining(COUNTS_SHARE[0])
+            ),
+            remaining(COUNTS_SHARE[1]),
+        ),
+        progress=progress,
+        started=started,
+    )
+    # Every shift of the count solution (and, per day, one shift over the most demand) is a
+    # candidate: the roster may need shifts beyond the counts to complete legal weeks.
+    candidates = concatenate(counts.program.templates, day_fillers(templates, problem.required))
+    planned = np.zeros(candidates.count, dtype=np.int64)
+    planned[: counts.program.templates.count] = np.round(
+        counts.vector[counts.program.blocks["x"]]
+    ).astype(np.int64)
+    people = (
+        roster_agents
+        if roster_agents is not None
+        else _open_positions(counts.vector, counts.program, rules, week, problem.channels)
+    )
+    roster = solve_roster(
+        candidates,
+        planned,
+        lambda subset: build(subset, with_patterns=False),
+        people,
+        pattern_slots=(
+            (
+                counts.program.patterns,
+                np.round(counts.vector[counts.program.blocks["w"]]).astype(np.int64),
+            )
+            if roster_agents is not None
+            else None  # open positions are made one per planned pattern
+        ),
+        rest_intervals=rest,
+        minute_of_position=week.minute,
+        preferred_start_weight=rules.weights.preferred_start_hour,
+        unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
+        options=options,
+        seconds=remaining(ROSTER_SHARE),
+        progress=progress,
+        started=started,
+    )
+    assigned = np.bincount(
+        [template for _, template in roster.assignments], minlength=candidates.count
+    )
+    unassigned = int(np.maximum(planned - assigned, 0).sum())
+    result = _finish(
+        problem,
+        templates=templates,
+        candidates=candidates,
+        assignments=roster.assignments,
+        people=people,
+        options=options,
+        seconds=remaining(1.0),
+        progress=progress,
+        started=started,
+        build=build,
+    )
+    groups = _groups(named, caller_rules, week, problem.channels)
+    space = TourSpace(
+        templates,
+        problem.required,
+        groups,
+        deferred=problem.deferred,
+        paid_hour_cost=rules.weights.paid_hour,
+        start_minutes=week.minute[templates.start],
+        preferred_start_cost_per_hour=rules.weights.preferred_start_hour,
+        max_paid_hours=rules.budget.max_paid_hours,
+        max_headcount=rules.budget.max_headcount,
+    )
+    with Heartbeat(progress, "tours", started, best_bound=lp.objective):
+        deadline = (
+            math.inf
+            if options.deterministic_seconds is not None
+            else started + (1 - EVALUATION_SHARE) * options.time_limit_seconds
+        )
+        weeks, owners = _weeks_of(result, space, week, named)
+        weeks = fill(space, weeks, rest_intervals=rest, deadline=math.inf)
+        weeks = improve(space, trim(space, weeks), rest_intervals=rest, deadline=deadline)
+        result = _frame_of(weeks, owners, space, week, named)
+    with Heartbeat(progress, "evaluation", started, best_bound=lp.objective):
+        coverage = schedule_coverage(result, problem.table, agents=named, kpis=kpis)
+    placed = set(result["agent_id"])
+    idle = [agent.agent_id for agent in people if agent.must_work and agent.agent_id not in placed]
+    summary = schedule_summary(
+        shifts=result,
+        coverage=coverage,
+        requirements=problem.table,
+        bound_hours=lp.objective,
+        full_coverage_bound_hours=lp.objective if not rules.budget.capped else None,
+        relative_gap=options.relative_gap,
+        planned_shifts=len(result),
+        unassigned_shifts=0,
+        time_limit_reached=(
+            options.deterministic_seconds is None
+            and time.monotonic() - started >= TIME_LIMIT_USED * options.time_limit_seconds
+        ),
+        idle_agents=idle,
+        coverage_warnings=warnings,
+        solve_seconds=time.monotonic() - started,
+        objective_hours=float(result["paid_hours"].sum()) * rules.weights.paid_hour
+        + _shortfall_cost(coverage, problem, costs, rules),
+    )
+    del unassigned
+    return ScheduleResult(result, coverage, summary)
 
 
 def _groups(
@@ -160,77 +505,6 @@ def _groups(
     ]
 
 
-def _bound_program(
-    templates: Templates,
-    problem: _Problem,
-    rules: Rules,
-    groups: Sequence[TourGroup],
-    named: bool,
-    rest: int,
-    costs: Shortfall,
-) -> Program:
-    """The aggregate count model (a relaxation of the tours) under the tour objective."""
-    weights = Weights(
-        paid_hour=rules.weights.paid_hour,
-        overstaff_agent_hour=0.0,
-        shortfall_agent_hour=tuple(float(c) for c in costs.cost.min(axis=(0, 1))),
-        preferred_start_hour=0.0,
-    )
-    bound_rules = dataclasses.replace(rules, weights=weights)
-    extra: dict[str, object] = {"rest_intervals": rest}
-    if named:
-        pooled: dict[tuple[bool, ...], int] = {}
-        for group in groups:
-            for pattern in group.patterns:
-                key = tuple(bool(day) for day in pattern)
-                pooled[key] = pooled.get(key, 0) + (group.size or 0)
-        extra.update(
-            patterns=np.array(sorted(pooled), dtype=bool).reshape(-1, 7),
-            pattern_limit=np.array([pooled[key] for key in sorted(pooled)], dtype=np.int64),
-            hours_range=(
-                min(g.min_paid_minutes for g in groups) / 60,
-                max(g.max_paid_minutes for g in groups) / 60,
-            ),
-            headcount_limit=sum(g.size or 0 for g in groups),
-        )
-    return build_program(
-        templates,
-        problem.required,
-        bound_rules,
-        interval_minutes=problem.week.interval_minutes,
-        deferred=problem.deferred,
-        **extra,  # type: ignore[arg-type]
-    )
-
-
-def _middle_breaks(templates: Templates) -> Templates:
-    """The templates with each break only at the middle of its window."""
-    pair = templates.option_template * 64 + templates.option_break
-    order = np.argsort(pair, kind="stable")
-    _, first, count = np.unique(pair[order], return_index=True, return_counts=True)
-    chosen = np.sort(order[first + count // 2])
-    return templates.select(np.arange(templates.count), chosen, templates.option_template[chosen])
-
-
-def _shortfall(problem: _Problem, rules: Rules, kpis: KpiFunction | None) -> Shortfall:
-    """Costs per missing agent: fixed and high by default; with budget caps, the contacts a
-    missing agent leaves unanswered in time (queueing model), scaled to the same level."""
-    channels, size = problem.required.shape
-    segments = np.array(SHORTFALL_SEGMENTS)
-    base = np.full((channels, size, len(segments)), SHORTFALL_COST_PER_AGENT_HOUR) * segments
-    if not rules.budget.capped:
-        return Shortfall(base)
-    lost = _late_contacts(problem, len(segments), kpis)
-    if lost is None:
-        return Shortfall(base)
-    reference = float(np.nanmean(np.where(lost[..., 0] > 0, lost[..., 0], np.nan)))
-    if not math.isfinite(reference) or reference <= 0:
-        return Shortfall(base)
-    scaled = SHORTFALL_COST_PER_AGENT_HOUR * np.maximum(lost / reference, 0.01)
-    # Convex in the missing agents, as the LP needs.
-    return Shortfall(np.maximum.accumulate(np.nan_to_num(scaled, nan=1.0), axis=2))
-
-
 def _late_contacts(problem: _Problem, segments: int, kpis: KpiFunction | None) -> FloatArray | None:
     """Per channel, interval and m, the contacts answered late because of the m-th missing
     agent (from the projected service level with 0, 1, ... agents missing); ``None`` when the
@@ -259,162 +533,132 @@ def _late_contacts(problem: _Problem, segments: int, kpis: KpiFunction | None) -
     return result
 
 
-def solve_schedule(
-    requirements: pd.DataFrame,
-    rules: Rules,
-    agents: Sequence[Agent] | None = None,
-    *,
-    options: SolverOptions | None = None,
-    progress: ProgressCallback | None = None,
-    kpis: KpiFunction | None = None,
-) -> ScheduleResult:
-    """Build the week's schedule.
+def _objective(
+    rules: Rules, problem: _Problem, kpis: KpiFunction | None
+) -> tuple[Rules, FloatArray]:
+    """The rules the stages optimise with, and the cost of each missing agent per channel,
+    interval and segment: fixed and high by default (coverage first), or, with budget caps,
+    the contacts a missing agent leaves unanswered in time (queueing model) at the same
+    scale. Overstaffing costs nothing: the objective is paid hours plus shortfall."""
+    channels, size = problem.required.shape
+    segments = np.array(SHORTFALL_SEGMENTS)
+    costs = np.broadcast_to(
+        SHORTFALL_COST_PER_AGENT_HOUR * segments, (channels, size, len(segments))
+    )
+    costs = np.array(costs, dtype=np.float64)
+    lost = _late_contacts(problem, len(segments), kpis) if rules.budget.capped else None
+    if lost is not None:
+        positive = lost[..., 0][lost[..., 0] > 0]
+        if len(positive):
+            scaled = SHORTFALL_COST_PER_AGENT_HOUR * np.maximum(lost / positive.mean(), 0.01)
+            costs = np.maximum.accumulate(scaled, axis=2)
+    weights = dataclasses.replace(
+        rules.weights,
+        overstaff_agent_hour=0.0,
+        shortfall_agent_hour=tuple(float(c) for c in costs.min(axis=(0, 1))),
+    )
+    return dataclasses.replace(rules, weights=weights), costs
 
-    Args:
-        requirements: the table ``staffcast requirements`` writes (``scheduled_agents`` per
-            interval and channel must be present and not on a break; one week, tz-aware).
-        rules: the scheduling rules (:func:`scheduler.rules.rules_from_dict`).
-        agents: named agents; without them the schedule is for open positions ``open-N``.
-        options: time limit, relative gap, seed, workers (``SolverOptions()`` by default).
-        progress: called with the best bound and incumbent as the solvers work.
-        kpis: the projected-KPI function (defaults to the queueing engine's).
 
-    Raises:
-        InvalidWorkloadError: if the requirements do not cover one week.
-        InvalidRulesError: if the rules do not fit the interval grid.
-        InfeasibleScheduleError: if the rules or an agent's limits make any schedule
-            impossible; the message says which rule, in words.
-    """
-    options = options or SolverOptions()
-    started = time.monotonic()
-    problem = _problem(requirements)
-    week = problem.week
-    check_rules(rules)
-    templates = shift_templates(week, rules, problem.channels)
-    named = list(agents) if agents is not None else None
+def _shortfall_cost(
+    coverage: pd.DataFrame, problem: _Problem, costs: FloatArray, rules: Rules
+) -> float:
+    """The objective's shortfall part for the schedule's coverage."""
+    hours = problem.week.interval_minutes / 60
+    missing = np.ceil(coverage["shortfall"].to_numpy(dtype=float) - 1e-6).astype(np.int64)
+    cells = np.array([problem.channels.index(c) for c in coverage["channel"]])
+    positions = pd.Index(problem.week.starts).get_indexer(
+        pd.DatetimeIndex(coverage["interval_start"])
+    )
+    total = 0.0
+    segments = costs.shape[2]
+    for count, cell, position in zip(
+        missing.tolist(), cells.tolist(), positions.tolist(), strict=True
+    ):
+        if count > 0:
+            per = costs[cell, position]
+            total += float(per[: min(count, segments)].sum()) + max(0, count - segments) * float(
+                per[-1]
+            )
+    del rules
+    return total * hours
+
+
+def _weeks_of(
+    shifts: pd.DataFrame, space: TourSpace, week: Week, named: Sequence[Agent] | None
+) -> tuple[list[Tour], list[str | None]]:
+    """The roster's weeks as tours, with their owners (named agents' ids; ``None`` for open
+    positions, which are numbered again at the end)."""
+    templates = space.templates
+    lookup = template_index(templates)
+    options: dict[tuple[int, int, int], int] = {
+        (int(t), int(n), int(o)): index
+        for index, (t, n, o) in enumerate(
+            zip(
+                templates.option_template,
+                templates.option_break,
+                templates.option_offset,
+                strict=True,
+            )
+        )
+    }
+    group_of: dict[str, int] = {}
     if named is not None:
-        check_agents(named, rules, week, templates)
-    warnings = coverage_warnings(problem.required, week, templates, named)
-    groups = _groups(named, rules, week, problem.channels)
-    workable = np.zeros(templates.count, dtype=bool)
-    for group in groups:
-        workable[eligible_templates(group, templates)] = True
-    templates = templates.subset(np.flatnonzero(workable))
-    rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
-    costs = _shortfall(problem, rules, kpis)
-    program = _bound_program(templates, problem, rules, groups, named is not None, rest, costs)
-    # The bound LP (every break position) runs beside the search; a smaller LP with each break
-    # at the middle of its window gives the coverage duals the search starts from.
-    relaxation = LinearRelaxation(program)
-    pool = ThreadPoolExecutor(max_workers=1)
-    bound_lp = pool.submit(relaxation.solve)
-    with Heartbeat(progress, "bound", started) as beat:
-        centre_program = _bound_program(
-            _middle_breaks(templates), problem, rules, groups, named is not None, rest, costs
-        )
-        centre = LinearRelaxation(centre_program)
-        beat.interrupt = centre.interrupt
-        centre.solve()
-    center = centre.row_duals()[centre_program.coverage_rows]
-    master = TourMaster(
-        templates,
-        problem.required,
-        groups,
-        costs,
-        deferred=problem.deferred,
-        interval_minutes=week.interval_minutes,
-        paid_hour_cost=rules.weights.paid_hour,
-        start_minutes=week.minute[templates.start],
-        preferred_start_cost_per_hour=rules.weights.preferred_start_hour,
-        unplaced_cost=UNPLACED_COST,
-        max_paid_hours=rules.budget.max_paid_hours,
-        max_headcount=rules.budget.max_headcount,
-    )
-    budget = _budget(options, started)
-    shortest = float(templates.paid_minutes.min(initial=60)) / 60 * rules.weights.paid_hour
-    days = rules.week.days_per_agent
-    with Heartbeat(progress, "tours", started, master.interrupt) as beat:
-
-        def most_tours(group: int, incumbent: float) -> float:
-            size = groups[group].size
-            return float(size) if size is not None else incumbent / max(1e-9, shortest * days)
-
-        plan = plan_tours(
-            master,
-            rest_intervals=rest,
-            center=center,
-            budget=budget,
-            bound_tours=most_tours,
-            on_progress=beat.report,
-        )
-    with Heartbeat(progress, "bound", started, relaxation.interrupt):
-        if options.deterministic_seconds is None:
-            wait([bound_lp], timeout=max(0.0, budget.improve_until - time.monotonic()))
-            if not bound_lp.done():
-                relaxation.interrupt()
-        try:
-            lp_bound = bound_lp.result().objective
-        except SchedulerError:
-            lp_bound = -math.inf
-        pool.shutdown()
-    bound = max(lp_bound, plan.bound)
-    shifts = _shifts_frame(plan, templates, groups, named, week)
-    with Heartbeat(progress, "evaluation", started, best_bound=bound):
-        coverage = schedule_coverage(shifts, problem.table, agents=named, kpis=kpis)
-    return ScheduleResult(
-        shifts,
-        coverage,
-        _summary(
-            plan,
-            problem,
-            coverage,
-            shifts,
-            bound=bound,
-            lp_bound=lp_bound,
-            options=options,
-            warnings=warnings,
-            groups=groups,
-            named=named,
-            started=started,
-            time_limit_reached=not (plan.converged and plan.complete),
-        ),
-    )
+        for number, members in enumerate(space.groups):
+            for member in members.members:
+                group_of[named[member].agent_id] = number
+    position_of = {pd.Timestamp(stamp): index for index, stamp in enumerate(week.starts)}
+    step = pd.Timedelta(minutes=week.interval_minutes)
+    weeks: list[Tour] = []
+    owners: list[str | None] = []
+    for agent_id, rows in shifts.groupby("agent_id", sort=True):
+        chosen: list[int] = []
+        breaks: list[int] = []
+        for row in rows.to_dict("records"):
+            start = pd.Timestamp(str(row["start"]))
+            length = int((pd.Timestamp(str(row["end"])) - start) / step)
+            channel = templates.channels.index(str(row["channel"]))
+            template = lookup[(channel, position_of[start], length)]
+            chosen.append(template)
+            text = str(row["breaks"] or "")
+            for number, piece in enumerate(sorted(filter(None, text.split(";")))):
+                offset = int((pd.Timestamp(piece.split("/")[0]) - start) / step)
+                breaks.append(options[(template, number, offset)])
+        weeks.append(Tour(group_of.get(str(agent_id), 0), tuple(chosen), tuple(sorted(breaks))))
+        owners.append(str(agent_id) if named is not None else None)
+    return weeks, owners
 
 
-def _budget(options: SolverOptions, started: float) -> TourBudget:
-    if options.deterministic_seconds is not None:
-        rounds = max(2, math.ceil(DETERMINISTIC_ROUNDS_PER_SECOND * options.deterministic_seconds))
-        return TourBudget(math.inf, math.inf, math.inf, math.inf, root_rounds=rounds)
-    now = time.monotonic()
-    left = max(0.0, options.time_limit_seconds - (now - started))
-    boxed, root, dive, improve = (now + share * left for share in SHARES)
-    return TourBudget(boxed, root, dive, improve)
-
-
-def _shifts_frame(
-    plan: TourPlan,
-    templates: Templates,
-    groups: Sequence[TourGroup],
-    named: Sequence[Agent] | None,
+def _frame_of(
+    weeks: list[Tour],
+    owners: list[str | None],
+    space: TourSpace,
     week: Week,
+    named: Sequence[Agent] | None,
 ) -> pd.DataFrame:
-    """One row per shift: the plan's tours handed to the group's agents (or open positions
-    ``open-N`` numbered by first start)."""
+    """One row per shift of ``weeks``: named agents keep their weeks; weeks added for a group
+    go to its agents without one; open positions are numbered ``open-N`` by first start."""
+    templates = space.templates
     people: list[tuple[str, Tour]] = []
     if named is not None:
-        waiting = {index: list(group.members) for index, group in enumerate(groups)}
-        for tour, count in zip(plan.tours, plan.counts.tolist(), strict=True):
-            for _ in range(count):
-                people.append((named[waiting[tour.group].pop(0)].agent_id, tour))
+        taken = {owner for owner in owners if owner is not None}
+        free = {
+            number: [named[m].agent_id for m in group.members if named[m].agent_id not in taken]
+            for number, group in enumerate(space.groups)
+        }
+        for position, tour in enumerate(weeks):
+            owner = owners[position] if position < len(owners) else None
+            if owner is None and tour.shifts:
+                owner = free[tour.group].pop(0)
+            if owner is not None and tour.shifts:
+                people.append((owner, tour))
     else:
-        copies = [
-            tour
-            for tour, count in zip(plan.tours, plan.counts.tolist(), strict=True)
-            for _ in range(count)
-        ]
-        copies.sort(key=lambda tour: (int(templates.start[tour.shifts[0]]), tour.shifts))
+        copies = sorted(
+            (tour for tour in weeks if tour.shifts),
+            key=lambda tour: (int(templates.start[tour.shifts[0]]), tour.shifts),
+        )
         width = max(1, len(str(len(copies))))
-        people = [(f"open-{number:0{width}d}", tour) for number, tour in enumerate(copies, start=1)]
+        people = [(f"open-{n:0{width}d}", tour) for n, tour in enumerate(copies, start=1)]
     minutes = week.interval_minutes
     rows = []
     for agent_id, tour in people:
@@ -440,48 +684,58 @@ def _shifts_frame(
                     "breaks": ";".join(pieces),
                 }
             )
-    frame = pd.DataFrame(
-        rows, columns=["agent_id", "channel", "start", "end", "paid_hours", "breaks"]
-    )
+    frame = pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
     return frame.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def _summary(
-    plan: TourPlan,
+def _finish(
     problem: _Problem,
-    coverage: pd.DataFrame,
-    shifts: pd.DataFrame,
     *,
-    bound: float,
-    lp_bound: float,
+    templates: Templates,
+    candidates: Templates,
+    assignments: list[tuple[int, int]],
+    people: list[RosterAgent],
     options: SolverOptions,
-    warnings: list[str],
-    groups: Sequence[TourGroup],
-    named: Sequence[Agent] | None,
+    seconds: float,
+    progress: ProgressCallback | None,
     started: float,
-    time_limit_reached: bool,
-) -> ScheduleSummary:
-    idle = (
-        [
-            named[member].agent_id
-            for group, missing in zip(groups, plan.unplaced.tolist(), strict=True)
-            for member in group.members[len(group.members) - missing :]
+    build: Callable[..., Program],
+) -> pd.DataFrame:
+    """Map the roster onto full templates, place breaks, name open positions."""
+    lookup = template_index(templates)
+    full = [
+        lookup[
+            (
+                int(candidates.channel[template]),
+                int(candidates.start[template]),
+                int(candidates.length[template]),
+            )
         ]
-        if named is not None
-        else []
+        for _, template in assignments
+    ]
+    counts = np.bincount(full, minlength=templates.count).astype(np.int64)
+    planned = planned_options(templates, full, candidates, [t for _, t in assignments])
+    placed = place_breaks(
+        templates,
+        counts,
+        planned,
+        lambda subset: build(subset, with_patterns=False),
+        options=options,
+        seconds=seconds,
+        progress=progress,
+        started=started,
     )
-    return schedule_summary(
-        shifts=shifts,
-        coverage=coverage,
-        requirements=problem.table,
-        bound_hours=bound if math.isfinite(bound) else None,
-        full_coverage_bound_hours=lp_bound if math.isfinite(lp_bound) else None,
-        relative_gap=options.relative_gap,
-        planned_shifts=len(shifts),
-        unassigned_shifts=0,
-        time_limit_reached=time_limit_reached,
-        idle_agents=idle,
-        coverage_warnings=warnings,
-        solve_seconds=time.monotonic() - started,
-        objective_hours=plan.objective,
-    )
+    ids = [agent.agent_id for agent in people]
+    if not any(ids):
+        first_start: dict[int, int] = {}
+        for (agent, _), template in zip(assignments, full, strict=True):
+            first_start[agent] = min(first_start.get(agent, 10**9), int(templates.start[template]))
+        order = sorted(first_start, key=lambda agent: (first_start[agent], agent))
+        width = max(1, len(str(len(order))))
+        ids = [""] * len(people)
+        for number, agent in enumerate(order, start=1):
+            ids[agent] = f"open-{number:0{width}d}"
+    named_assignments = [
+        (ids[agent], template) for (agent, _), template in zip(assignments, full, strict=True)
+    ]
+    return _shifts_frame(named_assignments, templates, placed, problem.week)

@@ -186,6 +186,58 @@ class Templates:
         )
 
 
+def concatenate(first: Templates, second: Templates) -> Templates:
+    """The templates of ``first`` followed by those of ``second`` (same channels)."""
+    return Templates(
+        channels=first.channels,
+        channel=np.concatenate([first.channel, second.channel]),
+        start=np.concatenate([first.start, second.start]),
+        length=np.concatenate([first.length, second.length]),
+        day=np.concatenate([first.day, second.day]),
+        paid_minutes=np.concatenate([first.paid_minutes, second.paid_minutes]),
+        option_template=np.concatenate(
+            [first.option_template, second.option_template + first.count]
+        ),
+        option_break=np.concatenate([first.option_break, second.option_break]),
+        option_offset=np.concatenate([first.option_offset, second.option_offset]),
+        option_length=np.concatenate([first.option_length, second.option_length]),
+        option_paid=np.concatenate([first.option_paid, second.option_paid]),
+    )
+
+
+def day_fillers(templates: Templates, required: npt.NDArray[np.float64]) -> Templates:
+    """One template per channel, day and length — the one over the most required agents —
+    with each break at the middle of its window: shifts a named agent can work to reach their
+    days and hours when demand alone would not give them any."""
+    size = required.shape[1]
+    chosen: list[int] = []
+    for key in sorted(
+        set(
+            zip(
+                templates.channel.tolist(),
+                templates.day.tolist(),
+                templates.length.tolist(),
+                strict=True,
+            )
+        )
+    ):
+        members = np.flatnonzero(
+            (templates.channel == key[0]) & (templates.day == key[1]) & (templates.length == key[2])
+        )
+        covered = [
+            required[key[0], (int(templates.start[m]) + np.arange(key[2])) % size].sum()
+            for m in members.tolist()
+        ]
+        chosen.append(int(members[int(np.argmax(covered))]))
+    subset = templates.subset(np.array(chosen, dtype=np.int64))
+    keep = []
+    for pair in np.unique(subset.option_template * 64 + subset.option_break):
+        options = np.flatnonzero(subset.option_template * 64 + subset.option_break == pair)
+        keep.append(int(options[len(options) // 2]))
+    picked = np.array(sorted(keep), dtype=np.int64)
+    return subset.select(np.arange(subset.count), picked, subset.option_template[picked])
+
+
 def _intervals(minutes: float, interval_minutes: int, what: str) -> int:
     count = minutes / interval_minutes
     if abs(count - round(count)) > 1e-9:

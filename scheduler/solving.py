@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import Final, Literal
 
-Stage = Literal["bound", "tours", "evaluation"]
+from ortools.sat.python import cp_model
+
+from scheduler.formulation import COST_SCALE
+
+Stage = Literal["bound", "counts", "roster", "breaks", "tours", "evaluation"]
 HEARTBEAT_SECONDS: Final = 0.5
 
 
@@ -47,6 +51,18 @@ class SolverOptions:
     seed: int = 0
     workers: int = 8
     deterministic_seconds: float | None = None
+
+    def configure(self, solver: cp_model.CpSolver, seconds: float) -> None:
+        """Set ``solver``'s parameters for a stage given ``seconds`` of the budget."""
+        parameters = solver.parameters
+        parameters.random_seed = self.seed
+        parameters.num_workers = max(1, self.workers)
+        parameters.relative_gap_limit = self.relative_gap
+        if self.deterministic_seconds is not None:
+            parameters.max_deterministic_time = max(0.05, seconds)
+            parameters.interleave_search = parameters.num_workers > 1
+        else:
+            parameters.max_time_in_seconds = max(0.1, seconds)
 
 
 class Heartbeat:
@@ -128,3 +144,32 @@ class Heartbeat:
             self._thread.join()
         if self._error is not None:
             raise self._error
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    def __init__(self, beat: Heartbeat) -> None:
+        super().__init__()
+        self._beat = beat
+
+    def on_solution_callback(self) -> None:
+        self._beat.report(self.objective_value / COST_SCALE, self.best_objective_bound / COST_SCALE)
+
+
+def solve_model(
+    model: cp_model.CpModel,
+    *,
+    options: SolverOptions,
+    seconds: float,
+    stage: Stage,
+    progress: ProgressCallback | None,
+    started: float,
+    report_solutions: bool = True,
+) -> tuple[cp_model.CpSolver, cp_model.CpSolverStatus]:
+    """Solve ``model`` within ``seconds`` of the budget, reporting each incumbent (unless
+    ``report_solutions`` is false: a feasibility model's objective means nothing to the
+    caller; the heartbeat still runs)."""
+    solver = cp_model.CpSolver()
+    options.configure(solver, seconds)
+    with Heartbeat(progress, stage, started, solver.stop_search) as beat:
+        status = solver.solve(model, _Reporter(beat) if report_solutions else None)
+    return solver, status

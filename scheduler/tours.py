@@ -1,79 +1,51 @@
-"""Weekly tours by column generation: every planned shift belongs to a legal agent week.
+"""Whole agent weeks (*tours*): the exact best legal week of a group, and a local search that
+repairs and improves a schedule one week at a time.
 
-A *tour* is one agent's week: a shift on each working day of a day pattern, each shift on one
+A tour is one agent's week: a shift on each working day of a day pattern, each shift on one
 channel the agent may serve and inside their availability, at least the minimum rest between
 any two shifts (across the week's end too: the schedule repeats), and paid hours within the
 contract. Agents with the same skills, contract, availability and wishes form a *group*; open
 positions are one group without a size.
 
-**Master LP** (solved with GLOP, columns added as they are priced):
+**Best week** (:func:`best_tours`, exact): given a value per template (what one agent working
+it costs, less what its coverage is worth, each break at its cheapest place), the cheapest
+legal week of each day pattern is a shortest path over the pattern's working days with the
+paid time as the resource: for each shift of a day, the best predecessor among the previous
+day's shifts that end at least the rest before it starts — a running minimum over the previous
+shifts sorted by end time, vectorised over the paid-time states. It is the pricing problem of
+column generation over tours (Mehrotra, Murphy & Trick 2000; Restrepo, Gendron & Rousseau
+2016).
 
-* ``tour[k]`` — agents working tour ``k`` (cost: its paid hours, plus the preferred-start cost);
-* ``y[s, j, o]`` — of the agents on template ``s``, how many take break ``j`` at option ``o``
-  (Aykin's implicit breaks, as in :mod:`scheduler.formulation`);
-* ``short[c, t, m]``, ``over[c, t]``, ``absorb[c, t]`` — missing agents (convex costs),
-  agents above the requirement, idle live agents doing deferred work.
+**Repair and improve** (:func:`fill`, :func:`improve`): the roster's weeks are tours already;
+what the roster could not hand out is dropped, and weeks are added, each the cheapest one
+covering the most of what is still short (:func:`fill`); then each week in turn is replaced
+by the cheapest legal week of its group that covers everything the others leave short, or
+dropped when nobody needs it (:func:`improve`). Budget caps (paid hours, headcount) hold
+throughout.
 
-Rows: coverage ``tours on the floor - breaks - over + short (+ absorbed) = required``; break
-links ``sum_o y[s, j, o] = agents on s`` (added with the first tour that uses ``s``); one row
-per named group (its agents each work one tour); optional caps on paid hours and headcount.
-
-**Pricing** (per group, exact): a tour's reduced cost is a sum over its shifts of the shift's
-cost less the coverage duals it earns, plus, per break, the cheapest place for it under the
-duals (the break-link dual when that row exists). The best tour of each day pattern is a
-shortest path over the pattern's working days with the paid time as the resource: for each
-shift of a day, the best predecessor among the previous day's shifts that end at least the
-rest before it starts — a running minimum over the previous shifts sorted by end time,
-vectorised over the paid-time states (:func:`best_tours`).
-
-The LP optimum over all tours is a lower bound on any schedule (of this objective); while
-columns still price out, the Lagrangian bound ``LP + sum_g U_g * min(0, best reduced cost of g)``
-(``U_g`` the most tours group ``g`` can hold) is one. **Integer tours**: SCIP on the generated
-columns (price-and-branch), hinted with the LP rounded up where it helps.
-
-Literature: Mehrotra, Murphy & Trick (2000); Brusco & Jacobs (implicit tours); Restrepo,
-Gendron & Rousseau (2016) branch-and-price for personalised tour scheduling.
+Measured (``shared/notes/scheduling.md``): column generation with a dive to whole tours as the
+whole optimizer reached 5-15% above the bound in 60 s on the benchmark weeks, against 1-2% for
+the count and roster stages with this repair, which is therefore what the optimizer runs.
 """
 
 from __future__ import annotations
 
 import math
-import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from ortools.linear_solver import pywraplp
 
-from scheduler.errors import SchedulerError
 from scheduler.shifts import BoolArray, IntArray, Templates
 
 FloatArray = npt.NDArray[np.float64]
-REDUCED_COST_TOLERANCE: Final = 1e-6
-"""A priced tour enters the master when its reduced cost is below minus this (paid hours)."""
 INFEASIBLE: Final = math.inf
-DIVE_SHARE: Final = 0.2
-"""At most this share of the LP's fractional agents is rounded up in one diving step."""
-DIVE_ROUND_UP: Final = 0.5
 DEFICIT_VALUE: Final = 100.0
-"""Value (paid hours) of covering one short agent-interval in :func:`improve`: above any
-week's cost, so a replacement covers every gap it can before it saves hours."""
-DIVE_STOP_SHARE: Final = 0.2
-"""Open positions: the dive stops once the LP's fractional agents are this share of all; the
-rest is filled week by week (:func:`fill`), which measured as good and several times faster
-than diving to the end."""
-DIVE_ROUNDS: Final = 2
-"""Pricing rounds after each diving step."""
-ROOT_TOURS_PER_PATTERN: Final = 5
-"""Tours priced per day pattern and group in each round (the cheapest, ending differently)."""
-DIVE_POOL: Final = 1500
-"""Most tours kept in the master while diving (the LP's time grows with them)."""
-"""Tours at least this far to the next whole agent are rounded up together."""
-STABILIZATION_DELTA: Final = 0.02
-"""Half-width of the box around the starting coverage duals (paid hours per agent-interval)."""
+"""Value (paid hours) of covering one short agent-interval when a week is chosen: above any
+week's cost, so a week covers every gap it can before it saves hours."""
 
 
 @dataclass(frozen=True)
@@ -323,200 +295,39 @@ def _shortest_path(
     return found
 
 
-@dataclass(frozen=True)
-class Shortfall:
-    """Costs of missing agents: ``cost[c, t, m]`` for the (m+1)-th missing agent of channel
-    ``c`` in interval ``t`` (paid-hour equivalents, non-decreasing in m); the last segment
-    applies to every further missing agent."""
-
-    cost: FloatArray
-
-
-@dataclass
-class _Column:
-    cost: float
-    upper: float
-    rows: list[int]
-    values: list[float]
-    integer: bool
-    lower: float = 0.0
-
-
-class TourMaster:
-    """The master LP over the tours generated so far, grown column by column.
-
-    Rows never change after construction (coverage, one per named group, the caps), so GLOP
-    starts each solve from the previous basis.
-    """
+class TourSpace:
+    """Everything the week search needs about the problem: templates, coverage cells, costs,
+    groups and the budget caps."""
 
     def __init__(
         self,
         templates: Templates,
         required: FloatArray,
         groups: Sequence[TourGroup],
-        shortfall: Shortfall,
         *,
         deferred: tuple[bool, ...],
-        interval_minutes: int,
         paid_hour_cost: float,
         start_minutes: IntArray,
         preferred_start_cost_per_hour: float,
-        unplaced_cost: float,
         max_paid_hours: float | None = None,
         max_headcount: int | None = None,
-        cancel: threading.Event | None = None,
     ) -> None:
-        self.cancel = cancel or threading.Event()
-        self.config = {
-            "cancel": self.cancel,
-            "templates": templates,
-            "required": required,
-            "groups": groups,
-            "shortfall": shortfall,
-            "deferred": deferred,
-            "interval_minutes": interval_minutes,
-            "paid_hour_cost": paid_hour_cost,
-            "start_minutes": start_minutes,
-            "preferred_start_cost_per_hour": preferred_start_cost_per_hour,
-            "unplaced_cost": unplaced_cost,
-            "max_paid_hours": max_paid_hours,
-            "max_headcount": max_headcount,
-        }
         self.templates = templates
         self.groups = list(groups)
-        channels, size = required.shape
-        self.size = size
-        self.channels = channels
-        self.need = np.ceil(np.maximum(required, 0.0) - 1e-9)
-        self.interval_hours = interval_minutes / 60
+        self.channels, self.size = required.shape
+        self.need = np.ceil(np.maximum(required, 0.0) - 1e-9).ravel()
         self.paid_hour_cost = paid_hour_cost
         self.preferences = [
             _preference(group, start_minutes, preferred_start_cost_per_hour) for group in groups
         ]
-        self.solver = _solver("GLOP")
-        # Warm starts need the rows unchanged and no presolve in between.
-        self.solver.SetSolverSpecificParametersAsString("use_preprocessing: false")
-        self.rows_lower: list[float] = []
-        self.rows_upper: list[float] = []
-        self.constraints: list[pywraplp.Constraint] = []
-        self.columns: list[_Column] = []
-        self.variables: list[pywraplp.Variable] = []
-        self.kinds: list[str] = []
-        self.tours: list[Tour] = []
-        self.tour_columns: list[int] = []
-        self.tour_keys: set[tuple[int, tuple[int, ...], tuple[int, ...]]] = set()
-        self.cover_rows = np.array(
-            [self._row(float(n), float(n)) for n in self.need.ravel()], dtype=np.int64
+        self.max_paid_minutes = math.inf if max_paid_hours is None else max_paid_hours * 60
+        self.max_headcount = math.inf if max_headcount is None else max_headcount
+        self.live_channels = [c for c in range(self.channels) if not deferred[c]]
+        self.deferred_target = (
+            deferred.index(True) if any(deferred) and self.live_channels else None
         )
-        # Named agents with contracted hours each work one tour; without, at most one.
-        self.group_rows: list[int | None] = [
-            self._row(float(g.size) if g.min_paid_minutes > 0 else 0.0, float(g.size))
-            if g.size is not None
-            else None
-            for g in self.groups
-        ]
-        self.paid_row = (
-            self._row(-math.inf, max_paid_hours * 60) if max_paid_hours is not None else None
-        )
-        self.head_row = (
-            self._row(-math.inf, float(max_headcount)) if max_headcount is not None else None
-        )
-        self.objective = self.solver.Objective()
-        self.objective.SetMinimization()
-        self.shortfall = shortfall
-        self._shortfall_columns(shortfall)
-        self._over_columns(deferred)
-        self.unplaced_columns = {
-            index: self._column(
-                "unplaced",
-                unplaced_cost,
-                [row],
-                [1.0],
-                upper=float(self.groups[index].size or 0),
-                integer=True,
-            )
-            for index, row in enumerate(self.group_rows)
-            if row is not None and self.groups[index].min_paid_minutes > 0
-        }
-        options_of: dict[tuple[int, int], list[int]] = {}
-        for option, (owner, number) in enumerate(
-            zip(templates.option_template.tolist(), templates.option_break.tolist(), strict=True)
-        ):
-            options_of.setdefault((owner, number), []).append(option)
-        self.breaks_of: dict[int, list[int]] = {}
-        for owner, number in sorted(options_of):
-            self.breaks_of.setdefault(owner, []).append(number)
-        self.options_of = options_of
-
-    # -- building ------------------------------------------------------------------------
-
-    def _row(self, lower: float, upper: float) -> int:
-        infinity = self.solver.infinity()
-        low = lower if math.isfinite(lower) else -infinity
-        high = upper if math.isfinite(upper) else infinity
-        self.constraints.append(self.solver.RowConstraint(low, high, ""))
-        self.rows_lower.append(lower)
-        self.rows_upper.append(upper)
-        return len(self.constraints) - 1
-
-    def _column(
-        self,
-        kind: str,
-        cost: float,
-        rows: list[int],
-        values: list[float],
-        *,
-        upper: float = math.inf,
-        integer: bool = False,
-    ) -> int:
-        infinity = self.solver.infinity()
-        variable = self.solver.NumVar(0.0, upper if math.isfinite(upper) else infinity, "")
-        for row, value in zip(rows, values, strict=True):
-            self.constraints[row].SetCoefficient(variable, value)
-        if cost:
-            self.objective.SetCoefficient(variable, cost)
-        self.variables.append(variable)
-        self.columns.append(_Column(cost, upper, rows, values, integer))
-        self.kinds.append(kind)
-        return len(self.columns) - 1
-
-    def _shortfall_columns(self, shortfall: Shortfall) -> None:
-        segments = shortfall.cost.shape[2]
-        self.short_columns: list[tuple[int, int]] = []
-        for cell in np.flatnonzero(self.need.ravel() > 0).tolist():
-            channel, position = divmod(cell, self.size)
-            need = int(self.need[channel, position])
-            for segment in range(min(segments, need)):
-                last = segment == min(segments, need) - 1
-                column = self._column(
-                    "short",
-                    float(shortfall.cost[channel, position, segment]) * self.interval_hours,
-                    [int(self.cover_rows[cell])],
-                    [1.0],
-                    upper=float(need - segment) if last else 1.0,
-                    integer=True,
-                )
-                self.short_columns.append((cell, column))
-
-    def _over_columns(self, deferred: tuple[bool, ...]) -> None:
-        live = [c for c in range(self.channels) if not deferred[c]]
-        target = deferred.index(True) if any(deferred) and live else None
-        self.live_channels = live
-        self.deferred_target = target
-        for cell in range(self.channels * self.size):
-            channel, position = divmod(cell, self.size)
-            if target is not None and channel in live:
-                # Idle agents of a live channel may do the deferred channel's work.
-                self._column(
-                    "absorb",
-                    0.0,
-                    [
-                        int(self.cover_rows[cell]),
-                        int(self.cover_rows[target * self.size + position]),
-                    ],
-                    [-1.0, 1.0],
-                )
-            self._column("over", 0.0, [int(self.cover_rows[cell])], [-1.0])
+        self.eligible = [eligible_templates(group, templates) for group in self.groups]
+        self.paid_unit = int(np.gcd.reduce(templates.paid_minutes)) if templates.count else 1
 
     def cells(self, tour: Tour) -> tuple[IntArray, FloatArray]:
         """Coverage cells of one agent on ``tour`` and the agent-equivalents in each."""
@@ -541,18 +352,9 @@ class TourMaster:
         unique, inverse = np.unique(flat, return_inverse=True)
         return unique.astype(np.int64), np.bincount(inverse, weights=weight).astype(np.float64)
 
-    def shortfall_cost(self, short: FloatArray) -> float:
-        """Cost of whole missing agents ``short[c, t]`` under the convex shortfall costs."""
-        costs = self.shortfall.cost
-        segments = costs.shape[2]
-        missing = np.ceil(short - 1e-9).astype(np.int64)
-        total = 0.0
-        for channel, position in zip(*np.nonzero(missing), strict=True):
-            count = int(missing[channel, position])
-            per = costs[channel, position]
-            total += float(per[: min(count, segments)].sum())
-            total += max(0, count - segments) * float(per[-1])
-        return total * self.interval_hours
+    def paid_minutes(self, tours: Sequence[Tour]) -> float:
+        """Paid minutes of ``tours`` together."""
+        return float(sum(int(self.templates.paid_minutes[list(t.shifts)].sum()) for t in tours))
 
     def tour_cost(self, tour: Tour) -> float:
         """Paid hours and preferred-start cost of one agent on ``tour``."""
@@ -560,117 +362,12 @@ class TourMaster:
         paid = float(self.templates.paid_minutes[shifts].sum()) / 60
         return paid * self.paid_hour_cost + float(self.preferences[tour.group][shifts].sum())
 
-    def add_tour(self, tour: Tour) -> bool:
-        """Add ``tour`` as a column (False if it is there already)."""
-        key = (tour.group, tour.shifts, tour.breaks)
-        if key in self.tour_keys:
-            return False
-        self.tour_keys.add(key)
-        cells, weight = self.cells(tour)
-        keep = weight != 0
-        rows = self.cover_rows[cells[keep]].tolist()
-        values = weight[keep].tolist()
-        group = self.groups[tour.group]
-        group_row = self.group_rows[tour.group]
-        if group_row is not None:
-            rows.append(group_row)
-            values.append(1.0)
-        if self.paid_row is not None:
-            rows.append(self.paid_row)
-            values.append(float(self.templates.paid_minutes[list(tour.shifts)].sum()))
-        if self.head_row is not None:
-            rows.append(self.head_row)
-            values.append(1.0)
-        column = self._column(
-            "tour",
-            self.tour_cost(tour),
-            rows,
-            values,
-            upper=float(group.size) if group.size is not None else math.inf,
-            integer=True,
-        )
-        self.tours.append(tour)
-        self.tour_columns.append(column)
-        return True
-
-    # -- solving -------------------------------------------------------------------------
-
-    def solve_lp(self, *, dual: bool = False) -> float:
-        """Solve the master LP; its objective. ``dual`` uses the dual simplex (after bounds
-        were tightened, the old basis stays dual feasible)."""
-        self.solver.SetSolverSpecificParametersAsString(
-            "use_preprocessing: false" + (" use_dual_simplex: true" if dual else "")
-        )
-        if self.cancel.is_set():
-            raise SchedulerError("the tour search was cancelled")
-        status = self.solver.Solve()
-        if status != pywraplp.Solver.OPTIMAL:
-            raise SchedulerError(f"the tour master LP could not be solved (GLOP status {status})")
-        return float(self.objective.Value())
-
-    def interrupt(self) -> None:
-        """Stop a running LP solve from another thread, and every later one (of this master
-        and of the smaller ones made from it)."""
-        self.cancel.set()
-        self.solver.InterruptSolve()
-
-    def duals(self) -> FloatArray:
-        """Row duals of the last LP solve."""
-        return np.array([constraint.dual_value() for constraint in self.constraints])
-
-    def values(self) -> FloatArray:
-        """Column values of the last LP solve."""
-        return np.array([variable.solution_value() for variable in self.variables])
-
-    def restricted(self, keep: Sequence[int], lower: FloatArray) -> TourMaster:
-        """A new master with only the tours ``keep`` (indexes into :attr:`tours`), each
-        with its lower bound from ``lower``: a smaller LP that solves faster."""
-        smaller = TourMaster(**self.config)  # type: ignore[arg-type]
-        for index in keep:
-            smaller.add_tour(self.tours[index])
-            if lower[index] > 0:
-                smaller.set_lower(smaller.tour_columns[-1], float(lower[index]))
-        return smaller
-
-    def reduced_costs(self) -> FloatArray:
-        """Reduced cost of every tour column in the last LP solve."""
-        return np.array([self.variables[c].reduced_cost() for c in self.tour_columns])
-
-    def set_lower(self, column: int, lower: float) -> None:
-        """Fix a column's lower bound (for diving)."""
-        self.variables[column].SetLb(lower)
-        self.columns[column].lower = lower
-
-    def stabilize(self, center: FloatArray, delta: float) -> None:
-        """Keep the coverage duals at most ``center + delta`` (one side of du Merle's box; the
-        free overstaffing column keeps them non-negative): artificial columns sell coverage
-        at that price. ``delta = inf`` removes them."""
-        if not hasattr(self, "_box"):
-            self._box = [
-                self._column("box", 0.0, [row], [1.0], upper=0.0)
-                for row in self.cover_rows.tolist()
-            ]
-        infinity = self.solver.infinity()
-        usable = math.isfinite(delta)
-        for column, price in zip(self._box, center.tolist(), strict=True):
-            cost = max(price, 0.0) + delta if usable else 0.0
-            self.variables[column].SetUb(infinity if usable else 0.0)
-            self.objective.SetCoefficient(self.variables[column], cost)
-            self.columns[column].cost = cost
-            self.columns[column].upper = math.inf if usable else 0.0
-
-    def box_in_use(self) -> bool:
-        """Whether the last LP solution uses the stabilisation box."""
-        if not hasattr(self, "_box"):
-            return False
-        return any(self.variables[c].solution_value() > 1e-7 for c in self._box)
-
-    def template_values(self, duals: FloatArray, group: int) -> tuple[FloatArray, IntArray]:
-        """Per template, the reduced-cost term of one agent of ``group`` working it with each
-        break at its cheapest option under the duals; and those options (``-1`` padded),
-        shape (templates, breaks)."""
+    def template_values(self, cell_value: FloatArray, group: int) -> tuple[FloatArray, IntArray]:
+        """Per template, what one agent of ``group`` working it costs less the ``cell_value``
+        of the coverage cells it covers, each break at its cheapest option; and those options
+        (``-1`` padded), shape (templates, breaks)."""
         templates = self.templates
-        cover = duals[self.cover_rows]
+        cover = cell_value
         size = self.size
         earned = _cyclic_sums(cover, templates.channel, templates.start, templates.length, size)
         owner = templates.option_template
@@ -695,17 +392,7 @@ class TourMaster:
             )
             chosen[owner[best], templates.option_break[best]] = best
         cost = templates.paid_minutes / 60 * self.paid_hour_cost + self.preferences[group]
-        if self.paid_row is not None:
-            cost = cost - duals[self.paid_row] * templates.paid_minutes
         return np.asarray(cost - earned + break_value, dtype=np.float64), chosen
-
-    def group_dual(self, duals: FloatArray, group: int) -> float:
-        """The dual of the group's row plus the headcount cap's (what one tour earns)."""
-        row = self.group_rows[group]
-        value = float(duals[row]) if row is not None else 0.0
-        if self.head_row is not None:
-            value += float(duals[self.head_row])
-        return value
 
 
 def _preference(group: TourGroup, start_minutes: IntArray, cost_per_hour: float) -> FloatArray:
@@ -727,315 +414,15 @@ def _cyclic_sums(
     return np.asarray(prefix[channel, begin + length] - prefix[channel, begin], dtype=np.float64)
 
 
-def _solver(name: str) -> pywraplp.Solver:
-    solver = pywraplp.Solver.CreateSolver(name)
-    if solver is None:  # pragma: no cover - GLOP and SCIP ship with every ortools wheel
-        raise SchedulerError(f"the {name} solver is not available in this ortools build")
-    return solver
-
-
-def generate_tours(
-    master: TourMaster,
-    *,
-    rest_intervals: int,
-    paid_unit: int,
-    deadline: float,
-    bound_tours: Callable[[int, float], float],
-    on_round: Callable[[float, float], None] | None = None,
-    per_pattern: int = 20,
-    center: FloatArray | None = None,
-    max_rounds: int = 1_000_000,
-    dual: bool = False,
-) -> tuple[float, float, bool, int]:
-    """Column generation until no tour prices out or ``deadline`` (monotonic clock) passes.
-
-    Args:
-        master: the master, seeded with at least one tour per group when possible.
-        rest_intervals: least rest between shifts.
-        paid_unit: minutes per paid-time state of the pricing.
-        deadline: when to stop pricing.
-        bound_tours: ``(group, incumbent objective) -> most tours the group can hold``.
-        on_round: called with (LP objective, best bound) after each round.
-
-    Returns:
-        (LP objective, best Lagrangian bound, converged, rounds).
-    """
-    eligible = [eligible_templates(group, master.templates) for group in master.groups]
-    best_bound = -math.inf
-    rounds = 0
-    delta = STABILIZATION_DELTA
-    if center is not None:
-        master.stabilize(center, delta)
-    objective = master.solve_lp(dual=dual)
-    while True:
-        rounds += 1
-        duals = master.duals()
-        added = 0
-        lagrangian = objective
-        for index, group in enumerate(master.groups):
-            value, chosen = master.template_values(duals, index)
-            found = best_tours(
-                group,
-                master.templates,
-                eligible[index],
-                value,
-                rest_intervals=rest_intervals,
-                week_size=master.size,
-                paid_unit=paid_unit,
-                per_pattern=per_pattern,
-            )
-            earned = master.group_dual(duals, index)
-            reduced = [(cost - earned, shifts) for cost, shifts in found]
-            if reduced:
-                lowest = min(cost for cost, _ in reduced)
-                if lowest < 0:
-                    lagrangian += bound_tours(index, objective) * lowest
-            for cost, shifts in reduced:
-                options = chosen[list(shifts)].ravel()
-                tour = Tour(index, shifts, tuple(sorted(options[options >= 0].tolist())))
-                if cost < -REDUCED_COST_TOLERANCE and master.add_tour(tour):
-                    added += 1
-        stabilised = center is not None and math.isfinite(delta)
-        if not stabilised:
-            best_bound = max(best_bound, lagrangian)
-        if on_round is not None:
-            on_round(objective, best_bound)
-        if not added and stabilised:
-            # Converged inside the box: widen it (and drop it once it no longer binds).
-            delta = math.inf if not master.box_in_use() or delta > 1.0 else delta * 4
-            master.stabilize(center, delta)  # type: ignore[arg-type]
-        elif not added:
-            return objective, max(best_bound, objective), True, rounds
-        objective = master.solve_lp()
-        if time.monotonic() >= deadline or rounds >= max_rounds:
-            return objective, best_bound, False, rounds
-
-
-def dive(
-    master: TourMaster,
-    price: Callable[[TourMaster], None],
-    *,
-    deadline: float,
-    on_step: Callable[[float], None] | None = None,
-    stop_share: float = 0.0,
-) -> tuple[TourMaster, bool]:
-    """Round the master LP to whole tours by diving: fix every tour's whole part, round up
-    the tours closest to the next whole agent, re-solve (pricing new tours for what the
-    fixings leave uncovered), until the LP's tours are whole. The pool is cut to the tours
-    in use (or nearly) whenever it grows past :data:`DIVE_POOL` so that each LP stays quick.
-
-    Returns:
-        The master of the last LP and whether its tours are whole (False when the deadline
-        stopped the dive; the caller rounds the rest up).
-    """
-    lower = np.zeros(len(master.tour_columns))
-    while True:
-        price(master)
-        tours = master.values()[master.tour_columns]
-        lower = np.concatenate([lower, np.zeros(len(tours) - len(lower))])
-        fraction = tours - np.floor(tours + 1e-6)
-        open_ = np.flatnonzero(fraction > 1e-6)
-        if on_step is not None:
-            on_step(float(master.objective.Value()))
-        if not len(open_):
-            return master, True
-        if time.monotonic() >= deadline or fraction[open_].sum() <= stop_share * tours.sum():
-            return master, False
-        reduced = master.reduced_costs() if len(master.tours) > DIVE_POOL else None
-        raise_to = np.maximum(lower, np.floor(tours + 1e-6))
-        ranked = open_[np.argsort(-fraction[open_], kind="stable")]
-        budget = max(1, math.ceil(DIVE_SHARE * float(fraction[open_].sum())))
-        chosen = [int(k) for k in ranked[:budget] if fraction[k] >= DIVE_ROUND_UP] or [
-            int(ranked[0])
-        ]
-        raise_to[chosen] = np.ceil(tours[chosen] - 1e-6)
-        for index in np.flatnonzero(raise_to > lower).tolist():
-            master.set_lower(master.tour_columns[index], float(raise_to[index]))
-        lower = raise_to
-        if reduced is not None:
-            keep = np.flatnonzero((tours > 1e-9) | (lower > 0))
-            rest = np.setdiff1d(np.argsort(reduced, kind="stable"), keep, assume_unique=False)
-            spare = max(0, DIVE_POOL // 2 - len(keep))
-            chosen_pool = np.concatenate([keep, rest[:spare]]).astype(np.int64)
-            master = master.restricted(chosen_pool.tolist(), lower)
-            lower = lower[chosen_pool]
-            master.solve_lp()
-
-
-@dataclass(frozen=True)
-class TourBudget:
-    """When each phase of :func:`plan_tours` stops (monotonic clock), or, for runs that
-    must repeat exactly, how many pricing rounds the root may take (deadlines then infinite)."""
-
-    boxed_until: float
-    root_until: float
-    dive_until: float
-    improve_until: float
-    root_rounds: int = 1_000_000
-
-
-@dataclass(frozen=True)
-class TourPlan:
-    """Whole tours for the week.
-
-    Attributes:
-        tours: the tours worked; ``counts[k]`` agents work tour ``k`` (all positive).
-        counts: agents per tour.
-        unplaced: per group, named agents left without a tour.
-        short: whole agents missing per channel and interval.
-        objective: tour costs plus shortfall costs of the plan (paid-hour equivalents).
-        bound: a lower bound on that objective from the tour LP (``-inf`` if none).
-        converged: whether pricing proved the root LP optimal over all tours.
-        complete: whether the dive reached whole tours by itself (else the time limit
-            stopped it and the rest was rounded up).
-        rounds: pricing rounds at the root.
-    """
-
-    tours: list[Tour]
-    counts: IntArray
-    unplaced: IntArray
-    short: FloatArray
-    objective: float
-    bound: float
-    converged: bool
-    complete: bool
-    rounds: int
-
-
-def plan_tours(
-    master: TourMaster,
-    *,
-    rest_intervals: int,
-    center: FloatArray | None,
-    budget: TourBudget,
-    bound_tours: Callable[[int, float], float],
-    on_progress: Callable[[float | None, float | None], None] | None = None,
-) -> TourPlan:
-    """Column generation at the root (inside a box around ``center``, then free), a dive
-    with pricing to whole tours, and a rounding of what is left if time runs out."""
-    unit = int(np.gcd.reduce(master.templates.paid_minutes)) if master.templates.count else 1
-    bound = -math.inf
-
-    def report(objective: float, lagrangian: float) -> None:
-        nonlocal bound
-        bound = max(bound, lagrangian)
-        if on_progress is not None:
-            on_progress(None, bound if bound > 0 else None)
-
-    rounds = 0
-    converged = False
-    if center is not None:
-        _, _, _, rounds = generate_tours(
-            master,
-            rest_intervals=rest_intervals,
-            paid_unit=unit,
-            deadline=budget.boxed_until,
-            bound_tours=bound_tours,
-            on_round=report,
-            per_pattern=ROOT_TOURS_PER_PATTERN,
-            center=center,
-            max_rounds=budget.root_rounds // 2,
-        )
-        master.stabilize(center, math.inf)
-    _, _, converged, more = generate_tours(
-        master,
-        rest_intervals=rest_intervals,
-        paid_unit=unit,
-        deadline=budget.root_until,
-        bound_tours=bound_tours,
-        on_round=report,
-        per_pattern=ROOT_TOURS_PER_PATTERN,
-        max_rounds=max(1, budget.root_rounds - rounds),
-    )
-    rounds += more
-
-    def price(current: TourMaster) -> None:
-        generate_tours(
-            current,
-            rest_intervals=rest_intervals,
-            paid_unit=unit,
-            deadline=-math.inf,
-            bound_tours=bound_tours,
-            per_pattern=ROOT_TOURS_PER_PATTERN,
-            max_rounds=DIVE_ROUNDS,
-            dual=True,
-        )
-
-    def step(objective: float) -> None:
-        if on_progress is not None:
-            on_progress(objective, bound if bound > 0 else None)
-
-    named = any(group.size is not None for group in master.groups)
-    final, complete = dive(
-        master,
-        price,
-        deadline=budget.dive_until,
-        on_step=step,
-        stop_share=0.0 if named else DIVE_STOP_SHARE,
-    )
-    values = final.values()[final.tour_columns]
-    counts = np.floor(values + 1e-6).astype(np.int64)
-    copies = [
-        tour for tour, count in zip(final.tours, counts.tolist(), strict=True) for _ in range(count)
-    ]
-    copies = fill(final, copies, rest_intervals=rest_intervals, deadline=math.inf)
-    better = improve(final, copies, rest_intervals=rest_intervals, deadline=budget.improve_until)
-    for tour in better:
-        final.add_tour(tour)
-    index = {(t.group, t.shifts, t.breaks): k for k, t in enumerate(final.tours)}
-    whole = np.zeros(len(final.tours), dtype=np.int64)
-    for tour in better:
-        whole[index[(tour.group, tour.shifts, tour.breaks)]] += 1
-    return _plan(final, whole, bound, converged, complete or not named, rounds)
-
-
-def _plan(
-    master: TourMaster,
-    counts: IntArray,
-    bound: float,
-    converged: bool,
-    complete: bool,
-    rounds: int,
-) -> TourPlan:
-    cover = np.zeros(master.channels * master.size)
-    for count, tour in zip(counts.tolist(), master.tours, strict=True):
-        if count:
-            where, weight = master.cells(tour)
-            np.add.at(cover, where, count * weight)
-    _absorb(cover, master)
-    short = np.maximum(master.need.ravel() - cover, 0.0).reshape(master.channels, master.size)
-    placed = np.zeros(len(master.groups), dtype=np.int64)
-    np.add.at(placed, [tour.group for tour in master.tours], counts)
-    sizes = np.array(
-        [(group.size or 0) if group.min_paid_minutes > 0 else 0 for group in master.groups],
-        dtype=np.int64,
-    )
-    unplaced = np.maximum(sizes - placed, 0)
-    objective = float(
-        sum(c * master.tour_cost(t) for c, t in zip(counts.tolist(), master.tours, strict=True))
-    ) + master.shortfall_cost(short)
-    used = np.flatnonzero(counts > 0)
-    return TourPlan(
-        tours=[master.tours[k] for k in used.tolist()],
-        counts=counts[used],
-        unplaced=unplaced,
-        short=short,
-        objective=objective,
-        bound=bound,
-        converged=converged,
-        complete=complete,
-        rounds=rounds,
-    )
-
-
-def _absorb(cover: FloatArray, master: TourMaster) -> None:
-    """Idle agents of live channels take deferred work, as the master's absorb columns do."""
-    if master.deferred_target is None:
+def _absorb(cover: FloatArray, space: TourSpace) -> None:
+    """Idle agents of live channels take deferred work (as the count model's absorb columns
+    and the evaluation do)."""
+    if space.deferred_target is None:
         return
-    size = master.size
-    need = master.need.ravel()
-    target = master.deferred_target
-    for channel in master.live_channels:
+    size = space.size
+    need = space.need.ravel()
+    target = space.deferred_target
+    for channel in space.live_channels:
         idle = np.maximum(
             cover[channel * size : (channel + 1) * size]
             - need[channel * size : (channel + 1) * size],
@@ -1045,7 +432,7 @@ def _absorb(cover: FloatArray, master: TourMaster) -> None:
 
 
 def improve(
-    master: TourMaster,
+    space: TourSpace,
     tours: list[Tour],
     *,
     rest_intervals: int,
@@ -1059,41 +446,41 @@ def improve(
     The replacement is exact (the same shortest path as the pricing), with the coverage
     cells the others leave short priced at :data:`DEFICIT_VALUE` each.
     """
-    unit = int(np.gcd.reduce(master.templates.paid_minutes)) if master.templates.count else 1
-    eligible = [eligible_templates(group, master.templates) for group in master.groups]
-    need = master.need.ravel()
+    unit = space.paid_unit
+    eligible = space.eligible
+    need = space.need.ravel()
     cover = np.zeros(len(need))
-    cells = [master.cells(tour) for tour in tours]
+    cells = [space.cells(tour) for tour in tours]
     for where, weight in cells:
         np.add.at(cover, where, weight)
-    duals = np.zeros(len(master.constraints))
     current = list(tours)
     for _ in range(max_passes):
         changed = False
-        order = np.argsort([-master.tour_cost(t) for t in current], kind="stable")
+        order = np.argsort([-space.tour_cost(t) for t in current], kind="stable")
         for index in order.tolist():
             if time.monotonic() >= deadline:
                 return current
             tour = current[index]
             where, weight = cells[index]
             np.add.at(cover, where, -weight)
-            deficit = np.maximum(need - _covered(cover, master), 0.0)
-            before = np.maximum(need - _covered_with(cover, where, weight, master), 0.0)
-            group = master.groups[tour.group]
+            deficit = np.maximum(need - _covered(cover, space), 0.0)
+            before = np.maximum(need - _covered_with(cover, where, weight, space), 0.0)
+            group = space.groups[tour.group]
             if not deficit.any() and _optional(group):
                 current[index] = Tour(tour.group, (), ())
                 cells[index] = (np.zeros(0, dtype=np.int64), np.zeros(0))
                 changed = True
                 continue
-            duals[master.cover_rows] = DEFICIT_VALUE * np.minimum(deficit, 1.0)
-            value, chosen = master.template_values(duals, tour.group)
+            value, chosen = space.template_values(
+                DEFICIT_VALUE * np.minimum(deficit, 1.0), tour.group
+            )
             found = best_tours(
                 group,
-                master.templates,
+                space.templates,
                 eligible[tour.group],
                 value,
                 rest_intervals=rest_intervals,
-                week_size=master.size,
+                week_size=space.size,
                 paid_unit=unit,
             )
             replaced = False
@@ -1101,20 +488,28 @@ def improve(
                 _, shifts = found[0]
                 options = chosen[list(shifts)].ravel()
                 candidate = Tour(tour.group, shifts, tuple(sorted(options[options >= 0].tolist())))
-                new_where, new_weight = master.cells(candidate)
-                after = np.maximum(need - _covered_with(cover, new_where, new_weight, master), 0.0)
-                better = master.tour_cost(candidate) < master.tour_cost(tour) - 1e-9
-                if after.sum() < before.sum() - 1e-9 or (
+                new_where, new_weight = space.cells(candidate)
+                after = np.maximum(need - _covered_with(cover, new_where, new_weight, space), 0.0)
+                better = space.tour_cost(candidate) < space.tour_cost(tour) - 1e-9
+                paid = (
+                    space.paid_minutes(current)
+                    - space.paid_minutes([tour])
+                    + space.paid_minutes([candidate])
+                )
+                if paid > max(space.max_paid_minutes, space.paid_minutes(current)) + 1e-6:
+                    better = False
+                elif after.sum() < before.sum() - 1e-9 or (
                     after.sum() <= before.sum() + 1e-9 and better
                 ):
                     current[index], cells[index] = candidate, (new_where, new_weight)
                     replaced = changed = True
+                del paid
             where, weight = cells[index]
             np.add.at(cover, where, weight)
             del replaced
         if not changed:
             break
-    return [tour for tour in current if tour.shifts]
+    return current
 
 
 def _optional(group: TourGroup) -> bool:
@@ -1122,64 +517,63 @@ def _optional(group: TourGroup) -> bool:
     return group.size is None or group.min_paid_minutes == 0
 
 
-def _covered(cover: FloatArray, master: TourMaster) -> FloatArray:
+def _covered(cover: FloatArray, space: TourSpace) -> FloatArray:
     result = cover.copy()
-    _absorb(result, master)
+    _absorb(result, space)
     return result
 
 
 def _covered_with(
-    cover: FloatArray, where: IntArray, weight: FloatArray, master: TourMaster
+    cover: FloatArray, where: IntArray, weight: FloatArray, space: TourSpace
 ) -> FloatArray:
     result = cover.copy()
     np.add.at(result, where, weight)
-    _absorb(result, master)
+    _absorb(result, space)
     return result
 
 
-def fill(
-    master: TourMaster, tours: list[Tour], *, rest_intervals: int, deadline: float
+def fill(  # noqa: PLR0912 - named agents first, then open positions, in one loop
+    space: TourSpace, tours: list[Tour], *, rest_intervals: int, deadline: float
 ) -> list[Tour]:
     """Add weeks, one at a time, each the cheapest legal week covering the most of what is
     still short: first for every named agent still without one (whether or not anything is
     short), then open positions until nothing is short that a week can cover."""
-    unit = int(np.gcd.reduce(master.templates.paid_minutes)) if master.templates.count else 1
-    need = master.need.ravel()
+    unit = space.paid_unit
+    need = space.need.ravel()
     cover = np.zeros(len(need))
     for tour in tours:
-        where, weight = master.cells(tour)
+        where, weight = space.cells(tour)
         np.add.at(cover, where, weight)
-    duals = np.zeros(len(master.constraints))
     result = list(tours)
-    placed = np.bincount([t.group for t in tours], minlength=len(master.groups))
+    placed = np.bincount([t.group for t in tours], minlength=len(space.groups))
     waiting = {
         k: int(group.size) - int(placed[k])
-        for k, group in enumerate(master.groups)
+        for k, group in enumerate(space.groups)
         if group.size is not None and group.min_paid_minutes > 0 and group.size > placed[k]
     }
     open_groups = [
         k
-        for k, group in enumerate(master.groups)
+        for k, group in enumerate(space.groups)
         if _optional(group) and (group.size is None or group.size > placed[k])
     ]
     eligible = {
-        k: eligible_templates(master.groups[k], master.templates) for k in [*open_groups, *waiting]
+        k: eligible_templates(space.groups[k], space.templates) for k in [*open_groups, *waiting]
     }
     while (open_groups or waiting) and time.monotonic() < deadline:
-        deficit = np.maximum(need - _covered(cover, master), 0.0)
+        deficit = np.maximum(need - _covered(cover, space), 0.0)
         if not deficit.any() and not waiting:
             break
-        duals[master.cover_rows] = DEFICIT_VALUE * np.minimum(deficit, 1.0)
+        worth = DEFICIT_VALUE * np.minimum(deficit, 1.0)
         best: tuple[float, Tour] | None = None
         for group in list(waiting) or open_groups:
-            value, chosen = master.template_values(duals, group)
+            value, chosen = space.template_values(worth, group)
             found = best_tours(
-                master.groups[group],
-                master.templates,
+                space.groups[group],
+                space.templates,
                 eligible[group],
                 value,
                 rest_intervals=rest_intervals,
-                week_size=master.size,
+                week_size=space.size,
                 paid_unit=unit,
             )
             if found and (best is None or found[0][0] < best[0]):
@@ -1193,9 +587,15 @@ def fill(
                 waiting.clear()
                 continue
             break
-        where, weight = master.cells(best[1])
-        after = np.maximum(need - _covered_with(cover, where, weight, master), 0.0)
+        where, weight = space.cells(best[1])
+        after = np.maximum(need - _covered_with(cover, where, weight, space), 0.0)
         group = best[1].group
+        over_budget = (
+            space.paid_minutes([*result, best[1]]) > space.max_paid_minutes + 1e-6
+            or len(result) + 1 > space.max_headcount
+        )
+        if over_budget and group not in waiting:
+            break
         if group in waiting:
             waiting[group] -= 1
             if not waiting[group]:
@@ -1204,9 +604,40 @@ def fill(
             break
         else:
             placed[group] += 1
-            size = master.groups[group].size
+            size = space.groups[group].size
             if size is not None and placed[group] >= size:
                 open_groups.remove(group)
         np.add.at(cover, where, weight)
         result.append(best[1])
     return result
+
+
+def trim(space: TourSpace, tours: list[Tour]) -> list[Tour]:
+    """Within the budget caps: while the weeks pay more hours or employ more agents than the
+    caps allow, drop the optional week whose loss leaves the least more short."""
+    current = [tour for tour in tours if tour.shifts]
+    need = space.need
+
+    def over() -> bool:
+        heads = len(current)
+        return space.paid_minutes(current) > space.max_paid_minutes + 1e-6 or (
+            heads > space.max_headcount
+        )
+
+    while over():
+        cover = np.zeros(len(need))
+        cells = [space.cells(tour) for tour in current]
+        for where, weight in cells:
+            np.add.at(cover, where, weight)
+        base = np.maximum(need - _covered(cover, space), 0.0).sum()
+        losses = []
+        for index, (where, weight) in enumerate(cells):
+            if not _optional(space.groups[current[index].group]):
+                losses.append(math.inf)
+                continue
+            after = _covered_with(cover, where, -weight, space)
+            losses.append(float(np.maximum(need - after, 0.0).sum() - base))
+        if not np.isfinite(min(losses, default=math.inf)):
+            break
+        current.pop(int(np.argmin(losses)))
+    return current

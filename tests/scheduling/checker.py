@@ -126,6 +126,8 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
         expected_days = days_per_agent
         if record.get("expected_days"):
             expected_days = int(record["expected_days"])
+        elif record:
+            expected_days = min(days_per_agent, _free_days(record, week_start))
         if len(set(days)) != len(days) or len(days) != expected_days:
             problems.append(f"{agent_id}: works days {days}, expected {expected_days} days")
         off = [day for day in range(7) if day not in days]
@@ -136,6 +138,7 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
         if off and best < min(consecutive, len(off)):
             problems.append(f"{agent_id}: days off {off} have no {consecutive} in a row")
         low = float(record.get("min_hours") or week.get("min_hours", 0))
+        low = low * min(expected_days, days_per_agent) / days_per_agent
         high = float(record.get("max_hours") or week.get("max_hours", 168))
         if not low - 1e-6 <= paid_by_agent[agent_id] <= high + 1e-6:
             problems.append(
@@ -147,10 +150,80 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
             if gap_hours < rest_hours - 1e-9:
                 problems.append(f"{agent_id}: only {gap_hours} h rest before {second_start}")
         if record:
+            problems += _unavailable_work(agent_id, spans, record)
             skills = set(str(record["skills"]).split("|"))
             for channel in shifts.loc[shifts["agent_id"] == agent_id, "channel"]:
                 if channel not in skills:
                     problems.append(f"{agent_id}: works {channel} without the skill")
+    return problems
+
+
+def _blocked(record: Mapping[str, Any]) -> tuple[set[str], list[tuple[int, int, int]]]:
+    """An agent's blocked dates (ISO) and weekday windows (weekday, start, end minute; end may
+    pass midnight), read from the raw table columns."""
+    dates: set[str] = set()
+    windows: list[tuple[int, int, int]] = []
+    for item in str(record.get("time_off") or "").split(";"):
+        if item.strip():
+            first, _, last = item.strip().partition("/")
+            day = pd.Timestamp(first)
+            while day <= pd.Timestamp(last or first):
+                dates.add(day.date().isoformat())
+                day += pd.Timedelta(days=1)
+    for item in str(record.get("unavailable") or "").split(";"):
+        item = item.strip()
+        if not item:
+            continue
+        if item[:1].isdigit():
+            dates.add(item)
+            continue
+        days_text, _, window = item.partition(" ")
+        begin, end = 0, 1440
+        if window.strip():
+            a, b = window.strip().split("-")
+            begin = int(a[:2]) * 60 + int(a[3:])
+            end = int(b[:2]) * 60 + int(b[3:])
+            end = end + 1440 if end <= begin else end
+        first_day, _, last_day = days_text.partition("-")
+        one = WEEKDAYS.index(first_day)
+        two = WEEKDAYS.index(last_day or first_day)
+        for step in range((two - one) % 7 + 1):
+            windows.append(((one + step) % 7, begin, end))
+    return dates, windows
+
+
+def _free_days(record: Mapping[str, Any], week_start: datetime) -> int:
+    """Days of the week not wholly blocked by time off or all-day unavailability."""
+    dates, windows = _blocked(record)
+    free = 0
+    for offset in range(7):
+        day = week_start + timedelta(days=offset)
+        whole = any(w == day.weekday() and a == 0 and b >= 1440 for w, a, b in windows)
+        if day.date().isoformat() not in dates and not whole:
+            free += 1
+    return free
+
+
+def _unavailable_work(
+    agent_id: str, spans: list[tuple[datetime, datetime]], record: Mapping[str, Any]
+) -> list[str]:
+    """Minutes worked inside the agent's time off or unavailability."""
+    dates, windows = _blocked(record)
+    problems = []
+    for start, end in spans:
+        minute = start
+        while minute < end:
+            weekday = minute.weekday()
+            of_day = minute.hour * 60 + minute.minute
+            yesterday = (weekday - 1) % 7
+            blocked = minute.date().isoformat() in dates or any(
+                (day == weekday and a <= of_day < b) or (day == yesterday and of_day + 1440 < b)
+                for day, a, b in windows
+            )
+            if blocked:
+                problems.append(f"{agent_id}: works {minute} while unavailable or on time off")
+                break
+            minute += timedelta(minutes=15)
     return problems
 
 

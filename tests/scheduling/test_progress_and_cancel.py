@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from scheduler import Progress, SolverOptions, rules_from_dict, solve_schedule, tours
+from scheduler import Progress, SolverOptions, counts, rules_from_dict, solve_schedule
 from scheduler.solving import Heartbeat
 from tests.scheduling.weeks import fake_kpis, requirements, rules_with
 
@@ -24,22 +24,22 @@ def test_the_heartbeat_interrupts_a_blocked_solver_when_the_callback_raises() ->
         reports.append(report)
         raise CancelledError
 
-    with pytest.raises(CancelledError), Heartbeat(progress, "tours", 0.0, interrupted.set):
+    with pytest.raises(CancelledError), Heartbeat(progress, "counts", 0.0, interrupted.set):
         # A stand-in for a solver that runs until told to stop (never longer than 60 s).
         assert interrupted.wait(60)
     assert len(reports) == 1
-    assert reports[0].stage == "tours"
+    assert reports[0].stage == "counts"
 
 
 def test_the_heartbeat_reports_what_the_stage_learned_and_raises_nothing_without_errors() -> None:
     reports: list[Progress] = []
-    with Heartbeat(reports.append, "tours", 0.0, best_bound=10.0) as beat:
+    with Heartbeat(reports.append, "roster", 0.0, best_bound=10.0) as beat:
         beat.report(incumbent=12.0)
     assert reports[-1].incumbent == 12.0
     assert reports[-1].best_bound == 10.0
 
 
-def test_cancelling_in_the_tour_search_stops_the_run_before_any_more_lp_is_solved(
+def test_cancelling_in_the_count_stage_stops_the_run_before_the_roster(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     needs = requirements([("voice", day, "06:00", "23:00", 6 + day % 4) for day in range(7)], 15)
@@ -50,19 +50,18 @@ def test_cancelling_in_the_tour_search_stops_the_run_before_any_more_lp_is_solve
         )
     )
     stages: list[str] = []
-    solves_after: list[str] = []
-    solve_lp = tours.TourMaster.solve_lp
+    day_searches: list[str] = []
+    improve_day = counts._improve_day
 
-    def counted(self: tours.TourMaster, **kwargs: Any) -> float:
-        if "tours" in stages:
-            solves_after.append(stages[-1])
-        return solve_lp(self, **kwargs)
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        day_searches.append(stages[-1])
+        return improve_day(*args, **kwargs)
 
-    monkeypatch.setattr(tours.TourMaster, "solve_lp", counted)
+    monkeypatch.setattr(counts, "_improve_day", counted)
 
     def progress(report: Progress) -> None:
         stages.append(report.stage)
-        if report.stage == "tours":
+        if report.stage == "counts":
             raise CancelledError
 
     with pytest.raises(CancelledError):
@@ -73,8 +72,7 @@ def test_cancelling_in_the_tour_search_stops_the_run_before_any_more_lp_is_solve
             progress=progress,
             kpis=fake_kpis,
         )
-    assert stages[-1] == "tours"
-    assert "evaluation" not in stages
-    # The tour search is told to stop at the first report: no LP is solved to the end after it.
-    assert all(stage == "tours" for stage in solves_after)
-    assert len(solves_after) <= 1
+    assert stages[-1] == "counts"
+    assert "roster" not in stages
+    # The first counts report raises: no day is searched after it (each would be a new solve).
+    assert day_searches == []
