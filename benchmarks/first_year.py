@@ -121,7 +121,12 @@ def holiday_aware_average(
     return np.asarray(rows)
 
 
+SAVE_DIR: Path | None = None
+BEFORE_DIR: Path | None = None
+
+
 def evaluate(
+    key: str,
     label: str,
     history: ChannelHistory,
     origins: Sequence[pd.Timestamp],
@@ -148,6 +153,7 @@ def evaluate(
         columns: dict[str, object] = {
             "origin": origin,
             "date": np.repeat(days, slots),
+            "slot": np.tile(np.arange(slots), HORIZON_DAYS),
             "day_type": np.repeat(history.day_types_of(days), slots),
             "actual": actual.ravel(),
             "staffcast": result.volume.ravel(),
@@ -160,6 +166,13 @@ def evaluate(
         pieces.append(frame[np.isfinite(frame["actual"])])
     records = pd.concat(pieces, ignore_index=True)
     seconds = time.perf_counter() - started
+    if SAVE_DIR is not None:
+        SAVE_DIR.mkdir(parents=True, exist_ok=True)
+        records[["origin", "date", "slot", "staffcast"]].to_csv(SAVE_DIR / f"{key}.csv", index=False)
+    if BEFORE_DIR is not None and (BEFORE_DIR / f"{key}.csv").exists():
+        before = pd.read_csv(BEFORE_DIR / f"{key}.csv", parse_dates=["origin", "date"])
+        before = before.rename(columns={"staffcast": "staffcast before"})
+        records = records.merge(before, on=["origin", "date", "slot"], how="left")
     used = records.drop_duplicates("origin")["model"].value_counts().to_dict()
     print(
         f"\n{label}: {len(origins)} origins {origins[0].date()}..{origins[-1].date()}, "
@@ -185,6 +198,8 @@ def _daily_wape(records: pd.DataFrame, column: str) -> float:
 def print_table(records: pd.DataFrame) -> None:
     """30-min WAPE overall and per day type, daily WAPE, for the forecast and baselines."""
     models = ("staffcast", "holiday-aware 6-wk", "4-weekday mean", "seasonal naive")
+    if "staffcast before" in records:
+        models = ("staffcast", "staffcast before", *models[1:])
     days = records.drop_duplicates(["origin", "date"])["day_type"].value_counts()
     heads = ["all", *DAY_TYPES, "daily", "hol daily"]
     print(f"{'WAPE':22s}" + "".join(f"{h:>11s}" for h in heads))
@@ -202,7 +217,7 @@ def print_table(records: pd.DataFrame) -> None:
             f"{model:22s}"
             + "".join("          -" if not np.isfinite(c) else f"{c:11.1%}" for c in cells)
         )
-    best_simple = min(_wape(records, m) for m in models[1:])
+    best_simple = min(_wape(records, m) for m in models if m not in ("staffcast", "staffcast before"))
     print(
         f"staffcast / best simple baseline (30-min): {_wape(records, 'staffcast') / best_simple:.2f}"
     )
@@ -215,6 +230,7 @@ def il_team() -> None:
     (history,) = channel_histories(team, calendar, horizon_end=dt.date(2026, 1, 31)).values()
     weekend = sorted(holidays.country_holidays(COUNTRY).weekend)
     evaluate(
+        "il",
         "(a) il: generated 24/7 team, Friday-Saturday weekend, IL holidays, 30-min",
         history,
         [pd.Timestamp(o) for o in IL_ORIGINS],
@@ -232,7 +248,7 @@ def us_bank(data: Path | None) -> None:
         history, Calendar(country="US"), horizon_end=dt.date(2003, 11, 10)
     ).values()
     origins = list(pd.date_range("2003-03-31", "2003-10-13", freq="7D"))
-    evaluate("(b) us_bank: real US bank calls, weekdays only, 30-min", channel, origins, [5, 6])
+    evaluate("us_bank", "(b) us_bank: real US bank calls, weekdays only, 30-min", channel, origins, [5, 6])
 
 
 def us_sample() -> None:
@@ -242,6 +258,7 @@ def us_sample() -> None:
                             timezone="America/New_York", interval_minutes=30)
     channels = channel_histories(history, Calendar(country="US"), horizon_end=dt.date(2026, 12, 31))
     evaluate(
+        "us_sample",
         "(c) us_sample: data/sample voice channel (US holidays), 30-min",
         channels["voice"],
         [pd.Timestamp(o) for o in US_SAMPLE_ORIGINS],
@@ -284,12 +301,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--only", default="il,us_bank,us_sample,speed")
     parser.add_argument("--data", type=Path, default=None, help="the shared data directory")
-    parts = set(parser.parse_args().only.split(","))
+    parser.add_argument("--save", type=Path, default=None, help="write the forecasts here")
+    parser.add_argument(
+        "--before", type=Path, default=None, help="forecasts saved by an earlier version"
+    )
+    arguments = parser.parse_args()
+    global SAVE_DIR, BEFORE_DIR
+    SAVE_DIR, BEFORE_DIR = arguments.save, arguments.before
+    parts = set(arguments.only.split(","))
     print("Timings on a shared 2-core machine; they vary with the other work running on it.")
     if "il" in parts:
         il_team()
     if "us_bank" in parts:
-        us_bank(find_data(parser.parse_args().data))
+        us_bank(find_data(arguments.data))
     if "us_sample" in parts:
         us_sample()
     if "speed" in parts:

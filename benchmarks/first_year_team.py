@@ -15,7 +15,8 @@ The effects are drawn, not taken from staffcast's model, and vary from holiday t
   flat, picking up after dark).
 - **Public holidays** (``holidays`` category *public*): like a Saturday, times a factor drawn
   per holiday and year (log-normal, sd 0.35); Yom Kippur is a near-total closure (6%).
-- **Eves** (the day before a public holiday): like a Friday, times a drawn factor (sd 0.25).
+- **Eves** (the day before a public holiday): like a Friday, times a drawn factor (sd 0.25);
+  an eve that falls on a Saturday stays a Saturday.
 - **Optional holidays** (category *optional*: the intermediate days of Pesach and Sukkot,
   Purim, Remembrance Day...): 55-85% of the day's usual volume, usual shape.
 - **Day after** a public holiday on a working day: 10-25% busier (catch-up).
@@ -123,7 +124,7 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
         if kind == "holiday":
             factor = CLOSURES.get(public[day], rng.lognormal(0.0, HOLIDAY_SPREAD))
             daily[position] = base[position] * WEEKDAY_FACTORS[5] * factor
-        elif kind == "eve":
+        elif kind == "eve" and day.weekday() != 5:  # an eve on the Sabbath stays a Sabbath
             factor = rng.lognormal(0.0, EVE_SPREAD)
             daily[position] = base[position] * WEEKDAY_FACTORS[4] * factor
         elif kind == "optional" and day.weekday() not in (4, 5):
@@ -143,7 +144,7 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
     shapes = _shapes(minutes)
     kind_of = np.asarray(kinds)[day_of]
     weekday_of = np.asarray(wall.day_of_week)
-    rest_like = (kind_of == "holiday") | ((weekday_of == 5) & (kind_of != "eve"))
+    rest_like = (kind_of == "holiday") | (weekday_of == 5)
     short_like = ((kind_of == "eve") | (weekday_of == 4)) & ~rest_like
     rate = np.where(rest_like, shapes["saturday"], np.where(short_like, shapes["friday"], shapes["work"]))
     share = rate / np.bincount(day_of, weights=rate)[day_of]

@@ -7,8 +7,10 @@ it (up to three weeks either side): its **ratio** is its daily total over their 
 - a holiday or event seen before (same name, e.g. ``Thanksgiving Day`` last year) gets the mean
   ratio and shape of its past occurrences - the "same holiday last year, relative to the weeks
   around it" rule of the commercial tools;
-- a holiday never seen before is forecast like the channel's **quietest open weekday** (volume
-  and intraday profile), since a holiday usually looks like the quiet end of the week;
+- a holiday never seen before gets the **pooled effect of its kind** (public holidays,
+  optional holidays) measured on the other holidays in the history, with their intraday
+  shape, shrunk toward a **calendar prior** (a holiday behaves like the team's rest day): see
+  :mod:`forecast.holiday_kinds`, which also keeps the combination with the week sane;
 - the days of a **holiday window** (up to six days either side, see
   :func:`forecast.calendar.day_types`) get the effect the same day of the same holiday had in
   earlier years - the Monday of Thanksgiving week, the days between Christmas and New Year -
@@ -19,7 +21,9 @@ it (up to three weeks either side): its **ratio** is its daily total over their 
   With ``n`` past occurrences of mean log ratio ``m`` and mean variance ``v``, an effect is used
   when ``m^2 > 4 v / n`` (two standard errors) and shrunk by ``1 - v / (n m^2)``
   (positive-part James-Stein), so a window day that merely looked odd once is left alone;
-- other eves and days after (catch-up) get the mean ratio and shape of all past ones;
+- other eves get the pooled effect of all past eves, shrunk toward their prior (an eve
+  behaves like the team's short day), by the same rules;
+- other days after (catch-up) get the mean ratio and shape of all past ones;
 - a multiplier the user gave always wins; ``closed`` days are 0.
 
 Window days whose effect is used are, like the special days, kept out of what models treat
@@ -42,8 +46,16 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from forecast.calendar import WEEKDAY_NAMES, holiday_key
+from forecast.calendar import holiday_key
 from forecast.daygrid import ChannelHistory, FloatMatrix
+from forecast.holiday_kinds import (
+    KIND_NAMES,
+    KindEffect,
+    KindName,
+    Observation,
+    WeekRoles,
+    weekday_rows,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -66,12 +78,15 @@ class DayAdjustment:
         profile_weekday: whose normal intraday profile to start from (0 = Monday).
         shape: per-slot factor applied to that profile before renormalising, or ``None``.
         note: a sentence for the user when the forecast had to guess.
+        assumption: for a holiday the history has never seen, the level of the hierarchy
+            used, in words (``None`` otherwise).
     """
 
     multiplier: float
     profile_weekday: int
     shape: FloatArray | None = None
     note: str | None = None
+    assumption: str | None = None
 
 
 def shares_of(volume: FloatMatrix) -> FloatMatrix:
@@ -169,8 +184,9 @@ class SpecialDayEffects:
         neighbour_ratios: ``eve`` / ``day_after`` -> mean ratio over past ones outside
             ``window_ratios``.
         neighbour_shapes: same keys -> per-slot shape factor (already shrunk).
-        typical_daily: median daily total of recent normal days per weekday (NaN if closed).
-        quietest_weekday: the open weekday with the lowest typical total.
+        roles: the channel's rest day, short day and typical level per weekday.
+        kinds: pooled effect per kind (``holiday``, ``optional``, ``eve``), see
+            :mod:`forecast.holiday_kinds`.
         ordinary: per history row, ``False`` for normal-type window days with a used effect
             (they are left out of what models treat as normal).
     """
@@ -181,8 +197,8 @@ class SpecialDayEffects:
     window_shapes: Mapping[WindowKey, FloatArray]
     neighbour_ratios: Mapping[str, float]
     neighbour_shapes: Mapping[str, FloatArray]
-    typical_daily: FloatArray
-    quietest_weekday: int
+    roles: WeekRoles
+    kinds: Mapping[str, KindEffect]
     ordinary: BoolArray
 
     @classmethod
@@ -237,7 +253,25 @@ class SpecialDayEffects:
         special_found, shape_found = _measure(special_rows, special_keys, history, levels, normal)
         shapes = {key: _shrunk_shape(value) for key, value in shape_found.items()}
         typical = _typical_daily(history, daily, normal & ordinary)
-        finite = np.where(np.isfinite(typical) & (typical > 0), typical, np.inf)
+        roles = WeekRoles.of(typical, history.open_weekdays)
+        optional = np.asarray(
+            info["optional"].fillna(False) if "optional" in info else np.zeros(len(types)),
+            dtype=bool,
+        )
+        kind_of_row = np.where(
+            types == "holiday", np.where(optional, "optional", "holiday"), types
+        )
+        kinds = {
+            kind: KindEffect.learn(
+                kind,
+                _observations(
+                    history, np.flatnonzero(kind_of_row == kind), levels, normal & ordinary,
+                    roles.prior_weekday(kind),
+                ),
+                roles,
+            )
+            for kind in KIND_NAMES
+        }
         return cls(
             named_ratios={
                 str(k): float(np.mean(v)) for k, v in special_found.items() if k not in _NEIGHBOURS
@@ -249,8 +283,8 @@ class SpecialDayEffects:
                 str(k): float(np.mean(v)) for k, v in special_found.items() if k in _NEIGHBOURS
             },
             neighbour_shapes={str(k): v for k, v in shapes.items() if k in _NEIGHBOURS},
-            typical_daily=typical,
-            quietest_weekday=int(np.argmin(finite)),
+            roles=roles,
+            kinds=kinds,
             ordinary=ordinary,
         )
 
@@ -267,6 +301,7 @@ class SpecialDayEffects:
         window: WindowKey = ("", 0),
         *,
         neighbour_ratios: bool,
+        optional: bool = False,
     ) -> DayAdjustment:
         """How to forecast ``day`` relative to a normal day of its weekday.
 
@@ -276,25 +311,34 @@ class SpecialDayEffects:
             name: its holiday or special-day name ("" if none).
             multiplier: the user's multiplier (NaN if none).
             window: (holiday key, offset) of its holiday window (("", 0) if none).
-            neighbour_ratios: apply the learned eve / day-after ratios (models that estimate
-                them otherwise, like the top-down regression, pass ``False`` and keep the shape).
+            neighbour_ratios: apply the learned day-after ratio (models that estimate it
+                otherwise, like the top-down regression, pass ``False`` and keep the shape).
+            optional: the holiday is one of the country's optional holidays.
         """
         own = day.weekday()
         if day_type == "closed":
             return DayAdjustment(multiplier=0.0, profile_weekday=own)
         if day_type in ("holiday", "event"):
-            return self._named_adjustment(day, day_type, name, multiplier)
+            return self._named_adjustment(day, day_type, name, multiplier, optional=optional)
+        if day_type == "eve" and math.isfinite(multiplier):
+            return DayAdjustment(multiplier, own)
         if window in self.window_ratios:
             return DayAdjustment(self.window_ratios[window], own, self.window_shapes.get(window))
+        if day_type == "eve":
+            effect = self.kinds["eve"]
+            return DayAdjustment(
+                effect.multiplier(own, self.roles), effect.profile_weekday(own), effect.shape
+            )
         if day_type in _NEIGHBOURS:
             ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
             return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
         return DayAdjustment(multiplier=1.0, profile_weekday=own)
 
     def _named_adjustment(
-        self, day: pd.Timestamp, day_type: str, name: str, multiplier: float
+        self, day: pd.Timestamp, day_type: str, name: str, multiplier: float, *, optional: bool
     ) -> DayAdjustment:
-        """A holiday or event: the user's multiplier, else its past ratio, else a fallback."""
+        """A holiday or event: the user's multiplier, else its past ratio, else the pooled
+        effect of its kind shrunk toward the calendar prior."""
         own = day.weekday()
         key = holiday_key(name)
         shape = self.named_shapes.get(key)
@@ -311,16 +355,55 @@ class SpecialDayEffects:
                 f"{label}: no multiplier given and not seen before; forecast as "
                 "a normal day (add a multiplier to the special-days file)",
             )
-        quiet = self.quietest_weekday
-        own_level, quiet_level = self.typical_daily[own], self.typical_daily[quiet]
-        ratio = float(quiet_level / own_level) if own_level > 0 else 0.0
+        effect = self.kinds["optional" if optional else "holiday"]
+        assumption = effect.assumption(own, self.roles)
         return DayAdjustment(
-            ratio if math.isfinite(ratio) else 0.0,
-            quiet,
-            None,
-            f"{label}: not seen in this channel's history; forecast like a typical "
-            f"{WEEKDAY_NAMES[quiet]} (the quietest open weekday)",
+            effect.multiplier(own, self.roles),
+            effect.profile_weekday(own),
+            effect.shape,
+            f"{label}: not seen in this channel's history; {assumption}",
+            assumption,
         )
+
+
+def _observations(
+    history: ChannelHistory,
+    rows: npt.NDArray[np.int64],
+    levels: FloatArray,
+    normal: BoolArray,
+    reference: int | None,
+) -> list[Observation]:
+    """Each of ``rows`` measured against its own weekday and the ``reference`` weekday."""
+    daily = history.daily_volume
+    shares = shares_of(history.volume)
+    usable = normal & np.isfinite(daily)
+    weekdays = history.weekdays
+    found: list[Observation] = []
+    for row in rows:
+        own_rows = _reference_rows(int(row), usable)
+        if not (np.isfinite(daily[row]) and levels[row] > 0 and own_rows):
+            continue
+        reference_ratio, reference_level = math.nan, math.nan
+        reference_profile: FloatArray | None = None
+        if reference is not None:
+            around = weekday_rows(int(row), reference, weekdays, usable)
+            if around:
+                reference_level = float(np.median(daily[around]))
+                if reference_level > 0:
+                    reference_ratio = float(daily[row] / reference_level)
+                    reference_profile = shares[around].mean(axis=0)
+        found.append(
+            Observation(
+                own_ratio=float(daily[row] / levels[row]),
+                reference_ratio=reference_ratio,
+                own_profile=shares[own_rows].mean(axis=0),
+                reference_profile=reference_profile,
+                shares=shares[row],
+                own_level=float(levels[row]),
+                reference_level=reference_level,
+            )
+        )
+    return found
 
 
 def _typical_daily(history: ChannelHistory, daily: FloatArray, normal: BoolArray) -> FloatArray:
@@ -390,7 +473,10 @@ def _special_adjustments(
 ) -> Iterator[tuple[int, pd.Timestamp, DayAdjustment]]:
     """(row, date, adjustment) for each of ``days`` that is not a plain normal day."""
     info = history.day_info.reindex(days)
-    for row, (day, day_type, name, multiplier, window, offset) in enumerate(
+    optional = (
+        info["optional"].fillna(False) if "optional" in info else pd.Series(False, index=days)
+    )
+    for row, (day, day_type, name, multiplier, window, offset, is_optional) in enumerate(
         zip(
             days,
             info["day_type"].fillna("normal"),
@@ -398,6 +484,7 @@ def _special_adjustments(
             info["multiplier"],
             info["window"].fillna(""),
             info["offset"].fillna(0),
+            optional,
             strict=True,
         )
     ):
@@ -411,6 +498,7 @@ def _special_adjustments(
             float(multiplier),
             key,
             neighbour_ratios=day_type not in regressed,
+            optional=bool(is_optional),
         )
         yield row, day, adjustment
 

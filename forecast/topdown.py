@@ -4,12 +4,14 @@ The daily total of a channel is modelled on the log scale over the sequence of i
 (statsmodels ``UnobservedComponents``; Harvey, *Forecasting, Structural Time Series Models and
 the Kalman Filter*, 1989)::
 
-    log(1 + total_t) = level_t + weekday effect + eve / day-after effects
+    log(1 + total_t) = level_t + weekday effect + day-after effect
                        + month-position terms + noise,      level_t a random walk
 
 - the **level** follows growth and drift without a fixed trend line;
 - **weekday effects** are the weekly seasonality (dummies for the open weekdays);
-- **eve** and **day after** are regressors, so catch-up is estimated jointly with the rest;
+- **day after** is a regressor, so catch-up is estimated jointly with the rest (eves are
+  left out of the fit: their level comes from the pooled eve effect and the short day, see
+  :mod:`forecast.holiday_kinds`);
 - **month position** (two Fourier harmonics of the day of the month) captures pay-day and
   billing cycles: on the bank benchmark the first days of a month run ~10% above mid-month.
 
@@ -37,7 +39,7 @@ from forecast.effects import SpecialDayEffects, apply_special_days, shares_of, w
 from forecast.errors import InsufficientHistoryError
 
 FloatArray = npt.NDArray[np.float64]
-_FITTED_TYPES = ("normal", "eve", "day_after")
+_FITTED_TYPES = ("normal", "day_after")
 
 
 @dataclass(frozen=True)
@@ -47,7 +49,7 @@ class DailyFit:
     Attributes:
         totals: forecast daily total of each requested date (0 on days the team never works).
         variances: the fitted (irregular, level) variances, reusable via ``fixed_variances``.
-        regressed: the day types estimated inside the regression (``eve``, ``day_after``).
+        regressed: the day types estimated inside the regression (``day_after``).
     """
 
     totals: FloatArray
@@ -105,7 +107,7 @@ class TopDown:
         effects: SpecialDayEffects | None = None,
     ) -> DailyFit:
         """Forecast the daily total of each of ``days`` (after the history) as a normal day,
-        or as an eve / day after where that regressor applies (not on days with a learned
+        or as a day after where that regressor applies (not on days with a learned
         holiday-window effect, which :func:`~forecast.effects.apply_special_days` applies)."""
         effects = effects or SpecialDayEffects.learn(history)
         open_weekdays = sorted(history.open_weekdays)
@@ -124,7 +126,7 @@ class TopDown:
             window_days(history, future, effects), "normal", history.day_types_of(future)
         )
         columns = [f"weekday:{weekday}" for weekday in open_weekdays[1:]]
-        regressed = frozenset(t for t in ("eve", "day_after") if (fitted & (types == t)).any())
+        regressed = frozenset(t for t in ("day_after",) if (fitted & (types == t)).any())
         columns += [f"type:{t}" for t in sorted(regressed)]
         span_days = (dates[fitted][-1] - dates[fitted][0]).days if fitted.any() else 0
         if span_days >= self.month_terms_min_days:
