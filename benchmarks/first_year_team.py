@@ -106,12 +106,12 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
         for day, name in holidays.country_holidays(COUNTRY, years=years).items()
         if FIRST_DAY <= day <= LAST_DAY
     }
-    optional = set(
-        holidays.country_holidays(COUNTRY, years=years, categories=("optional",)).keys()
-    )
+    optional = set(holidays.country_holidays(COUNTRY, years=years, categories=("optional",)).keys())
     days = pd.date_range(FIRST_DAY, LAST_DAY, freq="D")
     elapsed = np.asarray((days - days[0]).days, dtype=np.float64) / 365.25
-    season = 1 + SEASON_AMPLITUDE * np.cos(2 * math.pi * (np.asarray(days.day_of_year) - 20) / 365.25)
+    season = 1 + SEASON_AMPLITUDE * np.cos(
+        2 * math.pi * (np.asarray(days.day_of_year) - 20) / 365.25
+    )
     shift = np.where(days >= pd.Timestamp(LEVEL_SHIFT[0]), LEVEL_SHIFT[1], 1.0)
     weekday = np.asarray(WEEKDAY_FACTORS)[days.day_of_week]
     base = WEEKDAY_CONTACTS * (1 + GROWTH_PER_YEAR) ** elapsed * season * shift
@@ -146,7 +146,9 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
     weekday_of = np.asarray(wall.day_of_week)
     rest_like = (kind_of == "holiday") | (weekday_of == 5)
     short_like = ((kind_of == "eve") | (weekday_of == 4)) & ~rest_like
-    rate = np.where(rest_like, shapes["saturday"], np.where(short_like, shapes["friday"], shapes["work"]))
+    rate = np.where(
+        rest_like, shapes["saturday"], np.where(short_like, shapes["friday"], shapes["work"])
+    )
     share = rate / np.bincount(day_of, weights=rate)[day_of]
     volume = rng.poisson(daily[day_of] * share)
     aht = np.where(volume > 0, 240.0, np.nan)
@@ -170,7 +172,7 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
     )
     frame = pd.DataFrame(
         {
-            "interval_start": per_interval.index.tz_convert(TIMEZONE),
+            "interval_start": pd.DatetimeIndex(per_interval.index).tz_convert(TIMEZONE),
             "channel": "voice",
             "volume": per_interval.to_numpy(dtype=np.float64),
             "aht_seconds": 240.0,

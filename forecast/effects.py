@@ -51,7 +51,6 @@ from forecast.daygrid import ChannelHistory, FloatMatrix
 from forecast.holiday_kinds import (
     KIND_NAMES,
     KindEffect,
-    KindName,
     Observation,
     WeekRoles,
     weekday_rows,
@@ -258,14 +257,15 @@ class SpecialDayEffects:
             info["optional"].fillna(False) if "optional" in info else np.zeros(len(types)),
             dtype=bool,
         )
-        kind_of_row = np.where(
-            types == "holiday", np.where(optional, "optional", "holiday"), types
-        )
-        kinds = {
+        kind_of_row = np.where(types == "holiday", np.where(optional, "optional", "holiday"), types)
+        kinds: dict[str, KindEffect] = {
             kind: KindEffect.learn(
                 kind,
                 _observations(
-                    history, np.flatnonzero(kind_of_row == kind), levels, normal & ordinary,
+                    history,
+                    np.flatnonzero(kind_of_row == kind),
+                    levels,
+                    normal & ordinary,
                     roles.prior_weekday(kind),
                 ),
                 roles,
@@ -320,19 +320,24 @@ class SpecialDayEffects:
             return DayAdjustment(multiplier=0.0, profile_weekday=own)
         if day_type in ("holiday", "event"):
             return self._named_adjustment(day, day_type, name, multiplier, optional=optional)
-        if day_type == "eve" and math.isfinite(multiplier):
-            return DayAdjustment(multiplier, own)
+        if day_type == "eve" and (math.isfinite(multiplier) or window not in self.window_ratios):
+            return self._eve_adjustment(own, multiplier)
         if window in self.window_ratios:
             return DayAdjustment(self.window_ratios[window], own, self.window_shapes.get(window))
-        if day_type == "eve":
-            effect = self.kinds["eve"]
-            return DayAdjustment(
-                effect.multiplier(own, self.roles), effect.profile_weekday(own), effect.shape
-            )
         if day_type in _NEIGHBOURS:
             ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
             return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
         return DayAdjustment(multiplier=1.0, profile_weekday=own)
+
+    def _eve_adjustment(self, weekday: int, multiplier: float) -> DayAdjustment:
+        """An eve: the user's multiplier, else the pooled eve effect (see
+        :mod:`forecast.holiday_kinds`)."""
+        if math.isfinite(multiplier):
+            return DayAdjustment(multiplier, weekday)
+        effect = self.kinds["eve"]
+        return DayAdjustment(
+            effect.multiplier(weekday, self.roles), effect.profile_weekday(weekday), effect.shape
+        )
 
     def _named_adjustment(
         self, day: pd.Timestamp, day_type: str, name: str, multiplier: float, *, optional: bool

@@ -230,7 +230,9 @@ class KindEffect:
         prior = roles.prior_weekday(kind)
         usable = [o for o in observations if o.own_level > 0]
         with_reference = [
-            o for o in usable if math.isfinite(o.reference_ratio) and o.reference_profile is not None
+            o
+            for o in usable
+            if math.isfinite(o.reference_ratio) and o.reference_profile is not None
         ]
         if not usable:
             return cls(kind, 0, prior, prior, 0.0, 0.0, None)
