@@ -266,6 +266,7 @@ class SpecialDayEffects:
                     np.flatnonzero(kind_of_row == kind),
                     levels,
                     normal & ordinary,
+                    roles,
                     roles.prior_weekday(kind),
                 ),
                 roles,
@@ -376,15 +377,22 @@ def _observations(
     rows: npt.NDArray[np.int64],
     levels: FloatArray,
     normal: BoolArray,
+    roles: WeekRoles,
     reference: int | None,
 ) -> list[Observation]:
-    """Each of ``rows`` measured against its own weekday and the ``reference`` weekday."""
+    """Each of ``rows`` measured against its own weekday and the ``reference`` weekday.
+
+    Days on a weekday quieter than the reference (an eve on the rest day) are left out: there
+    the rules of the week decide (see :mod:`forecast.holiday_kinds`), and they would only blur
+    what the kind does on the days it changes."""
     daily = history.daily_volume
     shares = shares_of(history.volume)
     usable = normal & np.isfinite(daily)
     weekdays = history.weekdays
     found: list[Observation] = []
     for row in rows:
+        if reference is not None and roles.level(int(weekdays[row])) < roles.level(reference):
+            continue
         own_rows = _reference_rows(int(row), usable)
         if not (np.isfinite(daily[row]) and levels[row] > 0 and own_rows):
             continue

@@ -24,7 +24,8 @@ weekday* (rest day or short day) around it, with its intraday shape relative to 
 team's eves are normal weekdays (``m`` near 1 whatever the weekday); an Israeli team's eves
 look like Fridays (``r`` near 1 whatever the weekday). Which of the two applies is decided by
 a leave-one-out backtest over the kind's past days (each predicted, level and intraday shape,
-from the others); a tie, or fewer than two days, keeps the prior's way (``r``).
+from the others); the prior's way (``r``) is kept unless the other is more than 10% better
+with at least three days.
 
 **Shrinkage toward the prior.** With ``n`` past days whose log ratios have median ``d`` away
 from the prior and per-day variance ``v``, the data's weight is ``max(0, 1 - v / (n d^2))``
@@ -62,6 +63,10 @@ _LOG_FLOOR: Final = math.log(0.02)
 _SINGLE_DAY_VARIANCE: Final = 0.25  # log-ratio variance assumed when only one day was seen
 _MIN_VARIANCE: Final = 0.005
 _REACH_DAYS: Final = 21
+# Leaving the prior's way (ratio to the reference weekday) takes at least this many past days
+# and a leave-one-out error this much lower: with a handful of days the choice is noise.
+_MIN_SWITCH_DAYS: Final = 3
+_SWITCH_MARGIN: Final = 1.1
 
 
 @dataclass(frozen=True)
@@ -237,8 +242,8 @@ class KindEffect:
         if not usable:
             return cls(kind, 0, prior, prior, 0.0, 0.0, None)
         by_reference = prior is not None and len(with_reference) == len(usable)
-        if by_reference and len(usable) >= 2:
-            by_reference = _loo_error(usable, True) <= _loo_error(usable, False)
+        if by_reference and len(usable) >= _MIN_SWITCH_DAYS:
+            by_reference = _loo_error(usable, True) <= _SWITCH_MARGIN * _loo_error(usable, False)
         if by_reference:
             logs = _logs([o.reference_ratio for o in usable])
             shapes = [
