@@ -35,6 +35,7 @@ odd day cannot redraw the intraday curve on its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
 from collections import defaultdict
@@ -546,12 +547,41 @@ def apply_special_days(
     return result
 
 
-def special_day_notes(history: ChannelHistory, days: pd.DatetimeIndex) -> list[str]:
-    """Sentences for the user about special days among ``days`` that the forecast had to guess
-    (never seen before and no multiplier given) on days the channel is open."""
+@dataclass(frozen=True)
+class UnseenHoliday:
+    """A holiday in a forecast window that the channel's history has never shown.
+
+    Attributes:
+        date: the local date.
+        name: the holiday's name.
+        assumption: how it was forecast instead (pooled effect of its kind, or the calendar
+            prior), in words, with the multiplier of a normal day used.
+    """
+
+    date: dt.date
+    name: str
+    assumption: str
+
+
+def special_day_notes(
+    history: ChannelHistory, days: pd.DatetimeIndex
+) -> tuple[list[str], list[UnseenHoliday]]:
+    """What the forecast had to guess among ``days`` (on days the channel is open).
+
+    Returns:
+        Sentences for the user about special days never seen before and without a multiplier,
+        and the holidays among them with the assumption used (the report's flags).
+    """
     effects = SpecialDayEffects.learn(history)
-    return [
-        f"{history.channel}: {adjustment.note}"
-        for _, day, adjustment in _special_adjustments(history, days, effects, frozenset())
-        if adjustment.note is not None and day.weekday() in history.open_weekdays
-    ]
+    notes: list[str] = []
+    unseen: list[UnseenHoliday] = []
+    info = history.day_info
+    for _, day, adjustment in _special_adjustments(history, days, effects, frozenset()):
+        if adjustment.note is None or day.weekday() not in history.open_weekdays:
+            continue
+        notes.append(f"{history.channel}: {adjustment.note}")
+        if adjustment.assumption is not None:
+            unseen.append(
+                UnseenHoliday(day.date(), str(info.loc[day, "name"]), adjustment.assumption)
+            )
+    return notes, unseen

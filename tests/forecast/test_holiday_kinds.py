@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from forecast.backtest import backtest
 from forecast.baselines import WeekdayAverage
 from forecast.calendar import Calendar, SpecialDay, day_types, parse_special_days
 from forecast.daygrid import ChannelHistory, channel_histories
 from forecast.effects import SpecialDayEffects
+from forecast.forecaster import forecast_channel
 from forecast.holiday_kinds import KindEffect, WeekRoles
 from forecast.topdown import TopDown
 from tests.forecast.histories import Pattern, synthetic_history
@@ -183,3 +185,45 @@ def test_a_team_can_mark_its_own_eves() -> None:
     assert day.kind == "eve"
     types = day_types(Calendar(special_days=(day,)), pd.date_range("2026-12-29", "2026-12-31"))
     assert types.loc["2026-12-30", "day_type"] == "eve"
+
+
+def test_the_forecast_flags_a_holiday_it_has_never_seen_with_the_assumption_used() -> None:
+    calendar = Calendar(
+        special_days=(
+            _holiday("2025-01-21", "Old"),
+            _holiday("2025-04-01", "New"),
+            _holiday("2025-04-02", "Old"),
+        )
+    )
+    channel = _channel(calendar, {"2025-01-21": 0.3})
+    result = forecast_channel(channel.before(HORIZON[0]), HORIZON, model="weekday_average")
+    (flag,) = result.unseen_holidays  # "Old" was seen in January: not flagged
+    assert (flag.date, flag.name) == (dt.date(2025, 4, 1), "New")
+    assert "like a typical Saturday (the rest day)" in flag.assumption
+    assert any("'New' on 2025-04-01: not seen" in note for note in result.notes)
+
+
+def test_the_backtest_reports_wape_by_day_type_and_flags_the_holidays_it_had_never_seen() -> None:
+    calendar = Calendar(special_days=(_holiday("2025-03-19", "New"),))
+    history = synthetic_history(
+        START,
+        84,
+        pattern=Pattern(
+            weekday_weights=WEEK, open_hours=ALL_DAY, day_factors={dt.date(2025, 3, 19): 0.15}
+        ),
+    )
+    report = backtest(
+        history, calendar=calendar, model="weekday_average", horizon_days=7, origins=3
+    )
+    (channel,) = report.channels
+    ours = channel.results[0]
+    assert ours.days_by_day_type["holiday"] == 1
+    assert ours.wape_by_day_type["holiday"] == pytest.approx(0.0, abs=0.05)  # like a Saturday
+    assert ours.wape_by_day_type["normal"] == pytest.approx(0.0, abs=0.05)
+    plain = channel.results[2]  # the 4-weekday mean, blind to holidays
+    assert plain.wape_by_day_type["holiday"] > 1.0
+    (flag,) = channel.unseen_holidays
+    assert (flag.date, flag.name) == (dt.date(2025, 3, 19), "New")
+    assert "prior: like a typical Saturday (the rest day)" in flag.assumption
+    assert flag.actual == pytest.approx(150.0, rel=0.01)
+    assert flag.forecast == pytest.approx(150.0, rel=0.05)
