@@ -17,16 +17,17 @@ the Kalman Filter*, 1989)::
 
 Holidays, events and closures are left out of the fit and added back with the learned
 :class:`~forecast.effects.SpecialDayEffects`. The total is then spread over the day with the
-mean intraday shares of the last few normal days of the same weekday, reshaped for special day
-types. Only the last ``training_days`` of history are fitted: the weekly and monthly patterns
-are recent ones, and the fit stays fast.
+intraday shares of recent normal days of the same weekday, reshaped for special day
+types; the profiles are pooled, smoothed and recency-weighted where a backtest on the last
+four weeks says it helps (:mod:`forecast.profiles`). Only the last ``training_days`` of
+history are fitted: the weekly and monthly patterns are recent ones, and the fit stays fast.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,7 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from forecast.daygrid import ChannelHistory, FloatMatrix
 from forecast.effects import SpecialDayEffects, apply_special_days, shares_of, window_days
 from forecast.errors import InsufficientHistoryError
+from forecast.profiles import ProfileMethod, build_profiles, choose_profile_method
 
 FloatArray = npt.NDArray[np.float64]
 _FITTED_TYPES = ("normal", "day_after")
@@ -63,24 +65,25 @@ class TopDown:
 
     Attributes:
         training_days: calendar days of the most recent history used to fit daily totals.
-        profile_days: normal same-weekday days averaged into each intraday profile.
         month_terms_min_days: history span (days) from which month-position terms are fitted.
         month_harmonics: Fourier harmonics of the position in the month.
         fixed_variances: reuse these (irregular, level) variances instead of maximum likelihood
             (a rolling backtest re-filters quickly with the variances of the latest fit).
+        profile_method: how intraday profiles are built (:data:`forecast.profiles.
+            PROFILE_METHODS`); ``auto`` picks one per channel by backtest on the last weeks.
     """
 
     training_days: int = 371
-    profile_days: int = 8
     month_terms_min_days: int = 56
     month_harmonics: int = 2
     fixed_variances: tuple[float, float] | None = None
+    profile_method: ProfileMethod | Literal["auto"] = "auto"
     name: ClassVar[str] = "top_down"
     min_history_days: ClassVar[int] = 21
 
     def __post_init__(self) -> None:
-        if self.training_days < 21 or self.profile_days < 1 or self.month_harmonics < 0:
-            raise ValueError("training_days >= 21, profile_days >= 1, month_harmonics >= 0")
+        if self.training_days < 21 or self.month_harmonics < 0:
+            raise ValueError("training_days >= 21, month_harmonics >= 0")
 
     def _exog(
         self, dates: pd.DatetimeIndex, types: npt.NDArray[np.str_], columns: list[str]
@@ -159,20 +162,20 @@ class TopDown:
         return DailyFit(totals, (float(params[0]), float(params[1])), regressed)
 
     def profiles(self, history: ChannelHistory, effects: SpecialDayEffects) -> FloatMatrix:
-        """(7, slots) intraday shares per weekday: the mean of the last ``profile_days``
-        normal observed days of that weekday (any observed day if it has no normal one)."""
+        """(7, slots) intraday shares per weekday from the normal observed days of that weekday
+        (any observed day if it has no normal one), by the method ``profile_method`` names;
+        ``auto`` picks it by backtest (see :mod:`forecast.profiles`)."""
         shares = shares_of(history.volume)
         has_volume = np.nansum(history.volume, axis=1) > 0
         normal = (history.day_types_of(history.days) == "normal") & effects.ordinary
-        result = np.zeros((7, history.slots_per_day))
-        for weekday in range(7):
-            candidates = has_volume & (history.weekdays == weekday)
-            if (candidates & normal).any():
-                candidates &= normal
-            rows = np.flatnonzero(candidates)[-self.profile_days :]
-            if rows.size:
-                result[weekday] = shares[rows].mean(axis=0)
-        return result
+        usable = has_volume & normal
+        weekdays = history.weekdays
+        method = self.profile_method
+        if method == "auto":
+            method = choose_profile_method(
+                shares, history.volume, weekdays, usable, has_volume, effects.roles
+            )
+        return build_profiles(shares, weekdays, usable, has_volume, effects.roles, method)
 
     def predict(self, history: ChannelHistory, days: pd.DatetimeIndex) -> FloatMatrix:
         """Forecast ``days`` (dates after the history) as a ``(days, slots)`` matrix."""

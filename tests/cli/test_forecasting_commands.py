@@ -111,7 +111,9 @@ def test_a_bad_special_days_file_is_a_clear_error_not_a_traceback(
         app, ["forecast", str(history_csv), *options, "-o", str(tmp_path / "out.csv")]
     )
     assert result.exit_code == 2
-    assert "row 2, column `kind`: 'party' is not one of closed, holiday, event" in result.output
+    assert (
+        "row 2, column `kind`: 'party' is not one of closed, holiday, eve, event" in result.output
+    )
     assert not (tmp_path / "out.csv").exists()
 
 
