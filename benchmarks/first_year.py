@@ -23,7 +23,10 @@ Data sets:
     around US holidays in 2026.
 (d) speed: parse the il team's year of 6-minute history and forecast one channel 14 days.
 
-Run: ``.venv/bin/python -m benchmarks.first_year [--only il,us_bank,us_sample,speed]``.
+Run: ``.venv/bin/python -m benchmarks.first_year [--only il,us_bank,us_sample,speed]
+[--models top_down,weekday_average,combined] [--save DIR] [--before DIR]``: ``--models`` also
+scores those models forced (how the state-space level compares with the recent-weeks average),
+``--save`` writes the forecasts and ``--before`` shows those an earlier version saved.
 """
 
 from __future__ import annotations
@@ -32,20 +35,21 @@ import argparse
 import datetime as dt
 import time
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import holidays
 import numpy as np
 import pandas as pd
 
-from benchmarks.first_year_team import COUNTRY, generate
+from benchmarks.first_year_team import COUNTRY, generate, poisson_floor
 from benchmarks.forecast_accuracy import BANK_FILE, find_data, load_bank
 from forecast.baselines import SeasonalNaive, WeekdayAverage
 from forecast.calendar import Calendar, holiday_key
-from forecast.daygrid import ChannelHistory, FloatMatrix, channel_histories
+from forecast.daygrid import ChannelHistory, FloatMatrix, channel_histories, intervals_of_days
 from forecast.forecaster import forecast_channel, forecast_workload
 from forecast.history import parse_history
+from forecast.selection import MODEL_NAMES, ModelName
 
 HORIZON_DAYS = 14
 HISTORY_DAYS = 365
@@ -131,8 +135,22 @@ def benchmark_day_types(history: ChannelHistory, days: pd.DatetimeIndex) -> list
     ]
 
 
-SAVE_DIR: Path | None = None
-BEFORE_DIR: Path | None = None
+SIMPLE_BASELINES = ("holiday-aware 6-wk", "4-weekday mean", "seasonal naive")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to run besides ``auto``, and where to save or read forecasts.
+
+    Attributes:
+        forced: models also scored forced (the level comparison).
+        save: directory to write this version's forecasts into.
+        before: directory with an earlier version's forecasts, shown as "staffcast before".
+    """
+
+    forced: tuple[ModelName, ...] = ()
+    save: Path | None = None
+    before: Path | None = None
 
 
 def evaluate(
@@ -141,6 +159,7 @@ def evaluate(
     history: ChannelHistory,
     origins: Sequence[pd.Timestamp],
     weekend: Sequence[int],
+    options: Options,
 ) -> pd.DataFrame:
     """Forecast from each origin; one row per (origin, date, slot) with every model's value."""
     pieces = []
@@ -153,6 +172,10 @@ def evaluate(
         days = pd.date_range(origin, periods=HORIZON_DAYS, freq="D")
         train = one_year_without_repeats(history, origin)
         result = forecast_channel(train, days, model="auto")
+        forced = {
+            f"forced {name}": forecast_channel(train, days, model=name).volume.ravel()
+            for name in options.forced
+        }
         rows = history.days.get_indexer(days)
         actual = np.full((HORIZON_DAYS, history.slots_per_day), np.nan)
         actual[rows >= 0] = history.volume[rows[rows >= 0]]
@@ -169,6 +192,7 @@ def evaluate(
             "staffcast": result.volume.ravel(),
             "model": result.model,
         }
+        columns.update(forced)
         for name, baseline in baselines.items():
             columns[name] = baseline.predict(train, days).ravel()
         columns["holiday-aware 6-wk"] = holiday_aware_average(train, days, weekend).ravel()
@@ -176,13 +200,13 @@ def evaluate(
         pieces.append(frame[np.isfinite(frame["actual"])])
     records: pd.DataFrame = pd.concat(pieces, ignore_index=True)
     seconds = time.perf_counter() - started
-    if SAVE_DIR is not None:
-        SAVE_DIR.mkdir(parents=True, exist_ok=True)
+    if options.save is not None:
+        options.save.mkdir(parents=True, exist_ok=True)
         records[["origin", "date", "slot", "staffcast"]].to_csv(
-            SAVE_DIR / f"{key}.csv", index=False
+            options.save / f"{key}.csv", index=False
         )
-    if BEFORE_DIR is not None and (BEFORE_DIR / f"{key}.csv").exists():
-        before = pd.read_csv(BEFORE_DIR / f"{key}.csv", parse_dates=["origin", "date"])
+    if options.before is not None and (options.before / f"{key}.csv").exists():
+        before = pd.read_csv(options.before / f"{key}.csv", parse_dates=["origin", "date"])
         before = before.rename(columns={"staffcast": "staffcast before"})
         records = records.merge(before, on=["origin", "date", "slot"], how="left")
     used = records.drop_duplicates("origin")["model"].value_counts().to_dict()
@@ -191,7 +215,7 @@ def evaluate(
         f"{HORIZON_DAYS}-day horizon, one-year histories, holidays without their earlier "
         f"occurrence; models used: {dict(sorted(used.items()))}; {seconds:.0f} s"
     )
-    print_table(records)
+    print_table(records, options.forced)
     return records
 
 
@@ -207,7 +231,7 @@ def _daily_wape(records: pd.DataFrame, column: str) -> float:
     return float(np.abs(daily[column] - daily["actual"]).sum() / total) if total else np.nan
 
 
-def print_table(records: pd.DataFrame) -> None:
+def print_table(records: pd.DataFrame, forced_models: Sequence[str]) -> None:
     """30-min WAPE overall and per day type, daily WAPE, for the forecast and baselines."""
     models: tuple[str, ...] = (
         "staffcast",
@@ -215,8 +239,11 @@ def print_table(records: pd.DataFrame) -> None:
         "4-weekday mean",
         "seasonal naive",
     )
+    forced = tuple(f"forced {name}" for name in forced_models)
     if "staffcast before" in records:
-        models = ("staffcast", "staffcast before", *models[1:])
+        models = ("staffcast", "staffcast before", *forced, *models[1:])
+    else:
+        models = ("staffcast", *forced, *models[1:])
     days = records.drop_duplicates(["origin", "date"])["day_type"].value_counts()
     heads = ["all", *DAY_TYPES, "daily", "hol daily"]
     print(f"{'WAPE':22s}" + "".join(f"{h:>11s}" for h in heads))
@@ -234,31 +261,38 @@ def print_table(records: pd.DataFrame) -> None:
             f"{model:22s}"
             + "".join("          -" if not np.isfinite(c) else f"{c:11.1%}" for c in cells)
         )
-    best_simple = min(
-        _wape(records, m) for m in models if m not in ("staffcast", "staffcast before")
-    )
+    best_simple = min(_wape(records, m) for m in models if m in SIMPLE_BASELINES)
     print(
         "staffcast / best simple baseline (30-min): "
         f"{_wape(records, 'staffcast') / best_simple:.2f}"
     )
 
 
-def il_team() -> None:
+def il_team(options: Options) -> None:
     """Part (a)."""
     team = generate()
     calendar = Calendar(country=COUNTRY)
     (history,) = channel_histories(team, calendar, horizon_end=dt.date(2026, 1, 31)).values()
     weekend = sorted(holidays.country_holidays(COUNTRY).weekend)
-    evaluate(
+    records = evaluate(
         "il",
         "(a) il: generated 24/7 team, Friday-Saturday weekend, IL holidays, 30-min",
         history,
         [pd.Timestamp(o) for o in IL_ORIGINS],
         weekend,
+        options,
+    )
+    starts = intervals_of_days(
+        pd.DatetimeIndex(records["date"].unique()), team.interval_minutes, team.timezone
+    )[0]
+    expected = team.expected.reindex(starts).dropna().to_numpy(dtype=np.float64)
+    print(
+        "Poisson noise floor of the scored intervals (a forecast that knew every interval's "
+        f"rate, day-to-day noise included): {poisson_floor(expected):.1%}"
     )
 
 
-def us_bank(data: Path | None) -> None:
+def us_bank(data: Path | None, options: Options) -> None:
     """Part (b)."""
     if data is None:
         print(f"\n(b) us_bank skipped: {BANK_FILE} not found under ../shared/data")
@@ -274,10 +308,11 @@ def us_bank(data: Path | None) -> None:
         channel,
         origins,
         [5, 6],
+        options,
     )
 
 
-def us_sample() -> None:
+def us_sample(options: Options) -> None:
     """Part (c)."""
     root = Path(__file__).resolve().parents[1]
     history = parse_history(
@@ -292,6 +327,7 @@ def us_sample() -> None:
         channels["voice"],
         [pd.Timestamp(o) for o in US_SAMPLE_ORIGINS],
         [5, 6],
+        options,
     )
 
 
@@ -334,17 +370,25 @@ def main() -> None:
     parser.add_argument(
         "--before", type=Path, default=None, help="forecasts saved by an earlier version"
     )
+    parser.add_argument(
+        "--models",
+        default="",
+        help="also score these models forced (comma-separated, e.g. top_down,weekday_average)",
+    )
     arguments = parser.parse_args()
-    global SAVE_DIR, BEFORE_DIR
-    SAVE_DIR, BEFORE_DIR = arguments.save, arguments.before
+    options = Options(
+        forced=tuple(m for m in MODEL_NAMES if m in arguments.models.split(",")),
+        save=arguments.save,
+        before=arguments.before,
+    )
     parts = set(arguments.only.split(","))
     print("Timings on a shared 2-core machine; they vary with the other work running on it.")
     if "il" in parts:
-        il_team()
+        il_team(options)
     if "us_bank" in parts:
-        us_bank(find_data(arguments.data))
+        us_bank(find_data(arguments.data), options)
     if "us_sample" in parts:
-        us_sample()
+        us_sample(options)
     if "speed" in parts:
         speed()
 

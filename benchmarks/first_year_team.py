@@ -27,7 +27,6 @@ The effects are drawn, not taken from staffcast's model, and vary from holiday t
 from __future__ import annotations
 
 import datetime as dt
-import io
 import math
 from dataclasses import dataclass
 from typing import Final
@@ -65,12 +64,14 @@ class GeneratedTeam:
         timezone: IANA name.
         csv_6min: the same counts per 6 minutes as a canonical CSV (naive local times), for
             timing the whole import.
+        expected: the Poisson rate of each interval (by ``interval_start``): the noise floor.
     """
 
     frame: pd.DataFrame
     interval_minutes: int
     timezone: str
     csv_6min: bytes
+    expected: pd.Series
 
 
 def _kind_of_day(day: dt.date, public: dict[dt.date, str], optional: set[dt.date]) -> str:
@@ -150,7 +151,8 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
         rest_like, shapes["saturday"], np.where(short_like, shapes["friday"], shapes["work"])
     )
     share = rate / np.bincount(day_of, weights=rate)[day_of]
-    volume = rng.poisson(daily[day_of] * share)
+    rate_6min = daily[day_of] * share
+    volume = rng.poisson(rate_6min)
     aht = np.where(volume > 0, 240.0, np.nan)
     csv_6min = pd.DataFrame(
         {
@@ -165,22 +167,35 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
             {
                 "interval_start": instants.tz_convert("UTC").floor(f"{interval_minutes}min"),
                 "volume": volume,
+                "expected": rate_6min,
             }
         )
-        .groupby("interval_start", sort=True)["volume"]
+        .groupby("interval_start", sort=True)[["volume", "expected"]]
         .sum()
     )
     frame = pd.DataFrame(
         {
             "interval_start": pd.DatetimeIndex(per_interval.index).tz_convert(TIMEZONE),
             "channel": "voice",
-            "volume": per_interval.to_numpy(dtype=np.float64),
+            "volume": per_interval["volume"].to_numpy(dtype=np.float64),
             "aht_seconds": 240.0,
         }
     )
-    return GeneratedTeam(frame, interval_minutes, TIMEZONE, csv_6min.encode())
+    expected = pd.Series(
+        per_interval["expected"].to_numpy(dtype=np.float64), index=frame["interval_start"]
+    )
+    return GeneratedTeam(frame, interval_minutes, TIMEZONE, csv_6min.encode(), expected)
 
 
-def six_minute_csv(team: GeneratedTeam) -> io.BytesIO:
-    """The 6-minute export as a file object."""
-    return io.BytesIO(team.csv_6min)
+def poisson_floor(expected: npt.NDArray[np.float64]) -> float:
+    """WAPE of a forecast that knows every interval's Poisson rate: sum E|X - rate| / sum rate,
+    with E|X - l| = 2 e^-l l^(k+1) / k!, k = floor(l) (the mean absolute deviation of a
+    Poisson variable)."""
+    rates = expected[expected > 0]
+    floor = np.floor(rates)
+    log_mad = math.log(2) - rates + (floor + 1) * np.log(rates) - _log_factorial(floor)
+    return float(np.exp(log_mad).sum() / rates.sum())
+
+
+def _log_factorial(values: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    return np.asarray([math.lgamma(value + 1) for value in values], dtype=np.float64)
