@@ -282,13 +282,17 @@ def il_team(options: Options) -> None:
         weekend,
         options,
     )
-    starts = intervals_of_days(
-        pd.DatetimeIndex(records["date"].unique()), team.interval_minutes, team.timezone
-    )[0]
-    expected = team.expected.reindex(starts).dropna().to_numpy(dtype=np.float64)
+    floors = []
+    for day_type in ("all", *DAY_TYPES):
+        of_type = records if day_type == "all" else records[records["day_type"] == day_type]
+        starts = intervals_of_days(
+            pd.DatetimeIndex(of_type["date"].unique()), team.interval_minutes, team.timezone
+        )[0]
+        expected = team.expected.reindex(starts).dropna().to_numpy(dtype=np.float64)
+        floors.append(f"{day_type} {poisson_floor(expected):.1%}" if expected.size else "")
     print(
-        "Poisson noise floor of the scored intervals (a forecast that knew every interval's "
-        f"rate, day-to-day noise included): {poisson_floor(expected):.1%}"
+        "Poisson noise floor of the scored days (WAPE of a forecast that knew every interval's "
+        "rate): " + ", ".join(floor for floor in floors if floor)
     )
 
 
