@@ -121,8 +121,9 @@ class ModelAccuracy(BaseModel):
         description="Bias on `normal`, `holiday`, `eve`, `day_after` days (null: none tested)."
     )
     wape_by_day_type: dict[str, float | None] = Field(
+        default_factory=dict,
         description="Interval WAPE on `normal`, `holiday`, `eve`, `day_after` days (null: none "
-        "tested)."
+        "tested).",
     )
     days_by_day_type: dict[str, int] = Field(description="Backtested days of each type.")
     coverage: float | None = Field(
@@ -154,8 +155,9 @@ class ChannelAccuracy(BaseModel):
     models_used: dict[str, int] = Field(description="Origins at which each model was picked.")
     results: list[ModelAccuracy] = Field(description="The forecast first, then baselines.")
     unseen_holidays: list[FlaggedHoliday] = Field(
+        default_factory=list,
         description="Holidays the history had never shown at their origin, with the assumption "
-        "used and how they came out."
+        "used and how they came out.",
     )
 
 
