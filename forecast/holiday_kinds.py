@@ -30,8 +30,13 @@ with at least three days.
 **Shrinkage toward the prior.** With ``n`` past days whose log ratios have median ``d`` away
 from the prior and per-day variance ``v``, the data's weight is ``max(0, 1 - v / (n d^2))``
 (positive-part James-Stein, as for the holiday windows in :mod:`forecast.effects`): a few
-scattered holidays leave the prior in place, a consistent set replaces it. Intraday shapes are
-shrunk by ``n / (n + 1)``.
+scattered holidays leave the prior in place, a consistent set replaces it. The pooled intraday
+shape is, per interval, the contacts the days had over those their reference profile expected,
+each with 20 pseudo-contacts of "no change": at low volume the shape stays near the reference
+profile, at high volume it follows the days. (The leave-one-out choice above scores each day
+with the plain mean shape ratio of the others, shrunk by ``n / (n + 1)``: measured on the
+first-year benchmark, scoring it with the pooled shape, or with daily totals alone, picked the
+own-weekday way too often.)
 
 **Interplay with the week** (both hold on every weekday):
 
@@ -63,6 +68,10 @@ _LOG_FLOOR: Final = math.log(0.02)
 _SINGLE_DAY_VARIANCE: Final = 0.25  # log-ratio variance assumed when only one day was seen
 _MIN_VARIANCE: Final = 0.005
 _REACH_DAYS: Final = 21
+# Pseudo-contacts of "same shape as the reference" added to every slot of a pooled shape: a
+# slot that saw a few contacts over the pooled days keeps the reference profile, one that saw
+# hundreds takes what they show (a Poisson-gamma posterior mean of the slot's ratio).
+SHAPE_PRIOR_CONTACTS: Final = 20.0
 # Leaving the prior's way (ratio to the reference weekday) takes at least this many past days
 # and a leave-one-out error this much lower: with a handful of days the choice is noise.
 _MIN_SWITCH_DAYS: Final = 3
@@ -166,8 +175,31 @@ def _shape(shares: FloatArray, profile: FloatArray) -> FloatArray:
 
 
 def _mean_shape(shapes: Sequence[FloatArray]) -> FloatArray:
+    """Mean per-slot ratio, shrunk by ``n / (n + 1)`` (what the leave-one-out choice uses)."""
     count = len(shapes)
     shape: FloatArray = 1.0 + count / (count + 1) * (np.mean(shapes, axis=0) - 1.0)
+    return shape
+
+
+def _pooled_shape(days: Sequence[Observation], by_reference: bool) -> FloatArray | None:
+    """Per-slot contacts of the days over what their reference profile expected, with
+    :data:`SHAPE_PRIOR_CONTACTS` pseudo-contacts of "no change" in every slot."""
+    seen = [day for day in days if day.own_ratio > 0]
+    if not seen:
+        return None
+    actual = np.zeros_like(seen[0].shares)
+    expected = np.zeros_like(seen[0].shares)
+    for day in seen:
+        profile = day.reference_profile if by_reference else day.own_profile
+        assert profile is not None
+        total = day.own_level * day.own_ratio
+        actual += total * day.shares
+        expected += total * profile
+    shape: FloatArray = np.where(
+        expected > 0,
+        (actual + SHAPE_PRIOR_CONTACTS) / (expected + SHAPE_PRIOR_CONTACTS),
+        1.0,
+    )
     return shape
 
 
@@ -246,16 +278,10 @@ class KindEffect:
             by_reference = _loo_error(usable, True) <= _SWITCH_MARGIN * _loo_error(usable, False)
         if by_reference:
             logs = _logs([o.reference_ratio for o in usable])
-            shapes = [
-                _shape(o.shares, o.reference_profile)  # type: ignore[arg-type]
-                for o in usable
-                if o.own_ratio > 0
-            ]
             reference = prior
             distance = float(np.median(logs))  # the prior is a ratio of 1 to the reference
         else:
             logs = _logs([o.own_ratio for o in usable])
-            shapes = [_shape(o.shares, o.own_profile) for o in usable if o.own_ratio > 0]
             reference = None
             median = float(np.median(logs))
             # Distance from the prior, in the data's terms: the prior level over the own level.
@@ -275,7 +301,7 @@ class KindEffect:
         else:
             variance = _SINGLE_DAY_VARIANCE
         weight = max(0.0, 1.0 - variance / (count * distance**2)) if distance else 1.0
-        shape = _mean_shape(shapes) if shapes else None
+        shape = _pooled_shape(usable, by_reference)
         return cls(kind, count, reference, prior, float(np.median(logs)), weight, shape)
 
     def _raw_multiplier(self, weekday: int, roles: WeekRoles) -> float:

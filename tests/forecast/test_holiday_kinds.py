@@ -77,7 +77,7 @@ def test_an_unseen_holiday_takes_the_pooled_level_and_shape_of_the_other_holiday
     forecast = model.predict(channel, HORIZON)
     wednesday = forecast[HORIZON.get_loc(pd.Timestamp("2025-04-02"))]
     assert wednesday.sum() == pytest.approx(300.0, rel=0.05)
-    # The pooled morning-only shape, shrunk by n / (n + 1) = 4/5 toward the reference profile.
+    # The pooled morning-only shape (20 pseudo-contacts per slot pull it toward the reference).
     assert wednesday[8:12].sum() / wednesday.sum() > 0.8
     effect = SpecialDayEffects.learn(channel).kinds["holiday"]
     assert effect.count == 4
