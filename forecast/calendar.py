@@ -316,7 +316,9 @@ def day_types(
         ``day_type`` (one of :data:`DAY_TYPES`), ``name`` (the holiday or special day, "" for
         normal days; eves and days after carry their holiday's name), ``multiplier`` (float,
         NaN unless given by the user; 0 for closed days), ``optional`` (an optional holiday
-        of the country: a partial day off, learned apart from the public holidays), and the
+        of the country: a partial day off, learned apart from the public holidays),
+        ``between`` (a normal day with a holiday or closure at most :data:`WINDOW_DAYS` days
+        before and after it: the days between two holidays), and the
         **holiday window**:
         ``window`` (the :func:`holiday_key` of the nearest holiday within
         :data:`WINDOW_DAYS` calendar days, "" if none or if the day is itself special) and
@@ -386,9 +388,32 @@ def day_types(
             "window": windows,
             "offset": offsets,
             "optional": [day in optional for day in index],
+            "between": _between(index, anchors, labelled),
         },
         index=index,
     )
+
+
+def _between(
+    index: pd.DatetimeIndex,
+    anchors: set[pd.Timestamp],
+    labelled: dict[pd.Timestamp, tuple[DayType, str, float]],
+) -> list[bool]:
+    """Plain days with a holiday or closure at most :data:`WINDOW_DAYS` before *and* after
+    them (the days between Christmas and New Year, a working day inside a festival)."""
+    ordered = sorted(anchors)
+    stamps = np.asarray(ordered, dtype="datetime64[ns]")
+    reach = pd.Timedelta(days=WINDOW_DAYS)
+    flags = []
+    for day in index:
+        if day in labelled or not ordered:
+            flags.append(False)
+            continue
+        position = int(np.searchsorted(stamps, day.to_datetime64()))
+        before = position > 0 and day - ordered[position - 1] <= reach
+        after = position < len(ordered) and ordered[position] - day <= reach
+        flags.append(bool(before and after))
+    return flags
 
 
 def _holiday_windows(

@@ -258,7 +258,15 @@ class SpecialDayEffects:
             info["optional"].fillna(False) if "optional" in info else np.zeros(len(types)),
             dtype=bool,
         )
-        kind_of_row = np.where(types == "holiday", np.where(optional, "optional", "holiday"), types)
+        between = np.asarray(
+            info["between"].fillna(False) if "between" in info else np.zeros(len(types)),
+            dtype=bool,
+        )
+        kind_of_row = np.where(
+            types == "holiday",
+            np.where(optional, "optional", "holiday"),
+            np.where((types == "normal") & between, "between", types),
+        )
         kinds: dict[str, KindEffect] = {
             kind: KindEffect.learn(
                 kind,
@@ -304,6 +312,7 @@ class SpecialDayEffects:
         *,
         neighbour_ratios: bool,
         optional: bool = False,
+        between: bool = False,
     ) -> DayAdjustment:
         """How to forecast ``day`` relative to a normal day of its weekday.
 
@@ -316,6 +325,7 @@ class SpecialDayEffects:
             neighbour_ratios: apply the learned day-after ratio (models that estimate it
                 otherwise, like the top-down regression, pass ``False`` and keep the shape).
             optional: the holiday is one of the country's optional holidays.
+            between: a normal day between two holidays (see :func:`forecast.calendar.day_types`).
         """
         own = day.weekday()
         if day_type == "closed":
@@ -324,12 +334,24 @@ class SpecialDayEffects:
             return self._named_adjustment(day, day_type, name, multiplier, optional=optional)
         if day_type == "eve" and (math.isfinite(multiplier) or window not in self.window_ratios):
             return self._eve_adjustment(own, multiplier)
+        if window in self.window_ratios or day_type not in _NEIGHBOURS:
+            return self._window_or_between(own, window, between=between)
+        ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
+        return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
+
+    def _window_or_between(
+        self, weekday: int, window: WindowKey, *, between: bool
+    ) -> DayAdjustment:
+        """A normal-type day: its holiday window's learned effect, else the pooled effect of
+        the days between two holidays when it is one, else nothing."""
         if window in self.window_ratios:
-            return DayAdjustment(self.window_ratios[window], own, self.window_shapes.get(window))
-        if day_type in _NEIGHBOURS:
-            ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
-            return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
-        return DayAdjustment(multiplier=1.0, profile_weekday=own)
+            return DayAdjustment(
+                self.window_ratios[window], weekday, self.window_shapes.get(window)
+            )
+        effect = self.kinds["between"]
+        if between and effect.weight > 0:
+            return DayAdjustment(effect.multiplier(weekday, self.roles), weekday, effect.shape)
+        return DayAdjustment(multiplier=1.0, profile_weekday=weekday)
 
     def _eve_adjustment(self, weekday: int, multiplier: float) -> DayAdjustment:
         """An eve: the user's multiplier, else the pooled eve effect (see
@@ -487,10 +509,19 @@ def _special_adjustments(
 ) -> Iterator[tuple[int, pd.Timestamp, DayAdjustment]]:
     """(row, date, adjustment) for each of ``days`` that is not a plain normal day."""
     info = history.day_info.reindex(days)
-    optional = (
-        info["optional"].fillna(False) if "optional" in info else pd.Series(False, index=days)
-    )
-    for row, (day, day_type, name, multiplier, window, offset, is_optional) in enumerate(
+    absent = pd.Series(False, index=days)
+    optional = info["optional"].fillna(False) if "optional" in info else absent
+    between = info["between"].fillna(False) if "between" in info else absent
+    for row, (
+        day,
+        day_type,
+        name,
+        multiplier,
+        window,
+        offset,
+        is_optional,
+        is_between,
+    ) in enumerate(
         zip(
             days,
             info["day_type"].fillna("normal"),
@@ -499,11 +530,13 @@ def _special_adjustments(
             info["window"].fillna(""),
             info["offset"].fillna(0),
             optional,
+            between,
             strict=True,
         )
     ):
         key = (str(window), int(offset))
-        if day_type == "normal" and not effects.window_effect(*key):
+        pooled_between = bool(is_between) and effects.kinds["between"].weight > 0
+        if day_type == "normal" and not effects.window_effect(*key) and not pooled_between:
             continue
         adjustment = effects.adjustment(
             day,
@@ -513,6 +546,7 @@ def _special_adjustments(
             key,
             neighbour_ratios=day_type not in regressed,
             optional=bool(is_optional),
+            between=bool(is_between),
         )
         yield row, day, adjustment
 

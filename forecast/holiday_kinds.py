@@ -9,6 +9,8 @@ kind          days pooled                                             calendar p
 holiday       public holidays, user holidays                          like the rest day
 optional      the country's optional holidays (partial days off)      like a normal day
 eve           eves, half days, user eves                              like the short day
+between       plain days between two holidays (at most 6 days from    like a normal day
+              each: Christmas to New Year, inside a festival)
 ============  =====================================================  =========================
 
 **Week roles.** The *rest day* is the channel's quietest weekday (Saturday for a team with a
@@ -40,8 +42,8 @@ own-weekday way too often.)
 
 **Interplay with the week** (both hold on every weekday):
 
-- a closure-like kind (holiday, optional holiday, eve) is never forecast above a normal day of
-  the date's own weekday;
+- every kind (holiday, optional holiday, eve, day between holidays) is never forecast above a
+  normal day of the date's own weekday;
 - on the rest or short day it is never forecast below the quieter of the normal day and the
   kind's level on a normal working day: an eve that falls on the short day stays a short day,
   instead of being cut twice.
@@ -61,8 +63,8 @@ from forecast.calendar import WEEKDAY_NAMES
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-KindName = Literal["holiday", "optional", "eve"]
-KIND_NAMES: Final[tuple[KindName, ...]] = ("holiday", "optional", "eve")
+KindName = Literal["holiday", "optional", "eve", "between"]
+KIND_NAMES: Final[tuple[KindName, ...]] = ("holiday", "optional", "eve", "between")
 SHORT_DAY_SHARE: Final = 0.75
 _LOG_FLOOR: Final = math.log(0.02)
 _SINGLE_DAY_VARIANCE: Final = 0.25  # log-ratio variance assumed when only one day was seen
@@ -241,7 +243,7 @@ class KindEffect:
     """The pooled effect of one kind of day in one channel (see the module docstring).
 
     Attributes:
-        kind: ``holiday``, ``optional`` or ``eve``.
+        kind: ``holiday``, ``optional``, ``eve`` or ``between``.
         count: past days of the kind the estimate uses.
         reference: the weekday the data's ratio is relative to (``None``: the date's own).
         prior_reference: the weekday of the calendar prior (``None``: a normal day).
@@ -344,7 +346,12 @@ class KindEffect:
         """In words: which level of the hierarchy the forecast uses, and its multiplier."""
         multiplier = self.multiplier(weekday, roles)
         prior = roles.describe(self.prior_reference)
-        plural = {"holiday": "holidays", "optional": "optional holidays", "eve": "eves"}[self.kind]
+        plural = {
+            "holiday": "holidays",
+            "optional": "optional holidays",
+            "eve": "eves",
+            "between": "days between two holidays",
+        }[self.kind]
         if self.count == 0 or self.weight == 0:
             seen = (
                 f"the {self.count} {plural} in the history are too scattered to move it"

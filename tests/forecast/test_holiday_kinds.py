@@ -229,3 +229,33 @@ def test_the_backtest_reports_wape_by_day_type_and_flags_the_holidays_it_had_nev
     assert "prior: like a typical Saturday (the rest day)" in flag.assumption
     assert flag.actual == pytest.approx(150.0, rel=0.01)
     assert flag.forecast == pytest.approx(150.0, rel=0.05)
+
+
+def test_the_days_between_two_holidays_take_the_pooled_effect_of_such_days() -> None:
+    pairs = [
+        ("2025-01-14", "2025-01-21"),
+        ("2025-02-11", "2025-02-18"),
+        ("2025-03-27", "2025-04-03"),
+    ]
+    calendar = Calendar(
+        special_days=tuple(
+            _holiday(day, f"H{index}{side}")
+            for index, pair in enumerate(pairs)
+            for side, day in enumerate(pair)
+        )
+    )
+    between = [f"2025-01-{day}" for day in (16, 17, 18, 19)] + [
+        f"2025-02-{day}" for day in (13, 14, 15, 16)
+    ]
+    channel = _channel(calendar, dict.fromkeys(between, 0.7))
+    assert channel.day_info.loc[pd.Timestamp("2025-03-31"), "between"]
+    assert not channel.day_info.loc[pd.Timestamp("2025-03-28"), "between"]  # the day after
+    daily = _daily(channel)
+    assert daily["2025-03-31"] == pytest.approx(700.0, rel=0.05)  # a Monday at 70%
+    assert daily["2025-04-01"] == pytest.approx(700.0, rel=0.05)
+
+
+def test_the_plain_days_between_christmas_and_new_year_are_days_between_two_holidays() -> None:
+    types = day_types(Calendar(country="US"), pd.date_range("2026-12-23", "2027-01-02"))
+    flagged = [day.day for day in types.index[types["between"]]]
+    assert flagged == [27, 28, 29, 30]  # the 26th is the day after Christmas, the 31st its eve
