@@ -171,8 +171,17 @@ class Observation:
     reference_level: float
 
 
-def _shape(shares: FloatArray, profile: FloatArray) -> FloatArray:
-    ratio: FloatArray = np.divide(shares, profile, out=np.ones_like(profile), where=profile > 0)
+def _profile(day: Observation, by_reference: bool) -> FloatArray:
+    """The normal profile a day is measured against (its reference weekday's, or its own)."""
+    profile = day.reference_profile if by_reference else day.own_profile
+    if profile is None:
+        raise ValueError("a day without a reference profile cannot be measured against it")
+    return profile
+
+
+def _shape(day: Observation, by_reference: bool) -> FloatArray:
+    profile = _profile(day, by_reference)
+    ratio: FloatArray = np.divide(day.shares, profile, out=np.ones_like(profile), where=profile > 0)
     return ratio
 
 
@@ -192,11 +201,9 @@ def _pooled_shape(days: Sequence[Observation], by_reference: bool) -> FloatArray
     actual = np.zeros_like(seen[0].shares)
     expected = np.zeros_like(seen[0].shares)
     for day in seen:
-        profile = day.reference_profile if by_reference else day.own_profile
-        assert profile is not None
         total = day.own_level * day.own_ratio
         actual += total * day.shares
-        expected += total * profile
+        expected += total * _profile(day, by_reference)
     shape: FloatArray = np.where(
         expected > 0,
         (actual + SHAPE_PRIOR_CONTACTS) / (expected + SHAPE_PRIOR_CONTACTS),
@@ -222,16 +229,12 @@ def _loo_error(observations: Sequence[Observation], by_reference: bool) -> float
     for index, day in enumerate(observations):
         others = [o for position, o in enumerate(observations) if position != index]
         if by_reference:
-            assert day.reference_profile is not None
-            level = day.reference_level * math.exp(
-                float(np.median(_logs([o.reference_ratio for o in others])))
-            )
-            shapes = [_shape(o.shares, o.reference_profile) for o in others if o.own_ratio > 0]  # type: ignore[arg-type]
-            profile = day.reference_profile
+            ratios, base = [o.reference_ratio for o in others], day.reference_level
         else:
-            level = day.own_level * math.exp(float(np.median(_logs([o.own_ratio for o in others]))))
-            shapes = [_shape(o.shares, o.own_profile) for o in others if o.own_ratio > 0]
-            profile = day.own_profile
+            ratios, base = [o.own_ratio for o in others], day.own_level
+        level = base * math.exp(float(np.median(_logs(ratios))))
+        shapes = [_shape(o, by_reference) for o in others if o.own_ratio > 0]
+        profile = _profile(day, by_reference)
         predicted = level * _spread(profile, _mean_shape(shapes) if shapes else None)
         actual = day.shares * day.own_level * day.own_ratio
         error += float(np.abs(predicted - actual).sum())

@@ -13,7 +13,7 @@ from forecast.calendar import Calendar, SpecialDay, day_types, parse_special_day
 from forecast.daygrid import ChannelHistory, channel_histories
 from forecast.effects import SpecialDayEffects
 from forecast.forecaster import forecast_channel
-from forecast.holiday_kinds import KindEffect, WeekRoles
+from forecast.holiday_kinds import KIND_NAMES, KindEffect, KindName, WeekRoles
 from forecast.topdown import TopDown
 from tests.forecast.histories import Pattern, synthetic_history
 
@@ -140,15 +140,15 @@ def test_an_eve_on_the_short_day_is_never_below_the_quieter_of_the_two() -> None
     assert daily["2025-04-04"] <= 450.0 * 1.03
 
 
-@pytest.mark.parametrize("kind", ["holiday", "optional", "eve"])
+@pytest.mark.parametrize("kind", KIND_NAMES)
 def test_a_closure_like_kind_is_never_above_a_normal_day_and_never_below_the_quieter_of_the_two(
-    kind: str,
+    kind: KindName,
 ) -> None:
     roles = WeekRoles.of(1000 * np.asarray(WEEK), frozenset(range(7)))
     assert (roles.rest, roles.short) == (5, 4)
     for log_ratio in np.linspace(-3, 3, 13):
-        for reference in (None, roles.prior_weekday(kind)):  # type: ignore[arg-type]
-            effect = KindEffect(kind, 5, reference, roles.prior_weekday(kind), log_ratio, 1.0, None)  # type: ignore[arg-type]
+        for reference in (None, roles.prior_weekday(kind)):
+            effect = KindEffect(kind, 5, reference, roles.prior_weekday(kind), log_ratio, 1.0, None)
             on_workday = effect.multiplier(roles.workday, roles) * roles.level(roles.workday)
             for weekday in range(7):
                 level = effect.multiplier(weekday, roles) * roles.level(weekday)

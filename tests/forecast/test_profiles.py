@@ -6,7 +6,12 @@ import pytest
 from forecast.calendar import Calendar
 from forecast.daygrid import ChannelHistory, channel_histories
 from forecast.effects import SpecialDayEffects, shares_of
-from forecast.profiles import PROFILE_METHODS, build_profiles, choose_profile_method
+from forecast.profiles import (
+    PROFILE_METHODS,
+    ProfileMethod,
+    build_profiles,
+    choose_profile_method,
+)
 from forecast.topdown import TopDown
 from tests.forecast.histories import Pattern, hourly_profile, synthetic_history
 
@@ -30,10 +35,12 @@ def _truth() -> np.ndarray:
 
 
 @pytest.mark.parametrize("method", PROFILE_METHODS)
-def test_every_profile_sums_to_one_and_stays_zero_where_the_team_is_closed(method: str) -> None:
+def test_every_profile_sums_to_one_and_stays_zero_where_the_team_is_closed(
+    method: ProfileMethod,
+) -> None:
     channel = _channel(300.0, noise=True)
     roles = SpecialDayEffects.learn(channel).roles
-    profiles = build_profiles(*_inputs(channel), roles, method)  # type: ignore[arg-type]
+    profiles = build_profiles(*_inputs(channel), roles, method)
     np.testing.assert_allclose(profiles.sum(axis=1), 1.0)
     closed = _truth() == 0
     assert (profiles[:, closed] == 0).all()
