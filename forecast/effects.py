@@ -267,11 +267,12 @@ class SpecialDayEffects:
             np.where(optional, "optional", "holiday"),
             np.where((types == "normal") & between, "between", types),
         )
+        grid = (daily, shares_of(history.volume), history.weekdays)
         kinds: dict[str, KindEffect] = {
             kind: KindEffect.learn(
                 kind,
                 _observations(
-                    history,
+                    grid,
                     np.flatnonzero(kind_of_row == kind),
                     levels,
                     normal & ordinary,
@@ -396,22 +397,21 @@ class SpecialDayEffects:
 
 
 def _observations(
-    history: ChannelHistory,
+    grid: tuple[FloatArray, FloatMatrix, npt.NDArray[np.int64]],
     rows: npt.NDArray[np.int64],
     levels: FloatArray,
     normal: BoolArray,
     roles: WeekRoles,
     reference: int | None,
 ) -> list[Observation]:
-    """Each of ``rows`` measured against its own weekday and the ``reference`` weekday.
+    """Each of ``rows`` measured against its own weekday and the ``reference`` weekday
+    (``grid`` = the history's daily totals, intraday shares and weekdays).
 
     Days on a weekday quieter than the reference (an eve on the rest day) are left out: there
     the rules of the week decide (see :mod:`forecast.holiday_kinds`), and they would only blur
     what the kind does on the days it changes."""
-    daily = history.daily_volume
-    shares = shares_of(history.volume)
+    daily, shares, weekdays = grid
     usable = normal & np.isfinite(daily)
-    weekdays = history.weekdays
     found: list[Observation] = []
     for row in rows:
         if reference is not None and roles.level(int(weekdays[row])) < roles.level(reference):

@@ -225,17 +225,22 @@ def _logs(ratios: Sequence[float]) -> FloatArray:
 
 def _loo_error(observations: Sequence[Observation], by_reference: bool) -> float:
     """Absolute error of predicting each day (level and shape) from the others."""
+    ratios = np.asarray([o.reference_ratio if by_reference else o.own_ratio for o in observations])
+    logs = _logs(list(ratios))
+    has_contacts = np.asarray([o.own_ratio > 0 for o in observations])
+    shapes = np.asarray([_shape(o, by_reference) for o in observations])
+    shape_sum = shapes[has_contacts].sum(axis=0)
     error = 0.0
     for index, day in enumerate(observations):
-        others = [o for position, o in enumerate(observations) if position != index]
-        if by_reference:
-            ratios, base = [o.reference_ratio for o in others], day.reference_level
-        else:
-            ratios, base = [o.own_ratio for o in others], day.own_level
-        level = base * math.exp(float(np.median(_logs(ratios))))
-        shapes = [_shape(o, by_reference) for o in others if o.own_ratio > 0]
-        profile = _profile(day, by_reference)
-        predicted = level * _spread(profile, _mean_shape(shapes) if shapes else None)
+        others = np.arange(len(observations)) != index
+        base = day.reference_level if by_reference else day.own_level
+        level = base * math.exp(float(np.median(logs[others])))
+        count = int(has_contacts[others].sum())
+        shape = None
+        if count:
+            mean = (shape_sum - (shapes[index] if has_contacts[index] else 0.0)) / count
+            shape = 1.0 + count / (count + 1) * (mean - 1.0)
+        predicted = level * _spread(_profile(day, by_reference), shape)
         actual = day.shares * day.own_level * day.own_ratio
         error += float(np.abs(predicted - actual).sum())
     return error
