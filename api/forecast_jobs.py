@@ -208,6 +208,14 @@ def run_forecast(context: JobContext) -> dict[str, Any]:
                 "model": channel.model,
                 "band_method": channel.band.method,
                 "notes": list(channel.notes),
+                "unseen_holidays": [
+                    {
+                        "date": holiday.date.isoformat(),
+                        "name": holiday.name,
+                        "assumption": holiday.assumption,
+                    }
+                    for holiday in channel.unseen_holidays
+                ],
             }
             for channel in forecast.channels
         ],

@@ -4,8 +4,9 @@ Pure: pandas and statsmodels in and out; no files, clock, network, HTTP, storage
 """
 
 from forecast.accuracy import Accuracy
-from forecast.backtest import AccuracyReport, ChannelAccuracy, backtest
+from forecast.backtest import AccuracyReport, ChannelAccuracy, FlaggedHoliday, backtest
 from forecast.calendar import Calendar, SpecialDay, day_types, parse_special_days
+from forecast.effects import UnseenHoliday
 from forecast.errors import (
     ForecastError,
     InsufficientHistoryError,
@@ -23,6 +24,7 @@ __all__ = [
     "Calendar",
     "ChannelAccuracy",
     "ChannelForecast",
+    "FlaggedHoliday",
     "ForecastError",
     "History",
     "HistorySummary",
@@ -31,6 +33,7 @@ __all__ = [
     "InvalidHistoryError",
     "ModelName",
     "SpecialDay",
+    "UnseenHoliday",
     "WorkloadForecast",
     "backtest",
     "day_types",

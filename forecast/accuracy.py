@@ -10,6 +10,8 @@ All metrics are computed over the backtested intervals whose actual volume is kn
   naive keeps the question "is it better than the naive, here" explicit.)
 - **bias** = Σ forecast / Σ actual - 1: +0.05 over-forecasts by 5%. Reported overall and per day
   type (normal, holiday, eve, day_after, event); a day type with no backtested day is ``None``.
+- **WAPE by day type**: the interval WAPE of the days of each type, so a holiday or an eve
+  forecast badly shows even when normal days dominate the total.
 - **coverage** = share of intervals (open ones: forecast or actual above 0) whose actual volume
   lies inside the prediction band; an 80% band should cover about 0.8.
 """
@@ -44,6 +46,7 @@ class Accuracy:
         mase: MAE relative to the seasonal naive on the same intervals.
         bias: Σ forecast / Σ actual - 1.
         bias_by_day_type: the same per day type (``None`` where no day of that type was tested).
+        wape_by_day_type: interval-level WAPE per day type (``None`` where none was tested).
         days_by_day_type: how many backtested days each day type had.
         coverage: share of open intervals inside the band (``None`` for a model without band).
     """
@@ -57,6 +60,7 @@ class Accuracy:
     mase: float
     bias: float
     bias_by_day_type: Mapping[str, float | None]
+    wape_by_day_type: Mapping[str, float | None]
     days_by_day_type: Mapping[str, int]
     coverage: float | None
 
@@ -92,10 +96,16 @@ def accuracy(
         forecast=(column, "sum"), actual=("actual", "sum"), day_type=("day_type", "first")
     )
     bias_by_type: dict[str, float | None] = {}
+    wape_by_type: dict[str, float | None] = {}
     days_by_type: dict[str, int] = {}
+    day_types = records["day_type"].to_numpy()
     for day_type in REPORTED_DAY_TYPES:
         of_type = daily[daily["day_type"] == day_type]
         days_by_type[day_type] = len(of_type)
+        rows = day_types == day_type
+        wape_by_type[day_type] = (
+            _ratio(float(error[rows].sum()), float(actual[rows].sum())) if len(of_type) else None
+        )
         bias_by_type[day_type] = (
             _ratio(float(of_type["forecast"].sum()), float(of_type["actual"].sum())) - 1.0
             if len(of_type)
@@ -121,6 +131,7 @@ def accuracy(
         mase=_ratio(float(error.sum()), float(np.abs(naive - actual).sum())),
         bias=_ratio(float(forecast.sum()), float(actual.sum())) - 1.0,
         bias_by_day_type=bias_by_type,
+        wape_by_day_type=wape_by_type,
         days_by_day_type=days_by_type,
         coverage=coverage,
     )

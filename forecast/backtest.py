@@ -5,6 +5,11 @@ as it would in production (including its own model selection and band calibratio
 history before the origin), then the forecast is compared with what happened. Two plain
 baselines are scored on the same intervals: the seasonal naive (same slot last week) and the
 mean of the last four same weekdays, without any holiday handling — what a spreadsheet does.
+
+The report gives WAPE and bias per day type, and flags every holiday in a backtested window
+that the history before its origin had never shown, with the assumption the forecast used
+(the pooled effect of its kind or the calendar prior, see :mod:`forecast.holiday_kinds`) and
+how that day came out.
 """
 
 from __future__ import annotations
@@ -31,12 +36,34 @@ BASELINES: Mapping[str, VolumeModel] = {
 }
 
 
+@dataclass(frozen=True)
+class FlaggedHoliday:
+    """A holiday the history before a backtest origin had never shown.
+
+    Attributes:
+        origin: the backtest origin whose window held it.
+        date: the holiday.
+        name: its name.
+        assumption: how it was forecast (pooled effect of its kind or the calendar prior).
+        forecast: the forecast daily total.
+        actual: the actual daily total (``None`` if the day has a gap).
+    """
+
+    origin: dt.date
+    date: dt.date
+    name: str
+    assumption: str
+    forecast: float
+    actual: float | None
+
+
 def backtest_records(
     history: ChannelHistory,
     origins: list[pd.Timestamp],
     *,
     horizon_days: int,
     model: ModelName = "auto",
+    flags: list[FlaggedHoliday] | None = None,
 ) -> pd.DataFrame:
     """Forecast from each origin and line the forecasts up with the actual volumes.
 
@@ -44,7 +71,8 @@ def backtest_records(
         One row per backtested interval of a day without gaps: ``origin``, ``date``, ``slot``,
         ``horizon_day`` (1 = the origin's date), ``day_type``, ``actual``, ``forecast``,
         ``volume_low``, ``volume_high``, ``model`` (the one used at that origin) and one column
-        per baseline in :data:`BASELINES`.
+        per baseline in :data:`BASELINES`. Holidays the forecast had never seen are
+        appended to ``flags`` when it is given.
     """
     pieces: list[pd.DataFrame] = []
     slots = history.slots_per_day
@@ -59,6 +87,20 @@ def backtest_records(
         complete = np.zeros(horizon_days, dtype=bool)
         complete[rows >= 0] = np.isfinite(history.daily_volume[rows[rows >= 0]])
         actual[~complete] = np.nan
+        if flags is not None:
+            for holiday in result.unseen_holidays:
+                row = days.get_loc(pd.Timestamp(holiday.date))
+                known = bool(complete[row])
+                flags.append(
+                    FlaggedHoliday(
+                        origin.date(),
+                        holiday.date,
+                        holiday.name,
+                        holiday.assumption,
+                        float(result.volume[row].sum()),
+                        float(np.nansum(actual[row])) if known else None,
+                    )
+                )
         columns = {
             "origin": origin,
             "date": np.repeat(days, slots),
@@ -88,6 +130,8 @@ class ChannelAccuracy:
         horizon_days: days forecast from each origin.
         models_used: how many origins used each model (``auto`` may switch between origins).
         results: the evaluated forecast first, then the plain baselines.
+        unseen_holidays: holidays in the backtested windows that the history before their
+            origin had never shown, with the assumption used and how they came out.
     """
 
     channel: str
@@ -95,6 +139,7 @@ class ChannelAccuracy:
     horizon_days: int
     models_used: Mapping[str, int]
     results: tuple[Accuracy, ...]
+    unseen_holidays: tuple[FlaggedHoliday, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -126,7 +171,11 @@ class AccuracyReport:
 
 
 def channel_accuracy(
-    history: ChannelHistory, records: pd.DataFrame, horizon_days: int, model: str
+    history: ChannelHistory,
+    records: pd.DataFrame,
+    horizon_days: int,
+    model: str,
+    flags: tuple[FlaggedHoliday, ...] = (),
 ) -> ChannelAccuracy:
     """Score backtest records of one channel (see :func:`backtest_records`)."""
     results = [
@@ -140,6 +189,7 @@ def channel_accuracy(
         horizon_days=horizon_days,
         models_used=dict(sorted(used.items())),
         results=tuple(results),
+        unseen_holidays=flags,
     )
 
 
@@ -185,15 +235,18 @@ def backtest(
     channels: list[ChannelAccuracy] = []
     for name, channel in histories.items():
         pieces = []
+        flags: list[FlaggedHoliday] = []
         for origin in plan[name]:
             pieces.append(
-                backtest_records(channel, [origin], horizon_days=horizon_days, model=model)
+                backtest_records(
+                    channel, [origin], horizon_days=horizon_days, model=model, flags=flags
+                )
             )
             done += 1
             if on_progress is not None:
                 on_progress(done, total)
         records = pd.concat(pieces, ignore_index=True)
-        channels.append(channel_accuracy(channel, records, horizon_days, model))
+        channels.append(channel_accuracy(channel, records, horizon_days, model, tuple(flags)))
     return AccuracyReport(
         model=model,
         interval_minutes=history.interval_minutes,

@@ -10,9 +10,12 @@ Each date gets one **day type**:
 day type      meaning
 ============  ==================================================================================
 closed        a user special day of kind ``closed``: forecast 0
-holiday       a public holiday, or a user special day of kind ``holiday``
+holiday       a public holiday, or a user special day of kind ``holiday``; also the
+              country's *optional* holidays (``holidays`` category ``optional``: the
+              intermediate days of Pesach and Sukkot, regional days off), flagged ``optional``
 event         a user special day of kind ``event`` (launch, outage, sale), optional multiplier
-eve           the last open day before a holiday or closure
+eve           the last open day before a holiday or closure, a *half day* of the country
+              (``holidays`` category ``half_day``), or a user special day of kind ``eve``
 day_after     the first open day after a holiday or closure (catch-up)
 normal        everything else
 ============  ==================================================================================
@@ -42,7 +45,7 @@ import pandas as pd
 
 from forecast.errors import InvalidCalendarError
 
-SpecialDayKind = Literal["closed", "holiday", "event"]
+SpecialDayKind = Literal["closed", "holiday", "event", "eve"]
 DayType = Literal["normal", "holiday", "eve", "day_after", "closed", "event"]
 DAY_TYPES: Final[tuple[DayType, ...]] = get_args(DayType)
 SPECIAL_DAY_COLUMNS: Final = ("date", "name", "kind", "multiplier")
@@ -73,7 +76,8 @@ class SpecialDay:
         date: the local calendar date.
         name: what it is ("Black Friday sale"); past days with the same name teach the
             forecast its effect.
-        kind: ``closed`` (no contacts), ``holiday`` (treated like a public holiday) or
+        kind: ``closed`` (no contacts), ``holiday`` (treated like a public holiday),
+            ``eve`` (a short day before a holiday, treated like the country's eves) or
             ``event`` (volume scaled by ``multiplier`` or by what the same event did before).
         multiplier: expected volume relative to a normal day of that weekday (1.5 = 50% more);
             ``None`` to learn it from history. Not allowed for ``closed`` days.
@@ -89,7 +93,8 @@ class SpecialDay:
             raise InvalidCalendarError(f"special day {self.date}: the name is empty")
         if self.kind not in get_args(SpecialDayKind):
             raise InvalidCalendarError(
-                f"special day {self.date}: kind {self.kind!r} is not one of closed, holiday, event"
+                f"special day {self.date}: kind {self.kind!r} is not one of closed, holiday, eve, "
+                "event"
             )
         if self.multiplier is not None:
             if self.kind == "closed":
@@ -131,7 +136,8 @@ def _parse_special_row(
     kind_text = cells.get("kind", "").strip().lower()
     if kind_text not in get_args(SpecialDayKind):
         errors.append(
-            f"row {row_number}, column `kind`: {kind_text!r} is not one of closed, holiday, event"
+            f"row {row_number}, column `kind`: {kind_text!r} is not one of closed, holiday, eve, "
+            "event"
         )
     multiplier_text = (cells.get("multiplier") or "").strip()
     multiplier: float | None = None
@@ -152,9 +158,8 @@ def _parse_special_row(
             )
     if len(errors) > problems_before:
         return None
-    kind: SpecialDayKind = (
-        "closed" if kind_text == "closed" else ("holiday" if kind_text == "holiday" else "event")
-    )
+    kinds: dict[str, SpecialDayKind] = {kind: kind for kind in get_args(SpecialDayKind)}
+    kind = kinds[kind_text]
     return SpecialDay(date=date, name=name, kind=kind, multiplier=multiplier)
 
 
@@ -249,6 +254,27 @@ class Calendar:
         found = holidays.country_holidays(self.country, subdiv=self.subdivision, years=years)
         return {date: str(name) for date, name in sorted(found.items()) if first <= date <= last}
 
+    def categorised_between(self, first: dt.date, last: dt.date) -> dict[dt.date, tuple[str, str]]:
+        """The country's *optional* holidays and *half days* from ``first`` to ``last``, by
+        date, as (name, category), where the ``holidays`` package knows these categories for
+        the country; public holidays on the same date win (they are not listed)."""
+        if self.country is None:
+            return {}
+        years = range(first.year, last.year + 1)
+        known = holidays.country_holidays(self.country, subdiv=self.subdivision)
+        public = self.holidays_between(first, last)
+        found: dict[dt.date, tuple[str, str]] = {}
+        for category in ("optional", "half_day"):
+            if category not in known.supported_categories:
+                continue
+            listed = holidays.country_holidays(
+                self.country, subdiv=self.subdivision, years=years, categories=(category,)
+            )
+            for date, name in sorted(listed.items()):
+                if first <= date <= last and date not in public and date not in found:
+                    found[date] = (str(name), category)
+        return found
+
 
 def holiday_key(name: str) -> str:
     """The name under which a holiday's effect is remembered across years.
@@ -289,7 +315,11 @@ def day_types(
         A frame indexed by the normalised, timezone-naive dates (sorted) with columns
         ``day_type`` (one of :data:`DAY_TYPES`), ``name`` (the holiday or special day, "" for
         normal days; eves and days after carry their holiday's name), ``multiplier`` (float,
-        NaN unless given by the user; 0 for closed days), and the **holiday window**:
+        NaN unless given by the user; 0 for closed days), ``optional`` (an optional holiday
+        of the country: a partial day off, learned apart from the public holidays),
+        ``between`` (a normal day with a holiday or closure at most :data:`WINDOW_DAYS` days
+        before and after it: the days between two holidays), and the
+        **holiday window**:
         ``window`` (the :func:`holiday_key` of the nearest holiday within
         :data:`WINDOW_DAYS` calendar days, "" if none or if the day is itself special) and
         ``offset`` (days from that holiday: -3 is the Monday before Thanksgiving). The
@@ -308,14 +338,24 @@ def day_types(
         pd.Timestamp(date): ("holiday", name, math.nan)
         for date, name in calendar.holidays_between(first, last).items()
     }
+    optional: set[pd.Timestamp] = set()
+    for date, (name, category) in calendar.categorised_between(first, last).items():
+        marks[pd.Timestamp(date)] = ("holiday" if category == "optional" else "eve", name, math.nan)
+        if category == "optional":
+            optional.add(pd.Timestamp(date))
     for special in calendar.special_days:
+        optional.discard(pd.Timestamp(special.date))
         multiplier = 0.0 if special.kind == "closed" else special.multiplier
         marks[pd.Timestamp(special.date)] = (
             special.kind,
             special.name,
             math.nan if multiplier is None else multiplier,
         )
-    anchors = {day for day, (kind, _, _) in marks.items() if kind in ("holiday", "closed")}
+    anchors = {
+        day
+        for day, (kind, _, _) in marks.items()
+        if kind in ("holiday", "closed") and day not in optional
+    }
     neighbours: dict[pd.Timestamp, tuple[DayType, str]] = {}
     for anchor in sorted(anchors):
         if anchor.weekday() not in open_weekdays:
@@ -337,7 +377,9 @@ def day_types(
             kinds[positions[day]] = kind
             names[positions[day]] = name
             multipliers[positions[day]] = multiplier
-    windows, offsets = _holiday_windows(index, marks)
+    windows, offsets = _holiday_windows(
+        index, {day: mark for day, mark in marks.items() if day not in optional}
+    )
     return pd.DataFrame(
         {
             "day_type": kinds,
@@ -345,9 +387,33 @@ def day_types(
             "multiplier": multipliers,
             "window": windows,
             "offset": offsets,
+            "optional": [day in optional for day in index],
+            "between": _between(index, anchors, labelled),
         },
         index=index,
     )
+
+
+def _between(
+    index: pd.DatetimeIndex,
+    anchors: set[pd.Timestamp],
+    labelled: dict[pd.Timestamp, tuple[DayType, str, float]],
+) -> list[bool]:
+    """Plain days with a holiday or closure at most :data:`WINDOW_DAYS` before *and* after
+    them (the days between Christmas and New Year, a working day inside a festival)."""
+    ordered = sorted(anchors)
+    stamps = np.asarray(ordered, dtype="datetime64[ns]")
+    reach = pd.Timedelta(days=WINDOW_DAYS)
+    flags = []
+    for day in index:
+        if day in labelled or not ordered:
+            flags.append(False)
+            continue
+        position = int(np.searchsorted(stamps, day.to_datetime64()))
+        before = position > 0 and day - ordered[position - 1] <= reach
+        after = position < len(ordered) and ordered[position] - day <= reach
+        flags.append(bool(before and after))
+    return flags
 
 
 def _holiday_windows(

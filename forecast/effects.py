@@ -7,8 +7,10 @@ it (up to three weeks either side): its **ratio** is its daily total over their 
 - a holiday or event seen before (same name, e.g. ``Thanksgiving Day`` last year) gets the mean
   ratio and shape of its past occurrences - the "same holiday last year, relative to the weeks
   around it" rule of the commercial tools;
-- a holiday never seen before is forecast like the channel's **quietest open weekday** (volume
-  and intraday profile), since a holiday usually looks like the quiet end of the week;
+- a holiday never seen before gets the **pooled effect of its kind** (public holidays,
+  optional holidays) measured on the other holidays in the history, with their intraday
+  shape, shrunk toward a **calendar prior** (a holiday behaves like the team's rest day): see
+  :mod:`forecast.holiday_kinds`, which also keeps the combination with the week sane;
 - the days of a **holiday window** (up to six days either side, see
   :func:`forecast.calendar.day_types`) get the effect the same day of the same holiday had in
   earlier years - the Monday of Thanksgiving week, the days between Christmas and New Year -
@@ -19,7 +21,9 @@ it (up to three weeks either side): its **ratio** is its daily total over their 
   With ``n`` past occurrences of mean log ratio ``m`` and mean variance ``v``, an effect is used
   when ``m^2 > 4 v / n`` (two standard errors) and shrunk by ``1 - v / (n m^2)``
   (positive-part James-Stein), so a window day that merely looked odd once is left alone;
-- other eves and days after (catch-up) get the mean ratio and shape of all past ones;
+- other eves get the pooled effect of all past eves, shrunk toward their prior (an eve
+  behaves like the team's short day), by the same rules;
+- other days after (catch-up) get the mean ratio and shape of all past ones;
 - a multiplier the user gave always wins; ``closed`` days are 0.
 
 Window days whose effect is used are, like the special days, kept out of what models treat
@@ -31,6 +35,7 @@ odd day cannot redraw the intraday curve on its own.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
 from collections import defaultdict
@@ -42,8 +47,15 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from forecast.calendar import WEEKDAY_NAMES, holiday_key
+from forecast.calendar import holiday_key
 from forecast.daygrid import ChannelHistory, FloatMatrix
+from forecast.holiday_kinds import (
+    KIND_NAMES,
+    KindEffect,
+    Observation,
+    WeekRoles,
+    weekday_rows,
+)
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
@@ -66,12 +78,15 @@ class DayAdjustment:
         profile_weekday: whose normal intraday profile to start from (0 = Monday).
         shape: per-slot factor applied to that profile before renormalising, or ``None``.
         note: a sentence for the user when the forecast had to guess.
+        assumption: for a holiday the history has never seen, the level of the hierarchy
+            used, in words (``None`` otherwise).
     """
 
     multiplier: float
     profile_weekday: int
     shape: FloatArray | None = None
     note: str | None = None
+    assumption: str | None = None
 
 
 def shares_of(volume: FloatMatrix) -> FloatMatrix:
@@ -169,8 +184,9 @@ class SpecialDayEffects:
         neighbour_ratios: ``eve`` / ``day_after`` -> mean ratio over past ones outside
             ``window_ratios``.
         neighbour_shapes: same keys -> per-slot shape factor (already shrunk).
-        typical_daily: median daily total of recent normal days per weekday (NaN if closed).
-        quietest_weekday: the open weekday with the lowest typical total.
+        roles: the channel's rest day, short day and typical level per weekday.
+        kinds: pooled effect per kind (``holiday``, ``optional``, ``eve``), see
+            :mod:`forecast.holiday_kinds`.
         ordinary: per history row, ``False`` for normal-type window days with a used effect
             (they are left out of what models treat as normal).
     """
@@ -181,8 +197,8 @@ class SpecialDayEffects:
     window_shapes: Mapping[WindowKey, FloatArray]
     neighbour_ratios: Mapping[str, float]
     neighbour_shapes: Mapping[str, FloatArray]
-    typical_daily: FloatArray
-    quietest_weekday: int
+    roles: WeekRoles
+    kinds: Mapping[str, KindEffect]
     ordinary: BoolArray
 
     @classmethod
@@ -237,7 +253,36 @@ class SpecialDayEffects:
         special_found, shape_found = _measure(special_rows, special_keys, history, levels, normal)
         shapes = {key: _shrunk_shape(value) for key, value in shape_found.items()}
         typical = _typical_daily(history, daily, normal & ordinary)
-        finite = np.where(np.isfinite(typical) & (typical > 0), typical, np.inf)
+        roles = WeekRoles.of(typical, history.open_weekdays)
+        optional = np.asarray(
+            info["optional"].fillna(False) if "optional" in info else np.zeros(len(types)),
+            dtype=bool,
+        )
+        between = np.asarray(
+            info["between"].fillna(False) if "between" in info else np.zeros(len(types)),
+            dtype=bool,
+        )
+        kind_of_row = np.where(
+            types == "holiday",
+            np.where(optional, "optional", "holiday"),
+            np.where((types == "normal") & between, "between", types),
+        )
+        grid = (daily, shares_of(history.volume), history.weekdays)
+        kinds: dict[str, KindEffect] = {
+            kind: KindEffect.learn(
+                kind,
+                _observations(
+                    grid,
+                    np.flatnonzero(kind_of_row == kind),
+                    levels,
+                    normal & ordinary,
+                    roles,
+                    roles.prior_weekday(kind),
+                ),
+                roles,
+            )
+            for kind in KIND_NAMES
+        }
         return cls(
             named_ratios={
                 str(k): float(np.mean(v)) for k, v in special_found.items() if k not in _NEIGHBOURS
@@ -249,8 +294,8 @@ class SpecialDayEffects:
                 str(k): float(np.mean(v)) for k, v in special_found.items() if k in _NEIGHBOURS
             },
             neighbour_shapes={str(k): v for k, v in shapes.items() if k in _NEIGHBOURS},
-            typical_daily=typical,
-            quietest_weekday=int(np.argmin(finite)),
+            roles=roles,
+            kinds=kinds,
             ordinary=ordinary,
         )
 
@@ -267,6 +312,8 @@ class SpecialDayEffects:
         window: WindowKey = ("", 0),
         *,
         neighbour_ratios: bool,
+        optional: bool = False,
+        between: bool = False,
     ) -> DayAdjustment:
         """How to forecast ``day`` relative to a normal day of its weekday.
 
@@ -276,25 +323,52 @@ class SpecialDayEffects:
             name: its holiday or special-day name ("" if none).
             multiplier: the user's multiplier (NaN if none).
             window: (holiday key, offset) of its holiday window (("", 0) if none).
-            neighbour_ratios: apply the learned eve / day-after ratios (models that estimate
-                them otherwise, like the top-down regression, pass ``False`` and keep the shape).
+            neighbour_ratios: apply the learned day-after ratio (models that estimate it
+                otherwise, like the top-down regression, pass ``False`` and keep the shape).
+            optional: the holiday is one of the country's optional holidays.
+            between: a normal day between two holidays (see :func:`forecast.calendar.day_types`).
         """
         own = day.weekday()
         if day_type == "closed":
             return DayAdjustment(multiplier=0.0, profile_weekday=own)
         if day_type in ("holiday", "event"):
-            return self._named_adjustment(day, day_type, name, multiplier)
+            return self._named_adjustment(day, day_type, name, multiplier, optional=optional)
+        if day_type == "eve" and (math.isfinite(multiplier) or window not in self.window_ratios):
+            return self._eve_adjustment(own, multiplier)
+        if window in self.window_ratios or day_type not in _NEIGHBOURS:
+            return self._window_or_between(own, window, between=between)
+        ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
+        return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
+
+    def _window_or_between(
+        self, weekday: int, window: WindowKey, *, between: bool
+    ) -> DayAdjustment:
+        """A normal-type day: its holiday window's learned effect, else the pooled effect of
+        the days between two holidays when it is one, else nothing."""
         if window in self.window_ratios:
-            return DayAdjustment(self.window_ratios[window], own, self.window_shapes.get(window))
-        if day_type in _NEIGHBOURS:
-            ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
-            return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
-        return DayAdjustment(multiplier=1.0, profile_weekday=own)
+            return DayAdjustment(
+                self.window_ratios[window], weekday, self.window_shapes.get(window)
+            )
+        effect = self.kinds["between"]
+        if between and effect.weight > 0:
+            return DayAdjustment(effect.multiplier(weekday, self.roles), weekday, effect.shape)
+        return DayAdjustment(multiplier=1.0, profile_weekday=weekday)
+
+    def _eve_adjustment(self, weekday: int, multiplier: float) -> DayAdjustment:
+        """An eve: the user's multiplier, else the pooled eve effect (see
+        :mod:`forecast.holiday_kinds`)."""
+        if math.isfinite(multiplier):
+            return DayAdjustment(multiplier, weekday)
+        effect = self.kinds["eve"]
+        return DayAdjustment(
+            effect.multiplier(weekday, self.roles), effect.profile_weekday(weekday), effect.shape
+        )
 
     def _named_adjustment(
-        self, day: pd.Timestamp, day_type: str, name: str, multiplier: float
+        self, day: pd.Timestamp, day_type: str, name: str, multiplier: float, *, optional: bool
     ) -> DayAdjustment:
-        """A holiday or event: the user's multiplier, else its past ratio, else a fallback."""
+        """A holiday or event: the user's multiplier, else its past ratio, else the pooled
+        effect of its kind shrunk toward the calendar prior."""
         own = day.weekday()
         key = holiday_key(name)
         shape = self.named_shapes.get(key)
@@ -311,16 +385,61 @@ class SpecialDayEffects:
                 f"{label}: no multiplier given and not seen before; forecast as "
                 "a normal day (add a multiplier to the special-days file)",
             )
-        quiet = self.quietest_weekday
-        own_level, quiet_level = self.typical_daily[own], self.typical_daily[quiet]
-        ratio = float(quiet_level / own_level) if own_level > 0 else 0.0
+        effect = self.kinds["optional" if optional else "holiday"]
+        assumption = effect.assumption(own, self.roles)
         return DayAdjustment(
-            ratio if math.isfinite(ratio) else 0.0,
-            quiet,
-            None,
-            f"{label}: not seen in this channel's history; forecast like a typical "
-            f"{WEEKDAY_NAMES[quiet]} (the quietest open weekday)",
+            effect.multiplier(own, self.roles),
+            effect.profile_weekday(own),
+            effect.shape,
+            f"{label}: not seen in this channel's history; {assumption}",
+            assumption,
         )
+
+
+def _observations(
+    grid: tuple[FloatArray, FloatMatrix, npt.NDArray[np.int64]],
+    rows: npt.NDArray[np.int64],
+    levels: FloatArray,
+    normal: BoolArray,
+    roles: WeekRoles,
+    reference: int | None,
+) -> list[Observation]:
+    """Each of ``rows`` measured against its own weekday and the ``reference`` weekday
+    (``grid`` = the history's daily totals, intraday shares and weekdays).
+
+    Days on a weekday quieter than the reference (an eve on the rest day) are left out: there
+    the rules of the week decide (see :mod:`forecast.holiday_kinds`), and they would only blur
+    what the kind does on the days it changes."""
+    daily, shares, weekdays = grid
+    usable = normal & np.isfinite(daily)
+    found: list[Observation] = []
+    for row in rows:
+        if reference is not None and roles.level(int(weekdays[row])) < roles.level(reference):
+            continue
+        own_rows = _reference_rows(int(row), usable)
+        if not (np.isfinite(daily[row]) and levels[row] > 0 and own_rows):
+            continue
+        reference_ratio, reference_level = math.nan, math.nan
+        reference_profile: FloatArray | None = None
+        if reference is not None:
+            around = weekday_rows(int(row), reference, weekdays, usable)
+            if around:
+                reference_level = float(np.median(daily[around]))
+                if reference_level > 0:
+                    reference_ratio = float(daily[row] / reference_level)
+                    reference_profile = shares[around].mean(axis=0)
+        found.append(
+            Observation(
+                own_ratio=float(daily[row] / levels[row]),
+                reference_ratio=reference_ratio,
+                own_profile=shares[own_rows].mean(axis=0),
+                reference_profile=reference_profile,
+                shares=shares[row],
+                own_level=float(levels[row]),
+                reference_level=reference_level,
+            )
+        )
+    return found
 
 
 def _typical_daily(history: ChannelHistory, daily: FloatArray, normal: BoolArray) -> FloatArray:
@@ -390,7 +509,19 @@ def _special_adjustments(
 ) -> Iterator[tuple[int, pd.Timestamp, DayAdjustment]]:
     """(row, date, adjustment) for each of ``days`` that is not a plain normal day."""
     info = history.day_info.reindex(days)
-    for row, (day, day_type, name, multiplier, window, offset) in enumerate(
+    absent = pd.Series(False, index=days)
+    optional = info["optional"].fillna(False) if "optional" in info else absent
+    between = info["between"].fillna(False) if "between" in info else absent
+    for row, (
+        day,
+        day_type,
+        name,
+        multiplier,
+        window,
+        offset,
+        is_optional,
+        is_between,
+    ) in enumerate(
         zip(
             days,
             info["day_type"].fillna("normal"),
@@ -398,11 +529,14 @@ def _special_adjustments(
             info["multiplier"],
             info["window"].fillna(""),
             info["offset"].fillna(0),
+            optional,
+            between,
             strict=True,
         )
     ):
         key = (str(window), int(offset))
-        if day_type == "normal" and not effects.window_effect(*key):
+        pooled_between = bool(is_between) and effects.kinds["between"].weight > 0
+        if day_type == "normal" and not effects.window_effect(*key) and not pooled_between:
             continue
         adjustment = effects.adjustment(
             day,
@@ -411,6 +545,8 @@ def _special_adjustments(
             float(multiplier),
             key,
             neighbour_ratios=day_type not in regressed,
+            optional=bool(is_optional),
+            between=bool(is_between),
         )
         yield row, day, adjustment
 
@@ -445,12 +581,41 @@ def apply_special_days(
     return result
 
 
-def special_day_notes(history: ChannelHistory, days: pd.DatetimeIndex) -> list[str]:
-    """Sentences for the user about special days among ``days`` that the forecast had to guess
-    (never seen before and no multiplier given) on days the channel is open."""
+@dataclass(frozen=True)
+class UnseenHoliday:
+    """A holiday in a forecast window that the channel's history has never shown.
+
+    Attributes:
+        date: the local date.
+        name: the holiday's name.
+        assumption: how it was forecast instead (pooled effect of its kind, or the calendar
+            prior), in words, with the multiplier of a normal day used.
+    """
+
+    date: dt.date
+    name: str
+    assumption: str
+
+
+def special_day_notes(
+    history: ChannelHistory, days: pd.DatetimeIndex
+) -> tuple[list[str], list[UnseenHoliday]]:
+    """What the forecast had to guess among ``days`` (on days the channel is open).
+
+    Returns:
+        Sentences for the user about special days never seen before and without a multiplier,
+        and the holidays among them with the assumption used (the report's flags).
+    """
     effects = SpecialDayEffects.learn(history)
-    return [
-        f"{history.channel}: {adjustment.note}"
-        for _, day, adjustment in _special_adjustments(history, days, effects, frozenset())
-        if adjustment.note is not None and day.weekday() in history.open_weekdays
-    ]
+    notes: list[str] = []
+    unseen: list[UnseenHoliday] = []
+    info = history.day_info
+    for _, day, adjustment in _special_adjustments(history, days, effects, frozenset()):
+        if adjustment.note is None or day.weekday() not in history.open_weekdays:
+            continue
+        notes.append(f"{history.channel}: {adjustment.note}")
+        if adjustment.assumption is not None:
+            unseen.append(
+                UnseenHoliday(day.date(), str(info.loc[day, "name"]), adjustment.assumption)
+            )
+    return notes, unseen

@@ -25,7 +25,7 @@ from forecast.daygrid import (
     channel_histories,
     intervals_of_days,
 )
-from forecast.effects import special_day_notes
+from forecast.effects import UnseenHoliday, special_day_notes
 from forecast.errors import ForecastError, InsufficientHistoryError
 from forecast.intervals import BandCalibration, calibrate_band
 from forecast.selection import (
@@ -65,6 +65,8 @@ class ChannelForecast:
         selection_wape: backtest interval WAPE of each candidate (empty without a backtest).
         band: how the band was calibrated.
         notes: sentences for the user where the forecast had to guess.
+        unseen_holidays: holidays in the window the history has never shown, with the
+            assumption used for each.
     """
 
     channel: str
@@ -77,6 +79,7 @@ class ChannelForecast:
     selection_wape: Mapping[str, float]
     band: BandCalibration
     notes: tuple[str, ...]
+    unseen_holidays: tuple[UnseenHoliday, ...] = ()
 
 
 def forecast_channel(
@@ -142,7 +145,7 @@ def forecast_channel(
     volume = np.clip(np.nan_to_num(volume), 0.0, None)
     horizon = (days - history.days[-1]).days.to_numpy(dtype=np.int64)
     low, high = band.band(volume.ravel(), np.repeat(horizon, volume.shape[1]))
-    notes = special_day_notes(history, days)
+    notes, unseen = special_day_notes(history, days)
     if band.method == "poisson":
         notes.append(
             f"channel {history.channel!r}: too little history to calibrate the prediction band "
@@ -159,6 +162,7 @@ def forecast_channel(
         selection_wape=dict(selection.wape) if selection is not None else {},
         band=band,
         notes=tuple(notes),
+        unseen_holidays=tuple(unseen),
     )
 
 

@@ -4,27 +4,30 @@ The daily total of a channel is modelled on the log scale over the sequence of i
 (statsmodels ``UnobservedComponents``; Harvey, *Forecasting, Structural Time Series Models and
 the Kalman Filter*, 1989)::
 
-    log(1 + total_t) = level_t + weekday effect + eve / day-after effects
+    log(1 + total_t) = level_t + weekday effect + day-after effect
                        + month-position terms + noise,      level_t a random walk
 
 - the **level** follows growth and drift without a fixed trend line;
 - **weekday effects** are the weekly seasonality (dummies for the open weekdays);
-- **eve** and **day after** are regressors, so catch-up is estimated jointly with the rest;
+- **day after** is a regressor, so catch-up is estimated jointly with the rest (eves are
+  left out of the fit: their level comes from the pooled eve effect and the short day, see
+  :mod:`forecast.holiday_kinds`);
 - **month position** (two Fourier harmonics of the day of the month) captures pay-day and
   billing cycles: on the bank benchmark the first days of a month run ~10% above mid-month.
 
 Holidays, events and closures are left out of the fit and added back with the learned
 :class:`~forecast.effects.SpecialDayEffects`. The total is then spread over the day with the
-mean intraday shares of the last few normal days of the same weekday, reshaped for special day
-types. Only the last ``training_days`` of history are fitted: the weekly and monthly patterns
-are recent ones, and the fit stays fast.
+intraday shares of recent normal days of the same weekday, reshaped for special day
+types; the profiles are pooled, smoothed and recency-weighted where a backtest on the last
+four weeks says it helps (:mod:`forecast.profiles`). Only the last ``training_days`` of
+history are fitted: the weekly and monthly patterns are recent ones, and the fit stays fast.
 """
 
 from __future__ import annotations
 
 import warnings
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -35,9 +38,10 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from forecast.daygrid import ChannelHistory, FloatMatrix
 from forecast.effects import SpecialDayEffects, apply_special_days, shares_of, window_days
 from forecast.errors import InsufficientHistoryError
+from forecast.profiles import ProfileMethod, build_profiles, choose_profile_method
 
 FloatArray = npt.NDArray[np.float64]
-_FITTED_TYPES = ("normal", "eve", "day_after")
+_FITTED_TYPES = ("normal", "day_after")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,7 @@ class DailyFit:
     Attributes:
         totals: forecast daily total of each requested date (0 on days the team never works).
         variances: the fitted (irregular, level) variances, reusable via ``fixed_variances``.
-        regressed: the day types estimated inside the regression (``eve``, ``day_after``).
+        regressed: the day types estimated inside the regression (``day_after``).
     """
 
     totals: FloatArray
@@ -61,24 +65,25 @@ class TopDown:
 
     Attributes:
         training_days: calendar days of the most recent history used to fit daily totals.
-        profile_days: normal same-weekday days averaged into each intraday profile.
         month_terms_min_days: history span (days) from which month-position terms are fitted.
         month_harmonics: Fourier harmonics of the position in the month.
         fixed_variances: reuse these (irregular, level) variances instead of maximum likelihood
             (a rolling backtest re-filters quickly with the variances of the latest fit).
+        profile_method: how intraday profiles are built (:data:`forecast.profiles.
+            PROFILE_METHODS`); ``auto`` picks one per channel by backtest on the last weeks.
     """
 
     training_days: int = 371
-    profile_days: int = 8
     month_terms_min_days: int = 56
     month_harmonics: int = 2
     fixed_variances: tuple[float, float] | None = None
+    profile_method: ProfileMethod | Literal["auto"] = "auto"
     name: ClassVar[str] = "top_down"
     min_history_days: ClassVar[int] = 21
 
     def __post_init__(self) -> None:
-        if self.training_days < 21 or self.profile_days < 1 or self.month_harmonics < 0:
-            raise ValueError("training_days >= 21, profile_days >= 1, month_harmonics >= 0")
+        if self.training_days < 21 or self.month_harmonics < 0:
+            raise ValueError("training_days >= 21, month_harmonics >= 0")
 
     def _exog(
         self, dates: pd.DatetimeIndex, types: npt.NDArray[np.str_], columns: list[str]
@@ -105,7 +110,7 @@ class TopDown:
         effects: SpecialDayEffects | None = None,
     ) -> DailyFit:
         """Forecast the daily total of each of ``days`` (after the history) as a normal day,
-        or as an eve / day after where that regressor applies (not on days with a learned
+        or as a day after where that regressor applies (not on days with a learned
         holiday-window effect, which :func:`~forecast.effects.apply_special_days` applies)."""
         effects = effects or SpecialDayEffects.learn(history)
         open_weekdays = sorted(history.open_weekdays)
@@ -124,7 +129,7 @@ class TopDown:
             window_days(history, future, effects), "normal", history.day_types_of(future)
         )
         columns = [f"weekday:{weekday}" for weekday in open_weekdays[1:]]
-        regressed = frozenset(t for t in ("eve", "day_after") if (fitted & (types == t)).any())
+        regressed = frozenset(t for t in ("day_after",) if (fitted & (types == t)).any())
         columns += [f"type:{t}" for t in sorted(regressed)]
         span_days = (dates[fitted][-1] - dates[fitted][0]).days if fitted.any() else 0
         if span_days >= self.month_terms_min_days:
@@ -157,20 +162,20 @@ class TopDown:
         return DailyFit(totals, (float(params[0]), float(params[1])), regressed)
 
     def profiles(self, history: ChannelHistory, effects: SpecialDayEffects) -> FloatMatrix:
-        """(7, slots) intraday shares per weekday: the mean of the last ``profile_days``
-        normal observed days of that weekday (any observed day if it has no normal one)."""
+        """(7, slots) intraday shares per weekday from the normal observed days of that weekday
+        (any observed day if it has no normal one), by the method ``profile_method`` names;
+        ``auto`` picks it by backtest (see :mod:`forecast.profiles`)."""
         shares = shares_of(history.volume)
         has_volume = np.nansum(history.volume, axis=1) > 0
         normal = (history.day_types_of(history.days) == "normal") & effects.ordinary
-        result = np.zeros((7, history.slots_per_day))
-        for weekday in range(7):
-            candidates = has_volume & (history.weekdays == weekday)
-            if (candidates & normal).any():
-                candidates &= normal
-            rows = np.flatnonzero(candidates)[-self.profile_days :]
-            if rows.size:
-                result[weekday] = shares[rows].mean(axis=0)
-        return result
+        usable = has_volume & normal
+        weekdays = history.weekdays
+        method = self.profile_method
+        if method == "auto":
+            method = choose_profile_method(
+                shares, history.volume, weekdays, usable, has_volume, effects.roles
+            )
+        return build_profiles(shares, weekdays, usable, has_volume, effects.roles, method)
 
     def predict(self, history: ChannelHistory, days: pd.DatetimeIndex) -> FloatMatrix:
         """Forecast ``days`` (dates after the history) as a ``(days, slots)`` matrix."""

@@ -51,7 +51,7 @@ Subdivision = Annotated[
 ]
 SpecialDays = Annotated[
     Path | None,
-    typer.Option(help="CSV of special days: date,name,kind(closed|holiday|event),multiplier."),
+    typer.Option(help="CSV of special days: date,name,kind(closed|holiday|eve|event),multiplier."),
 ]
 Model = Annotated[
     ModelName,
@@ -218,6 +218,12 @@ def _metric_rows(results: tuple[Accuracy, ...]) -> list[list[str]]:
             [f"bias {label} ({count} d)"]
             + [_signed(r.bias_by_day_type.get(day_type)) for r in results]
         )
+    for day_type, label in _DAY_TYPE_LABELS.items():
+        count = first.days_by_day_type.get(day_type, 0)
+        rows.append(
+            [f"WAPE interval, {label} ({count} d)"]
+            + [_percent(r.wape_by_day_type.get(day_type)) for r in results]
+        )
     rows.append(["in 10-90% band"] + [_percent(r.coverage) for r in results])
     return rows
 
@@ -240,6 +246,17 @@ def _print_report(report: AccuracyReport) -> None:
         for row in _metric_rows(channel.results):
             table.add_row(*row)
         console.print(table)
+        for flag in channel.unseen_holidays:
+            outcome = (
+                f"forecast {flag.forecast:,.0f}, actual {flag.actual:,.0f}"
+                if flag.actual is not None
+                else f"forecast {flag.forecast:,.0f}, actual unknown (gap)"
+            )
+            console.print(
+                f"flag: {channel.channel}: {flag.name!r} on {flag.date} (origin {flag.origin}) was "
+                f"never seen in the history before; {flag.assumption}; {outcome}",
+                markup=False,
+            )
     console.print(
         "WAPE = sum|forecast - actual| / sum actual. MASE < 1 beats the seasonal naive (same "
         "slot last week) on the same intervals. Bias > 0 over-forecasts; (n d) = backtested "

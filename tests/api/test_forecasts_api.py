@@ -75,6 +75,8 @@ def test_a_forecast_runs_as_a_job_and_is_fetched_as_json_and_csv(
     [accuracy] = result["accuracy"]["channels"]
     assert accuracy["channel"] == "voice"
     assert accuracy["results"][0]["wape_interval"] > 0
+    assert accuracy["results"][0]["wape_by_day_type"]["normal"] > 0
+    assert accuracy["unseen_holidays"] == []  # no holiday in the backtested week
     csv = client.get(f"/v1/forecasts/{job_id}/forecast.csv", headers=team.headers)
     assert csv.status_code == 200
     table = pd.read_csv(io.StringIO(csv.text))

@@ -101,6 +101,24 @@ def test_backtest_prints_a_table_by_default(history_csv: Path) -> None:
     assert "seasonal naive" in result.output
 
 
+def test_backtest_shows_wape_by_day_type_and_flags_a_holiday_never_seen_before(
+    history_csv: Path, tmp_path: Path
+) -> None:
+    special = tmp_path / "special.csv"
+    special.write_text("date,name,kind\n2025-02-12,Founders day,holiday\n")
+    options = ["--days", "7", "--origins", "1", "--special-days", str(special)]
+    result = runner.invoke(app, ["backtest", str(history_csv), *options])
+    assert result.exit_code == 0, result.output
+    assert "WAPE interval, holiday (1 d)" in result.output
+    text = " ".join(result.output.split())  # the console wraps long lines
+    assert text.count("flag: ") == 2  # one per channel
+    assert "flag: chat: 'Founders day' on 2025-02-12 (origin 2025-02-11) was never seen" in text
+    assert "prior: like a typical Sunday (the rest day)" in text
+    json_result = runner.invoke(app, ["backtest", str(history_csv), *options, "--json"])
+    [flag] = json.loads(json_result.stdout)["channels"][0]["unseen_holidays"]
+    assert (flag["date"], flag["name"]) == ("2025-02-12", "Founders day")
+
+
 def test_a_bad_special_days_file_is_a_clear_error_not_a_traceback(
     history_csv: Path, tmp_path: Path
 ) -> None:
@@ -111,7 +129,9 @@ def test_a_bad_special_days_file_is_a_clear_error_not_a_traceback(
         app, ["forecast", str(history_csv), *options, "-o", str(tmp_path / "out.csv")]
     )
     assert result.exit_code == 2
-    assert "row 2, column `kind`: 'party' is not one of closed, holiday, event" in result.output
+    assert (
+        "row 2, column `kind`: 'party' is not one of closed, holiday, eve, event" in result.output
+    )
     assert not (tmp_path / "out.csv").exists()
 
 

@@ -51,7 +51,7 @@ def test_every_bad_special_day_row_is_reported_with_row_column_and_value() -> No
     assert errors == [
         "row 2, column `date`: '27/11/2026' is not a date; write it as YYYY-MM-DD, e.g. 2026-11-27",
         "row 3, column `name`: is empty; name the day",
-        "row 4, column `kind`: 'party' is not one of closed, holiday, event",
+        "row 4, column `kind`: 'party' is not one of closed, holiday, eve, event",
         "row 5, column `multiplier`: '-2' is not a non-negative number; write e.g. 1.5 for 50% "
         "more contacts than normal",
         "row 6, column `multiplier`: '0.5' given for a closed day; leave it empty (closed days "

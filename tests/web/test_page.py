@@ -357,4 +357,5 @@ def test_a_forecast_shows_the_band_and_the_accuracy_report(
     )
     assert "Thanksgiving Day" in marked  # in the two weeks of history drawn before the forecast
     expect(page.locator("#forecast-accuracy")).to_contain_text("WAPE")
+    expect(page.locator("#forecast-accuracy")).to_contain_text("WAPE holiday")
     screenshot(page, "06-forecast", "#forecast")

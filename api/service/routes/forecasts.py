@@ -73,6 +73,16 @@ class ForecastInterval(BaseModel):
     aht_seconds: float | None = Field(description="Expected average handle time, seconds.")
 
 
+class UnseenHoliday(BaseModel):
+    """A holiday in the forecast window that the channel's history has never shown."""
+
+    date: dt.date = Field(description="The holiday.")
+    name: str = Field(description="Its name.")
+    assumption: str = Field(
+        description="How it is forecast: the pooled effect of its kind, or the calendar prior."
+    )
+
+
 class ChannelModel(BaseModel):
     """How one channel was forecast."""
 
@@ -83,6 +93,11 @@ class ChannelModel(BaseModel):
         "history to calibrate, count noise only."
     )
     notes: list[str] = Field(description="Where the forecast had to guess, in words.")
+    unseen_holidays: list[UnseenHoliday] = Field(
+        default_factory=list,
+        description="Holidays in the forecast window the history has never shown, with the "
+        "assumption used.",
+    )
 
 
 class ModelAccuracy(BaseModel):
@@ -105,11 +120,30 @@ class ModelAccuracy(BaseModel):
     bias_by_day_type: dict[str, float | None] = Field(
         description="Bias on `normal`, `holiday`, `eve`, `day_after` days (null: none tested)."
     )
+    wape_by_day_type: dict[str, float | None] = Field(
+        default_factory=dict,
+        description="Interval WAPE on `normal`, `holiday`, `eve`, `day_after` days (null: none "
+        "tested).",
+    )
     days_by_day_type: dict[str, int] = Field(description="Backtested days of each type.")
     coverage: float | None = Field(
         description="Share of open intervals inside the band (0.8 when calibrated); null for a "
         "model without a band."
     )
+
+
+class FlaggedHoliday(BaseModel):
+    """A holiday in a backtested window that the history before its origin never showed."""
+
+    origin: dt.date = Field(description="The backtest origin whose window held it.")
+    date: dt.date = Field(description="The holiday.")
+    name: str = Field(description="Its name.")
+    assumption: str = Field(
+        description="How it was forecast: the pooled effect of its kind, or the calendar prior "
+        "(a holiday like the rest day), with the multiplier of a normal day."
+    )
+    forecast: float = Field(description="Forecast daily total.")
+    actual: float | None = Field(description="Actual daily total (null: a gap in the data).")
 
 
 class ChannelAccuracy(BaseModel):
@@ -120,6 +154,11 @@ class ChannelAccuracy(BaseModel):
     horizon_days: int = Field(description="Days forecast from each origin.")
     models_used: dict[str, int] = Field(description="Origins at which each model was picked.")
     results: list[ModelAccuracy] = Field(description="The forecast first, then baselines.")
+    unseen_holidays: list[FlaggedHoliday] = Field(
+        default_factory=list,
+        description="Holidays the history had never shown at their origin, with the assumption "
+        "used and how they came out.",
+    )
 
 
 class AccuracyReport(BaseModel):

@@ -161,9 +161,9 @@ class SpecialDayFields(RequestModel):
         max_length=200,
         description="What it is; days with the same name teach the forecast their effect.",
     )
-    kind: Literal["closed", "holiday", "event"] = Field(
-        description="`closed` (no contacts), `holiday` (like a public holiday) or `event` "
-        "(launch, outage, sale)."
+    kind: Literal["closed", "holiday", "eve", "event"] = Field(
+        description="`closed` (no contacts), `holiday` (like a public holiday), `eve` (a short "
+        "day before a holiday, like the country's eves) or `event` (launch, outage, sale)."
     )
     multiplier: float | None = Field(
         default=None,

@@ -807,6 +807,14 @@ function renderModels(channels) {
     el("strong", { text: c.channel }), `: ${c.model || "–"}`,
     c.band_method ? ` · band from ${c.band_method === "backtest" ? "past errors" : "count noise only (little history)"}` : "",
     (c.notes || []).length ? el("ul", { class: "warnings" }, c.notes.map((n) => el("li", { text: n }))) : null))));
+  const unseen = channels.flatMap((c) => (c.unseen_holidays || []).map((h) => ({ channel: c.channel, ...h })));
+  if (unseen.length) {
+    box.append(el("h3", { text: "Holidays in the window never seen in the history" }));
+    box.append(el("table", { class: "data unseen-holidays" },
+      el("thead", {}, el("tr", {}, ["Channel", "Date", "Holiday", "Assumption used"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, unseen.map((h) => el("tr", {},
+        el("td", { text: h.channel }), el("td", { text: h.date }), el("td", { text: h.name }), el("td", { text: h.assumption }))))));
+  }
 }
 
 function renderAccuracy(report) {
@@ -814,22 +822,34 @@ function renderAccuracy(report) {
   if (!report || !report.channels) return;
   box.append(el("h3", { text: "Accuracy on past weeks (backtest)" }));
   const dayTypes = ["normal", "holiday", "eve", "day_after", "event"];
+  const wapeTypes = ["normal", "holiday", "eve", "day_after"];
   const rows = report.channels.map((channel) => {
     const result = (channel.results || [])[0] || {};
     const bias = result.bias_by_day_type || {};
+    const wape = result.wape_by_day_type || {};
     return el("tr", {},
       el("th", { scope: "row", text: channel.channel }),
       el("td", { text: result.model || "–" }),
       el("td", { class: "num", text: fmt(result.wape_interval, "percent") }),
       el("td", { class: "num", text: fmt(result.wape_daily, "percent") }),
+      wapeTypes.map((type) => el("td", { class: "num", text: fmt(wape[type], "percent") })),
       el("td", { class: "num", text: fmt(result.bias, "percent") }),
       dayTypes.map((type) => el("td", { class: "num", text: fmt(bias[type], "percent") })),
       el("td", { class: "num", text: fmt(result.coverage, "percent") }));
   });
   box.append(el("table", { class: "data" },
-    el("caption", { text: "WAPE: weighted absolute error; bias: + means over-forecast; band coverage should be near the band's nominal share." }),
-    el("thead", {}, el("tr", {}, ["Channel", "Model", "WAPE (interval)", "WAPE (daily)", "Bias", ...dayTypes.map((t) => `Bias ${t.replace("_", " ")}`), "Band coverage"].map((h) => el("th", { scope: "col", text: h })))),
+    el("caption", { text: "WAPE: weighted absolute error (per interval, overall and by day type); bias: + means over-forecast; band coverage should be near the band's nominal share." }),
+    el("thead", {}, el("tr", {}, ["Channel", "Model", "WAPE (interval)", "WAPE (daily)", ...wapeTypes.map((t) => `WAPE ${t.replace("_", " ")}`), "Bias", ...dayTypes.map((t) => `Bias ${t.replace("_", " ")}`), "Band coverage"].map((h) => el("th", { scope: "col", text: h })))),
     el("tbody", {}, rows)));
+  const flags = report.channels.flatMap((c) => (c.unseen_holidays || []).map((h) => ({ channel: c.channel, ...h })));
+  if (flags.length) {
+    box.append(el("table", { class: "data unseen-holidays" },
+      el("caption", { text: "Holidays the history had never shown when they were forecast, and the assumption used." }),
+      el("thead", {}, el("tr", {}, ["Channel", "Date", "Holiday", "Assumption used", "Forecast", "Actual"].map((h) => el("th", { scope: "col", text: h })))),
+      el("tbody", {}, flags.map((h) => el("tr", {},
+        el("td", { text: h.channel }), el("td", { text: h.date }), el("td", { text: h.name }), el("td", { text: h.assumption }),
+        el("td", { class: "num", text: fmt(h.forecast) }), el("td", { class: "num", text: h.actual == null ? "–" : fmt(h.actual) }))))));
+  }
 }
 
 async function showForecast(job) {

@@ -1,0 +1,401 @@
+"""A team's first year: holidays never seen, eves, days after - per day type, next to baselines.
+
+Rolling-origin backtest over **one-year histories** where each holiday is forecast **without
+its earlier occurrence** (the issue-13 protocol): at every origin the forecaster sees only the
+365 days before it, and every holiday, eve and day after in the 14-day window has its earlier
+occurrences (same holiday name) blanked out of that history as missing data. The forecast
+(``auto``, 30-minute intervals) is scored per day type next to three baselines on the same
+intervals:
+
+- ``4-weekday mean``: the mean of the last 4 same weekdays (no holiday handling);
+- ``seasonal naive``: the same slot last week;
+- ``holiday-aware 6-wk``: the mean of the last 6 normal same weekdays; a holiday gets the
+  rest day's profile and an eve the short day's (the weekend days of the country, rest day =
+  the quieter one).
+
+Data sets:
+
+(a) ``il``: the generated 24/7 team of :mod:`benchmarks.first_year_team` (Friday-Saturday
+    weekend, Israeli holidays, 6-minute counts summed to 30 minutes), 9 origins in 2025.
+(b) ``us_bank``: the real US bank calls in ``../shared/data/us_bank_2003/`` (weekdays only,
+    holidays absent from the file), weekly origins from 2003-03-31; skipped when absent.
+(c) ``us_sample``: the voice channel of ``data/sample/history.csv`` (US team), 8 origins
+    around US holidays in 2026.
+(d) speed: parse the il team's year of 6-minute history and forecast one channel 14 days.
+
+Run: ``.venv/bin/python -m benchmarks.first_year [--only il,us_bank,us_sample,speed]
+[--models top_down,weekday_average,combined] [--save DIR] [--before DIR]``: ``--models`` also
+scores those models forced (how the state-space level compares with the recent-weeks average),
+``--save`` writes the forecasts and ``--before`` shows those an earlier version saved.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import holidays
+import numpy as np
+import pandas as pd
+
+from benchmarks.first_year_team import COUNTRY, generate, poisson_floor
+from benchmarks.forecast_accuracy import BANK_FILE, find_data, load_bank
+from forecast.baselines import SeasonalNaive, WeekdayAverage
+from forecast.calendar import Calendar, holiday_key
+from forecast.daygrid import ChannelHistory, FloatMatrix, channel_histories, intervals_of_days
+from forecast.forecaster import forecast_channel, forecast_workload
+from forecast.history import parse_history
+from forecast.selection import MODEL_NAMES, ModelName
+
+HORIZON_DAYS = 14
+HISTORY_DAYS = 365
+DAY_TYPES = ("normal", "holiday", "optional", "eve", "day_after")
+IL_ORIGINS = (
+    "2025-01-19",
+    "2025-03-09",
+    "2025-04-06",
+    "2025-04-27",
+    "2025-05-25",
+    "2025-07-27",
+    "2025-09-14",
+    "2025-09-28",
+    "2025-11-30",
+)
+US_SAMPLE_ORIGINS = (
+    "2026-01-12",
+    "2026-02-09",
+    "2026-05-18",
+    "2026-06-29",
+    "2026-08-31",
+    "2026-10-05",
+    "2026-11-16",
+    "2026-11-23",
+)
+
+
+def one_year_without_repeats(history: ChannelHistory, origin: pd.Timestamp) -> ChannelHistory:
+    """The 365 days before ``origin``, with earlier occurrences of the window's holidays (and
+    their eves and days after) blanked as missing data."""
+    train = history.before(origin)
+    keep = max(0, len(train.days) - HISTORY_DAYS)
+    train = replace(
+        train,
+        days=train.days[keep:],
+        volume=train.volume[keep:].copy(),
+        aht_seconds=train.aht_seconds[keep:],
+    )
+    window = pd.date_range(origin, periods=HORIZON_DAYS, freq="D")
+    info = history.day_info.reindex(window)
+    special = info["day_type"].isin(("holiday", "eve", "day_after"))
+    keys = {holiday_key(str(name)) for name in info.loc[special, "name"] if name}
+    past = history.day_info.reindex(train.days)
+    names = past["name"].fillna("").map(lambda name: holiday_key(str(name)))
+    blank = past["day_type"].isin(("holiday", "eve", "day_after")) & names.isin(keys)
+    train.volume[np.asarray(blank)] = np.nan
+    return train
+
+
+def holiday_aware_average(
+    history: ChannelHistory, days: pd.DatetimeIndex, weekend: Sequence[int]
+) -> FloatMatrix:
+    """Mean of the last 6 normal same weekdays; holiday -> rest day, eve -> short day."""
+    normal = (history.day_types_of(history.days) == "normal") & np.isfinite(history.daily_volume)
+    reference = np.zeros((7, history.slots_per_day))
+    for weekday in range(7):
+        rows = np.flatnonzero(normal & (history.weekdays == weekday))[-6:]
+        if rows.size:
+            reference[weekday] = np.nanmean(history.volume[rows], axis=0)
+    totals = reference.sum(axis=1)
+    open_weekend = [w for w in weekend if totals[w] > 0]
+    rest = min(open_weekend, key=lambda w: totals[w]) if open_weekend else None
+    short = max(open_weekend, key=lambda w: totals[w]) if len(open_weekend) > 1 else rest
+    types = benchmark_day_types(history, days)
+    forecast: list[FloatMatrix] = []
+    for day, day_type in zip(days, types, strict=True):
+        weekday = day.weekday()
+        if day_type == "holiday" and rest is not None:
+            weekday = rest
+        elif day_type == "eve" and short is not None:
+            weekday = short
+        forecast.append(reference[weekday] if day_type != "closed" else 0 * reference[0])
+    return np.asarray(forecast, dtype=np.float64)
+
+
+def benchmark_day_types(history: ChannelHistory, days: pd.DatetimeIndex) -> list[str]:
+    """Day types as the benchmark reports them: optional holidays apart from public ones."""
+    info = history.day_info.reindex(days)
+    optional = info["optional"] if "optional" in info else pd.Series(False, index=days)
+    return [
+        "optional" if day_type == "holiday" and bool(flag) else str(day_type)
+        for day_type, flag in zip(history.day_types_of(days), optional.fillna(False), strict=True)
+    ]
+
+
+SIMPLE_BASELINES = ("holiday-aware 6-wk", "4-weekday mean", "seasonal naive")
+
+
+@dataclass(frozen=True)
+class Options:
+    """What to run besides ``auto``, and where to save or read forecasts.
+
+    Attributes:
+        forced: models also scored forced (the level comparison).
+        save: directory to write this version's forecasts into.
+        before: directory with an earlier version's forecasts, shown as "staffcast before".
+    """
+
+    forced: tuple[ModelName, ...] = ()
+    save: Path | None = None
+    before: Path | None = None
+
+
+def evaluate(
+    key: str,
+    label: str,
+    history: ChannelHistory,
+    origins: Sequence[pd.Timestamp],
+    weekend: Sequence[int],
+    options: Options,
+) -> pd.DataFrame:
+    """Forecast from each origin; one row per (origin, date, slot) with every model's value."""
+    pieces = []
+    started = time.perf_counter()
+    baselines: dict[str, WeekdayAverage | SeasonalNaive] = {
+        "4-weekday mean": WeekdayAverage(n_weeks=4, calendar_aware=False),
+        "seasonal naive": SeasonalNaive(),
+    }
+    for origin in origins:
+        days = pd.date_range(origin, periods=HORIZON_DAYS, freq="D")
+        train = one_year_without_repeats(history, origin)
+        result = forecast_channel(train, days, model="auto")
+        forced = {
+            f"forced {name}": forecast_channel(train, days, model=name).volume.ravel()
+            for name in options.forced
+        }
+        rows = history.days.get_indexer(days)
+        actual = np.full((HORIZON_DAYS, history.slots_per_day), np.nan)
+        actual[rows >= 0] = history.volume[rows[rows >= 0]]
+        complete = np.zeros(HORIZON_DAYS, dtype=bool)
+        complete[rows >= 0] = np.isfinite(history.daily_volume[rows[rows >= 0]])
+        actual[~complete] = np.nan
+        slots = history.slots_per_day
+        columns: dict[str, object] = {
+            "origin": origin,
+            "date": np.repeat(days, slots),
+            "slot": np.tile(np.arange(slots), HORIZON_DAYS),
+            "day_type": np.repeat(benchmark_day_types(history, days), slots),
+            "actual": actual.ravel(),
+            "staffcast": result.volume.ravel(),
+            "model": result.model,
+        }
+        columns.update(forced)
+        for name, baseline in baselines.items():
+            columns[name] = baseline.predict(train, days).ravel()
+        columns["holiday-aware 6-wk"] = holiday_aware_average(train, days, weekend).ravel()
+        frame = pd.DataFrame(columns)
+        pieces.append(frame[np.isfinite(frame["actual"])])
+    records: pd.DataFrame = pd.concat(pieces, ignore_index=True)
+    seconds = time.perf_counter() - started
+    if options.save is not None:
+        options.save.mkdir(parents=True, exist_ok=True)
+        records[["origin", "date", "slot", "staffcast"]].to_csv(
+            options.save / f"{key}.csv", index=False
+        )
+    if options.before is not None and (options.before / f"{key}.csv").exists():
+        before = pd.read_csv(options.before / f"{key}.csv", parse_dates=["origin", "date"])
+        before = before.rename(columns={"staffcast": "staffcast before"})
+        records = records.merge(before, on=["origin", "date", "slot"], how="left")
+    used = records.drop_duplicates("origin")["model"].value_counts().to_dict()
+    print(
+        f"\n{label}: {len(origins)} origins {origins[0].date()}..{origins[-1].date()}, "
+        f"{HORIZON_DAYS}-day horizon, one-year histories, holidays without their earlier "
+        f"occurrence; models used: {dict(sorted(used.items()))}; {seconds:.0f} s"
+    )
+    print_table(records, options.forced)
+    return records
+
+
+def _wape(records: pd.DataFrame, column: str) -> float:
+    actual = records["actual"].to_numpy()
+    total = actual.sum()
+    return float(np.abs(records[column].to_numpy() - actual).sum() / total) if total else np.nan
+
+
+def _daily_wape(records: pd.DataFrame, column: str) -> float:
+    daily = records.groupby(["origin", "date"])[[column, "actual"]].sum()
+    total = daily["actual"].sum()
+    return float(np.abs(daily[column] - daily["actual"]).sum() / total) if total else np.nan
+
+
+def print_table(records: pd.DataFrame, forced_models: Sequence[str]) -> None:
+    """30-min WAPE overall and per day type, daily WAPE, for the forecast and baselines."""
+    models: tuple[str, ...] = (
+        "staffcast",
+        "holiday-aware 6-wk",
+        "4-weekday mean",
+        "seasonal naive",
+    )
+    forced = tuple(f"forced {name}" for name in forced_models)
+    if "staffcast before" in records:
+        models = ("staffcast", "staffcast before", *forced, *models[1:])
+    else:
+        models = ("staffcast", *forced, *models[1:])
+    days = records.drop_duplicates(["origin", "date"])["day_type"].value_counts()
+    heads = ["all", *DAY_TYPES, "daily", "hol daily"]
+    print(f"{'WAPE':22s}" + "".join(f"{h:>11s}" for h in heads))
+    counts = ["", *(f"({int(days.get(t, 0))} d)" for t in DAY_TYPES), "", ""]
+    print(f"{'':22s}" + "".join(f"{c:>11s}" for c in counts))
+    for model in models:
+        cells = [_wape(records, model)]
+        for day_type in DAY_TYPES:
+            of_type = records[records["day_type"] == day_type]
+            cells.append(_wape(of_type, model) if len(of_type) else np.nan)
+        cells.append(_daily_wape(records, model))
+        holiday = records[records["day_type"] == "holiday"]
+        cells.append(_daily_wape(holiday, model) if len(holiday) else np.nan)
+        print(
+            f"{model:22s}"
+            + "".join("          -" if not np.isfinite(c) else f"{c:11.1%}" for c in cells)
+        )
+    best_simple = min(_wape(records, m) for m in models if m in SIMPLE_BASELINES)
+    print(
+        "staffcast / best simple baseline (30-min): "
+        f"{_wape(records, 'staffcast') / best_simple:.2f}"
+    )
+
+
+def il_team(options: Options) -> None:
+    """Part (a)."""
+    team = generate()
+    calendar = Calendar(country=COUNTRY)
+    (history,) = channel_histories(team, calendar, horizon_end=dt.date(2026, 1, 31)).values()
+    weekend = sorted(holidays.country_holidays(COUNTRY).weekend)
+    records = evaluate(
+        "il",
+        "(a) il: generated 24/7 team, Friday-Saturday weekend, IL holidays, 30-min",
+        history,
+        [pd.Timestamp(o) for o in IL_ORIGINS],
+        weekend,
+        options,
+    )
+    floors = []
+    for day_type in ("all", *DAY_TYPES):
+        of_type = records if day_type == "all" else records[records["day_type"] == day_type]
+        starts = intervals_of_days(
+            pd.DatetimeIndex(of_type["date"].unique()), team.interval_minutes, team.timezone
+        )[0]
+        expected = team.expected.reindex(starts).dropna().to_numpy(dtype=np.float64)
+        floors.append(f"{day_type} {poisson_floor(expected):.1%}" if expected.size else "")
+    print(
+        "Poisson noise floor of the scored days (WAPE of a forecast that knew every interval's "
+        "rate): " + ", ".join(floor for floor in floors if floor)
+    )
+
+
+def us_bank(data: Path | None, options: Options) -> None:
+    """Part (b)."""
+    if data is None:
+        print(f"\n(b) us_bank skipped: {BANK_FILE} not found under ../shared/data")
+        return
+    history = load_bank(data / BANK_FILE)
+    (channel,) = channel_histories(
+        history, Calendar(country="US"), horizon_end=dt.date(2003, 11, 10)
+    ).values()
+    origins = list(pd.date_range("2003-03-31", "2003-10-13", freq="7D"))
+    evaluate(
+        "us_bank",
+        "(b) us_bank: real US bank calls, weekdays only, 30-min",
+        channel,
+        origins,
+        [5, 6],
+        options,
+    )
+
+
+def us_sample(options: Options) -> None:
+    """Part (c)."""
+    root = Path(__file__).resolve().parents[1]
+    history = parse_history(
+        (root / "data" / "sample" / "history.csv").read_bytes(),
+        timezone="America/New_York",
+        interval_minutes=30,
+    )
+    channels = channel_histories(history, Calendar(country="US"), horizon_end=dt.date(2026, 12, 31))
+    evaluate(
+        "us_sample",
+        "(c) us_sample: data/sample voice channel (US holidays), 30-min",
+        channels["voice"],
+        [pd.Timestamp(o) for o in US_SAMPLE_ORIGINS],
+        [5, 6],
+        options,
+    )
+
+
+def speed() -> None:
+    """Part (d)."""
+    team = generate()
+    started = time.perf_counter()
+    history = parse_history(team.csv_6min, timezone=team.timezone, interval_minutes=30)
+    parse_seconds = time.perf_counter() - started
+    last = history.frame["interval_start"].max().tz_localize(None).normalize()
+    start = (last - pd.Timedelta(days=HISTORY_DAYS - 1)).date()
+    cut = history.frame[history.frame["interval_start"].dt.tz_localize(None) >= pd.Timestamp(start)]
+    year = replace(history, frame=cut.reset_index(drop=True))
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        forecast_workload(
+            year,
+            start=(last + pd.Timedelta(days=1)).date(),
+            days=HORIZON_DAYS,
+            calendar=Calendar(country=COUNTRY),
+        )
+        timings.append(time.perf_counter() - started)
+    best = min(timings)
+    print(
+        f"\n(d) speed: parse a year of 6-minute history into 30-min intervals "
+        f"({len(team.csv_6min) / 1e6:.1f} MB, two years) {parse_seconds:.2f} s; 14-day `auto` "
+        f"forecast of one channel from one year: best of 3 {best:.2f} s "
+        f"(all: {', '.join(f'{t:.2f}' for t in timings)}) -> target < 3 s "
+        + ("met" if best < 3 else "MISSED")
+    )
+
+
+def main() -> None:
+    """Run the parts named by ``--only`` (all by default)."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument("--only", default="il,us_bank,us_sample,speed")
+    parser.add_argument("--data", type=Path, default=None, help="the shared data directory")
+    parser.add_argument("--save", type=Path, default=None, help="write the forecasts here")
+    parser.add_argument(
+        "--before", type=Path, default=None, help="forecasts saved by an earlier version"
+    )
+    parser.add_argument(
+        "--models",
+        default="",
+        help="also score these models forced (comma-separated, e.g. top_down,weekday_average)",
+    )
+    arguments = parser.parse_args()
+    options = Options(
+        forced=tuple(m for m in MODEL_NAMES if m in arguments.models.split(",")),
+        save=arguments.save,
+        before=arguments.before,
+    )
+    parts = set(arguments.only.split(","))
+    print("Timings on a shared 2-core machine; they vary with the other work running on it.")
+    if "il" in parts:
+        il_team(options)
+    if "us_bank" in parts:
+        us_bank(find_data(arguments.data), options)
+    if "us_sample" in parts:
+        us_sample(options)
+    if "speed" in parts:
+        speed()
+
+
+if __name__ == "__main__":
+    main()

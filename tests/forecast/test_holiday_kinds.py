@@ -1,0 +1,261 @@
+"""Holidays learned across holidays: own effect, pooled effect of the kind, calendar prior,
+and sane combinations with the week (a team with a Friday-Saturday weekend, open 24/7)."""
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecast.backtest import backtest
+from forecast.baselines import WeekdayAverage
+from forecast.calendar import Calendar, SpecialDay, day_types, parse_special_days
+from forecast.daygrid import ChannelHistory, channel_histories
+from forecast.effects import SpecialDayEffects
+from forecast.forecaster import forecast_channel
+from forecast.holiday_kinds import KIND_NAMES, KindEffect, KindName, WeekRoles
+from forecast.topdown import TopDown
+from tests.forecast.histories import Pattern, synthetic_history
+
+START = "2025-01-06"  # a Monday
+HORIZON = pd.date_range("2025-03-30", periods=7, freq="D")  # Sunday..Saturday after 12 weeks
+# Monday..Sunday: Sunday-Thursday work, Friday the short day, Saturday the rest day.
+WEEK = (1.0, 1.0, 1.0, 1.0, 0.45, 0.15, 1.1)
+ALL_DAY = (0, 24)
+MORNING = [0.0] * 8 + [1.0] * 4 + [0.0] * 12
+
+
+def _holiday(date: str, name: str) -> SpecialDay:
+    return SpecialDay(dt.date.fromisoformat(date), name, "holiday")
+
+
+def _channel(
+    calendar: Calendar, factors: dict[str, float], shapes: dict[str, list[float]] | None = None
+) -> ChannelHistory:
+    pattern = Pattern(
+        weekday_weights=WEEK,
+        open_hours=ALL_DAY,
+        day_factors={dt.date.fromisoformat(day): factor for day, factor in factors.items()},
+        day_shapes={dt.date.fromisoformat(day): shape for day, shape in (shapes or {}).items()},
+    )
+    history = synthetic_history(START, 84, pattern=pattern)
+    return channel_histories(history, calendar, horizon_end=dt.date(2025, 4, 30))["voice"]
+
+
+def _daily(channel: ChannelHistory, model: WeekdayAverage | TopDown | None = None) -> pd.Series:
+    forecast = (model or WeekdayAverage()).predict(channel, HORIZON)
+    return pd.Series(forecast.sum(axis=1), index=HORIZON)
+
+
+# Past holidays on working days (Mon, Tue, Wed, Sun), each a different name, at 30% of a
+# normal working day (twice a Saturday), open in the morning only.
+PAST = {"2025-01-21": "Tu", "2025-02-05": "We", "2025-02-17": "Mo", "2025-03-02": "Su"}
+
+
+def _pooled_calendar(*future: SpecialDay) -> Calendar:
+    return Calendar(special_days=(*(_holiday(d, n) for d, n in PAST.items()), *future))
+
+
+def _pooled_factors() -> dict[str, float]:
+    return {day: 0.3 / WEEK[dt.date.fromisoformat(day).weekday()] for day in PAST}
+
+
+def test_a_holiday_seen_before_takes_its_own_effect() -> None:
+    calendar = _pooled_calendar(_holiday("2025-04-02", "Tu"))
+    daily = _daily(_channel(calendar, _pooled_factors() | {"2025-01-21": 0.8}))
+    assert daily["2025-04-02"] == pytest.approx(800.0, rel=0.03)  # its own 80%, not the pool's
+
+
+@pytest.mark.parametrize(
+    "model", [WeekdayAverage(), TopDown()], ids=["weekday_average", "top_down"]
+)
+def test_an_unseen_holiday_takes_the_pooled_level_and_shape_of_the_other_holidays(
+    model: WeekdayAverage | TopDown,
+) -> None:
+    calendar = _pooled_calendar(_holiday("2025-04-02", "New"))
+    channel = _channel(calendar, _pooled_factors(), dict.fromkeys(PAST, MORNING))
+    forecast = model.predict(channel, HORIZON)
+    wednesday = forecast[HORIZON.get_loc(pd.Timestamp("2025-04-02"))]
+    assert wednesday.sum() == pytest.approx(300.0, rel=0.05)
+    # The pooled morning-only shape (20 pseudo-contacts per slot pull it toward the reference).
+    assert wednesday[8:12].sum() / wednesday.sum() > 0.8
+    effect = SpecialDayEffects.learn(channel).kinds["holiday"]
+    assert effect.count == 4
+    assert effect.weight > 0.9
+
+
+def test_without_any_holiday_in_the_history_a_holiday_is_forecast_like_the_rest_day() -> None:
+    calendar = Calendar(special_days=(_holiday("2025-04-01", "New"),))
+    channel = _channel(calendar, {})
+    forecast = WeekdayAverage().predict(channel, HORIZON)
+    tuesday = forecast[HORIZON.get_loc(pd.Timestamp("2025-04-01"))]
+    saturday = forecast[HORIZON.get_loc(pd.Timestamp("2025-04-05"))]
+    assert tuesday.sum() == pytest.approx(150.0, rel=0.03)  # a Saturday (the rest day)
+    np.testing.assert_allclose(tuesday / tuesday.sum(), saturday / saturday.sum(), atol=1e-9)
+
+
+def test_without_any_eve_in_the_history_an_eve_is_forecast_like_the_short_day() -> None:
+    calendar = Calendar(special_days=(_holiday("2025-04-02", "New"),))
+    daily = _daily(_channel(calendar, {}))
+    assert daily["2025-04-01"] == pytest.approx(450.0, rel=0.03)  # a Friday (the short day)
+
+
+def test_one_holiday_only_moves_the_prior_part_way_and_many_consistent_ones_replace_it() -> None:
+    roles = WeekRoles.of(1000 * np.asarray(WEEK), frozenset(range(7)))
+    one = SpecialDayEffects.learn(
+        _channel(Calendar(special_days=(_holiday("2025-01-21", "Tu"),)), {"2025-01-21": 0.3})
+    ).kinds["holiday"]
+    many = SpecialDayEffects.learn(_channel(_pooled_calendar(), _pooled_factors())).kinds["holiday"]
+    prior = 150.0 / 1000.0
+    assert prior < one.multiplier(2, roles) < 0.3  # between the prior and the one day seen
+    assert many.multiplier(2, roles) == pytest.approx(0.3, rel=0.03)
+
+
+def test_a_holiday_on_the_rest_day_is_never_forecast_above_a_normal_rest_day() -> None:
+    # Past holidays ran at 60% of a working day: four times a Saturday.
+    calendar = _pooled_calendar(_holiday("2025-04-05", "New"))
+    factors = {day: 0.6 / WEEK[dt.date.fromisoformat(day).weekday()] for day in PAST}
+    daily = _daily(_channel(calendar, factors))
+    assert daily["2025-04-05"] <= 150.0 * 1.001
+    assert daily["2025-04-05"] == pytest.approx(150.0, rel=0.03)
+
+
+def test_a_holiday_next_to_the_weekend_stays_between_the_rest_day_and_a_normal_day() -> None:
+    # Sunday follows the Friday-Saturday weekend: a holiday then makes a three-day weekend.
+    calendar = Calendar(special_days=(_holiday("2025-03-30", "New"),))
+    daily = _daily(_channel(calendar, {}))
+    assert 150.0 * 0.97 <= daily["2025-03-30"] <= 1100.0
+
+
+def test_an_eve_on_the_short_day_is_never_below_the_quieter_of_the_two() -> None:
+    # Past eves (the days before the past holidays) ran at 30% of their own weekday; a
+    # Friday eve must not be cut to 30% of a Friday on top of Friday being short.
+    calendar = _pooled_calendar(_holiday("2025-04-05", "New"))
+    eves = {(dt.date.fromisoformat(day) - dt.timedelta(days=1)).isoformat(): 0.3 for day in PAST}
+    channel = _channel(calendar, eves)
+    daily = _daily(channel)
+    effects = SpecialDayEffects.learn(channel)
+    on_workday = effects.kinds["eve"].multiplier(effects.roles.workday, effects.roles) * 1000.0
+    assert daily["2025-04-04"] >= min(450.0, on_workday) * 0.97
+    assert daily["2025-04-04"] <= 450.0 * 1.03
+
+
+@pytest.mark.parametrize("kind", KIND_NAMES)
+def test_a_closure_like_kind_is_never_above_a_normal_day_and_never_below_the_quieter_of_the_two(
+    kind: KindName,
+) -> None:
+    roles = WeekRoles.of(1000 * np.asarray(WEEK), frozenset(range(7)))
+    assert (roles.rest, roles.short) == (5, 4)
+    for log_ratio in np.linspace(-3, 3, 13):
+        for reference in (None, roles.prior_weekday(kind)):
+            effect = KindEffect(kind, 5, reference, roles.prior_weekday(kind), log_ratio, 1.0, None)
+            on_workday = effect.multiplier(roles.workday, roles) * roles.level(roles.workday)
+            for weekday in range(7):
+                level = effect.multiplier(weekday, roles) * roles.level(weekday)
+                assert level <= roles.level(weekday) * (1 + 1e-9)
+                if weekday in (roles.rest, roles.short):
+                    assert level >= min(roles.level(weekday), on_workday) * (1 - 1e-9)
+
+
+def test_a_team_closed_at_weekends_takes_its_quietest_open_weekday_as_the_prior() -> None:
+    roles = WeekRoles.of(
+        np.asarray([1200.0, 1000, 1000, 1000, 900, np.nan, np.nan]), frozenset(range(5))
+    )
+    assert (roles.rest, roles.rest_is_open, roles.short) == (4, False, None)
+    assert "the quietest open weekday" in roles.describe(roles.rest)
+
+
+def test_optional_holidays_and_half_days_come_from_the_holidays_package() -> None:
+    israel = day_types(Calendar(country="IL"), pd.date_range("2025-04-12", "2025-04-20"))
+    assert list(israel.loc[pd.Timestamp("2025-04-13"), ["day_type", "optional"]]) == [
+        "holiday",
+        False,
+    ]
+    assert list(israel.loc[pd.Timestamp("2025-04-15"), ["day_type", "optional"]]) == [
+        "holiday",
+        True,
+    ]
+    assert israel.loc["2025-04-12", "day_type"] == "eve"  # Erev Pesach
+    estonia = day_types(Calendar(country="EE"), pd.date_range("2025-12-22", "2025-12-24"))
+    assert estonia.loc["2025-12-23", "day_type"] == "eve"  # a shortened pre-holiday day
+
+
+def test_a_team_can_mark_its_own_eves() -> None:
+    (day,) = parse_special_days("date,name,kind\n2026-12-30,Stock-take,eve\n")
+    assert day.kind == "eve"
+    types = day_types(Calendar(special_days=(day,)), pd.date_range("2026-12-29", "2026-12-31"))
+    assert types.loc["2026-12-30", "day_type"] == "eve"
+
+
+def test_the_forecast_flags_a_holiday_it_has_never_seen_with_the_assumption_used() -> None:
+    calendar = Calendar(
+        special_days=(
+            _holiday("2025-01-21", "Old"),
+            _holiday("2025-04-01", "New"),
+            _holiday("2025-04-02", "Old"),
+        )
+    )
+    channel = _channel(calendar, {"2025-01-21": 0.3})
+    result = forecast_channel(channel.before(HORIZON[0]), HORIZON, model="weekday_average")
+    (flag,) = result.unseen_holidays  # "Old" was seen in January: not flagged
+    assert (flag.date, flag.name) == (dt.date(2025, 4, 1), "New")
+    assert "like a typical Saturday (the rest day)" in flag.assumption
+    assert any("'New' on 2025-04-01: not seen" in note for note in result.notes)
+
+
+def test_the_backtest_reports_wape_by_day_type_and_flags_the_holidays_it_had_never_seen() -> None:
+    calendar = Calendar(special_days=(_holiday("2025-03-19", "New"),))
+    history = synthetic_history(
+        START,
+        84,
+        pattern=Pattern(
+            weekday_weights=WEEK, open_hours=ALL_DAY, day_factors={dt.date(2025, 3, 19): 0.15}
+        ),
+    )
+    report = backtest(
+        history, calendar=calendar, model="weekday_average", horizon_days=7, origins=3
+    )
+    (channel,) = report.channels
+    ours = channel.results[0]
+    assert ours.days_by_day_type["holiday"] == 1
+    assert ours.wape_by_day_type["holiday"] == pytest.approx(0.0, abs=0.05)  # like a Saturday
+    assert ours.wape_by_day_type["normal"] == pytest.approx(0.0, abs=0.05)
+    plain = channel.results[2]  # the 4-weekday mean, blind to holidays
+    plain_holiday = plain.wape_by_day_type["holiday"]
+    assert plain_holiday is not None
+    assert plain_holiday > 1.0
+    (flag,) = channel.unseen_holidays
+    assert (flag.date, flag.name) == (dt.date(2025, 3, 19), "New")
+    assert "prior: like a typical Saturday (the rest day)" in flag.assumption
+    assert flag.actual == pytest.approx(150.0, rel=0.01)
+    assert flag.forecast == pytest.approx(150.0, rel=0.05)
+
+
+def test_the_days_between_two_holidays_take_the_pooled_effect_of_such_days() -> None:
+    pairs = [
+        ("2025-01-14", "2025-01-21"),
+        ("2025-02-11", "2025-02-18"),
+        ("2025-03-27", "2025-04-03"),
+    ]
+    calendar = Calendar(
+        special_days=tuple(
+            _holiday(day, f"H{index}{side}")
+            for index, pair in enumerate(pairs)
+            for side, day in enumerate(pair)
+        )
+    )
+    between = [f"2025-01-{day}" for day in (16, 17, 18, 19)] + [
+        f"2025-02-{day}" for day in (13, 14, 15, 16)
+    ]
+    channel = _channel(calendar, dict.fromkeys(between, 0.7))
+    assert channel.day_info.loc[pd.Timestamp("2025-03-31"), "between"]
+    assert not channel.day_info.loc[pd.Timestamp("2025-03-28"), "between"]  # the day after
+    daily = _daily(channel)
+    assert daily["2025-03-31"] == pytest.approx(700.0, rel=0.05)  # a Monday at 70%
+    assert daily["2025-04-01"] == pytest.approx(700.0, rel=0.05)
+
+
+def test_the_plain_days_between_christmas_and_new_year_are_days_between_two_holidays() -> None:
+    types = day_types(Calendar(country="US"), pd.date_range("2026-12-23", "2027-01-02"))
+    flagged = [day.day for day in types.index[types["between"]]]
+    assert flagged == [27, 28, 29, 30]  # the 26th is the day after Christmas, the 31st its eve
