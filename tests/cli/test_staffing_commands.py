@@ -146,3 +146,24 @@ def test_requirements_names_a_missing_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def test_requirements_writes_parquet_and_formula_safe_csv(tmp_path: Path) -> None:
+    workload = tmp_path / "workload.csv"
+    workload.write_text(
+        "interval_start,channel,volume,aht_seconds\n"
+        "2026-12-07T09:00:00+00:00,=2+5*cmd,100,180\n"
+        "2026-12-07T09:30:00+00:00,=2+5*cmd,80,180\n"
+    )
+    flags = ["--service-level", "0.8", "--answer-seconds", "20"]
+    for name in ("out.csv", "out.parquet"):
+        result = CliRunner().invoke(
+            app, ["requirements", str(workload), "-o", str(tmp_path / name), *flags]
+        )
+        assert result.exit_code == 0, result.output
+    text = pd.read_csv(tmp_path / "out.csv", dtype=str)
+    assert set(text["channel"]) == {"'=2+5*cmd"}
+    table = pd.read_parquet(tmp_path / "out.parquet")
+    assert set(table["channel"]) == {"=2+5*cmd"}
+    assert str(table["interval_start"].dt.tz) == "UTC"
+    assert table["agents"].tolist() == text["agents"].astype(int).tolist()
