@@ -7,28 +7,35 @@ formula (``=``, ``+``, ``-``, ``@``, tab, carriage return first) starts with ``'
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Final
 
 import pandas as pd
-from starlette.responses import Response
+from starlette.requests import Request
+from starlette.responses import Response, StreamingResponse
 
 from api import tables
+from api.service.download_cache import DownloadCache
 from api.tables import formula_safe, iso_timestamps
 
 __all__ = [
     "CSV_MEDIA_TYPE",
+    "cached_csv",
     "csv_bytes",
     "csv_content",
     "csv_download",
     "csv_records_bytes",
     "csv_records_response",
     "csv_response",
+    "etag_of",
     "iso_timestamps",
+    "not_modified",
 ]
 
 CSV_MEDIA_TYPE: Final = "text/csv"
+STREAM_BYTES: Final = 256 * 1024
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -36,13 +43,52 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
     return tables.csv_bytes(frame)
 
 
-def csv_download(body: bytes | str, filename: str) -> Response:
-    """CSV text as a download named ``filename``."""
-    return Response(
-        body,
-        media_type=CSV_MEDIA_TYPE,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+def csv_download(body: bytes | str, filename: str, etag: str | None = None) -> Response:
+    """CSV text as a download named ``filename`` (with its ``ETag`` if given); a body over
+    :data:`STREAM_BYTES` is streamed in pieces of that size rather than written at once."""
+    headers = {"Content-Disposition": f'attachment; filename="{filename}"'}
+    if etag is not None:
+        headers["ETag"] = etag
+    data = body.encode() if isinstance(body, str) else body
+    if len(data) > STREAM_BYTES:
+        pieces = (data[start : start + STREAM_BYTES] for start in range(0, len(data), STREAM_BYTES))
+        headers["Content-Length"] = str(len(data))
+        return StreamingResponse(pieces, media_type=CSV_MEDIA_TYPE, headers=headers)
+    return Response(data, media_type=CSV_MEDIA_TYPE, headers=headers)
+
+
+def etag_of(key: Hashable) -> str:
+    """A strong ``ETag`` for the body rendered under cache key ``key`` (which names everything
+    the body depends on)."""
+    return '"' + hashlib.sha256(repr(key).encode()).hexdigest()[:32] + '"'
+
+
+def not_modified(request: Request, etag: str) -> Response | None:
+    """A ``304 Not Modified`` if the request's ``If-None-Match`` names ``etag``."""
+    asked = request.headers.get("if-none-match", "")
+    if etag in {tag.strip() for tag in asked.split(",")} or asked.strip() == "*":
+        return Response(status_code=304, headers={"ETag": etag})
+    return None
+
+
+def cached_csv(
+    request: Request,
+    downloads: DownloadCache,
+    key: Hashable,
+    render: Callable[[], bytes],
+    filename: str,
+) -> Response:
+    """The CSV kept under ``key`` (rendered by ``render`` on a miss), a 304 when the client
+    has it already."""
+    etag = etag_of(key)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
+    body = downloads.get(key)
+    if body is None:
+        body = render()
+        downloads.put(key, body)
+    return csv_download(body, filename, etag)
 
 
 def csv_response(frame: pd.DataFrame, filename: str) -> Response:

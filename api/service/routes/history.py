@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from api.service.csv_files import csv_bytes, csv_content, csv_download
+from api.service.csv_files import csv_bytes, csv_content, csv_download, etag_of, not_modified
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, SessionDep, TeamDep, team_row
 from api.service.problems import (
     InvalidParameterError,
@@ -204,6 +204,7 @@ async def read_history_summary(team: TeamDep, reads: ReadsDep) -> HistorySummary
     responses={200: csv_content("The canonical history CSV.")},
 )
 async def download_history(
+    request: Request,
     team: TeamDep,
     reads: ReadsDep,
     downloads: DownloadsDep,
@@ -229,6 +230,10 @@ async def download_history(
         last,
         None if channel is None else tuple(channel),
     )
+    etag = etag_of(key)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
     body = downloads.get(key)
     if body is None:  # rendering takes up to a second (a year): off the event loop
         body = await reads.run(
@@ -245,7 +250,7 @@ async def download_history(
             long=True,
         )
         downloads.put(key, body)
-    return csv_download(body, "history.csv")
+    return csv_download(body, "history.csv", etag)
 
 
 def _aware(moment: dt.datetime | None, timezone: str) -> dt.datetime | None:
