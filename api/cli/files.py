@@ -28,7 +28,40 @@ def read_table(path: Path) -> pd.DataFrame:
     except pd.errors.EmptyDataError:
         fail(f"{path}: the file is empty; expected a header row and data rows")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as error:
-        fail(f"{path}: not a readable CSV file ({error})")
+        fail(f"{path}: not a readable CSV or Parquet file ({error})")
+
+
+def read_workload(path: Path) -> pd.DataFrame:
+    """Read a large CSV or Parquet table quickly (validation happens in the domain packages).
+
+    A CSV file is read by Arrow's multi-threaded reader, each column as the type its cells
+    hold (numbers, ISO 8601 times with their offset as instants), which the workload
+    validation takes without parsing text again. A cell that does not fit the type Arrow
+    guessed from the first rows (``12`` above, ``many`` further down) makes Arrow give up;
+    the file is then read as text cells, so the validation names that cell's row and value.
+    """
+    import pandas as pd
+    import pyarrow as pa
+    from pyarrow import csv as arrow_csv
+
+    from api.tables import is_parquet
+
+    try:
+        if is_parquet(path):
+            return pd.read_parquet(path)
+        try:
+            table: pd.DataFrame = arrow_csv.read_csv(path).to_pandas()
+            return table
+        except pa.ArrowInvalid as error:
+            if "Empty CSV file" in str(error):
+                fail(f"{path}: the file is empty; expected a header row and data rows")
+        return pd.read_csv(path, dtype=str, skipinitialspace=True)
+    except FileNotFoundError:
+        fail(f"{path}: no such file")
+    except pd.errors.EmptyDataError:
+        fail(f"{path}: the file is empty; expected a header row and data rows")
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError, pa.ArrowException) as error:
+        fail(f"{path}: not a readable CSV or Parquet file ({error})")
 
 
 def read_toml(path: Path) -> dict[str, Any]:

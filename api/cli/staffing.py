@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import command_guard
-from api.cli.files import read_table, read_toml, write_table
+from api.cli.files import read_toml, read_workload, write_table
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
     from scheduler.targets import ChannelTarget
@@ -178,7 +178,7 @@ def requirements_command(
     from scheduler.targets import Targets
     from scheduler.workload import CHANNEL
 
-    table = read_table(workload)
+    table = read_workload(workload)
     if targets is not None:
         parsed = Targets.from_dict(read_toml(targets))
     else:
