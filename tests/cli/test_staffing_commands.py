@@ -167,3 +167,21 @@ def test_requirements_writes_parquet_and_formula_safe_csv(tmp_path: Path) -> Non
     assert set(table["channel"]) == {"=2+5*cmd"}
     assert str(table["interval_start"].dt.tz) == "UTC"
     assert table["agents"].tolist() == text["agents"].astype(int).tolist()
+
+
+def test_a_bad_number_deep_in_a_large_workload_is_named_by_its_row(tmp_path: Path) -> None:
+    # Past Arrow's first block (1 MB), where it guesses the column's type from.
+    starts = pd.date_range("2026-12-07", periods=40_000, freq="15min", tz="UTC")
+    rows = [f"{stamp.isoformat()},voice,10,180" for stamp in starts]
+    rows[35_000] = rows[35_000].replace(",10,", ",many,")
+    workload = tmp_path / "workload.csv"
+    workload.write_text("interval_start,channel,volume,aht_seconds\n" + "\n".join(rows) + "\n")
+    result = CliRunner().invoke(
+        app,
+        ["requirements", str(workload), "-o", str(tmp_path / "out.csv"), "--service-level", "0.8"]
+        + ["--answer-seconds", "20"],
+    )
+    assert result.exit_code == 2, result.output
+    assert "row 35002" in result.stderr
+    assert "many" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
