@@ -176,10 +176,9 @@ def test_a_bad_number_deep_in_a_large_workload_is_named_by_its_row(tmp_path: Pat
     rows[35_000] = rows[35_000].replace(",10,", ",many,")
     workload = tmp_path / "workload.csv"
     workload.write_text("interval_start,channel,volume,aht_seconds\n" + "\n".join(rows) + "\n")
+    flags = ["--service-level", "0.8", "--answer-seconds", "20"]
     result = CliRunner().invoke(
-        app,
-        ["requirements", str(workload), "-o", str(tmp_path / "out.csv"), "--service-level", "0.8"]
-        + ["--answer-seconds", "20"],
+        app, ["requirements", str(workload), "-o", str(tmp_path / "out.csv"), *flags]
     )
     assert result.exit_code == 2, result.output
     assert "row 35002" in result.stderr
