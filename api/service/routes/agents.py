@@ -44,7 +44,7 @@ Label = Annotated[str, StringConstraints(max_length=100)]
 class AgentFields(RequestModel):
     """An agent's contract, availability and wishes (the columns of agents.csv)."""
 
-    name: str = Field(default="", max_length=200, description="Display name.")
+    name: str = Field(default="", max_length=100, description="Display name.")
     skills: list[Label] = Field(
         min_length=1,
         max_length=50,
