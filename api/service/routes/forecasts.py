@@ -19,8 +19,8 @@ from api.service.routes.jobs import (
     JobInfo,
     cancel_job,
     find_job,
-    finished_csv,
     finished_result_json,
+    job_csv,
     job_infos,
     json_response,
     list_team_jobs,
@@ -237,16 +237,16 @@ async def download_forecast(
 ) -> Response:
     """`interval_start`, `channel`, `volume`, `volume_low`, `volume_high`, `aht_seconds`: the
     workload format `staffcast requirements` reads."""
-    return await reads.run(
-        lambda session: finished_csv(
-            request,
-            session,
-            find_job(session, team, forecast_id, "forecast"),
-            "intervals",
-            WORKLOAD_COLUMNS,
-            f"forecast-{forecast_id}.csv",
-            downloads,
-        )
+    return await job_csv(
+        request,
+        reads,
+        downloads,
+        team,
+        forecast_id,
+        "forecast",
+        "intervals",
+        WORKLOAD_COLUMNS,
+        f"forecast-{forecast_id}.csv",
     )
 
 

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from api.jobs import result_parts, result_parts_json
 from api.service.csv_files import cached_csv, csv_records_bytes
-from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.deps import Reads, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus
@@ -199,6 +199,36 @@ def finished_csv(
         return csv_records_bytes(records, columns)
 
     return cached_csv(request, cache, key, render, filename)
+
+
+async def job_csv(
+    request: Request,
+    reads: Reads,
+    downloads: DownloadCache,
+    team: TeamSnapshot,
+    job_id: int,
+    kind: JobKind,
+    part: str,
+    columns: Sequence[str],
+    filename: str,
+) -> Response:
+    """The CSV download of a list part of job ``job_id``'s result (see :func:`finished_csv`).
+
+    Raises:
+        NotFoundError: the team has no such job of this kind.
+        ConflictError: the job is not done.
+    """
+    return await reads.run(
+        lambda session: finished_csv(
+            request,
+            session,
+            find_job(session, team, job_id, kind),
+            part,
+            columns,
+            filename,
+            downloads,
+        )
+    )
 
 
 def json_response(text: str) -> Response:

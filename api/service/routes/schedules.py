@@ -26,9 +26,9 @@ from api.service.routes.jobs import (
     JobInfo,
     cancel_job,
     find_job,
-    finished_csv,
     finished_result,
     finished_result_json,
+    job_csv,
     job_infos,
     json_response,
     list_team_jobs,
@@ -229,16 +229,16 @@ async def download_shifts(
     downloads: DownloadsDep,
 ) -> Response:
     """`agent_id`, `channel`, `start`, `end`, `paid_hours`, `breaks` (as `staffcast schedule`)."""
-    return await reads.run(
-        lambda session: finished_csv(
-            request,
-            session,
-            find_job(session, team, schedule_id, "schedule"),
-            "shifts",
-            list(Shift.model_fields),
-            f"schedule-{schedule_id}.csv",
-            downloads,
-        )
+    return await job_csv(
+        request,
+        reads,
+        downloads,
+        team,
+        schedule_id,
+        "schedule",
+        "shifts",
+        list(Shift.model_fields),
+        f"schedule-{schedule_id}.csv",
     )
 
 
@@ -285,16 +285,16 @@ async def download_coverage(
 ) -> Response:
     """`interval_start`, `channel`, `required`, `scheduled`, `shortfall`,
     `projected_service_level`."""
-    return await reads.run(
-        lambda session: finished_csv(
-            request,
-            session,
-            find_job(session, team, schedule_id, "schedule"),
-            "coverage",
-            list(CoverageInterval.model_fields),
-            f"coverage-{schedule_id}.csv",
-            downloads,
-        )
+    return await job_csv(
+        request,
+        reads,
+        downloads,
+        team,
+        schedule_id,
+        "schedule",
+        "coverage",
+        list(CoverageInterval.model_fields),
+        f"coverage-{schedule_id}.csv",
     )
 
 
