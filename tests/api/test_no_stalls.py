@@ -68,3 +68,25 @@ def test_a_figure_posted_again_is_served_from_the_cache_until_the_team_changes(
     redrawn = client.post("/app/figures/coverage", content=COVERAGE_CSV, headers=headers)
     assert redrawn.status_code == 200
     assert redrawn.content != first.content  # the 90% target line is drawn now
+
+
+def test_a_rejected_upload_never_waits_for_the_write_lock(
+    client: TestClient, team: TeamCredentials, settings: ServiceSettings
+) -> None:
+    url = settings.resolved_database_url()
+    if not url.startswith("sqlite"):
+        pytest.skip("SQLite's database-wide write lock")
+    writer = sqlite3.connect(Path(url.split("///", 1)[1]), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another writer, busy: the file is parsed anyway
+    try:
+        response = client.post(
+            "/v1/history",
+            headers=team.headers,
+            files={"file": ("h.csv", HISTORY_CSV.replace(",4,", ",1e308,"))},
+        )
+        assert writer.in_transaction
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert response.status_code == 422, response.text
+    assert "above the limit of 100,000" in response.json()["errors"][0]

@@ -21,7 +21,7 @@ from api.service.problems import (
 )
 from api.service.request_models import IsoDateTime
 from api.storage.history import delete_history, history_overview, load_history
-from api.storage.history_import import import_history
+from api.storage.history_import import import_history, parsed_upload
 from api.storage.models import HistoryUpload
 from api.storage.teams import checked_timezone
 
@@ -156,6 +156,16 @@ def upload_history(
             checked_timezone(timezone)
         except ValueError as error:
             raise InvalidParameterError(str(error)) from None
+    # Parsed before the write transaction begins (team_row takes the write lock on SQLite):
+    # a large file takes seconds to read, and other writers (job heartbeats, uploads) must not
+    # wait for that. import_history parses again if the team changed in between.
+    parsed = parsed_upload(
+        content,
+        team_timezone=team.timezone,
+        stored_minutes=team.history_interval_minutes,
+        timezone=timezone,
+        interval_minutes=interval_minutes,
+    )
     upload = import_history(
         session,
         team_row(session, team),
@@ -163,6 +173,7 @@ def upload_history(
         filename=file.filename or "",
         timezone=timezone,
         interval_minutes=interval_minutes,
+        parsed=parsed,
     )
     session.commit()
     return HistoryUploadInfo.of(upload)
