@@ -13,6 +13,7 @@ from rich.table import Table
 
 from api.cli.errors import command_guard
 from api.cli.files import read_toml, read_workload, write_table
+from api.cli.limits import check_workload
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
     from scheduler.targets import ChannelTarget
@@ -179,6 +180,7 @@ def requirements_command(
     from scheduler.workload import CHANNEL
 
     table = read_workload(workload)
+    check_workload(table, str(workload))
     if targets is not None:
         parsed = Targets.from_dict(read_toml(targets))
     else:
