@@ -81,6 +81,14 @@ class ServiceSettings(BaseSettings):
         "of the server's time per read, and a proxy in front usually logs requests anyway.",
     )
 
+    server_processes: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Server processes sharing the database (`staffcast serve --workers` sets "
+        "it); each takes its share of PostgreSQL's `max_connections`.",
+    )
+
     def resolved_database_url(self) -> str:
         """The database URL to connect to: ``database_url``, or the SQLite file in the data
         folder."""

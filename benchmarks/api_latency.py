@@ -22,15 +22,23 @@ throwaway PostgreSQL database), creates a team and a key, then:
    share ``--requests`` GETs round-robin over the read endpoints, and prints p50/p95/max per
    endpoint and overall, the requests per second, and the CPU time per request spent by the
    clients and by the server. ``/healthz`` (no database, no key) is in the mix as the floor:
-   what the clients, the HTTP stack and the machine cost by themselves.
+   what the clients, the HTTP stack and the machine cost by themselves. The downloads
+   (``history.csv``, ``forecast.csv``, ``coverage.csv``, ``shifts.csv``) and the page's three
+   figure requests (POSTs of the tables it downloaded) are in the mix; "all /v1 reads" are
+   the ``/v1`` paths, the figures are listed on their own lines;
+5. prints the SQLite file's size (with its write-ahead log) before the concurrent phase, after
+   it, and after uploading every hostile file of ``tests/forecast/hostile_files.py`` (each
+   must be a 422): reads and refused files must leave it as it was.
 
 Each request is timed from sending it to the last byte of its body, as a browser sees it; the
 bodies are not compressed (a browser would ask for gzip; on loopback it would only add
 work). The clients are aiohttp, whose per-request cost is small next to the server's (the CPU
 line says how small), so that the 2 cores measure the server rather than the harness.
 
-Targets (issue 5): p95 under 100 ms for the reads, the year's upload under 5 s. The server
-stops by itself at the end.
+Targets: p95 under 100 ms for every ``/v1`` read at 20 clients (issues 5 and 14, the latter
+with the CSV downloads and the figure routes in the mix), the year's upload under 5 s, and
+the database file as large after the load and the hostile files as before. The server stops
+by itself at the end.
 """
 
 from __future__ import annotations
@@ -53,10 +61,11 @@ import httpx
 import numpy as np
 import pandas as pd
 
-from api.settings import ServiceSettings
+from api.settings import SQLITE_FILE_NAME, ServiceSettings
 from api.storage.database import Database
 from api.storage.migrate import upgrade_database
 from api.storage.teams import create_team, issue_key
+from tests.forecast.hostile_files import HOSTILE_FILES
 
 TIMEZONE = "America/New_York"
 SAMPLE_DIR = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -158,12 +167,19 @@ def finished_job(base_url: str, headers: dict[str, str], path: str, body: dict[s
 
 
 async def run_reads(
-    base_url: str, headers: dict[str, str], paths: list[str], total: int, clients: int
+    base_url: str,
+    headers: dict[str, str],
+    paths: list[str],
+    total: int,
+    clients: int,
+    bodies: dict[str, bytes] | None = None,
 ) -> dict[str, list[float]]:
-    """``clients`` concurrent clients, one keep-alive connection each, share ``total`` GETs
-    round-robin over ``paths``; returns the seconds each request took, by path."""
+    """``clients`` concurrent clients, one keep-alive connection each, share ``total``
+    requests round-robin over ``paths``; returns the seconds each request took, by path. A
+    path in ``bodies`` is POSTed with its body (the page's figure requests), others are GETs."""
     timings: dict[str, list[float]] = {path: [] for path in paths}
     counter = iter(range(total))
+    posted = bodies or {}
 
     async def client_loop() -> None:
         connector = aiohttp.TCPConnector(limit=1)
@@ -173,26 +189,41 @@ async def run_reads(
             for number in counter:
                 path = paths[number % len(paths)]
                 started = time.perf_counter()
-                async with session.get(path) as response:
+                if path in posted:
+                    request = session.post(
+                        path, data=posted[path], headers={"Content-Type": "text/csv"}
+                    )
+                else:
+                    request = session.get(path)
+                async with request as response:
                     body = await response.read()
                     timings[path].append(time.perf_counter() - started)
                     if response.status != 200:
-                        raise SystemExit(f"GET {path} -> {response.status}: {body[:200]!r}")
+                        raise SystemExit(f"{path} -> {response.status}: {body[:200]!r}")
 
     await asyncio.gather(*(client_loop() for _ in range(clients)))
     return timings
 
 
-def single_client_ms(base_url: str, headers: dict[str, str], paths: list[str]) -> dict[str, float]:
+def single_client_ms(
+    base_url: str, headers: dict[str, str], paths: list[str], bodies: dict[str, bytes]
+) -> dict[str, float]:
     """Median milliseconds per path, one client alone (after one warm-up request each)."""
     medians: dict[str, float] = {}
     with httpx.Client(base_url=base_url, headers=headers, timeout=30) as client:
+
+        def send(path: str) -> None:
+            if path in bodies:
+                client.post(path, content=bodies[path]).raise_for_status()
+            else:
+                client.get(path).raise_for_status()
+
         for path in paths:
-            client.get(path).raise_for_status()  # warm-up: the route is built on first use
+            send(path)  # warm-up: the route is built on first use
             took = []
             for _ in range(SINGLE_CLIENT_ROUNDS):
                 started = time.perf_counter()
-                client.get(path).raise_for_status()
+                send(path)
                 took.append(time.perf_counter() - started)
             medians[path] = float(np.median(took)) * 1000
     return medians
@@ -268,9 +299,61 @@ def read_paths(forecast: int, schedule: int) -> list[str]:
         f"/v1/jobs/{schedule}",
         "/v1/history.csv?start=2025-06-02T00:00&end=2025-06-03T00:00",
         f"/v1/forecasts/{forecast}",
+        f"/v1/forecasts/{forecast}/forecast.csv",
         f"/v1/schedules/{schedule}",
         f"/v1/schedules/{schedule}/coverage",
+        f"/v1/schedules/{schedule}/coverage.csv",
+        f"/v1/schedules/{schedule}/shifts.csv",
+        *FIGURES,
     ]
+
+
+# The page's figure requests: each posts a table it downloaded from /v1.
+FIGURES = ("/app/figures/coverage", "/app/figures/forecast", "/app/figures/timeline")
+
+
+def figure_bodies(
+    base_url: str, headers: dict[str, str], forecast: int, schedule: int
+) -> dict[str, bytes]:
+    """The tables the page posts to draw its figures, as it downloads them."""
+    sources = {
+        "/app/figures/coverage": f"/v1/schedules/{schedule}/coverage.csv",
+        "/app/figures/forecast": f"/v1/forecasts/{forecast}/forecast.csv",
+        "/app/figures/timeline": f"/v1/schedules/{schedule}/shifts.csv",
+    }
+    bodies = {}
+    for figure, source in sources.items():
+        response = httpx.get(f"{base_url}{source}", headers=headers, timeout=30)
+        response.raise_for_status()
+        bodies[figure] = response.content
+    return bodies
+
+
+def database_bytes(data_dir: Path, database_url: str | None) -> int | None:
+    """The SQLite file and its write-ahead log in bytes (None on a database server)."""
+    if database_url:
+        return None
+    path = data_dir / SQLITE_FILE_NAME
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def hostile_run(base_url: str, headers: dict[str, str]) -> str:
+    """Upload every hostile file of the tests; all must be refused with a 422."""
+    statuses: list[int | str] = []
+    for hostile in HOSTILE_FILES:
+        try:
+            response = httpx.post(
+                f"{base_url}/v1/history",
+                headers=headers,
+                files={"file": ("hostile.csv", hostile.content.encode(), "text/csv")},
+                timeout=120,
+            )
+        except httpx.TimeoutException:
+            statuses.append(f"no answer in 120 s ({hostile.name})")
+        else:
+            statuses.append(response.status_code)
+    return f"{len(statuses)} hostile uploads -> {sorted(set(map(str, statuses)))}"
 
 
 def measure_reads(
@@ -279,21 +362,22 @@ def measure_reads(
     paths: list[str],
     arguments: argparse.Namespace,
     server_pid: int,
+    bodies: dict[str, bytes],
 ) -> None:
     """Steps 3 and 4, the concurrent phase ``--rounds`` times; prints one line per round and
     the endpoints' figures over all rounds."""
-    alone = single_client_ms(base_url, headers, paths)
+    alone = single_client_ms(base_url, headers, paths, bodies)
     total = arguments.requests
     pooled: dict[str, list[float]] = {path: [] for path in paths}
     for round_number in range(1, arguments.rounds + 1):
         client_cpu, server_cpu = own_cpu_seconds(), cpu_seconds(server_pid)
         started = time.perf_counter()
-        timings = asyncio.run(run_reads(base_url, headers, paths, total, arguments.clients))
+        timings = asyncio.run(run_reads(base_url, headers, paths, total, arguments.clients, bodies))
         wall = time.perf_counter() - started
         client_cpu = own_cpu_seconds() - client_cpu
         server_after = cpu_seconds(server_pid)
         reads = [
-            value for path, values in timings.items() if path != "/healthz" for value in values
+            value for path, values in timings.items() if path.startswith("/v1") for value in values
         ]
         line = (
             f"round {round_number}: {total} GETs by {arguments.clients} concurrent clients in "
@@ -310,7 +394,7 @@ def measure_reads(
     print(f"{'endpoint' + rounds:<62} {'alone':>7} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7}")
     everything: list[float] = []
     for path, values in pooled.items():
-        if path != "/healthz":
+        if path.startswith("/v1"):
             everything += values
         print(
             f"{path:<62} {alone[path]:7.1f} {percentile_ms(values, 50):7.1f} "
@@ -329,6 +413,19 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=CLIENTS, help="concurrent clients")
     parser.add_argument("--workers", type=int, default=1, help="server processes")
     parser.add_argument("--database-url", default=None, help="default: SQLite in the data dir")
+    parser.add_argument(
+        "--no-figures",
+        action="store_true",
+        help="leave the page's figure POSTs out of the mix (a server where they write-lock)",
+    )
+    parser.add_argument(
+        "--no-hostile", action="store_true", help="leave out the hostile-file uploads"
+    )
+    parser.add_argument(
+        "--staffcast",
+        default=str(Path(sys.executable).parent / "staffcast"),
+        help="the staffcast command that serves (another checkout's, for a paired run)",
+    )
     parser.add_argument(
         "--data-dir",
         type=Path,
@@ -353,7 +450,7 @@ def main() -> None:
         if arguments.database_url:
             environment["STAFFCAST_DATABASE_URL"] = arguments.database_url
         command = [
-            str(Path(sys.executable).parent / "staffcast"),
+            arguments.staffcast,
             "serve",
             "--port",
             str(port),
@@ -382,10 +479,30 @@ def main() -> None:
             else:
                 print(f"reusing the data prepared in {data_dir}")
             paths = read_paths(prepared["forecast"], prepared["schedule"])
-            measure_reads(base_url, headers, paths, arguments, server.pid)
+            if arguments.no_figures:
+                paths = [path for path in paths if path not in FIGURES]
+            bodies = figure_bodies(base_url, headers, prepared["forecast"], prepared["schedule"])
+            size_before = database_bytes(data_dir, arguments.database_url)
+            measure_reads(base_url, headers, paths, arguments, server.pid, bodies)
+            size_after_load = database_bytes(data_dir, arguments.database_url)
+            hostile = "no hostile uploads"
+            if not arguments.no_hostile:
+                hostile = hostile_run(base_url, headers)
+            size_after_hostile = database_bytes(data_dir, arguments.database_url)
+            if size_before is not None:
+                print(
+                    f"database file + WAL: {size_before:,} bytes before the load, "
+                    f"{size_after_load:,} after it, {size_after_hostile:,} after {hostile}"
+                )
+            else:
+                print(hostile)
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()  # still busy with a request
+                server.wait()
 
 
 if __name__ == "__main__":

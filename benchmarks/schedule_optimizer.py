@@ -51,7 +51,7 @@ BREAKS = [
 
 
 def _rules(lengths: list[float], **week: float) -> dict[str, Any]:
-    base = {
+    base: dict[str, float] = {
         "days_per_agent": 5,
         "consecutive_days_off": 2,
         "min_hours": 30,
@@ -86,7 +86,9 @@ def requirement_curve(peak: int, seed: int, weekend: float = 0.6) -> np.ndarray:
 
 def requirements_table(required: np.ndarray, channel: str = "voice") -> pd.DataFrame:
     starts = pd.date_range(WEEK_START, periods=len(required), freq=f"{INTERVAL_MINUTES}min")
-    return pd.DataFrame({"interval_start": starts, "channel": channel, "scheduled_agents": required})
+    return pd.DataFrame(
+        {"interval_start": starts, "channel": channel, "scheduled_agents": required}
+    )
 
 
 def erlang_week(peak_calls: float, seed: int) -> pd.DataFrame:
@@ -152,6 +154,9 @@ def two_channel_roster(count: int, seed: int) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+RULES = _rules([4, 6, 8, 9, 10])
+"""The rules of the generated peaks (shifts of 4-10 h)."""
+
 Case = Callable[[], tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None]]
 
 
@@ -161,7 +166,11 @@ def _issue_week() -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None]:
 
 def _peak(peak: int) -> Case:
     def case() -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None]:
-        return requirements_table(requirement_curve(peak, seed=peak)), _rules([4, 6, 8, 9, 10]), None
+        return (
+            requirements_table(requirement_curve(peak, seed=peak)),
+            _rules([4, 6, 8, 9, 10]),
+            None,
+        )
 
     return case
 
@@ -190,8 +199,10 @@ def _named_250() -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None]:
 def _two_channels() -> tuple[pd.DataFrame, dict[str, Any], pd.DataFrame | None]:
     voice = requirements_table(requirement_curve(24, seed=21), "voice")
     chat = requirements_table(requirement_curve(14, seed=22), "chat")
-    return pd.concat([voice, chat], ignore_index=True), _rules([4, 6, 8, 9, 10]), (
-        two_channel_roster(110, seed=5)
+    return (
+        pd.concat([voice, chat], ignore_index=True),
+        _rules([4, 6, 8, 9, 10]),
+        (two_channel_roster(110, seed=5)),
     )
 
 
@@ -224,9 +235,7 @@ def run_case(name: str, seconds: float, workers: int) -> dict[str, Any]:
     wall = time.monotonic() - started
     summary = result.summary
     required_hours = float(table["scheduled_agents"].sum()) * INTERVAL_MINUTES / 60
-    violations = check_schedule(
-        result.shifts, rules_dict, WEEK_START.to_pydatetime(), roster
-    )
+    violations = check_schedule(result.shifts, rules_dict, WEEK_START.to_pydatetime(), roster)
     levels = summary.service_level_by_channel
     targets = getattr(summary, "service_level_targets", {}) or {}
     return {

@@ -25,6 +25,15 @@ Channel names are matched case-insensitively with aliases (``Voice``, ``phone``,
 kept, lower-cased, as a team-named queue. Vendors leave metric cells empty when nothing
 happened, so in vendor exports an empty count is 0; in the canonical format an empty
 ``volume`` is an error. A handle time of 0 means "not known" (e.g. all contacts abandoned).
+
+**Limits.** A file is refused, naming the row, column, value and limit, when it has more than
+:data:`MAX_ROWS` data rows (counted before the CSV is parsed), a cell of a column staffcast
+reads longer than :data:`MAX_CELL_CHARACTERS` (checked before anything is computed from the
+cells), a count above :data:`MAX_VOLUME_PER_ROW`, a handle time other than 0 outside
+:data:`MIN_AHT_SECONDS`-:data:`MAX_AHT_SECONDS`, or more than :data:`MAX_CHANNELS` channels.
+A spreadsheet-safe export writes a label starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return with a leading ``'``; such a cell reads back without it, so a downloaded file
+uploads again unchanged.
 """
 
 from __future__ import annotations
@@ -58,6 +67,13 @@ CHANNEL_ALIASES: Final[dict[str, str]] = {
     **dict.fromkeys(("email", "emails", "e-mail", "e-mails", "mail"), "email"),
 }
 _ID_KEYS: Final = ("id", "ticket id", "contact id", "conversation id")
+
+MAX_ROWS: Final = 2_000_000  # data rows per file: 19 years of 15-minute rows for 3 channels
+MAX_CELL_CHARACTERS: Final = 100  # channel, queue and id labels, timestamps, numbers
+MAX_VOLUME_PER_ROW: Final = 100_000  # contacts in one row (one interval of a channel/queue)
+MIN_AHT_SECONDS: Final = 1.0  # a handle time above 0 and below this is a unit mistake
+MAX_AHT_SECONDS: Final = 86_400.0  # 24 hours
+MAX_CHANNELS: Final = 50
 
 
 @dataclass(frozen=True)
@@ -109,8 +125,11 @@ def header_key(name: str) -> str:
 
 
 def channel_names(raw: pd.Series) -> pd.Series:
-    """Canonical channel names: aliases resolved, others lower-cased with single spaces."""
-    cleaned = raw.astype(str).str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
+    """Canonical channel names: aliases resolved, others lower-cased with single spaces; the
+    ``'`` a spreadsheet-safe export puts before ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+    return is taken off."""
+    cleaned = raw.astype(str).str.replace(r"^'(?=[=+\-@\t\r])", "", regex=True)
+    cleaned = cleaned.str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
     names = {value: CHANNEL_ALIASES.get(value, value) for value in cleaned.unique()}
     return cleaned.map(names).astype(str)
 
@@ -169,6 +188,12 @@ def read_table(source: HistorySource) -> RawTable:
     if not first_line.strip():
         raise InvalidHistoryError(
             "the history file is empty; expected a header row and at least one data row"
+        )
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines - 1 > MAX_ROWS:
+        raise InvalidHistoryError(
+            f"row {MAX_ROWS + 2:,}: the file has {lines - 1:,} data rows, more than the limit of "
+            f"{MAX_ROWS:,} rows per file; split it (for example by year) and upload the parts"
         )
     separator = max((",", ";", "\t"), key=first_line.count)
     try:
@@ -231,10 +256,31 @@ def detect_format(table: RawTable) -> ExportFormat:
 BlankRule = Literal["error", "zero", "unknown"]
 
 
+@dataclass(frozen=True)
+class Bounds:
+    """The values a numeric column may hold besides 0: from ``least`` to ``most``."""
+
+    least: float
+    most: float
+    what: str  # the limit in words, e.g. "contacts per row"
+
+
+COUNT: Final = Bounds(0.0, MAX_VOLUME_PER_ROW, "contacts per row (one interval of one channel)")
+AVERAGE_SECONDS: Final = Bounds(MIN_AHT_SECONDS, MAX_AHT_SECONDS, "seconds per contact")
+TOTAL_SECONDS: Final = Bounds(0.0, MAX_VOLUME_PER_ROW * MAX_AHT_SECONDS, "seconds per row")
+
+
 def _numbers(
-    table: RawTable, key: str, problems: RowProblems, *, blank: BlankRule, unit: str
+    table: RawTable,
+    key: str,
+    problems: RowProblems,
+    *,
+    blank: BlankRule,
+    unit: str,
+    bounds: Bounds,
 ) -> npt.NDArray[np.float64]:
-    """A numeric column: bad, negative and (if ``blank`` is ``error``) empty cells reported."""
+    """A numeric column: bad, negative, out-of-bounds (0 is always allowed) and, if ``blank``
+    is ``error``, empty cells reported."""
     raw = table.column(key)
     header = table.header[key]
     text = raw.astype(str).str.strip()
@@ -269,8 +315,35 @@ def _numbers(
                 "interval without contacts, or leave the row out where data is missing"
             ),
         )
-    values = np.where(bad | negative, np.nan, values)
+    outside = _outside(values, bounds, raw, header, table, problems, unit)
+    values = np.where(bad | negative | outside, np.nan, values)
     return np.where(empty, 0.0 if blank == "zero" else np.nan, values)
+
+
+def _outside(
+    values: npt.NDArray[np.float64], bounds: Bounds, raw: pd.Series, header: str,
+    table: RawTable, problems: RowProblems, unit: str,
+) -> npt.NDArray[np.bool_]:  # fmt: skip
+    """Report the values above ``bounds.most`` or between 0 and ``bounds.least``."""
+    above = values > bounds.most
+    problems.add_where(
+        above,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(raw.iloc[i])} is above the limit "
+            f"of {bounds.most:,g} {bounds.what}; check that the column holds {unit}"
+        ),
+    )
+    below = (values > 0) & (values < bounds.least)
+    problems.add_where(
+        below,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(raw.iloc[i])} is below the minimum "
+            f"of {bounds.least:g} {bounds.what} (0 means not known); write {unit} in seconds"
+        ),
+    )
+    return np.asarray(above | below, dtype=bool)
 
 
 def _channels(table: RawTable, key: str, problems: RowProblems) -> pd.Series:
@@ -361,20 +434,51 @@ def _handle_time(
     return np.zeros_like(counts), np.zeros_like(counts)
 
 
+def _check_averages(
+    table: RawTable,
+    key: str,
+    handle: tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]],
+    problems: RowProblems,
+) -> None:
+    """A total handle time must make an average per contact within the AHT limits."""
+    total, contacts = handle
+    with np.errstate(divide="ignore", invalid="ignore"):
+        average = np.where(contacts > 0, total / contacts, 0.0)
+    header = table.header[key]
+    problems.add_where(
+        (average > MAX_AHT_SECONDS) | ((average > 0) & (average < MIN_AHT_SECONDS)),
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(table.column(key).iloc[i])} "
+            f"seconds for {contacts[i]:g} contact(s) is {average[i]:,.4g} s each, outside the "
+            f"limits of {MIN_AHT_SECONDS:g} to {MAX_AHT_SECONDS:,g} seconds per contact"
+        ),
+    )
+
+
 def _canonical(table: RawTable, problems: RowProblems) -> _Reading:
     if table.has("aht seconds") and table.has("handle seconds total"):
         raise InvalidHistoryError(
             "the file has both `aht_seconds` and `handle_seconds_total`; keep one of them "
             "(an average per contact, or the total of the interval)"
         )
-    volume = _numbers(table, "volume", problems, blank="error", unit="volume (contacts)")
+    volume = _numbers(
+        table, "volume", problems, blank="error", unit="volume (contacts)", bounds=COUNT
+    )
     handle = _handle_time(volume)
     if table.has("aht seconds"):
-        aht = _numbers(table, "aht seconds", problems, blank="unknown", unit="aht_seconds")
+        aht = _numbers(
+            table, "aht seconds", problems, blank="unknown", unit="aht_seconds",
+            bounds=AVERAGE_SECONDS,
+        )  # fmt: skip
         handle = _handle_time(volume, average_seconds=aht)
     elif table.has("handle seconds total"):
-        total = _numbers(table, "handle seconds total", problems, blank="unknown", unit="seconds")
+        total = _numbers(
+            table, "handle seconds total", problems, blank="unknown", unit="seconds",
+            bounds=TOTAL_SECONDS,
+        )  # fmt: skip
         handle = _handle_time(volume, total_seconds=total)
+        _check_averages(table, "handle seconds total", handle, problems)
     return _Reading("interval start", None, "channel", "queue", volume, *handle)
 
 
@@ -391,16 +495,25 @@ def _vendor_counts(
 
     Handle time is weighted by the handled count (all offered contacts if not given).
     """
-    volume = _numbers(table, offered, problems, blank="zero", unit="contacts")
+    volume = _numbers(table, offered, problems, blank="zero", unit="contacts", bounds=COUNT)
     counts = volume
     if table.has(handled):
-        counts = _numbers(table, handled, problems, blank="zero", unit="handled contacts")
+        counts = _numbers(
+            table, handled, problems, blank="zero", unit="handled contacts", bounds=COUNT
+        )
     if average is not None and table.has(average):
-        seconds = _numbers(table, average, problems, blank="unknown", unit="handle time")
+        seconds = _numbers(
+            table, average, problems, blank="unknown", unit="handle time",
+            bounds=AVERAGE_SECONDS,
+        )  # fmt: skip
         return volume, _handle_time(counts, average_seconds=seconds)
     if total is not None and table.has(total):
-        seconds = _numbers(table, total, problems, blank="zero", unit="handle time")
-        return volume, _handle_time(counts, total_seconds=seconds)
+        seconds = _numbers(
+            table, total, problems, blank="zero", unit="handle time", bounds=TOTAL_SECONDS
+        )
+        handle = _handle_time(counts, total_seconds=seconds)
+        _check_averages(table, total, handle, problems)
+        return volume, handle
     return volume, _handle_time(counts)
 
 
@@ -430,7 +543,10 @@ def _per_contact(table: RawTable, problems: RowProblems) -> _Reading:
     volume = np.ones(len(table.cells), dtype=np.float64)
     handle = _handle_time(volume)
     if table.has("handle time"):
-        seconds = _numbers(table, "handle time", problems, blank="unknown", unit="handle time")
+        seconds = _numbers(
+            table, "handle time", problems, blank="unknown", unit="handle time",
+            bounds=AVERAGE_SECONDS,
+        )  # fmt: skip
         handle = _handle_time(volume, total_seconds=seconds)
     return _Reading("created at", None, "channel", "queue", volume, *handle)
 
@@ -441,6 +557,54 @@ _READERS: Final = {
     "amazon_connect": _amazon_connect,
     "per_contact": _per_contact,
 }
+
+
+# Every header any format reads: their cells are checked for length before anything else.
+_READ_KEYS: Final = frozenset(
+    {header_key(name) for layout in FORMATS for name in layout.required + layout.optional}
+    | {"aht seconds", "handle seconds total", *_ID_KEYS}
+)
+
+
+def _check_cell_lengths(table: RawTable, problems: RowProblems) -> None:
+    """Refuse the file if a cell staffcast reads is longer than :data:`MAX_CELL_CHARACTERS`,
+    before any of them is parsed, compared or stored (columns staffcast ignores, such as a
+    ticket's subject, may hold any text)."""
+    for key in sorted(_READ_KEYS):
+        if table.has(key):
+            _check_lengths_of(table, key, problems)
+    problems.raise_if_any("the history file")
+
+
+def _check_lengths_of(table: RawTable, key: str, problems: RowProblems) -> None:
+    cells = table.column(key)
+    header = table.header[key]
+    lengths = cells.str.len().to_numpy(dtype=np.int64, na_value=0)
+    problems.add_where(
+        lengths > MAX_CELL_CHARACTERS,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(cells.iloc[i])} is longer than the "
+            f"limit of {MAX_CELL_CHARACTERS} characters; channel and queue names, ids, times "
+            "and numbers are short"
+        ),
+    )
+
+
+def _check_channel_count(
+    channels: pd.Series, table: RawTable, key: str, problems: RowProblems
+) -> None:
+    """Refuse more than :data:`MAX_CHANNELS` distinct channels, naming the first row past it."""
+    codes, names = pd.factorize(channels)
+    if len(names) <= MAX_CHANNELS:
+        return
+    first = int(np.flatnonzero(codes == MAX_CHANNELS)[0])
+    problems.add(
+        int(table.rows[first]),
+        f"row {table.rows[first]}, column `{table.header[key]}`: {show(str(names[MAX_CHANNELS]))} "
+        f"is channel number {MAX_CHANNELS + 1} of {len(names)}, more than the limit of "
+        f"{MAX_CHANNELS} channels per team; check the column holds channel names",
+    )
 
 
 def extract_records(source: HistorySource, timezone: str, problems: RowProblems) -> Extract:
@@ -454,6 +618,7 @@ def extract_records(source: HistorySource, timezone: str, problems: RowProblems)
     """
     table = read_table(source)
     layout = detect_format(table)
+    _check_cell_lengths(table, problems)
     reading = _READERS[layout.name](table, problems)
     time_header = table.header[reading.time]
     raw_times = table.column(reading.time)
@@ -485,6 +650,7 @@ def extract_records(source: HistorySource, timezone: str, problems: RowProblems)
             "repeated": times.repeated,
         }
     )
+    _check_channel_count(records["channel"], table, reading.channel, problems)
     id_key = next((key for key in _ID_KEYS if table.has(key)), None)
     if layout.name == "per_contact" and id_key is not None:
         records["contact_id"] = table.column(id_key).astype(str).str.strip()

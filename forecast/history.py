@@ -45,6 +45,10 @@ Outside a channel's span the volume is NaN. Explicit zeros in the file stay zero
 
 **Outliers** are found as described in :mod:`forecast.outliers` and reported, never changed.
 
+**Limits.** Besides those of :mod:`forecast.formats` (rows, cell length, counts, handle times,
+channels), a file may span at most :data:`MAX_SPAN_DAYS` days, checked before the grid is
+built.
+
 **Errors.** Every bad cell is reported with its row (header = row 1), column and value, up to
 ``max_errors``, and the whole file is rejected: nothing is ever half-imported.
 """
@@ -67,7 +71,7 @@ from forecast.local_time import (
     settle_repeated_intervals,
 )
 from forecast.outliers import HistoryOutlier, daily_outliers, interval_outliers
-from forecast.row_problems import RowProblems
+from forecast.row_problems import RowProblems, show
 
 PLANNING_INTERVALS: Final = (15, 30, 60)
 HISTORY_COLUMNS: Final = ("interval_start", "channel", "volume", "aht_seconds")
@@ -75,6 +79,7 @@ OPEN_SHARE: Final = 0.5  # an interval of the week with contacts in at least hal
 ALIGNED_SHARE: Final = 0.98  # rows that must start on the inferred source interval
 _MINUTES_PER_DAY: Final = 1440
 _DIVISORS_OF_AN_HOUR: Final = tuple(d for d in range(60, 0, -1) if 60 % d == 0)
+MAX_SPAN_DAYS: Final = 3_653  # ten years: the grid is channels x intervals of the whole span
 
 __all__ = [
     "PLANNING_INTERVALS",
@@ -428,6 +433,27 @@ class _Placed(NamedTuple):
     dst_notes: list[str]
 
 
+def _check_span(
+    records: pd.DataFrame, instants: npt.NDArray[np.datetime64], placed: npt.NDArray[np.bool_],
+    time_column: str,
+) -> None:  # fmt: skip
+    """Refuse a file spanning more than :data:`MAX_SPAN_DAYS` before its grid (channels x
+    intervals) is allocated."""
+    positions = np.flatnonzero(placed)
+    earliest = positions[np.argmin(instants[positions])]
+    latest = positions[np.argmax(instants[positions])]
+    days = (instants[latest] - instants[earliest]) // np.timedelta64(1, "D")
+    if days <= MAX_SPAN_DAYS:
+        return
+    rows, text = records["row"].to_numpy(np.int64), records["time_text"]
+    raise InvalidHistoryError(
+        f"row {rows[latest]}, column `{time_column}`: {show(text.iloc[latest])} is {days:,} "
+        f"days after row {rows[earliest]} ({show(text.iloc[earliest])}), more than the limit "
+        f"of {MAX_SPAN_DAYS:,} days (10 years) in one file; check the dates, or upload the "
+        "years you forecast from"
+    )
+
+
 def _placed(extract: Extract, timezone: str, problems: RowProblems) -> _Placed:
     """Settle repeated local hours, find the source interval; raise on any row problem."""
     per_contact = extract.source_format == "per_contact"
@@ -441,6 +467,7 @@ def _placed(extract: Extract, timezone: str, problems: RowProblems) -> _Placed:
             "the history file has no rows left to import: every row is at a local time that "
             f"does not exist in {timezone}; check the timezone"
         )
+    _check_span(records, instants, placed, extract.time_column)
     first = pd.Timestamp(instants[placed].min()).tz_localize("UTC").tz_convert(timezone)
     origin = _local_midnight(first.tz_localize(None), timezone)
     source_minutes = None

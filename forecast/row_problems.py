@@ -15,11 +15,18 @@ import numpy.typing as npt
 
 from forecast.errors import InvalidHistoryError
 
+SHOWN_CHARACTERS = 40  # of a long cell, in a message: enough to find it, never megabytes
+
 
 def show(value: object) -> str:
-    """A cell as the user typed it: text quoted, an empty cell named as such."""
+    """A cell as the user typed it: text quoted, an empty cell named as such, a long one cut
+    to its first characters and its length."""
     if isinstance(value, str):
-        return "an empty cell" if value.strip() == "" else repr(value)
+        if value.strip() == "":
+            return "an empty cell"
+        if len(value) > SHOWN_CHARACTERS:
+            return f"{value[:SHOWN_CHARACTERS]!r}... ({len(value):,} characters)"
+        return repr(value)
     return str(value)
 
 

@@ -8,22 +8,26 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Literal
 
-import numpy as np
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from api.cli.errors import command_guard, fail
-from api.cli.files import iso_timestamps, write_table
-from forecast.accuracy import Accuracy
-from forecast.backtest import AccuracyReport, backtest
-from forecast.calendar import Calendar, SpecialDay, parse_special_days
-from forecast.forecaster import WorkloadForecast, forecast_workload
-from forecast.history import History, parse_history
-from forecast.selection import ModelName
+from api.cli.files import write_table
+
+if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
+    from forecast.accuracy import Accuracy
+    from forecast.backtest import AccuracyReport
+    from forecast.calendar import Calendar, SpecialDay
+    from forecast.forecaster import WorkloadForecast
+    from forecast.history import History
+
+# forecast.selection.ModelName, spelled out so that the option's choices need no import of
+# the forecaster (statsmodels); a test checks the two agree.
+ModelName = Literal["auto", "seasonal_naive", "weekday_average", "top_down", "combined"]
 
 HistoryFile = Annotated[
     Path,
@@ -62,6 +66,8 @@ Model = Annotated[
 def calendar_from_options(
     country: str | None, subdivision: str | None, special_days: Path | None
 ) -> Calendar:
+    from forecast.calendar import Calendar, parse_special_days
+
     days: tuple[SpecialDay, ...] = ()
     if special_days is not None:
         try:
@@ -76,6 +82,8 @@ def calendar_from_options(
 
 
 def read_history_file(path: Path, timezone: str, interval_minutes: int | None) -> History:
+    from forecast.history import parse_history
+
     with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
         return parse_history(source, timezone=timezone, interval_minutes=interval_minutes)
 
@@ -140,6 +148,10 @@ def forecast_command(
         math.isfinite(default_aht_seconds) and default_aht_seconds > 0
     ):
         fail(f"--default-aht-seconds {default_aht_seconds:g} must be a positive number")
+    import numpy as np
+
+    from forecast.forecaster import forecast_workload
+
     calendar = calendar_from_options(country, subdivision, special_days)
     parsed = read_history_file(history, timezone, interval_minutes)
     with progress_bar("Forecasting channels") as progress:
@@ -152,9 +164,7 @@ def forecast_command(
             on_progress=progress,
         )
     fill_unknown_aht(result, default_aht_seconds)
-    table = result.workload.copy()
-    table["interval_start"] = iso_timestamps(table["interval_start"])
-    write_table(table, output)
+    write_table(result.workload, output)
     summary = Table(title=f"Forecast {start.date()} + {days} days -> {output}")
     summary.add_column("channel")
     summary.add_column("model (backtest WAPE)")
@@ -281,6 +291,8 @@ def backtest_command(
 ) -> None:
     """Accuracy report: re-run the forecast at past weekly origins and compare with what
     happened (WAPE, MASE, bias by day type, band coverage), next to plain baselines."""
+    from forecast.backtest import backtest
+
     calendar = calendar_from_options(country, subdivision, special_days)
     parsed = read_history_file(history, timezone, interval_minutes)
     with progress_bar("Backtesting origins") as progress:

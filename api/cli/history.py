@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import command_guard
-from forecast import HistorySummary, parse_history
+
+if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
+    import pandas as pd
+
+    from forecast import HistorySummary
 
 SHOWN_PER_LIST = 20
 
@@ -87,6 +90,8 @@ def summary(
 ) -> None:
     """Print what was understood of HISTORY.csv (channels, range, interval, gaps, duplicates,
     outliers, warnings), or every problem that stops it from being imported."""
+    from forecast import parse_history
+
     stderr = Console(stderr=True)
     with stderr.status(f"Reading {history_file.name}..."), history_file.open("rb") as source:
         history = parse_history(source, timezone=timezone, interval_minutes=interval_minutes)

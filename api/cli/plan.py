@@ -5,20 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.console import Console
 
-from api.charts import (
-    coverage_figure,
-    forecast_figure,
-    service_level_targets,
-    write_standalone_html,
-)
 from api.cli.errors import command_guard, fail
-from api.cli.files import iso_timestamps, read_toml, write_table
+from api.cli.files import read_toml, write_table
 from api.cli.forecasting import (
     Country,
     HistoryFile,
@@ -40,11 +33,12 @@ from api.cli.scheduling import (
     solve_with_progress,
     summary_dict,
 )
-from forecast.calendar import Calendar, day_types
-from forecast.forecaster import forecast_workload
-from scheduler import SolverOptions
-from scheduler.staffing import requirements
-from scheduler.targets import Targets
+
+if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
+    import pandas as pd
+
+    from forecast.calendar import Calendar
+    from scheduler.targets import Targets
 
 
 @command_guard
@@ -74,6 +68,11 @@ def plan(
     Writes forecast.csv, requirements.csv, schedule.csv, coverage.csv and summary.json to
     --out (plus coverage.html and forecast.html charts that work offline).
     """
+    from forecast.forecaster import forecast_workload
+    from scheduler import SolverOptions
+    from scheduler.staffing import requirements
+    from scheduler.targets import Targets
+
     start = week_start.date()
     if start.weekday() != 0:
         fail(f"--week-start {start} is a {start:%A}; schedules run Monday to Sunday")
@@ -92,9 +91,7 @@ def plan(
     result = solve_with_progress(needs, parsed_rules, roster, options, quiet=False)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in (("forecast.csv", forecast.workload), ("requirements.csv", needs)):
-        written = table.copy()
-        written["interval_start"] = iso_timestamps(written["interval_start"])
-        write_table(written, out / name)
+        write_table(table, out / name)
     write_table(schedule_table(result), out / "schedule.csv")
     write_table(coverage_table(result), out / "coverage.csv")
     summary = {
@@ -130,6 +127,16 @@ def _write_charts(
     calendar: Calendar,
 ) -> None:
     """The coverage and forecast charts as standalone HTML files that open offline."""
+    import pandas as pd
+
+    from api.charts import (
+        coverage_figure,
+        forecast_figure,
+        service_level_targets,
+        write_standalone_html,
+    )
+    from forecast.calendar import day_types
+
     days = pd.date_range(
         workload["interval_start"].min().date() - dt.timedelta(days=14),
         workload["interval_start"].max().date(),

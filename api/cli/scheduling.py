@@ -7,19 +7,22 @@ import math
 import re
 from datetime import timedelta, timezone
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, write_table
-from scheduler import Progress as SolverProgress
-from scheduler import SolverOptions
-from scheduler.agents import Agent, agents_from_frame
-from scheduler.optimizer import ScheduleResult, ScheduleSummary, solve_schedule
-from scheduler.rules import Rules, rules_from_dict
+
+if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
+    import pandas as pd
+
+    from scheduler import Progress as SolverProgress
+    from scheduler import SolverOptions
+    from scheduler.agents import Agent
+    from scheduler.optimizer import ScheduleResult, ScheduleSummary
+    from scheduler.rules import Rules
 
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
@@ -30,6 +33,8 @@ def read_requirements(path: Path, timezone_name: str | None = None) -> pd.DataFr
     Without ``timezone_name`` the UTC offset written in the file is used (it must be the same
     on every row; a week with a daylight-saving change needs the zone name).
     """
+    import pandas as pd
+
     table = pd.read_csv(path)
     if "interval_start" not in table.columns:
         fail(f"{path}: no `interval_start` column; give the table `staffcast requirements` writes")
@@ -61,11 +66,17 @@ def read_requirements(path: Path, timezone_name: str | None = None) -> pd.DataFr
 
 def read_rules(path: Path) -> Rules:
     """Read and parse a rules TOML file."""
+    from scheduler.rules import rules_from_dict
+
     return rules_from_dict(read_toml(path))
 
 
 def read_agents(path: Path) -> tuple[Agent, ...]:
     """Read and parse a named-agents CSV."""
+    import pandas as pd
+
+    from scheduler.agents import agents_from_frame
+
     return agents_from_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
 
 
@@ -160,6 +171,8 @@ def solve_with_progress(
     quiet: bool,
 ) -> ScheduleResult:
     """Run the optimizer behind a progress bar fed by its callback (none when ``quiet``)."""
+    from scheduler.optimizer import solve_schedule
+
     time_limit_seconds = options.time_limit_seconds
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -223,6 +236,8 @@ def schedule(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Build the week's schedule: shifts with breaks for named agents or open positions."""
+    from scheduler import SolverOptions
+
     table = read_requirements(requirements, timezone_name)
     parsed_rules = read_rules(rules)
     roster = read_agents(agents) if agents is not None else None

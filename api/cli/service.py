@@ -153,6 +153,8 @@ def serve(
     host: HostOption = "127.0.0.1", port: PortOption = 8000, workers: WorkersOption = 1
 ) -> None:
     """Run the HTTP service (API docs at /docs)."""
+    import os
+
     import uvicorn
 
     from api.settings import ServiceSettings
@@ -161,7 +163,9 @@ def serve(
     # processes migrating an empty database at once would both create the tables). This also
     # fails once, with a clear message, on a bad STAFFCAST_* variable.
     _database().dispose()
-    # Each worker process builds its own app, with settings from the same environment.
+    # Each worker process builds its own app, with settings from the same environment; each
+    # takes its share of a PostgreSQL server's connections.
+    os.environ["STAFFCAST_SERVER_PROCESSES"] = str(workers)
     uvicorn.run(
         "api.service:create_app",
         factory=True,

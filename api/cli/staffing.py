@@ -5,18 +5,18 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import command_guard
-from api.cli.files import iso_timestamps, read_table, read_toml, write_table
-from scheduler.interval import interval_staffing
-from scheduler.staffing import requirements
-from scheduler.targets import ChannelTarget, Targets
-from scheduler.workload import CHANNEL, INTERVAL_START
+from api.cli.files import read_toml, read_workload, write_table
+from api.cli.limits import check_workload
+
+if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
+    from scheduler.targets import ChannelTarget
 
 VolumeColumn = Literal["volume", "volume_low", "volume_high"]
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
@@ -50,6 +50,8 @@ def _flag_target(
     max_abandon: float | None,
     concurrency: int,
 ) -> ChannelTarget:
+    from scheduler.targets import ChannelTarget
+
     return ChannelTarget(
         channel=channel,
         service_level=service_level,
@@ -82,6 +84,8 @@ def erlang(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Agents needed in one interval for a service target, or the KPIs of --agents N."""
+    from scheduler.interval import interval_staffing
+
     target = _flag_target(
         "interval",
         service_level,
@@ -169,8 +173,14 @@ def requirements_command(
     max_abandon: MaxAbandon = None,
     concurrency: Concurrency = 1,
 ) -> None:
-    """Agents required per interval and channel for a workload (forecast) CSV."""
-    table = read_table(workload)
+    """Agents required per interval and channel for a workload (forecast) CSV or Parquet
+    file; `-o x.parquet` writes Parquet."""
+    from scheduler.staffing import requirements
+    from scheduler.targets import Targets
+    from scheduler.workload import CHANNEL
+
+    table = read_workload(workload)
+    check_workload(table, str(workload))
     if targets is not None:
         parsed = Targets.from_dict(read_toml(targets))
     else:
@@ -194,7 +204,6 @@ def requirements_command(
             }
         )
     result = requirements(table, parsed, interval_minutes, timezone, volume_column)
-    result[INTERVAL_START] = iso_timestamps(result[INTERVAL_START])
     write_table(result, output)
     typer.echo(
         f"{len(result)} intervals, {result[CHANNEL].nunique()} channel(s), "

@@ -32,7 +32,7 @@ from api.service.routes import (
 )
 from api.service.team_cache import TeamCache
 from api.settings import ServiceSettings
-from api.storage.database import Database
+from api.storage.database import Database, server_pool_sizes
 from api.storage.migrate import upgrade_database
 from api.web import install as install_web_page
 
@@ -78,7 +78,8 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        database = Database(resolved.resolved_database_url())
+        url = resolved.resolved_database_url()
+        database = Database(url, server_pool_sizes(url, resolved.server_processes))
         try:
             upgrade_database(database)
             runner = JobRunner(database, resolved, handlers)

@@ -2,8 +2,10 @@
 
 The app keeps its :class:`ServiceState` on ``app.state.service``; nothing is global.
 Dependencies that do no I/O are ``async`` so FastAPI does not hand them to a worker thread.
-Reads (``GET``/``HEAD``) get a plain session; other methods get a write session, which on
-SQLite takes the write lock when the transaction begins (see :mod:`api.storage.database`).
+Reads (``GET``/``HEAD``, and routes of class :class:`ReadOnlyRoute`) get a plain session; other
+methods get a write session, which on SQLite takes the write lock when the transaction begins
+(see :mod:`api.storage.database`), in the endpoint's worker thread: nothing on the event loop
+ever waits for a write lock.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from typing import Annotated, Concatenate, Final, ParamSpec, TypeVar
 
 from fastapi import Depends, Path, Request, Security
+from fastapi.routing import APIRoute
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -69,6 +72,18 @@ async def get_downloads(state: StateDep) -> DownloadCache:
     return state.downloads
 
 
+class ReadOnlyRoute(APIRoute):
+    """A route whose method is not ``GET`` but which only reads (a figure drawn from a posted
+    table): it gets a read session, so it never takes SQLite's write lock or waits for it."""
+
+    read_only = True
+
+
+def _writes(request: Request) -> bool:
+    route = request.scope.get("route")
+    return request.method not in READ_METHODS and not getattr(route, "read_only", False)
+
+
 async def get_session(request: Request, state: StateDep) -> AsyncIterator[Session]:
     """A database session for the request, closed (rolled back if uncommitted) after it.
 
@@ -78,8 +93,7 @@ async def get_session(request: Request, state: StateDep) -> AsyncIterator[Sessio
     on a database server a round trip, done in a worker thread unless the endpoint already
     ended the transaction (as :meth:`Reads.run` does).
     """
-    write = request.method not in READ_METHODS
-    session = state.database.session(write=write)
+    session = state.database.session(write=_writes(request))
     try:
         yield session
     finally:
@@ -224,6 +238,12 @@ async def current_team(
         team = await run_on_server(server, _team_for_token, state, token)
         if request.method not in READ_METHODS:
             await server.close()  # a write's work is done in its own session: free the connection
+    elif state.database.is_sqlite and _writes(request):
+        # In a read transaction of its own, never the write session's: its BEGIN IMMEDIATE
+        # would wait for another request's write lock here, on the event loop, stalling every
+        # request (up to the busy timeout). The write begins in the endpoint's worker thread.
+        with state.database.session() as check:
+            team = _team_for_token(check, state, token)
     elif state.database.is_sqlite:
         team = _team_for_token(session, state, token)
     else:

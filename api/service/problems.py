@@ -21,6 +21,9 @@ Hierarchy of the service's own errors::
     ├── InvalidUploadError     422  an upload is not a readable CSV file
     ├── InvalidParameterError  422  a value is well-formed but not acceptable (a timezone)
     └── UnavailableError       503  the database cannot be reached
+
+``MemoryError`` (an input the limits let through that still does not fit) is a 413 with a
+message, never a 500 with an empty one.
 """
 
 from __future__ import annotations
@@ -217,6 +220,13 @@ PROBLEMS: Final[dict[type[Exception], ProblemType]] = {
         "Cannot compute staffing or a schedule",
         "The staffing math or the optimizer rejected its input.",
     ),
+    MemoryError: _row(
+        "too-large-to-process",
+        413,
+        "Too large to process",
+        "The input needs more memory than the server has; nothing was changed. Send a "
+        "smaller file (fewer rows, a shorter span of dates).",
+    ),
     StarletteHTTPException: _row(
         "http-error",
         400,
@@ -270,6 +280,11 @@ def problem_response(error: BaseException, instance: str | None = None) -> Respo
         detail, errors, headers = error.detail, error.errors, error.headers
     elif isinstance(error, ForecastError | SchedulerError):
         detail, errors = str(error), list(error.errors)
+    elif isinstance(error, MemoryError):
+        detail = (
+            "the input needs more memory than the server has; nothing was changed. Send a "
+            "smaller file: fewer rows or a shorter span of dates"
+        )
     elif isinstance(error, RequestValidationError):
         errors = _validation_lines(error)
         detail = f"the request has {len(errors)} invalid field(s): {errors[0] if errors else ''}"

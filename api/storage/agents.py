@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
@@ -19,6 +20,7 @@ from sqlalchemy.orm import Session
 from api.storage.models import Agent
 from scheduler.agents import Agent as RosterAgent
 from scheduler.agents import agents_from_frame
+from scheduler.errors import InvalidAgentsError
 
 AGENT_COLUMNS: Final = (
     "agent_id",
@@ -82,6 +84,55 @@ def _split(text: str, separator: str) -> list[str]:
     return [part.strip() for part in text.split(separator) if part.strip()]
 
 
+MAX_AGENTS: Final = 10_000  # rows of one roster upload
+MAX_LABEL_CHARACTERS: Final = 100  # an id, a name, a skill, one entry of a list
+MAX_CELL_CHARACTERS: Final = 2_000  # a whole cell (a list of dates or windows)
+LIST_COLUMNS: Final = {"skills": "|", "unavailable": ";", "time_off": ";"}
+MAX_LISTED: Final = 20  # cells named in one answer
+
+
+def check_roster_bounds(table: pd.DataFrame) -> None:
+    """Refuse a roster with more than :data:`MAX_AGENTS` rows, a cell over
+    :data:`MAX_CELL_CHARACTERS` or a label (an id, a name, one skill or list entry) over
+    :data:`MAX_LABEL_CHARACTERS`, naming the row, column, value and limit, before anything
+    else is done with it.
+
+    Raises:
+        InvalidAgentsError: listing the cells over a limit.
+    """
+    if len(table) > MAX_AGENTS:
+        raise InvalidAgentsError(
+            f"row {MAX_AGENTS + 2}: the roster has {len(table):,} rows, more than the limit of "
+            f"{MAX_AGENTS:,} agents per upload"
+        )
+    problems: list[str] = []
+    for column in table.columns:
+        lengths = table[column].str.len().to_numpy()
+        for position in np.flatnonzero(lengths > MAX_LABEL_CHARACTERS)[:MAX_LISTED]:
+            problem = _over_limit(str(table[column].iloc[position]), str(column))
+            if problem:
+                problems.append(f"row {position + 2}, column `{column}`: {problem}")
+    if problems:
+        raise InvalidAgentsError(
+            f"the roster was rejected with {len(problems)} cell(s) over a limit: {problems[0]}",
+            problems,
+        )
+
+
+def _over_limit(cell: str, column: str) -> str | None:
+    shown = repr(cell[:40]) + (f"... ({len(cell):,} characters)" if len(cell) > 40 else "")
+    if len(cell) > MAX_CELL_CHARACTERS:
+        return f"{shown} is longer than the limit of {MAX_CELL_CHARACTERS:,} characters"
+    separator = LIST_COLUMNS.get(column)
+    parts = cell.split(separator) if separator else [cell]
+    if any(len(part.strip()) > MAX_LABEL_CHARACTERS for part in parts):
+        return (
+            f"{shown} has an entry longer than the limit of {MAX_LABEL_CHARACTERS} characters; "
+            "ids, names, skills and dates are short labels"
+        )
+    return None
+
+
 def records_from_csv(content: bytes) -> list[dict[str, Any]]:
     """Read an agents CSV into API-shaped records (validated with :func:`checked_roster`).
 
@@ -94,6 +145,7 @@ def records_from_csv(content: bytes) -> list[dict[str, Any]]:
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise UnreadableRosterError(f"the roster is not a readable CSV file ({error})") from None
     table.columns = [str(column).strip() for column in table.columns]
+    check_roster_bounds(table)
     agents_from_frame(table)  # every row checked before anything is stored
     records = []
     for row in table.to_dict("records"):

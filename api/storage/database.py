@@ -4,12 +4,15 @@ SQLite (the embedded default) runs in WAL mode with foreign keys enforced and a 
 Its Python driver starts transactions lazily and only as readers, so two writers that both
 read first can fail with "database is locked" without waiting; write sessions therefore begin
 with ``BEGIN IMMEDIATE``, which takes the write lock up front and waits for it (the recipe in
-SQLAlchemy's pysqlite documentation). PostgreSQL needs none of this.
+SQLAlchemy's pysqlite documentation). PostgreSQL needs none of this, but its connections are
+counted: the service sizes its pools so that all its processes together stay within the
+server's ``max_connections`` (:func:`server_pool_sizes`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Any, Final, TypeVar
 
 from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
@@ -22,6 +25,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
 
 WRITE_OPTION: Final = "staffcast_write"
 SQLITE_BUSY_TIMEOUT_MS: Final = 30_000
@@ -34,14 +38,71 @@ ASYNC_POOL_RECYCLE_SECONDS: Final = 600
 READ_ONLY_OPTIONS: Final = "-c default_transaction_read_only=on"
 
 
+# Left for other clients of a PostgreSQL server (psql, migrations, another service) besides
+# the superuser's reserved connections.
+SPARE_CONNECTIONS: Final = 10
+MIN_POOL: Final = 2
+
+
+@dataclass(frozen=True)
+class PoolSizes:
+    """Connections one process keeps and may open: the thread pool's (``pool``/``overflow``)
+    and the asyncio engine's (``async_pool``/``async_overflow``)."""
+
+    pool: int = POOL_SIZE
+    overflow: int = POOL_SIZE
+    async_pool: int = ASYNC_POOL_SIZE
+    async_overflow: int = ASYNC_POOL_OVERFLOW
+
+    @property
+    def most(self) -> int:
+        """The most connections the process can hold at once."""
+        return self.pool + self.overflow + self.async_pool + self.async_overflow
+
+
+def pool_sizes(max_connections: int, reserved: int, processes: int) -> PoolSizes:
+    """Pools of one of ``processes`` server processes that together stay within a
+    PostgreSQL server's ``max_connections`` (less ``reserved`` for superusers and
+    :data:`SPARE_CONNECTIONS`): the defaults when they fit, else the process's share split
+    two to one between the thread pool and the asyncio engine, without overflow (a request
+    then waits for a connection rather than the server refusing one)."""
+    share = (max_connections - reserved - SPARE_CONNECTIONS) // processes
+    default = PoolSizes()
+    if share >= default.most:
+        return default
+    async_pool = max(MIN_POOL, share // 3)
+    return PoolSizes(max(MIN_POOL, share - async_pool), 0, async_pool, 0)
+
+
+def server_pool_sizes(url: str, processes: int) -> PoolSizes:
+    """:func:`pool_sizes` for the PostgreSQL server at ``url`` (asked over one short-lived
+    connection); the defaults for SQLite."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return PoolSizes()
+    engine = create_engine(parsed, poolclass=NullPool)
+    try:
+        with engine.connect() as connection:
+            limit = int(connection.exec_driver_sql("SHOW max_connections").scalar_one())
+            reserved = int(
+                connection.exec_driver_sql("SHOW superuser_reserved_connections").scalar_one()
+            )
+    finally:
+        engine.dispose()
+    return pool_sizes(limit, reserved, processes)
+
+
 class Database:
     """Engine and session factories for one database URL.
 
     Args:
         url: a SQLAlchemy URL; ``sqlite+pysqlite:///path`` or ``postgresql+psycopg://...``.
+        pools: connection pool sizes on a database server (default: :class:`PoolSizes`; the
+            service sizes them with :func:`server_pool_sizes`).
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, pools: PoolSizes | None = None) -> None:
+        sizes = pools or PoolSizes()
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
         if self.is_sqlite:
@@ -62,7 +123,7 @@ class Database:
             # As for SQLite: enough pooled connections for every worker thread, so that none
             # is closed on return and reopened (a new server process) for the next request.
             self.engine = create_engine(
-                parsed, pool_pre_ping=True, pool_size=POOL_SIZE, max_overflow=POOL_SIZE
+                parsed, pool_pre_ping=True, pool_size=sizes.pool, max_overflow=sizes.overflow
             )
         self.async_engine: AsyncEngine | None = None
         if not self.is_sqlite and parsed.get_driver_name() == "psycopg":
@@ -70,8 +131,8 @@ class Database:
                 parsed,
                 isolation_level="AUTOCOMMIT",
                 connect_args={"options": READ_ONLY_OPTIONS},
-                pool_size=ASYNC_POOL_SIZE,
-                max_overflow=ASYNC_POOL_OVERFLOW,
+                pool_size=sizes.async_pool,
+                max_overflow=sizes.async_overflow,
                 pool_recycle=ASYNC_POOL_RECYCLE_SECONDS,
             )
             self._async_sessions = async_sessionmaker(self.async_engine, expire_on_commit=False)

@@ -12,16 +12,21 @@ exactly as the forecaster sees them).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+from collections.abc import Callable
 from typing import Annotated, Final
 
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from plotly.graph_objects import Figure
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from api.charts import coverage_figure, forecast_figure, service_level_targets, timeline_figure
-from api.service.deps import SessionDep, TeamDep
+from api.service.deps import DownloadsDep, ReadOnlyRoute, SessionDep, TeamDep
+from api.service.download_cache import DownloadCache
 from api.service.problems import InvalidUploadError
 from api.storage.history import load_history
 from api.storage.models import Team
@@ -33,16 +38,16 @@ from scheduler.targets import Targets
 
 HISTORY_DAYS: Final = 14
 
-router = APIRouter(prefix="/app/figures", include_in_schema=False)
+# Drawing a figure only reads: ReadOnlyRoute gives these POSTs a read session.
+router = APIRouter(prefix="/app/figures", include_in_schema=False, route_class=ReadOnlyRoute)
 
 
-async def csv_body(request: Request) -> pd.DataFrame:
-    """The request body as a CSV table.
+def csv_table(raw: bytes) -> pd.DataFrame:
+    """A posted body as a CSV table.
 
     Raises:
         InvalidUploadError: the body is empty, not UTF-8 or not CSV.
     """
-    raw = await request.body()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -55,12 +60,28 @@ async def csv_body(request: Request) -> pd.DataFrame:
         raise InvalidUploadError(f"the table to draw is not valid CSV: {error}") from None
 
 
-CsvBody = Annotated[pd.DataFrame, Depends(csv_body)]
+async def body_bytes(request: Request) -> bytes:
+    """The request body (its size is bounded by the body-size middleware)."""
+    return await request.body()
 
 
-def figure_response(figure: Figure) -> Response:
-    """A plotly figure as JSON (``{"data": [...], "layout": {...}}``)."""
-    return Response(figure.to_json(), media_type="application/json")
+BodyDep = Annotated[bytes, Depends(body_bytes)]
+
+
+async def cached_figure(
+    downloads: DownloadCache, key: tuple[object, ...], body: bytes, draw: Callable[[], Figure]
+) -> Response:
+    """The figure JSON kept under ``key`` and the posted table's digest, or drawn by ``draw``
+    in a worker thread (plotly takes tens of milliseconds) and kept. The page posts the same
+    tables again and again (every resize, every sign-in), and a figure depends only on the
+    table and on what ``key`` names (the team's version, its history's version)."""
+    full_key = (*key, hashlib.sha256(body).hexdigest())
+    cached = downloads.get(full_key)
+    if cached is None:
+        figure = await run_in_threadpool(draw)
+        cached = figure.to_json().encode()
+        downloads.put(full_key, cached)
+    return Response(cached, media_type="application/json")
 
 
 def _chart_error(what: str, error: Exception) -> InvalidUploadError:
@@ -109,34 +130,56 @@ def day_markers(team: Team | TeamSnapshot, first: dt.date, last: dt.date) -> pd.
 
 
 @router.post("/coverage")
-def coverage(team: TeamDep, coverage: CsvBody) -> Response:
+async def coverage(team: TeamDep, body: BodyDep, downloads: DownloadsDep) -> Response:
     """The coverage chart of a coverage CSV, with the team's service-level targets."""
-    try:
-        figure = coverage_figure(coverage, team_targets(team))
-    except ValueError as error:
-        raise _chart_error("coverage", error) from None
-    return figure_response(figure)
+
+    def draw() -> Figure:
+        try:
+            return coverage_figure(csv_table(body), team_targets(team))
+        except ValueError as error:
+            raise _chart_error("coverage", error) from None
+
+    return await cached_figure(downloads, ("figure", "coverage", team.id, team.version), body, draw)
 
 
 @router.post("/timeline")
-def timeline(
+async def timeline(
     team: TeamDep,
-    shifts: CsvBody,
+    body: BodyDep,
+    downloads: DownloadsDep,
     channel: Annotated[str | None, Query(max_length=64)] = None,
     day: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
     """The schedule timeline of a shifts CSV, optionally one channel and one day."""
-    try:
-        figure = timeline_figure(shifts, channel=channel or None, day=day)
-    except ValueError as error:
-        raise _chart_error("schedule", error) from None
-    return figure_response(figure)
+
+    def draw() -> Figure:
+        try:
+            return timeline_figure(csv_table(body), channel=channel or None, day=day)
+        except ValueError as error:
+            raise _chart_error("schedule", error) from None
+
+    key = ("figure", "timeline", team.id, channel, day)
+    return await cached_figure(downloads, key, body, draw)
 
 
 @router.post("/forecast")
-def forecast(team: TeamDep, session: SessionDep, forecast: CsvBody) -> Response:
+async def forecast(
+    team: TeamDep, session: SessionDep, body: BodyDep, downloads: DownloadsDep
+) -> Response:
     """A forecast CSV drawn after the team's last two weeks of history, the special days of
-    both shaded."""
+    both shaded. Only reads (a read session: no write lock is taken or waited for)."""
+
+    def draw() -> Figure:
+        try:
+            return _forecast_figure(team, session, csv_table(body))
+        finally:
+            session.close()
+
+    key = ("figure", "forecast", team.id, team.version, team.history_version, team.timezone)
+    return await cached_figure(downloads, key, body, draw)
+
+
+def _forecast_figure(team: TeamSnapshot, session: Session, forecast: pd.DataFrame) -> Figure:
     if "interval_start" not in forecast.columns or forecast.empty:
         raise InvalidUploadError("cannot draw the forecast: it has no `interval_start` column")
     try:
@@ -153,7 +196,7 @@ def forecast(team: TeamDep, session: SessionDep, forecast: CsvBody) -> Response:
     )
     markers = day_markers(team, (first - pd.Timedelta(days=HISTORY_DAYS)).date(), last.date())
     try:
-        figure = forecast_figure(
+        return forecast_figure(
             history,
             forecast.assign(interval_start=starts),
             markers,
@@ -161,4 +204,3 @@ def forecast(team: TeamDep, session: SessionDep, forecast: CsvBody) -> Response:
         )
     except ValueError as error:
         raise _chart_error("forecast", error) from None
-    return figure_response(figure)

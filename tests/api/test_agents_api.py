@@ -128,3 +128,33 @@ def test_another_teams_agent_is_not_found(
     assert client.delete("/v1/agents/A1", headers=stranger.headers).status_code == 404
     assert client.get("/v1/agents", headers=stranger.headers).json() == []
     assert client.post("/v1/agents", headers=stranger.headers, json=ANA).status_code == 201
+
+
+def test_a_roster_with_an_overlong_label_is_refused_naming_row_column_and_limit(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    roster = (
+        "agent_id,name,skills,unavailable\n"
+        f"A1,{'n' * 2_000_000},voice,\n"
+        f"A2,Ben,voice|{'c' * 101},\n"
+        "A3,Chloe,voice,sun\n"
+    )
+    response = client.post(
+        "/v1/agents/upload", headers=team.headers, files={"file": ("agents.csv", roster)}
+    )
+    assert response.status_code == 422, response.text
+    errors = response.json()["errors"]
+    assert errors[0].startswith(
+        "row 2, column `name`: 'nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn'... (2,000,000 "
+        "characters) is longer than the limit of 2,000 characters"
+    )
+    assert errors[1].startswith("row 3, column `skills`: ")
+    assert "longer than the limit of 100 characters" in errors[1]
+    assert len(response.content) < 4_000
+    assert client.get("/v1/agents", headers=team.headers).json() == []
+    too_long = client.post(
+        "/v1/agents",
+        headers=team.headers,
+        json={"agent_id": "A9", "skills": ["x" * 101]},
+    )
+    assert too_long.status_code == 422

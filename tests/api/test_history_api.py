@@ -226,3 +226,32 @@ def test_a_write_through_another_service_process_is_seen_by_this_ones_downloads(
     after = _download_text(client, team)
     assert "2026-03-02T09:00:00+00:00,voice,12.0" in after
     assert "voice,10.0" not in after
+
+
+def test_a_download_carries_an_etag_and_is_not_sent_again_while_unchanged(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    _upload(client, team, _csv("2026-03-02", [10, 20]))
+    first = client.get("/v1/history.csv", headers=team.headers)
+    etag = first.headers["etag"]
+    again = client.get("/v1/history.csv", headers={**team.headers, "If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    _upload(client, team, _csv("2026-03-02", [11, 21]))
+    changed = client.get("/v1/history.csv", headers={**team.headers, "If-None-Match": etag})
+    assert changed.status_code == 200
+    assert changed.headers["etag"] != etag
+    assert changed.content != first.content
+
+
+def test_a_large_download_is_streamed_whole(client: TestClient, team: TeamCredentials) -> None:
+    starts = pd.date_range("2026-01-05", periods=200 * 48, freq="30min")
+    rows = [f"{stamp:%Y-%m-%dT%H:%M},voice,10,200" for stamp in starts]
+    _upload(client, team, HEADER + "\n".join(rows) + "\n")  # 200 days: about 380 KB back
+    with client.stream("GET", "/v1/history.csv", headers=team.headers) as response:
+        pieces = list(response.iter_raw())
+    body = b"".join(pieces)
+    assert len(body) > 256 * 1024
+    assert int(response.headers["content-length"]) == len(body)
+    assert len(pieces) > 1
+    assert pd.read_csv(io.BytesIO(body))["volume"].sum() == 200 * 48 * 10

@@ -79,3 +79,16 @@ def test_settings_belong_to_one_team(
     first, second = make_team("first"), make_team("second")
     client.patch("/v1/settings", headers=first.headers, json={"targets": TARGETS})
     assert client.get("/v1/settings", headers=second.headers).json()["targets"] is None
+
+
+def test_settings_with_an_overlong_channel_name_or_label_are_a_422(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    target = {"service_level": 0.8, "answer_seconds": 20}
+    for change in (
+        {"targets": {"channels": {"x" * 101: target}}},
+        {"special_days": [{"date": "2026-12-24", "name": "n" * 101, "kind": "closed"}]},
+    ):
+        response = client.patch("/v1/settings", headers=team.headers, json=change)
+        assert response.status_code == 422, response.text
+        assert "100 characters" in response.text

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
@@ -146,3 +147,86 @@ def test_requirements_names_a_missing_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 2
     assert "no such file" in result.output
+
+
+def test_requirements_writes_parquet_and_formula_safe_csv(tmp_path: Path) -> None:
+    workload = tmp_path / "workload.csv"
+    workload.write_text(
+        "interval_start,channel,volume,aht_seconds\n"
+        "2026-12-07T09:00:00+00:00,=2+5*cmd,100,180\n"
+        "2026-12-07T09:30:00+00:00,=2+5*cmd,80,180\n"
+    )
+    flags = ["--service-level", "0.8", "--answer-seconds", "20"]
+    for name in ("out.csv", "out.parquet"):
+        result = CliRunner().invoke(
+            app, ["requirements", str(workload), "-o", str(tmp_path / name), *flags]
+        )
+        assert result.exit_code == 0, result.output
+    text = pd.read_csv(tmp_path / "out.csv", dtype=str)
+    assert set(text["channel"]) == {"'=2+5*cmd"}
+    table = pd.read_parquet(tmp_path / "out.parquet")
+    assert set(table["channel"]) == {"=2+5*cmd"}
+    assert str(table["interval_start"].dt.tz) == "UTC"
+    assert table["agents"].tolist() == text["agents"].astype(int).tolist()
+
+
+def test_a_bad_number_deep_in_a_large_workload_is_named_by_its_row(tmp_path: Path) -> None:
+    # Past Arrow's first block (1 MB), where it guesses the column's type from.
+    starts = pd.date_range("2026-12-07", periods=40_000, freq="15min", tz="UTC")
+    rows = [f"{stamp.isoformat()},voice,10,180" for stamp in starts]
+    rows[35_000] = rows[35_000].replace(",10,", ",many,")
+    workload = tmp_path / "workload.csv"
+    workload.write_text("interval_start,channel,volume,aht_seconds\n" + "\n".join(rows) + "\n")
+    flags = ["--service-level", "0.8", "--answer-seconds", "20"]
+    result = CliRunner().invoke(
+        app, ["requirements", str(workload), "-o", str(tmp_path / "out.csv"), *flags]
+    )
+    assert result.exit_code == 2, result.output
+    assert "row 35002" in result.stderr
+    assert "many" in result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "2026-12-07T09:30:00+00:00,voice,1e308,180",
+            "row 3, column `volume`: '1e+308' is above the limit of 100,000 contacts",
+        ),
+        (
+            "2026-12-07T09:30:00+00:00,voice,80,1e308",
+            "row 3, column `aht_seconds`: '1e+308' is outside the limits of 1 to 86,400 seconds",
+        ),
+        (
+            f"2026-12-07T09:30:00+00:00,{'x' * 2_000_000},80,180",
+            "row 3, column `channel`: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (2,000,000 "
+            "characters) is longer than the limit of 100 characters",
+        ),
+    ],
+)
+def test_a_hostile_workload_exits_with_code_2_naming_row_column_value_and_limit(
+    tmp_path: Path, row: str, expected: str
+) -> None:
+    workload = tmp_path / "workload.csv"
+    workload.write_text(
+        "interval_start,channel,volume,aht_seconds\n"
+        f"2026-12-07T09:00:00+00:00,voice,100,180\n{row}\n"
+    )
+    flags = ["--service-level", "0.8", "--answer-seconds", "20", "--interval-minutes", "30"]
+    result = CliRunner().invoke(
+        app, ["requirements", str(workload), "-o", str(tmp_path / "out.csv"), *flags]
+    )
+    assert result.exit_code == 2, result.output[:300]
+    assert expected in " ".join(result.stderr.split()), result.stderr[:300]
+    assert len(result.stderr) < 4_000
+
+
+def test_the_workload_limits_are_those_of_an_uploaded_history() -> None:
+    import api.cli.limits
+    import forecast.formats
+
+    for name in ("MAX_ROWS", "MAX_CELL_CHARACTERS", "MAX_VOLUME_PER_ROW", "MAX_CHANNELS"):
+        assert getattr(api.cli.limits, name) == getattr(forecast.formats, name), name
+    assert api.cli.limits.MIN_AHT_SECONDS == forecast.formats.MIN_AHT_SECONDS
+    assert api.cli.limits.MAX_AHT_SECONDS == forecast.formats.MAX_AHT_SECONDS

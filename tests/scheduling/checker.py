@@ -115,10 +115,10 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
     days_per_agent = week.get("days_per_agent", 5)
     consecutive = week.get("consecutive_days_off", 2)
     rest_hours = float(week.get("min_rest_hours", 11))
-    limits = {}
+    limits: dict[str, dict[str, Any]] = {}
     if agents is not None:
-        for record in agents.to_dict("records"):
-            limits[str(record["agent_id"])] = record
+        for raw in agents.to_dict("records"):
+            limits[str(raw["agent_id"])] = {str(k): v for k, v in raw.items()}
     for agent_id, spans in by_agent.items():
         spans.sort()
         days = sorted((start.date() - week_start.date()).days for start, _ in spans)
@@ -170,8 +170,8 @@ def _blocked(record: Mapping[str, Any]) -> tuple[set[str], list[tuple[int, int, 
             while day <= pd.Timestamp(last or first):
                 dates.add(day.date().isoformat())
                 day += pd.Timedelta(days=1)
-    for item in str(record.get("unavailable") or "").split(";"):
-        item = item.strip()
+    for raw in str(record.get("unavailable") or "").split(";"):
+        item = raw.strip()
         if not item:
             continue
         if item[:1].isdigit():

@@ -42,7 +42,7 @@ def test_breaks_fall_inside_their_windows_and_unpaid_ones_reduce_paid_hours() ->
     for shift in result.shifts.itertuples():
         assert shift.paid_hours == 5
         start, end = (pd.Timestamp(value) for value in str(shift.breaks).split("/"))
-        offset = (start - pd.Timestamp(shift.start)).total_seconds() / 3600
+        offset = (start - pd.Timestamp(str(shift.start))).total_seconds() / 3600
         assert 2 <= offset <= 3
         assert (end - start).total_seconds() == 3600
 

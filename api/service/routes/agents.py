@@ -6,7 +6,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Form, Path, Response, UploadFile, status
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.service.csv_files import csv_content, csv_response
 from api.service.deps import SessionDep, TeamDep
@@ -36,12 +36,19 @@ AgentIdPath = Annotated[
 ]
 
 
+# A skill (channel name), a weekday window or a date: at most 100 characters, like the
+# channel names of an uploaded history.
+Label = Annotated[str, StringConstraints(max_length=100)]
+
+
 class AgentFields(RequestModel):
     """An agent's contract, availability and wishes (the columns of agents.csv)."""
 
-    name: str = Field(default="", max_length=200, description="Display name.")
-    skills: list[str] = Field(
-        min_length=1, description='Channels the agent may serve, e.g. `["voice", "chat"]`.'
+    name: str = Field(default="", max_length=100, description="Display name.")
+    skills: list[Label] = Field(
+        min_length=1,
+        max_length=50,
+        description='Channels the agent may serve, e.g. `["voice", "chat"]`.',
     )
     min_hours: float | None = Field(
         default=None, description="Contract minimum paid hours per week (default: the rules')."
@@ -49,17 +56,21 @@ class AgentFields(RequestModel):
     max_hours: float | None = Field(
         default=None, description="Contract maximum paid hours per week (default: the rules')."
     )
-    unavailable: list[str] = Field(
+    unavailable: list[Label] = Field(
         default_factory=list,
+        max_length=400,
         description="When the agent never works: weekdays (`sun`), weekday windows "
         "(`mon-fri 00:00-07:00`) or dates (`2026-06-03`).",
     )
-    time_off: list[str] = Field(
+    time_off: list[Label] = Field(
         default_factory=list,
+        max_length=400,
         description="Approved time off: dates or ranges `2026-06-05/2026-06-07`.",
     )
     preferred_start: str | None = Field(
-        default=None, description="Preferred start time of day, `08:00` (a soft wish)."
+        default=None,
+        max_length=100,
+        description="Preferred start time of day, `08:00` (a soft wish).",
     )
 
 

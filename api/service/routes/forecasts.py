@@ -6,11 +6,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.service.csv_files import csv_content, csv_records_response
+from api.service.csv_files import csv_content
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.problems import ConflictError, problem_responses
@@ -19,8 +19,8 @@ from api.service.routes.jobs import (
     JobInfo,
     cancel_job,
     find_job,
-    finished_result,
     finished_result_json,
+    job_csv,
     job_infos,
     json_response,
     list_team_jobs,
@@ -267,12 +267,26 @@ def forecast_response(
     response_class=Response,
     responses={200: csv_content("The workload CSV."), **problem_responses(404, 409)},
 )
-def download_forecast(forecast_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+async def download_forecast(
+    request: Request,
+    forecast_id: ResourceId,
+    team: TeamDep,
+    reads: ReadsDep,
+    downloads: DownloadsDep,
+) -> Response:
     """`interval_start`, `channel`, `volume`, `volume_low`, `volume_high`, `aht_seconds`: the
     workload format `staffcast requirements` reads."""
-    job = find_job(session, team, forecast_id, "forecast")
-    intervals = finished_result(session, job, "intervals")["intervals"]
-    return csv_records_response(intervals, WORKLOAD_COLUMNS, f"forecast-{forecast_id}.csv")
+    return await job_csv(
+        request,
+        reads,
+        downloads,
+        team,
+        forecast_id,
+        "forecast",
+        "intervals",
+        WORKLOAD_COLUMNS,
+        f"forecast-{forecast_id}.csv",
+    )
 
 
 @router.post(

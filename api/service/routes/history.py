@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Query, UploadFile, status
+from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
-from api.service.csv_files import csv_bytes, csv_content, csv_download
+from api.service.csv_files import csv_bytes, csv_content, csv_download, etag_of, not_modified
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, SessionDep, TeamDep, team_row
 from api.service.problems import (
     InvalidParameterError,
@@ -21,7 +21,7 @@ from api.service.problems import (
 )
 from api.service.request_models import IsoDateTime
 from api.storage.history import delete_history, history_overview, load_history
-from api.storage.history_import import import_history
+from api.storage.history_import import import_history, parsed_upload
 from api.storage.models import HistoryUpload
 from api.storage.teams import checked_timezone
 
@@ -156,6 +156,16 @@ def upload_history(
             checked_timezone(timezone)
         except ValueError as error:
             raise InvalidParameterError(str(error)) from None
+    # Parsed before the write transaction begins (team_row takes the write lock on SQLite):
+    # a large file takes seconds to read, and other writers (job heartbeats, uploads) must not
+    # wait for that. import_history parses again if the team changed in between.
+    parsed = parsed_upload(
+        content,
+        team_timezone=team.timezone,
+        stored_minutes=team.history_interval_minutes,
+        timezone=timezone,
+        interval_minutes=interval_minutes,
+    )
     upload = import_history(
         session,
         team_row(session, team),
@@ -163,6 +173,7 @@ def upload_history(
         filename=file.filename or "",
         timezone=timezone,
         interval_minutes=interval_minutes,
+        parsed=parsed,
     )
     session.commit()
     return HistoryUploadInfo.of(upload)
@@ -204,6 +215,7 @@ async def read_history_summary(team: TeamDep, reads: ReadsDep) -> HistorySummary
     responses={200: csv_content("The canonical history CSV.")},
 )
 async def download_history(
+    request: Request,
     team: TeamDep,
     reads: ReadsDep,
     downloads: DownloadsDep,
@@ -229,6 +241,10 @@ async def download_history(
         last,
         None if channel is None else tuple(channel),
     )
+    etag = etag_of(key)
+    unchanged = not_modified(request, etag)
+    if unchanged is not None:
+        return unchanged
     body = downloads.get(key)
     if body is None:  # rendering takes up to a second (a year): off the event loop
         body = await reads.run(
@@ -245,7 +261,7 @@ async def download_history(
             long=True,
         )
         downloads.put(key, body)
-    return csv_download(body, "history.csv")
+    return csv_download(body, "history.csv", etag)
 
 
 def _aware(moment: dt.datetime | None, timezone: str) -> dt.datetime | None:

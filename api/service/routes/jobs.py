@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from api.jobs import result_parts, result_parts_json
-from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.csv_files import cached_csv, csv_records_bytes
+from api.service.deps import Reads, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus
@@ -175,6 +178,61 @@ def finished_result_json(
             cache.put(keys[part], stored.encode())
             found[part] = stored
     return found
+
+
+def finished_csv(
+    request: Request,
+    session: Session,
+    job: Job,
+    part: str,
+    columns: Sequence[str],
+    filename: str,
+    cache: DownloadCache,
+) -> Response:
+    """A list part of a finished job's result (records) as a CSV download, rendered once and
+    kept under the job's id and finish time (it never changes), with an ``ETag``.
+
+    Raises:
+        ConflictError: the job is not done.
+    """
+    finished_result(session, job)
+    key = ("job csv", job.id, job.finished_at, part)
+
+    def render() -> bytes:
+        records = json.loads(finished_result_json(session, job, part, cache=cache)[part])
+        return csv_records_bytes(records, columns)
+
+    return cached_csv(request, cache, key, render, filename)
+
+
+async def job_csv(
+    request: Request,
+    reads: Reads,
+    downloads: DownloadCache,
+    team: TeamSnapshot,
+    job_id: int,
+    kind: JobKind,
+    part: str,
+    columns: Sequence[str],
+    filename: str,
+) -> Response:
+    """The CSV download of a list part of job ``job_id``'s result (see :func:`finished_csv`).
+
+    Raises:
+        NotFoundError: the team has no such job of this kind.
+        ConflictError: the job is not done.
+    """
+    return await reads.run(
+        lambda session: finished_csv(
+            request,
+            session,
+            find_job(session, team, job_id, kind),
+            part,
+            columns,
+            filename,
+            downloads,
+        )
+    )
 
 
 def json_response(text: str) -> Response:

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Query, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.service.csv_files import csv_content, csv_records_response
+from api.service.csv_files import csv_content
 from api.service.deps import (
     MAX_ID,
     DownloadsDep,
@@ -28,6 +28,7 @@ from api.service.routes.jobs import (
     find_job,
     finished_result,
     finished_result_json,
+    job_csv,
     job_infos,
     json_response,
     list_team_jobs,
@@ -231,11 +232,24 @@ async def read_shifts(
     response_class=Response,
     responses={200: csv_content("SCHEDULE.csv"), **problem_responses(404, 409)},
 )
-def download_shifts(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+async def download_shifts(
+    request: Request,
+    schedule_id: ResourceId,
+    team: TeamDep,
+    reads: ReadsDep,
+    downloads: DownloadsDep,
+) -> Response:
     """`agent_id`, `channel`, `start`, `end`, `paid_hours`, `breaks` (as `staffcast schedule`)."""
-    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "shifts")
-    return csv_records_response(
-        result["shifts"], list(Shift.model_fields), f"schedule-{schedule_id}.csv"
+    return await job_csv(
+        request,
+        reads,
+        downloads,
+        team,
+        schedule_id,
+        "schedule",
+        "shifts",
+        list(Shift.model_fields),
+        f"schedule-{schedule_id}.csv",
     )
 
 
@@ -273,12 +287,25 @@ def stored_part(
     response_class=Response,
     responses={200: csv_content("COVERAGE.csv"), **problem_responses(404, 409)},
 )
-def download_coverage(schedule_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
+async def download_coverage(
+    request: Request,
+    schedule_id: ResourceId,
+    team: TeamDep,
+    reads: ReadsDep,
+    downloads: DownloadsDep,
+) -> Response:
     """`interval_start`, `channel`, `required`, `scheduled`, `shortfall`,
     `projected_service_level`."""
-    result = finished_result(session, find_job(session, team, schedule_id, "schedule"), "coverage")
-    return csv_records_response(
-        result["coverage"], list(CoverageInterval.model_fields), f"coverage-{schedule_id}.csv"
+    return await job_csv(
+        request,
+        reads,
+        downloads,
+        team,
+        schedule_id,
+        "schedule",
+        "coverage",
+        list(CoverageInterval.model_fields),
+        f"coverage-{schedule_id}.csv",
     )
 
 

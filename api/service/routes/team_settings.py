@@ -7,10 +7,10 @@ special days), so a value that is accepted here is one a forecast or a schedule 
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from fastapi import APIRouter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from api.forecast_jobs import calendar_of
 from api.service.deps import SessionDep, TeamDep, team_row
@@ -20,6 +20,12 @@ from api.storage.models import Team
 from api.storage.teams import TeamSnapshot, checked_timezone
 from scheduler.rules import rules_from_dict
 from scheduler.targets import Targets
+
+MAX_CHANNELS: Final = 50  # as in an uploaded history (forecast.formats.MAX_CHANNELS)
+MAX_SPECIAL_DAYS: Final = 1_000
+# Channel names and other labels: at most 100 characters, as in an uploaded history.
+ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
+Label = Annotated[str, StringConstraints(max_length=100)]
 
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
 
@@ -62,8 +68,9 @@ class ChannelTargetFields(RequestModel):
     response_hours: float | None = Field(
         default=None, description="Deferred work: response-time target in business hours."
     )
-    hours: dict[str, str] | None = Field(
+    hours: dict[Label, Label] | None = Field(
         default=None,
+        max_length=20,
         description='Deferred work: business hours by weekday range, e.g. {"mon-fri": '
         '"08:00-18:00"}; default around the clock.',
     )
@@ -72,7 +79,8 @@ class ChannelTargetFields(RequestModel):
 class TargetsDocument(RequestModel):
     """Service targets per channel: targets.toml as JSON."""
 
-    channels: dict[str, ChannelTargetFields] = Field(
+    channels: dict[ChannelName, ChannelTargetFields] = Field(
+        max_length=MAX_CHANNELS,
         description="One entry per channel name (`voice`, `chat`, `email`, or your own).",
         examples=[
             {
@@ -143,8 +151,9 @@ class RulesDocument(RequestModel):
     )
     shifts: ShiftRulesFields = Field(description="Shift lengths, start step and breaks.")
     week: WeekRulesFields | None = Field(default=None, description="The working week.")
-    hours: dict[str, dict[str, str]] | None = Field(
+    hours: dict[ChannelName, dict[Label, Label]] | None = Field(
         default=None,
+        max_length=MAX_CHANNELS,
         description='Operating hours per channel and weekday range, e.g. {"voice": '
         '{"mon-fri": "07:00-22:00", "sat-sun": "09:00-17:00"}}; a channel without an entry '
         "is open around the clock.",
@@ -158,7 +167,7 @@ class SpecialDayFields(RequestModel):
     date: IsoDate = Field(description="Local calendar date (YYYY-MM-DD).")
     name: str = Field(
         min_length=1,
-        max_length=200,
+        max_length=100,
         description="What it is; days with the same name teach the forecast their effect.",
     )
     kind: Literal["closed", "holiday", "eve", "event"] = Field(
@@ -208,7 +217,7 @@ class TeamSettingsChange(RequestModel):
     holiday_country: str | None = Field(default=None, description="ISO 3166-1 code or null.")
     holiday_subdivision: str | None = Field(default=None, description="Subdivision code or null.")
     special_days: list[SpecialDayFields] | None = Field(
-        default=None, description="Replaces the whole list."
+        default=None, max_length=MAX_SPECIAL_DAYS, description="Replaces the whole list."
     )
     targets: TargetsDocument | None = Field(default=None, description="Replaces the targets.")
     rules: RulesDocument | None = Field(default=None, description="Replaces the rules.")

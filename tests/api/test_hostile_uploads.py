@@ -1,0 +1,66 @@
+"""Hostile history files through the service: each a 422 naming row, column, value and limit,
+the database file exactly as large as before, and never a 500."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from api.settings import ServiceSettings
+from tests.api.conftest import TeamCredentials
+from tests.forecast.hostile_files import HOSTILE_FILES
+
+
+def _database_bytes(settings: ServiceSettings) -> int | None:
+    """The SQLite file and its write-ahead log, in bytes (None on a database server)."""
+    url = settings.resolved_database_url()
+    if not url.startswith("sqlite"):
+        return None
+    path = Path(url.split("///", 1)[1])
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
+
+
+def test_every_hostile_file_is_a_422_and_leaves_the_database_as_large_as_before(
+    client: TestClient, team: TeamCredentials, settings: ServiceSettings
+) -> None:
+    ok = client.post(
+        "/v1/history",
+        headers=team.headers,
+        files={"file": ("h.csv", "interval_start,channel,volume\n2026-12-07T09:00,voice,4\n")},
+    )
+    assert ok.status_code == 201, ok.text
+    before = _database_bytes(settings)
+    stored = client.get("/v1/history.csv", headers=team.headers).content
+    for hostile in HOSTILE_FILES:
+        response = client.post(
+            "/v1/history",
+            headers=team.headers,
+            files={"file": ("hostile.csv", hostile.content.encode(), "text/csv")},
+        )
+        assert response.status_code == 422, (hostile.name, response.text[:300])
+        problem = response.json()
+        assert problem["type"] == "/problems/invalid-history"
+        assert problem["errors"][0].startswith(hostile.expected), problem["errors"][0]
+        assert len(response.content) < 4_000
+    assert _database_bytes(settings) == before
+    assert client.get("/v1/history.csv", headers=team.headers).content == stored
+
+
+def test_running_out_of_memory_is_a_413_with_a_message_not_a_500(
+    client: TestClient, team: TeamCredentials, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def exhausted(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr("api.storage.history_import.parse_history", exhausted)
+    response = client.post(
+        "/v1/history",
+        headers=team.headers,
+        files={"file": ("h.csv", "interval_start,channel,volume\n2026-12-07T09:00,voice,4\n")},
+    )
+    assert response.status_code == 413
+    assert response.json()["type"] == "/problems/too-large-to-process"
+    assert "smaller file" in response.json()["detail"]

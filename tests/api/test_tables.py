@@ -1,0 +1,80 @@
+"""The files the product writes: formula-safe text, numbers as %.6g, Parquet, the umask."""
+
+from __future__ import annotations
+
+import io
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from api.tables import csv_bytes, round_significant, write_csv, write_table_file
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "interval_start": pd.date_range("2026-12-07 09:00", periods=6, freq="15min", tz="UTC"),
+            "channel": ["=1+1", "+cmd", "-x", "@SUM(A1)", "\tv", "voice"],
+            "volume": [-3.0, 0.5, 1e-7, 123456789.0, np.nan, 2.0],
+        }
+    )
+
+
+def test_text_that_a_spreadsheet_would_run_is_written_with_a_quote_and_numbers_are_not() -> None:
+    for body in (csv_bytes(_frame()), _arrow_csv(_frame())):
+        table = pd.read_csv(io.BytesIO(body), dtype=str, keep_default_na=False)
+        assert table["channel"].tolist() == ["'=1+1", "'+cmd", "'-x", "'@SUM(A1)", "'\tv", "voice"]
+        assert float(table["volume"].iloc[0]) == -3.0
+
+
+def _arrow_csv(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    write_csv(frame, buffer, significant_digits=6)
+    return buffer.getvalue()
+
+
+def test_numbers_are_rounded_to_six_significant_digits_like_percent_g() -> None:
+    values = np.random.default_rng(3).lognormal(0, 6, 20_000) * np.where(
+        np.arange(20_000) % 2, 1, -1
+    )
+    rounded = round_significant(values, 6)
+    assert rounded.tolist() == [float(f"{value:.6g}") for value in values]
+    assert round_significant(np.array([0.0, np.nan, np.inf]), 6)[0] == 0.0
+
+
+@pytest.fixture
+def umask_077() -> Iterator[None]:
+    previous = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@pytest.mark.usefixtures("umask_077")
+def test_written_files_get_their_mode_from_the_umask(tmp_path: Path) -> None:
+    write_table_file(_frame(), tmp_path / "private.csv")
+    assert stat.S_IMODE((tmp_path / "private.csv").stat().st_mode) == 0o600
+    os.umask(0o022)
+    write_table_file(_frame(), tmp_path / "shared.csv")
+    write_table_file(_frame(), tmp_path / "shared.parquet")
+    assert stat.S_IMODE((tmp_path / "shared.csv").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "shared.parquet").stat().st_mode) == 0o644
+    assert sorted(path.name for path in tmp_path.iterdir()) == [
+        "private.csv",
+        "shared.csv",
+        "shared.parquet",
+    ]
+
+
+def test_a_parquet_file_keeps_types_and_timezone(tmp_path: Path) -> None:
+    frame = _frame().assign(
+        interval_start=lambda f: f["interval_start"].dt.tz_convert("Europe/Paris")
+    )
+    write_table_file(frame, tmp_path / "table.parquet")
+    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "table.parquet"), frame)

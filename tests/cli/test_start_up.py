@@ -1,0 +1,34 @@
+"""The command line imports heavy libraries only in the commands that use them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from typing import get_args
+
+from api.cli.forecasting import ModelName
+from forecast.selection import ModelName as ForecasterModelName
+
+HEAVY = ("pandas", "statsmodels", "ortools", "scipy", "plotly", "sqlalchemy", "pyarrow")
+
+
+def _loaded_after(code: str) -> list[str]:
+    probe = f"{code}; import sys; print(' '.join(m for m in {HEAVY!r} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    return result.stdout.split()
+
+
+def test_loading_the_command_line_for_help_imports_no_heavy_library() -> None:
+    assert _loaded_after("import api.cli") == []
+    assert (
+        _loaded_after(
+            "from typer.main import get_command; import api.cli; get_command(api.cli.app)"
+        )
+        == []
+    )
+
+
+def test_the_model_option_offers_exactly_the_forecasters_models() -> None:
+    assert get_args(ModelName) == get_args(ForecasterModelName)
