@@ -25,6 +25,7 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,6 +35,7 @@ from scheduler.agents import Agent, availability, hour_limits
 from scheduler.bound import LinearRelaxation
 from scheduler.breaks import place_breaks, planned_options, template_index
 from scheduler.counts import solve_counts
+from scheduler.errors import SchedulerError
 from scheduler.evaluation import (
     SCHEDULE_COLUMNS,
     KpiFunction,
@@ -72,6 +74,9 @@ OPEN_SPARE_SHARE = 0.05
 """Spare open positions (any day pattern) beyond one per planned pattern slot."""
 ROSTER_SHARE = 0.75
 """Share of the time left after the count stage for the roster; breaks get the rest."""
+BOUND_SHARE = 0.3
+"""Share of the time limit the search waits for the bound LP before it starts from a smaller
+LP (the bound LP then goes on beside it, until the evaluation)."""
 REPAIR_SHARE = 0.2
 """Share of the time limit kept back from the count and roster stages for the repair by whole
 weeks (:mod:`scheduler.tours`) and the evaluation."""
@@ -323,11 +328,22 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         def rebuild(subset: Templates) -> Program:
             return build(subset, rest_intervals=rest)
 
-    with Heartbeat(progress, "bound", started) as beat:
-        relaxation = LinearRelaxation(program)
-        beat.interrupt = relaxation.interrupt
-        lp = relaxation.solve()
-        beat.report(best_bound=lp.objective)
+    # The bound LP (every break position) may take longer than a short time limit allows:
+    # it then goes on beside the search, which starts from the LP with each break at the
+    # middle of its window (a tenth of the size).
+    relaxation = LinearRelaxation(program)
+    pool = ThreadPoolExecutor(max_workers=1)
+    full = pool.submit(relaxation.solve)
+    deterministic = options.deterministic_seconds is not None
+    with Heartbeat(progress, "bound", started, relaxation.interrupt) as beat:
+        wait([full], timeout=None if deterministic else _left(options, started, BOUND_SHARE))
+        if full.done():
+            lp = full.result()
+            beat.report(best_bound=lp.paid_hours * rules.weights.paid_hour)
+        else:
+            middle = _middle_breaks(templates)
+            program = rebuild(middle) if roster_agents is not None else build(middle)
+            lp = LinearRelaxation(program).solve()
     reserve = REPAIR_SHARE * options.time_limit_seconds
     budget = options.deterministic_seconds or options.time_limit_seconds
 
@@ -420,7 +436,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         max_paid_hours=rules.budget.max_paid_hours,
         max_headcount=rules.budget.max_headcount,
     )
-    with Heartbeat(progress, "tours", started, best_bound=lp.objective):
+    with Heartbeat(progress, "tours", started):
         deadline = (
             math.inf
             if options.deterministic_seconds is not None
@@ -430,7 +446,20 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         weeks = fill(space, weeks, rest_intervals=rest, deadline=math.inf)
         weeks = improve(space, trim(space, weeks), rest_intervals=rest, deadline=deadline)
         result = _frame_of(weeks, owners, space, week, named)
-    with Heartbeat(progress, "evaluation", started, best_bound=lp.objective):
+    with Heartbeat(progress, "bound", started, relaxation.interrupt):
+        wait(
+            [full], timeout=None if deterministic else _left(options, started, 1 - EVALUATION_SHARE)
+        )
+        if not full.done():
+            relaxation.interrupt()
+        try:
+            # Shortfall costs far more than any week, so the LP covers all it can and its paid
+            # hours are the least any legal schedule with that coverage needs.
+            bound: float | None = full.result().paid_hours * rules.weights.paid_hour
+        except SchedulerError:
+            bound = None
+        pool.shutdown()
+    with Heartbeat(progress, "evaluation", started, best_bound=bound):
         coverage = schedule_coverage(result, problem.table, agents=named, kpis=kpis)
     placed = set(result["agent_id"])
     idle = [agent.agent_id for agent in people if agent.must_work and agent.agent_id not in placed]
@@ -438,20 +467,20 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         shifts=result,
         coverage=coverage,
         requirements=problem.table,
-        bound_hours=lp.objective,
-        full_coverage_bound_hours=lp.objective if not rules.budget.capped else None,
+        bound_hours=bound,
+        full_coverage_bound_hours=bound if not rules.budget.capped else None,
         relative_gap=options.relative_gap,
         planned_shifts=len(result),
         unassigned_shifts=0,
-        time_limit_reached=(
+        time_limit_reached=bound is None
+        or (
             options.deterministic_seconds is None
             and time.monotonic() - started >= TIME_LIMIT_USED * options.time_limit_seconds
         ),
         idle_agents=idle,
         coverage_warnings=warnings,
         solve_seconds=time.monotonic() - started,
-        objective_hours=float(result["paid_hours"].sum()) * rules.weights.paid_hour
-        + _shortfall_cost(coverage, problem, costs, rules),
+        objective_hours=float(result["paid_hours"].sum()) * rules.weights.paid_hour,
     )
     del unassigned
     return ScheduleResult(result, coverage, summary)
@@ -533,6 +562,20 @@ def _late_contacts(problem: _Problem, segments: int, kpis: KpiFunction | None) -
     return result
 
 
+def _left(options: SolverOptions, started: float, share: float) -> float:
+    """Seconds until ``share`` of the time limit has passed."""
+    return max(0.0, share * options.time_limit_seconds - (time.monotonic() - started))
+
+
+def _middle_breaks(templates: Templates) -> Templates:
+    """The templates with each break only at the middle of its window."""
+    pair = templates.option_template * 64 + templates.option_break
+    order = np.argsort(pair, kind="stable")
+    _, first, count = np.unique(pair[order], return_index=True, return_counts=True)
+    chosen = np.sort(order[first + count // 2])
+    return templates.select(np.arange(templates.count), chosen, templates.option_template[chosen])
+
+
 def _objective(
     rules: Rules, problem: _Problem, kpis: KpiFunction | None
 ) -> tuple[Rules, FloatArray]:
@@ -558,30 +601,6 @@ def _objective(
         shortfall_agent_hour=tuple(float(c) for c in costs.min(axis=(0, 1))),
     )
     return dataclasses.replace(rules, weights=weights), costs
-
-
-def _shortfall_cost(
-    coverage: pd.DataFrame, problem: _Problem, costs: FloatArray, rules: Rules
-) -> float:
-    """The objective's shortfall part for the schedule's coverage."""
-    hours = problem.week.interval_minutes / 60
-    missing = np.ceil(coverage["shortfall"].to_numpy(dtype=float) - 1e-6).astype(np.int64)
-    cells = np.array([problem.channels.index(c) for c in coverage["channel"]])
-    positions = pd.Index(problem.week.starts).get_indexer(
-        pd.DatetimeIndex(coverage["interval_start"])
-    )
-    total = 0.0
-    segments = costs.shape[2]
-    for count, cell, position in zip(
-        missing.tolist(), cells.tolist(), positions.tolist(), strict=True
-    ):
-        if count > 0:
-            per = costs[cell, position]
-            total += float(per[: min(count, segments)].sum()) + max(0, count - segments) * float(
-                per[-1]
-            )
-    del rules
-    return total * hours
 
 
 def _weeks_of(

@@ -50,8 +50,9 @@ class ScheduleSummary:
         status: ``optimal`` when the schedule's objective is within the relative gap of the
             bound and nothing misses a target; ``feasible`` otherwise.
         paid_hours: paid hours of the schedule.
-        lower_bound_hours: the bound: least objective (paid-hour equivalents) any legal
-            schedule of the problem solved can reach; NaN when unknown.
+        lower_bound_hours: the bound: least paid hours any legal schedule of the problem
+            solved needs to cover what can be covered (the LP relaxation of the count model,
+            every requirement met by default); NaN when unknown.
         gap_percent: how far the schedule's objective is above that bound (NaN when unknown).
         full_coverage_bound_hours: least paid hours any legal schedule needs to cover every
             requirement (LP bound; NaN when some requirement cannot be covered at all).
@@ -245,9 +246,13 @@ def schedule_summary(
         )
     within_gap = not math.isnan(gap) and gap <= 100 * relative_gap + _TOLERANCE
     if time_limit_reached and not within_gap:
-        reached = f"{gap:.1f}% above the bound" if not math.isnan(gap) else "without a bound"
+        reached = (
+            f"at {gap:.1f}% above the bound"
+            if not math.isnan(gap)
+            else "before the bound was known"
+        )
         warnings.append(
-            f"the time limit stopped the search at {reached} (asked: within "
+            f"the time limit stopped the search {reached} (asked: within "
             f"{100 * relative_gap:g}%); a longer time limit may find a cheaper schedule"
         )
     warnings += [

@@ -1,7 +1,7 @@
 """Write ``data/sample/agents.csv``: the sample team's roster, sized for the sample demand.
 
-Seeded and deterministic. About 140 agents: voice-only, voice and chat, chat and email, a few
-on all three channels; a quarter part-time (20-30 h), some with recurring unavailability,
+Seeded and deterministic. About 140 agents: voice and email, voice and chat, chat and email,
+a fifth on all three channels; a quarter part-time (20-30 h), some with recurring unavailability,
 approved time off in the sample week, or a preferred start. Run with
 ``.venv/bin/python scripts/generate_roster.py``.
 """
@@ -15,7 +15,14 @@ import pandas as pd
 
 SEED = 20261207
 AGENTS = 140
-SKILLS = (("voice", 0.30), ("voice|chat", 0.35), ("chat|email", 0.25), ("voice|chat|email", 0.10))
+SKILLS = (
+    ("voice|email", 0.30),
+    ("voice|chat", 0.25),
+    ("chat|email", 0.25),
+    ("voice|chat|email", 0.20),
+)
+"""Most agents hold the email skill: email is worked in the quiet hours of voice and chat by
+the same people, as in most support teams (the sample week then meets its email target)."""
 FIRST_NAMES = ("Ana", "Ben", "Chloe", "David", "Emma", "Farid", "Grace", "Hugo", "Ines", "Jamal")
 UNAVAILABLE = ("mon-fri 00:00-07:00", "sat-sun 00:00-24:00", "wed 00:00-12:00", "sun 00:00-24:00")
 PREFERRED = ("07:00", "08:00", "09:00", "12:00", "14:00")

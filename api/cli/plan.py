@@ -25,6 +25,7 @@ from api.cli.forecasting import (
     read_history_file,
 )
 from api.cli.scheduling import (
+    bound_phrase,
     coverage_table,
     read_agents,
     read_rules,
@@ -104,7 +105,7 @@ def plan(
     console = Console(highlight=False)
     console.print(
         f"Week of {start}: {summary['headcount']} agents, {summary['paid_hours']} paid hours "
-        f"({summary['gap_percent']}% above the bound of {summary['lower_bound_hours']} h), "
+        f"({bound_phrase(result.summary)}), "
         f"shortfall {summary['shortfall_agent_hours']} agent-hours in "
         f"{summary['intervals_below_target']} interval(s) below target; status "
         f"{summary['status']}"

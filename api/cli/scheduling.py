@@ -132,13 +132,19 @@ def service_level_line(summary: ScheduleSummary) -> str:
     return "projected service level over the week: " + ("; ".join(parts) or "no channels")
 
 
+def bound_phrase(summary: ScheduleSummary) -> str:
+    """``1.2% above the bound of 2806.1 h``, or that the bound is unknown."""
+    if math.isnan(summary.lower_bound_hours) or math.isnan(summary.gap_percent):
+        return "the bound is unknown: the time limit stopped its LP"
+    return f"{summary.gap_percent}% above the bound of {summary.lower_bound_hours} h"
+
+
 def summary_lines(result: ScheduleResult, output: Path) -> list[str]:
     """The human summary: figures, the bound and its gap, service level per channel, status."""
     summary = result.summary
-    gap = "unknown" if math.isnan(summary.gap_percent) else f"{summary.gap_percent}%"
     return [
         f"{len(result.shifts)} shifts, {summary.headcount} agents, {summary.paid_hours} paid "
-        f"hours ({gap} above the bound of {summary.lower_bound_hours} h); shortfall "
+        f"hours ({bound_phrase(summary)}); shortfall "
         f"{summary.shortfall_agent_hours} agent-hours in {summary.intervals_below_target} "
         f"interval(s) below target; written to {output}",
         service_level_line(summary),

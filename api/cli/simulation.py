@@ -6,27 +6,20 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-import pandas as pd
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_table, read_toml, write_table
-from api.cli.scheduling import read_agents, read_requirements
-from scheduler.agents import Agent
-from scheduler.simulation import (
-    INTERVAL_COLUMNS,
-    REASONS,
-    SimulationOptions,
-    SimulationResult,
-    channel_comparison,
-    compare_with_projection,
-    projected_coverage,
-    simulate_week,
-)
-from scheduler.targets import Targets
+
+if TYPE_CHECKING:  # imported by the commands themselves: `staffcast --help` stays quick
+    import pandas as pd
+
+    from scheduler.agents import Agent
+    from scheduler.simulation import SimulationOptions, SimulationResult
+    from scheduler.targets import Targets
 
 
 def _number(value: Any, digits: int = 4) -> float | None:
@@ -50,6 +43,8 @@ def simulate_with_progress(
     quiet: bool,
 ) -> SimulationResult:
     """Run the simulation behind a progress bar of replications (none when ``quiet``)."""
+    from scheduler.simulation import simulate_week
+
     with Progress(
         TextColumn("[bold]simulating"),
         BarColumn(),
@@ -76,6 +71,8 @@ def simulation_report(
     volume_column: Literal["volume", "volume_high"],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per interval (simulated, projected, disagreement) and per channel (the comparison)."""
+    from scheduler.simulation import channel_comparison, compare_with_projection, projected_coverage
+
     coverage = projected_coverage(schedule, workload, targets, agents, volume_column)
     models = dict(zip(result.week["channel"], result.week["model"], strict=True))
     table = compare_with_projection(result.intervals, coverage, models)
@@ -87,6 +84,8 @@ def summary_dict(
 ) -> dict[str, object]:
     """The ``--json`` summary: per channel the week, the projection and the disagreements,
     and per channel and day the KPIs with their 95% intervals."""
+    from scheduler.simulation import REASONS
+
     week = result.week.set_index("channel")
     by_channel: dict[str, object] = {}
     for row in channels.to_dict("records"):
@@ -131,6 +130,8 @@ def summary_dict(
 
 def interval_csv(table: pd.DataFrame) -> pd.DataFrame:
     """SIMULATION.csv: one row per channel and interval."""
+    from scheduler.simulation import INTERVAL_COLUMNS
+
     out = table[list(INTERVAL_COLUMNS)].copy()
     out["interval_start"] = [stamp.isoformat() for stamp in out["interval_start"]]
     return out
@@ -173,6 +174,10 @@ def simulate(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Simulate the schedule's week contact by contact and compare it with the projection."""
+    from api.cli.scheduling import read_agents, read_requirements
+    from scheduler.simulation import REASONS, SimulationOptions
+    from scheduler.targets import Targets
+
     if volume_column not in ("volume", "volume_high"):
         fail(f"--volume-column: {volume_column!r} must be volume or volume_high")
     column: Literal["volume", "volume_high"] = (
