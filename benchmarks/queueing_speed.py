@@ -20,7 +20,8 @@ import time
 import numpy as np
 import pandas as pd
 
-from scheduler.staffing import required_agents, requirements, scheduled_agents
+from scheduler.live import required_agents, scheduled_agents
+from scheduler.staffing import requirements
 from scheduler.targets import ChannelTarget, Targets
 
 INTERVAL_MINUTES = 15

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from scheduler.errors import InvalidWorkloadError
-from scheduler.staffing import (
+from scheduler.live import (
     live_kpis,
     offered_load,
     required_agents,

@@ -14,12 +14,8 @@ from hypothesis import strategies as st
 
 from scheduler import queueing
 from scheduler.errors import InvalidTargetsError, InvalidWorkloadError
-from scheduler.staffing import (
-    projected_kpis,
-    required_agents,
-    requirements,
-    scheduled_agents,
-)
+from scheduler.live import required_agents, scheduled_agents
+from scheduler.staffing import projected_kpis, requirements
 from scheduler.targets import ChannelTarget, Targets
 from tests.scheduler import reference
 
