@@ -111,6 +111,8 @@ def build_program(  # noqa: PLR0912, PLR0915 - the whole formulation in one plac
     deferred: tuple[bool, ...],
     with_patterns: bool = True,
     headcount_limit: int | None = None,
+    headcount_floor: int = 0,
+    paid_hours_floor: float = 0.0,
     day_capacity: Mapping[tuple[frozenset[int], int], int] | None = None,
     rest_intervals: int | None = None,
     patterns: npt.NDArray[np.bool_] | None = None,
@@ -131,6 +133,10 @@ def build_program(  # noqa: PLR0912, PLR0915 - the whole formulation in one plac
         with_patterns: add day-pattern and aggregate weekly-hours rows (the open-positions
             and bound model); the roster stage models each agent's week itself.
         headcount_limit: at most this many agents (named agents).
+        headcount_floor: at least this many agents (named agents whose contracts have
+            minimum hours: each works a week).
+        paid_hours_floor: at least this many paid hours in all (the sum of those agents'
+            contracted minimums).
         day_capacity: at most this many shifts of a set of channels on a day index.
         rest_intervals: with day patterns, add the rest rows of :func:`_add_rest_rows`.
         patterns: the day patterns (default: ``days_per_agent`` on with the consecutive days
@@ -262,8 +268,11 @@ def build_program(  # noqa: PLR0912, PLR0915 - the whole formulation in one plac
                 size=size,
             )
         if headcount_limit is not None:
-            head = builder.new_rows(1, -INFINITY, float(headcount_limit))
+            head = builder.new_rows(1, float(headcount_floor), float(headcount_limit))
             builder.add(np.full(n_w, head[0]), blocks["w"].start + np.arange(n_w), 1.0)
+    if paid_hours_floor > 0:
+        floor = builder.new_rows(1, paid_hours_floor * 60, INFINITY)
+        builder.add(np.full(n_x, floor[0]), np.arange(n_x), paid)
     if max_paid_hours is not None:
         cap = builder.new_rows(1, -INFINITY, max_paid_hours * 60)
         builder.add(np.full(n_x, cap[0]), np.arange(n_x), paid)

@@ -318,6 +318,8 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
                 pattern_limit=limits,
                 hours_range=hours,
                 headcount_limit=len(roster_agents),
+                headcount_floor=sum(1 for agent in roster_agents if agent.min_paid_minutes > 0),
+                paid_hours_floor=sum(agent.min_paid_minutes for agent in roster_agents) / 60,
                 rest_intervals=rest,
             )
 

@@ -127,7 +127,7 @@ def check_schedule(  # noqa: PLR0912 - one check per rule, in order
         if record.get("expected_days"):
             expected_days = int(record["expected_days"])
         elif record:
-            expected_days = min(days_per_agent, _free_days(record, week_start))
+            expected_days = _most_days(_free_days(record, week_start), days_per_agent, consecutive)
         if len(set(days)) != len(days) or len(days) != expected_days:
             problems.append(f"{agent_id}: works days {days}, expected {expected_days} days")
         off = [day for day in range(7) if day not in days]
@@ -192,16 +192,34 @@ def _blocked(record: Mapping[str, Any]) -> tuple[set[str], list[tuple[int, int, 
     return dates, windows
 
 
-def _free_days(record: Mapping[str, Any], week_start: datetime) -> int:
-    """Days of the week not wholly blocked by time off or all-day unavailability."""
+def _free_days(record: Mapping[str, Any], week_start: datetime) -> list[int]:
+    """Day offsets (0-6) of the week not wholly blocked by time off or all-day unavailability."""
     dates, windows = _blocked(record)
-    free = 0
+    free = []
     for offset in range(7):
         day = week_start + timedelta(days=offset)
         whole = any(w == day.weekday() and a == 0 and b >= 1440 for w, a, b in windows)
         if day.date().isoformat() not in dates and not whole:
-            free += 1
+            free.append(offset)
     return free
+
+
+def _most_days(free: list[int], days_per_agent: int, consecutive: int) -> int:
+    """The most working days (up to ``days_per_agent``) among ``free`` that leave a cyclic run
+    of ``consecutive`` days off (fewer if the week has fewer days off), by trying every week."""
+    best = 0
+    for chosen in range(128):
+        days = [day for day in range(7) if chosen >> day & 1]
+        if len(days) > days_per_agent or any(day not in free for day in days):
+            continue
+        off = [day not in days for day in range(7)]
+        run = longest = 0
+        for day in range(14):
+            run = run + 1 if off[day % 7] else 0
+            longest = max(longest, run)
+        if longest >= min(consecutive, 7 - len(days)):
+            best = max(best, len(days))
+    return best
 
 
 def _unavailable_work(
