@@ -65,7 +65,31 @@ CHANNEL_ALIASES: Final[dict[str, str]] = {
         "chat",
     ),
     **dict.fromkeys(("email", "emails", "e-mail", "e-mails", "mail"), "email"),
+    # Labels help desks and contact centres write in their exports (Zendesk `Via`, Freshdesk
+    # `Source`, Intercom, Talkdesk, Five9, Amazon Connect `CHANNEL`):
+    **dict.fromkeys(
+        (
+            "phone call (inbound)",
+            "phone call",
+            "inbound phone call",
+            "inbound",
+            "inbound calls",
+            "voice inbound",
+            "voicemail",
+            "callback",
+            "call back",
+        ),
+        "voice",
+    ),
+    **dict.fromkeys(
+        ("chat (inbound)", "messenger", "conversation", "sms", "whatsapp", "web widget"), "chat"
+    ),
+    **dict.fromkeys(
+        ("web form", "webform", "portal", "feedback widget", "contact form", "email (inbound)"),
+        "email",
+    ),
 }
+DEFAULT_CHANNELS: Final = frozenset(("voice", "chat", "email"))
 _ID_KEYS: Final = ("id", "ticket id", "contact id", "conversation id")
 
 MAX_ROWS: Final = 2_000_000  # data rows per file: 19 years of 15-minute rows for 3 channels
@@ -132,6 +156,32 @@ def channel_names(raw: pd.Series) -> pd.Series:
     cleaned = cleaned.str.strip().str.lower().str.replace(r"\s+", " ", regex=True)
     names = {value: CHANNEL_ALIASES.get(value, value) for value in cleaned.unique()}
     return cleaned.map(names).astype(str)
+
+
+def channel_label_notes(raw: pd.Series) -> list[str]:
+    """What became of the file's channel labels, in words: the aliases resolved (``'Web
+    form' -> email``) and the labels kept as queues of their own because no channel goes by
+    that name (a typo or a vendor label would otherwise become a queue silently)."""
+    labels = raw.astype(str).str.strip()
+    labels = labels[labels != ""].drop_duplicates()
+    canonical = channel_names(labels)
+    mapped = sorted(
+        f"'{label}' -> {name}"
+        for label, name in zip(labels, canonical, strict=True)
+        if name in DEFAULT_CHANNELS and label.lower() != name
+    )
+    unknown = sorted(set(canonical[~canonical.isin(DEFAULT_CHANNELS)]))
+    notes = []
+    if mapped:
+        notes.append("channel labels read as channels: " + ", ".join(mapped))
+    if unknown:
+        notes.append(
+            "channel label(s) "
+            + ", ".join(f"'{name}'" for name in unknown)
+            + " are not voice, chat or email and were kept as queues of their own; if one "
+            "is another name for a channel, rename it in the file"
+        )
+    return notes
 
 
 @dataclass(frozen=True, eq=False)
@@ -664,7 +714,7 @@ def extract_records(source: HistorySource, timezone: str, problems: RowProblems)
             "UTC offset or export in UTC"
         ),
     )
-    notes: list[str] = []
+    notes = channel_label_notes(table.column(reading.channel))
     dropped = int((times.skipped & ~with_contacts).sum())
     if dropped:
         notes.append(

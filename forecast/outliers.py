@@ -18,11 +18,15 @@ so that the manager (and the forecaster) can decide.
 
 from __future__ import annotations
 
-from typing import Final, NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
+
+if TYPE_CHECKING:
+    from forecast.calendar import Calendar
 
 MAD_SCALE: Final = 1.4826  # makes the MAD a standard deviation for normal data
 WEEKS_AROUND: Final = 4
@@ -143,3 +147,30 @@ def interval_outliers(
         )
         for position in np.flatnonzero(flagged)
     ]
+
+
+def split_by_calendar(
+    outliers: Sequence[HistoryOutlier], calendar: Calendar
+) -> tuple[tuple[HistoryOutlier, ...], tuple[HistoryOutlier, ...]]:
+    """Outliers the calendar does not explain, and those on its special days.
+
+    A holiday, an eve, the day after a holiday or a team-marked day is expected to be
+    unusual: its outliers are returned second, their ``why`` naming the day.
+    """
+    from forecast.calendar import day_types
+
+    if not outliers:
+        return (), ()
+    days = pd.DatetimeIndex([outlier.start.tz_localize(None).normalize() for outlier in outliers])
+    types = day_types(calendar, days)
+    unexplained: list[HistoryOutlier] = []
+    explained: list[HistoryOutlier] = []
+    for outlier, day in zip(outliers, days, strict=True):
+        kind = str(types.loc[day, "day_type"])
+        if kind == "normal":
+            unexplained.append(outlier)
+            continue
+        name = str(types.loc[day, "name"])
+        label = kind.replace("_", " ") + (f" ({name})" if name else "")
+        explained.append(outlier._replace(why=f"{label}: {outlier.why}"))
+    return tuple(unexplained), tuple(explained)

@@ -8,7 +8,7 @@ import math
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -17,50 +17,36 @@ from rich.table import Table
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import write_table
+from api.cli.options import (
+    AsJson,
+    Country,
+    DefaultAhtSeconds,
+    HistoryFile,
+    IntervalMinutes,
+    Model,
+    ModelName,
+    SpecialDays,
+    Subdivision,
+    Timezone,
+)
+
+__all__ = [
+    "ModelName",
+    "calendar_from_options",
+    "check_default_aht",
+    "fill_unknown_aht",
+    "progress_bar",
+    "read_history_file",
+]
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
+    import pandas as pd
+
     from forecast.accuracy import Accuracy
     from forecast.backtest import AccuracyReport
     from forecast.calendar import Calendar, SpecialDay
     from forecast.forecaster import WorkloadForecast
     from forecast.history import History
-
-# forecast.selection.ModelName, spelled out so that the option's choices need no import of
-# the forecaster (statsmodels); a test checks the two agree.
-ModelName = Literal["auto", "seasonal_naive", "weekday_average", "top_down", "combined"]
-
-HistoryFile = Annotated[
-    Path,
-    typer.Argument(
-        metavar="HISTORY.csv",
-        help="History CSV (interval_start, channel, volume[, aht_seconds]) or a Genesys "
-        "Cloud, Amazon Connect or per-contact export.",
-        exists=True,
-        dir_okay=False,
-        readable=True,
-    ),
-]
-IntervalMinutes = Annotated[
-    int | None,
-    typer.Option(help="Planning interval (15, 30 or 60); finer history is aggregated to it."),
-]
-Timezone = Annotated[
-    str, typer.Option(help="IANA timezone of the team; naive timestamps are local to it.")
-]
-Country = Annotated[
-    str | None, typer.Option(help="Country code for public holidays, e.g. US, GB, DE.")
-]
-Subdivision = Annotated[
-    str | None, typer.Option(help="State or province code for regional holidays, e.g. CA.")
-]
-SpecialDays = Annotated[
-    Path | None,
-    typer.Option(help="CSV of special days: date,name,kind(closed|holiday|eve|event),multiplier."),
-]
-Model = Annotated[
-    ModelName,
-    typer.Option(help="auto picks per channel by backtest; or force one model."),
-]
 
 
 def calendar_from_options(
@@ -121,6 +107,25 @@ def fill_unknown_aht(result: WorkloadForecast, default_aht_seconds: float | None
     workload.loc[unknown, "aht_seconds"] = default_aht_seconds
 
 
+def check_default_aht(default_aht_seconds: float | None) -> None:
+    """Stop on a default AHT that is not a positive, finite number of seconds."""
+    if default_aht_seconds is not None and not (
+        math.isfinite(default_aht_seconds) and default_aht_seconds > 0
+    ):
+        fail(f"--default-aht-seconds {default_aht_seconds:g} must be a positive number")
+
+
+def _mean_aht(workload: pd.DataFrame, channel: str) -> float:
+    """The volume-weighted AHT of ``channel`` in the written workload (after any default AHT
+    was filled in), NaN when nothing is expected."""
+    rows = workload[workload["channel"] == channel]
+    known = rows["aht_seconds"].notna() & (rows["volume"] > 0)
+    volume = float(rows.loc[known, "volume"].sum())
+    if volume <= 0:
+        return float("nan")
+    return float((rows.loc[known, "volume"] * rows.loc[known, "aht_seconds"]).sum()) / volume
+
+
 @command_guard
 def forecast_command(
     history: HistoryFile,
@@ -135,19 +140,13 @@ def forecast_command(
     subdivision: Subdivision = None,
     special_days: SpecialDays = None,
     model: Model = "auto",
-    default_aht_seconds: Annotated[
-        float | None,
-        typer.Option(help="AHT for channels whose history has no handle time."),
-    ] = None,
+    default_aht_seconds: DefaultAhtSeconds = None,
 ) -> None:
     """Forecast volume (with a 10th-90th percentile band) and AHT per channel and interval.
 
     History on or after --start is ignored. The output feeds `staffcast requirements`.
     """
-    if default_aht_seconds is not None and not (
-        math.isfinite(default_aht_seconds) and default_aht_seconds > 0
-    ):
-        fail(f"--default-aht-seconds {default_aht_seconds:g} must be a positive number")
+    check_default_aht(default_aht_seconds)
     import numpy as np
 
     from forecast.forecaster import forecast_workload
@@ -173,8 +172,7 @@ def forecast_command(
     for channel in result.channels:
         wape = channel.selection_wape.get(channel.model)
         busiest = divmod(int(np.argmax(channel.volume)), channel.volume.shape[1])
-        handled = np.nansum(channel.volume * channel.aht_seconds)
-        aht = handled / channel.volume.sum() if channel.volume.sum() > 0 else float("nan")
+        aht = _mean_aht(result.workload, channel.channel)
         summary.add_row(
             channel.channel,
             channel.model + (f" ({wape:.1%})" if wape is not None else " (no backtest)"),
@@ -287,7 +285,7 @@ def backtest_command(
     subdivision: Subdivision = None,
     special_days: SpecialDays = None,
     model: Model = "auto",
-    as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Accuracy report: re-run the forecast at past weekly origins and compare with what
     happened (WAPE, MASE, bias by day type, band coverage), next to plain baselines."""

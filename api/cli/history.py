@@ -11,11 +11,14 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import command_guard
+from api.cli.forecasting import calendar_from_options
+from api.cli.options import AsJson, Country, SpecialDays, Subdivision, Timezone
 
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
     import pandas as pd
 
     from forecast import HistorySummary
+    from forecast.outliers import HistoryOutlier
 
 SHOWN_PER_LIST = 20
 
@@ -28,7 +31,19 @@ def _when(stamp: pd.Timestamp, *, day: bool = False) -> str:
     return f"{stamp:%Y-%m-%d (%a)}" if day else f"{stamp:%Y-%m-%d %H:%M %Z}"
 
 
-def _print_summary(summary: HistorySummary, console: Console) -> None:
+def _outlier_table(outliers: tuple[HistoryOutlier, ...], title: str) -> Table:
+    table = Table("start", "channel", "volume", "why", title=title)
+    for outlier in outliers[:SHOWN_PER_LIST]:
+        daily = "daily" in outlier.why
+        table.add_row(
+            _when(outlier.start, day=daily), outlier.channel, f"{outlier.value:g}", outlier.why
+        )
+    return table
+
+
+def _print_summary(
+    summary: HistorySummary, expected: tuple[HistoryOutlier, ...], console: Console
+) -> None:
     facts = Table(show_header=False, box=None, pad_edge=False)
     facts.add_row("format", summary.source_format)
     facts.add_row("channels", ", ".join(summary.channels))
@@ -45,6 +60,8 @@ def _print_summary(summary: HistorySummary, console: Console) -> None:
     facts.add_row("closed intervals", f"{summary.closed_intervals:,} (absent, usually quiet: 0)")
     facts.add_row("gaps", f"{len(summary.gaps):,} span(s) of missing data")
     facts.add_row("outliers", f"{len(summary.outliers):,}")
+    if expected:
+        facts.add_row("on special days", f"{len(expected):,} (unusual, as the calendar expects)")
     console.print(facts)
     if summary.gaps:
         gaps = Table("channel", "missing from", "until", title="Gaps (volume is NaN)")
@@ -52,13 +69,9 @@ def _print_summary(summary: HistorySummary, console: Console) -> None:
             gaps.add_row(gap.channel, _when(gap.start), _when(gap.end))
         console.print(gaps)
     if summary.outliers:
-        outliers = Table("start", "channel", "volume", "why", title="Outliers (kept as they are)")
-        for outlier in summary.outliers[:SHOWN_PER_LIST]:
-            daily = outlier.why.startswith("daily")
-            outliers.add_row(
-                _when(outlier.start, day=daily), outlier.channel, f"{outlier.value:g}", outlier.why
-            )
-        console.print(outliers)
+        console.print(_outlier_table(summary.outliers, "Outliers (kept as they are)"))
+    if expected:
+        console.print(_outlier_table(expected, "Special days (expected, not outliers)"))
     hidden = max(len(summary.gaps), len(summary.outliers)) - SHOWN_PER_LIST
     if hidden > 0:
         console.print(f"(lists cut at {SHOWN_PER_LIST} lines; --json shows everything)")
@@ -79,26 +92,46 @@ def summary(
             readable=True,
         ),
     ],
-    timezone: Annotated[
-        str, typer.Option(help="The team's IANA timezone; naive timestamps are local to it.")
-    ] = "UTC",
+    timezone: Timezone = "UTC",
     interval_minutes: Annotated[
         int | None,
-        typer.Option(help="Planning interval: 15, 30 or 60 (default: the file's own)."),
+        typer.Option(metavar="MIN", help="Planning interval: 15, 30 or 60 (default: the file's)."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    country: Country = None,
+    subdivision: Subdivision = None,
+    special_days: SpecialDays = None,
+    as_json: AsJson = False,
 ) -> None:
     """Print what was understood of HISTORY.csv (channels, range, interval, gaps, duplicates,
-    outliers, warnings), or every problem that stops it from being imported."""
-    from forecast import parse_history
+    outliers, warnings), or every problem that stops it from being imported.
 
+    With --country or --special-days, unusual volumes on holidays, eves and marked days are
+    listed as expected, not as outliers."""
+    import dataclasses
+
+    from forecast import parse_history
+    from forecast.outliers import split_by_calendar
+
+    calendar = calendar_from_options(country, subdivision, special_days)
     stderr = Console(stderr=True)
     with stderr.status(f"Reading {history_file.name}..."), history_file.open("rb") as source:
         history = parse_history(source, timezone=timezone, interval_minutes=interval_minutes)
+    outliers, expected = split_by_calendar(history.summary.outliers, calendar)
+    summary = dataclasses.replace(history.summary, outliers=outliers)
     if as_json:
-        typer.echo(json.dumps(history.summary.to_dict(), indent=2))
+        document = summary.to_dict()
+        document["special_day_outliers"] = [
+            {
+                "start": outlier.start.isoformat(),
+                "channel": outlier.channel,
+                "value": outlier.value,
+                "why": outlier.why,
+            }
+            for outlier in expected
+        ]
+        typer.echo(json.dumps(document, indent=2))
     else:
-        _print_summary(history.summary, Console(highlight=False, soft_wrap=True))
+        _print_summary(summary, expected, Console(highlight=False, soft_wrap=True))
 
 
 def register(app: typer.Typer) -> None:

@@ -13,16 +13,26 @@ from rich.console import Console
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, write_table
 from api.cli.forecasting import (
-    Country,
-    HistoryFile,
-    Model,
-    SpecialDays,
-    Subdivision,
-    Timezone,
     calendar_from_options,
+    check_default_aht,
     fill_unknown_aht,
     progress_bar,
     read_history_file,
+)
+from api.cli.options import (
+    Country,
+    DefaultAhtSeconds,
+    Deterministic,
+    GapPercent,
+    HistoryFile,
+    Model,
+    Seed,
+    SpecialDays,
+    Subdivision,
+    TimeLimitSeconds,
+    Timezone,
+    VolumeColumn,
+    Workers,
 )
 from api.cli.scheduling import (
     bound_phrase,
@@ -32,6 +42,7 @@ from api.cli.scheduling import (
     schedule_table,
     service_level_line,
     solve_with_progress,
+    solver_options,
     summary_dict,
 )
 
@@ -47,22 +58,30 @@ def plan(
     history: HistoryFile,
     week_start: Annotated[
         dt.datetime,
-        typer.Option(help="Monday of the week to plan (YYYY-MM-DD).", formats=["%Y-%m-%d"]),
+        typer.Option(
+            metavar="DATE", help="Monday of the week to plan (YYYY-MM-DD).", formats=["%Y-%m-%d"]
+        ),
     ],
-    targets: Annotated[Path, typer.Option(help="Service targets (TOML).")],
-    rules: Annotated[Path, typer.Option(help="Scheduling rules (TOML).")],
-    out: Annotated[Path, typer.Option("--out", help="Folder for every file of the plan.")],
+    targets: Annotated[Path, typer.Option(metavar="TOML", help="Service targets (TOML).")],
+    rules: Annotated[Path, typer.Option(metavar="TOML", help="Scheduling rules (TOML).")],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for every file of the plan.")
+    ],
     agents: Annotated[
-        Path | None, typer.Option(help="Named agents CSV; else open positions.")
+        Path | None, typer.Option(metavar="CSV", help="Named agents CSV; else open positions.")
     ] = None,
     timezone: Timezone = "UTC",
     country: Country = None,
     subdivision: Subdivision = None,
     special_days: SpecialDays = None,
     model: Model = "auto",
-    time_limit_seconds: Annotated[float, typer.Option(help="Solver wall-clock limit.")] = 60.0,
-    seed: Annotated[int, typer.Option(help="Random seed of the solver.")] = 0,
-    workers: Annotated[int, typer.Option(help="Solver workers (threads).")] = 8,
+    default_aht_seconds: DefaultAhtSeconds = None,
+    volume_column: VolumeColumn = "volume",
+    time_limit_seconds: TimeLimitSeconds = 60.0,
+    seed: Seed = 0,
+    workers: Workers = 8,
+    gap_percent: GapPercent = 0.5,
+    deterministic: Deterministic = False,
 ) -> None:
     """Plan a week end to end: forecast, requirements, schedule, coverage and a summary.
 
@@ -70,10 +89,10 @@ def plan(
     --out (plus coverage.html and forecast.html charts that work offline).
     """
     from forecast.forecaster import forecast_workload
-    from scheduler import SolverOptions
     from scheduler.staffing import requirements
     from scheduler.targets import Targets
 
+    check_default_aht(default_aht_seconds)
     start = week_start.date()
     if start.weekday() != 0:
         fail(f"--week-start {start} is a {start:%A}; schedules run Monday to Sunday")
@@ -86,9 +105,11 @@ def plan(
         forecast = forecast_workload(
             parsed, start=start, days=7, calendar=calendar, model=model, on_progress=progress
         )
-    fill_unknown_aht(forecast, None)
-    needs = requirements(forecast.workload, parsed_targets, parsed_rules.interval_minutes, timezone)
-    options = SolverOptions(time_limit_seconds=time_limit_seconds, seed=seed, workers=workers)
+    fill_unknown_aht(forecast, default_aht_seconds)
+    needs = requirements(
+        forecast.workload, parsed_targets, parsed_rules.interval_minutes, timezone, volume_column
+    )
+    options = solver_options(time_limit_seconds, gap_percent, seed, workers, deterministic)
     result = solve_with_progress(needs, parsed_rules, roster, options, quiet=False)
     out.mkdir(parents=True, exist_ok=True)
     for name, table in (("forecast.csv", forecast.workload), ("requirements.csv", needs)):

@@ -14,6 +14,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, write_table
+from api.cli.options import AsJson, Deterministic, GapPercent, Seed, TimeLimitSeconds, Workers
 
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
     import pandas as pd
@@ -168,6 +169,21 @@ def coverage_table(result: ScheduleResult) -> pd.DataFrame:
     return coverage
 
 
+def solver_options(
+    time_limit_seconds: float, gap_percent: float, seed: int, workers: int, deterministic: bool
+) -> SolverOptions:
+    """The solver's options from the command-line flags ``schedule`` and ``plan`` share."""
+    from scheduler import SolverOptions
+
+    return SolverOptions(
+        time_limit_seconds=time_limit_seconds,
+        relative_gap=gap_percent / 100,
+        seed=seed,
+        workers=workers,
+        deterministic_seconds=time_limit_seconds if deterministic else None,
+    )
+
+
 def solve_with_progress(
     requirements: pd.DataFrame,
     rules: Rules,
@@ -225,35 +241,22 @@ def schedule(
     coverage: Annotated[
         Path | None, typer.Option("--coverage", help="Where to write COVERAGE.csv.")
     ] = None,
-    time_limit_seconds: Annotated[float, typer.Option(help="Wall-clock limit.")] = 60.0,
-    seed: Annotated[int, typer.Option(help="Random seed of the solver.")] = 0,
-    workers: Annotated[int, typer.Option(help="Solver workers (threads).")] = 8,
-    gap_percent: Annotated[float, typer.Option(help="Stop when this close to the bound.")] = 0.5,
+    time_limit_seconds: TimeLimitSeconds = 60.0,
+    seed: Seed = 0,
+    workers: Workers = 8,
+    gap_percent: GapPercent = 0.5,
     timezone_name: Annotated[
-        str | None, typer.Option("--timezone", help="IANA zone, for weeks with a DST change.")
+        str | None,
+        typer.Option("--timezone", metavar="ZONE", help="IANA zone, for weeks with a DST change."),
     ] = None,
-    deterministic: Annotated[
-        bool,
-        typer.Option(
-            help="Budget the solver in deterministic time (same schedule on any machine load; "
-            "wall time may exceed the limit)."
-        ),
-    ] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    deterministic: Deterministic = False,
+    as_json: AsJson = False,
 ) -> None:
     """Build the week's schedule: shifts with breaks for named agents or open positions."""
-    from scheduler import SolverOptions
-
     table = read_requirements(requirements, timezone_name)
     parsed_rules = read_rules(rules)
     roster = read_agents(agents) if agents is not None else None
-    options = SolverOptions(
-        time_limit_seconds=time_limit_seconds,
-        relative_gap=gap_percent / 100,
-        seed=seed,
-        workers=workers,
-        deterministic_seconds=time_limit_seconds if deterministic else None,
-    )
+    options = solver_options(time_limit_seconds, gap_percent, seed, workers, deterministic)
     result = solve_with_progress(table, parsed_rules, roster, options, quiet=as_json)
     write_table(schedule_table(result), output)
     if coverage is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -14,11 +14,11 @@ from rich.table import Table
 from api.cli.errors import command_guard
 from api.cli.files import read_toml, read_workload, write_table
 from api.cli.limits import check_workload
+from api.cli.options import VolumeColumn
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
     from scheduler.targets import ChannelTarget
 
-VolumeColumn = Literal["volume", "volume_low", "volume_high"]
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
 
 ServiceLevel = Annotated[
@@ -158,12 +158,10 @@ def requirements_command(
         int | None, typer.Option(help="Interval length; inferred from the timestamps if omitted.")
     ] = None,
     timezone: Annotated[
-        str, typer.Option(help="IANA timezone for naive timestamps and business hours.")
+        str,
+        typer.Option(metavar="ZONE", help="IANA timezone for naive timestamps and business hours."),
     ] = "UTC",
-    volume_column: Annotated[
-        VolumeColumn,
-        typer.Option(help="Staff for this volume column (volume_high: the upper quantile)."),
-    ] = "volume",
+    volume_column: VolumeColumn = "volume",
     service_level: ServiceLevel = None,
     answer_seconds: AnswerSeconds = None,
     asa_seconds: AsaSeconds = None,

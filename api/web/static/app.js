@@ -19,7 +19,8 @@ const resultOf = (view) => (view && typeof view === "object" && "result" in view
 const JOB_ROUTES = {
   forecast: {
     submit: "/v1/forecasts",
-    body: ({ start, days }) => ({ start, days }),
+    body: ({ start, days, defaultAhtSeconds }) => (defaultAhtSeconds
+      ? { start, days, default_aht_seconds: defaultAhtSeconds } : { start, days }),
     startOf: (request) => request?.start,
     files: { csv: (base) => `${base}/forecast.csv` },
   },
@@ -161,8 +162,15 @@ function problemBlock(error, what) {
     box.append(el("p", { text: `${what} is not available on this service yet.` }));
     return box;
   }
-  box.append(el("p", { class: "problem-title", text: error.problem?.title || "Something went wrong" }));
-  box.append(el("p", { text: error.message }));
+  const title = error.problem?.title || "Something went wrong";
+  const detail = error.message || "";
+  /* A detail that begins with the title says it again: show it once, as the heading. */
+  if (detail.toLowerCase().startsWith(title.toLowerCase())) {
+    box.append(el("p", { class: "problem-title", text: detail.charAt(0).toUpperCase() + detail.slice(1) }));
+  } else {
+    box.append(el("p", { class: "problem-title", text: title }));
+    if (detail && detail !== title) box.append(el("p", { text: detail }));
+  }
   const lines = error.problem?.errors || [];
   if (lines.length) {
     box.append(el("ul", { class: "problem-errors" }, lines.map((line) => el("li", { text: line }))));
@@ -320,7 +328,7 @@ function setupUpload() {
       setDefaultWeeks(true);
       renderTargets();
     } catch (error) {
-      status.textContent = "The file was rejected; nothing was stored.";
+      status.textContent = "Not imported: nothing was stored.";
       status.classList.add("status-error");
       if (error.problem?.type === "/problems/invalid-parameter" && /timezone/i.test(error.message)) {
         $("#history-timezone-error").textContent = error.message;
@@ -875,12 +883,20 @@ function setupForecast() {
     clearFieldErrors(event.target);
     if (!input.value) { weekStartProblem(input, "Choose the first day to forecast."); return; }
     const days = Number($("#forecast-days").value || 7);
+    const ahtInput = $("#forecast-default-aht");
+    const defaultAhtSeconds = ahtInput.value ? Number(ahtInput.value) : null;
+    if (defaultAhtSeconds !== null && !(defaultAhtSeconds > 0 && defaultAhtSeconds <= 86400)) {
+      $("#forecast-default-aht-error").textContent = "A handle time is a number of seconds, from 1 to 86400.";
+      ahtInput.setAttribute("aria-invalid", "true");
+      ahtInput.focus();
+      return;
+    }
     forgetChart($("#forecast-chart"));
     clear($("#forecast-models"));
     clear($("#forecast-accuracy"));
     clear($("#forecast-download"));
     const job = await runJob("forecast", $("#forecast-job"), () =>
-      call(JOB_ROUTES.forecast.submit, { method: "POST", json: JOB_ROUTES.forecast.body({ start: input.value, days }) }));
+      call(JOB_ROUTES.forecast.submit, { method: "POST", json: JOB_ROUTES.forecast.body({ start: input.value, days, defaultAhtSeconds }) }));
     if (job) await showForecast(job);
   });
 }

@@ -1,0 +1,106 @@
+"""Defects a new manager met on the page: no default AHT, a rejected upload that repeats
+itself, and a layout clipped at phone width (390 px)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pandas as pd
+import pytest
+
+pytest.importorskip("playwright.sync_api", reason="the Playwright client is not installed")
+
+from playwright.sync_api import Page, expect
+
+from tests.web.conftest import TeamKey, screenshot, sign_in
+from tests.web.test_page import WEEK_START, history_slice, team_with_history
+
+pytestmark = pytest.mark.browser
+__all__ = ["history_slice"]  # the module fixture, shared with test_page
+
+PHONE_WIDTH, PHONE_HEIGHT = 390, 844
+
+# Every visible element of the page whose box leaves the viewport, unless it sits inside a
+# container that scrolls sideways on purpose (a wide table in its own scroller).
+OUTSIDE_THE_VIEWPORT = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (node) => {
+    for (let up = node.parentElement; up && up !== document.body; up = up.parentElement) {
+      const overflow = getComputedStyle(up).overflowX;
+      if (overflow === "auto" || overflow === "scroll") return true;
+    }
+    return false;
+  };
+  const found = [];
+  for (const node of document.querySelectorAll("body *")) {
+    const box = node.getBoundingClientRect();
+    if (!box.width || !box.height || !node.getClientRects().length) continue;
+    const style = getComputedStyle(node);
+    if (style.visibility === "hidden" || style.position === "absolute") continue;
+    if (scrolls(node)) continue;
+    if (box.left < -1 || box.right > width + 1) {
+      const name = node.id ? `#${node.id}` : (typeof node.className === "string"
+        ? node.className.split(" ").filter(Boolean).map((c) => `.${c}`).join("") : "");
+      found.push(`${node.tagName.toLowerCase()}${name} [${Math.round(box.left)}, `
+        + `${Math.round(box.right)}]`);
+    }
+  }
+  return { width, scrollWidth: document.documentElement.scrollWidth, found };
+}"""
+
+
+def _without_handle_time(history: Path, folder: Path) -> Path:
+    frame = pd.read_csv(history, dtype=str, keep_default_na=False)
+    path = folder / "no-aht.csv"
+    frame.drop(columns="aht_seconds").to_csv(path, index=False)
+    return path
+
+
+def test_a_history_without_handle_time_forecasts_with_the_default_aht_field(
+    page: Page,
+    make_team: Callable[..., TeamKey],
+    api: httpx.Client,
+    history_slice: Path,
+    tmp_path: Path,
+) -> None:
+    team = team_with_history(make_team(), api, _without_handle_time(history_slice, tmp_path))
+    sign_in(page, team)
+    page.locator("#forecast-start").fill(WEEK_START)
+    page.get_by_label("Handle time when the history has none (seconds)").fill("380")
+    page.get_by_role("button", name="Forecast").click()
+    expect(page.locator("#forecast-job .job-line")).to_contain_text("done", timeout=120_000)
+    jobs = api.get("/v1/forecasts", headers=team.headers).json()
+    latest = jobs[0] if isinstance(jobs, list) else jobs["items"][0]
+    assert latest["request"]["default_aht_seconds"] == 380
+
+
+def test_a_rejected_upload_says_it_was_rejected_once(
+    page: Page, make_team: Callable[..., TeamKey], tmp_path: Path
+) -> None:
+    sign_in(page, make_team())
+    bad = tmp_path / "broken.csv"
+    bad.write_text("interval_start,channel,volume\n2026-11-30T09:00,voice,-3\n")
+    page.get_by_label("CSV file").set_input_files(bad)
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#upload-result .problem-errors li").first).to_be_visible()
+    shown = page.locator("#history").inner_text().lower()
+    assert shown.count("rejected") == 1, shown
+    expect(page.locator("#upload-status")).to_contain_text("nothing was stored")
+
+
+def test_at_phone_width_no_element_leaves_the_viewport(
+    page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
+) -> None:
+    team = team_with_history(make_team(), api, history_slice)
+    page.set_viewport_size({"width": PHONE_WIDTH, "height": PHONE_HEIGHT})
+    sign_in(page, team)
+    page.locator("#forecast-start").fill(WEEK_START)
+    page.get_by_role("button", name="Forecast").click()
+    expect(page.locator("#forecast-job .job-line")).to_contain_text("done", timeout=120_000)
+    expect(page.locator("#forecast-accuracy table")).to_be_visible()
+    layout = page.evaluate(OUTSIDE_THE_VIEWPORT)
+    screenshot(page, "phone-390")
+    assert layout["found"] == [], "\n".join(layout["found"])
+    assert layout["scrollWidth"] <= layout["width"]
