@@ -58,7 +58,7 @@ from scheduler.shifts import (
 )
 from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 from scheduler.summary import ScheduleSummary, schedule_summary
-from scheduler.tours import Tour, TourGroup, TourSpace, fill, improve, trim
+from scheduler.tours import Tour, TourGroup, TourSpace, fill, improve, shrink, trim
 
 __all__ = ["ScheduleResult", "ScheduleSummary", "solve_schedule"]  # the summary re-exported
 
@@ -447,6 +447,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         weeks, owners = _weeks_of(result, space, week, named)
         weeks = fill(space, weeks, rest_intervals=rest, deadline=math.inf)
         weeks = improve(space, trim(space, weeks), rest_intervals=rest, deadline=deadline)
+        weeks = shrink(space, weeks, rest_intervals=rest, deadline=deadline)
         result = _frame_of(weeks, owners, space, week, named)
     with Heartbeat(progress, "bound", started, relaxation.interrupt):
         wait(

@@ -641,3 +641,46 @@ def trim(space: TourSpace, tours: list[Tour]) -> list[Tour]:
             break
         current.pop(int(np.argmin(losses)))
     return current
+
+
+def shrink(
+    space: TourSpace, tours: list[Tour], *, rest_intervals: int, deadline: float
+) -> list[Tour]:
+    """One week fewer, while it works: drop the optional week whose loss leaves the least
+    short, let :func:`improve` move the other weeks to cover the gap, and keep the result if
+    nothing is left more short than before (else stop)."""
+    current = [tour for tour in tours if tour.shifts]
+    need = space.need
+
+    def short_of(plan: list[Tour]) -> float:
+        cover = np.zeros(len(need))
+        for tour in plan:
+            where, weight = space.cells(tour)
+            np.add.at(cover, where, weight)
+        return float(np.maximum(need - _covered(cover, space), 0.0).sum())
+
+    missing = short_of(current)
+    while time.monotonic() < deadline:
+        cover = np.zeros(len(need))
+        cells = [space.cells(tour) for tour in current]
+        for where, weight in cells:
+            np.add.at(cover, where, weight)
+        base = np.maximum(need - _covered(cover, space), 0.0).sum()
+        losses = [
+            float(np.maximum(need - _covered_with(cover, w, -x, space), 0.0).sum() - base)
+            if _optional(space.groups[current[k].group])
+            else math.inf
+            for k, (w, x) in enumerate(cells)
+        ]
+        if not losses or not np.isfinite(min(losses)):
+            break
+        trial = current[: int(np.argmin(losses))] + current[int(np.argmin(losses)) + 1 :]
+        trial = [
+            t
+            for t in improve(space, trial, rest_intervals=rest_intervals, deadline=deadline)
+            if t.shifts
+        ]
+        if short_of(trial) > missing + 1e-9:
+            break
+        current = trial
+    return current
