@@ -192,35 +192,48 @@ def _shifts_frame(
     breaks: dict[int, list[list[tuple[int, int]]]],
     week: Week,
 ) -> pd.DataFrame:
-    minutes = week.interval_minutes
     taken: dict[int, int] = {}
     rows = []
     for agent_id, template in assignments:
         slot = taken.get(template, 0)
         taken[template] = slot + 1
-        start = pd.Timestamp(week.starts[int(templates.start[template])])
-        end = start + pd.Timedelta(minutes=int(templates.length[template]) * minutes)
         placed = breaks.get(template, [])
-        pieces = []
-        if slot < len(placed):
-            for number, offset in placed[slot]:
-                duration = _break_length(templates, template, number)
-                begin = start + pd.Timedelta(minutes=offset * minutes)
-                finish = begin + pd.Timedelta(minutes=duration * minutes)
-                pieces.append(f"{begin.isoformat()}/{finish.isoformat()}")
-        rows.append(
-            {
-                "agent_id": agent_id,
-                "channel": templates.channels[int(templates.channel[template])],
-                "start": start,
-                "end": end,
-                "paid_hours": round(float(templates.paid_minutes[template]) / 60, 4),
-                "breaks": ";".join(pieces),
-            }
+        pieces = (
+            [(offset, _break_length(templates, template, n)) for n, offset in placed[slot]]
+            if slot < len(placed)
+            else []
         )
-    frame = pd.DataFrame(
-        rows, columns=["agent_id", "channel", "start", "end", "paid_hours", "breaks"]
-    )
+        rows.append(_shift_row(agent_id, template, pieces, templates, week))
+    return _schedule_frame(rows)
+
+
+def _shift_row(
+    agent_id: str,
+    template: int,
+    breaks: list[tuple[int, int]],
+    templates: Templates,
+    week: Week,
+) -> dict[str, object]:
+    """One schedule row: ``breaks`` as (offset, length) in intervals from the shift start."""
+    minutes = week.interval_minutes
+    start = pd.Timestamp(week.starts[int(templates.start[template])])
+    pieces = []
+    for offset, length in sorted(breaks):
+        begin = start + pd.Timedelta(minutes=offset * minutes)
+        finish = begin + pd.Timedelta(minutes=length * minutes)
+        pieces.append(f"{begin.isoformat()}/{finish.isoformat()}")
+    return {
+        "agent_id": agent_id,
+        "channel": templates.channels[int(templates.channel[template])],
+        "start": start,
+        "end": start + pd.Timedelta(minutes=int(templates.length[template]) * minutes),
+        "paid_hours": round(float(templates.paid_minutes[template]) / 60, 4),
+        "breaks": ";".join(pieces),
+    }
+
+
+def _schedule_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
     return frame.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
 
 
@@ -681,33 +694,22 @@ def _frame_of(
         )
         width = max(1, len(str(len(copies))))
         people = [(f"open-{n:0{width}d}", tour) for n, tour in enumerate(copies, start=1)]
-    minutes = week.interval_minutes
-    rows = []
-    for agent_id, tour in people:
-        for template in tour.shifts:
-            start = pd.Timestamp(week.starts[int(templates.start[template])])
-            end = start + pd.Timedelta(minutes=int(templates.length[template]) * minutes)
-            pieces = []
-            for option in tour.breaks:
-                if int(templates.option_template[option]) != template:
-                    continue
-                begin = start + pd.Timedelta(minutes=int(templates.option_offset[option]) * minutes)
-                finish = begin + pd.Timedelta(
-                    minutes=int(templates.option_length[option]) * minutes
-                )
-                pieces.append(f"{begin.isoformat()}/{finish.isoformat()}")
-            rows.append(
-                {
-                    "agent_id": agent_id,
-                    "channel": templates.channels[int(templates.channel[template])],
-                    "start": start,
-                    "end": end,
-                    "paid_hours": round(float(templates.paid_minutes[template]) / 60, 4),
-                    "breaks": ";".join(pieces),
-                }
-            )
-    frame = pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
-    return frame.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
+    rows = [
+        _shift_row(
+            agent_id,
+            template,
+            [
+                (int(templates.option_offset[o]), int(templates.option_length[o]))
+                for o in tour.breaks
+                if int(templates.option_template[o]) == template
+            ],
+            templates,
+            week,
+        )
+        for agent_id, tour in people
+        for template in tour.shifts
+    ]
+    return _schedule_frame(rows)
 
 
 def _finish(

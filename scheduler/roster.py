@@ -26,7 +26,7 @@ from scipy import optimize
 
 from scheduler.counts import complete_solution, cp_from_program
 from scheduler.formulation import COST_SCALE, Program
-from scheduler.shifts import BoolArray, IntArray, Templates
+from scheduler.shifts import BoolArray, IntArray, Templates, workable
 from scheduler.solving import ProgressCallback, SolverOptions, solve_model
 
 FORBIDDEN: Final = 1e9
@@ -74,14 +74,7 @@ class Roster:
 
 def eligible(agent: RosterAgent, templates: Templates) -> BoolArray:
     """Templates ``agent`` may work: its skills, inside its availability, on a pattern day."""
-    skill = np.isin(templates.channel, sorted(agent.skills))
-    doubled = np.concatenate([agent.available, agent.available]).astype(np.int64)
-    prefix = np.concatenate([[0], np.cumsum(doubled)])
-    inside = prefix[templates.start + templates.length] - prefix[templates.start] == (
-        templates.length
-    )
-    days = np.asarray(agent.patterns.any(axis=0))[templates.day]
-    return np.asarray(skill & inside & days)
+    return workable(templates, agent.skills, agent.available, agent.patterns)
 
 
 def rest_gaps(rest_intervals: int, templates: Templates, day_intervals: int) -> int:

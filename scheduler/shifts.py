@@ -124,6 +124,21 @@ def open_mask(week: Week, windows: OpenWindows | None) -> BoolArray:
     return mask
 
 
+def workable(
+    templates: Templates, skills: frozenset[int], available: BoolArray, patterns: BoolArray
+) -> BoolArray:
+    """Templates an agent may work: one of their skills, wholly inside their availability, on
+    a day some pattern of theirs works."""
+    skill = np.isin(templates.channel, sorted(skills))
+    doubled = np.concatenate([available, available]).astype(np.int64)
+    prefix = np.concatenate([[0], np.cumsum(doubled)])
+    inside = prefix[templates.start + templates.length] - prefix[templates.start] == (
+        templates.length
+    )
+    days = np.asarray(patterns.any(axis=0))[templates.day]
+    return np.asarray(skill & inside & days)
+
+
 def fits(mask: BoolArray, starts: IntArray, length: int) -> BoolArray:
     """Whether the cyclic run ``[start, start + length)`` lies inside ``mask`` for each start."""
     doubled = np.concatenate([mask, mask]).astype(np.int64)

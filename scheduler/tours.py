@@ -39,7 +39,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from scheduler.shifts import BoolArray, IntArray, Templates
+from scheduler.shifts import BoolArray, IntArray, Templates, workable
 
 FloatArray = npt.NDArray[np.float64]
 INFEASIBLE: Final = math.inf
@@ -85,14 +85,8 @@ class Tour:
 
 def eligible_templates(group: TourGroup, templates: Templates) -> IntArray:
     """Templates the group may work: its skills, inside its availability, on a pattern day."""
-    skill = np.isin(templates.channel, sorted(group.skills))
-    doubled = np.concatenate([group.available, group.available]).astype(np.int64)
-    prefix = np.concatenate([[0], np.cumsum(doubled)])
-    inside = prefix[templates.start + templates.length] - prefix[templates.start] == (
-        templates.length
-    )
-    days = np.asarray(group.patterns.any(axis=0))[templates.day]
-    return np.flatnonzero(skill & inside & days).astype(np.int64)
+    mask = workable(templates, group.skills, group.available, group.patterns)
+    return np.flatnonzero(mask).astype(np.int64)
 
 
 @dataclass
