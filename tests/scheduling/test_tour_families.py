@@ -139,3 +139,37 @@ def test_a_paid_hours_cap_is_kept_and_the_miss_is_said_in_words() -> None:
     assert capped.summary.paid_hours <= cap + 1e-6
     assert capped.summary.shortfall_agent_hours > 0
     assert any("short" in warning for warning in capped.summary.warnings)
+
+
+def test_with_a_budget_the_missing_hours_go_where_they_cost_the_fewest_late_contacts() -> None:
+    from scheduler.staffing import requirements as staffing_requirements
+    from scheduler.targets import Targets
+
+    starts = pd.date_range(WEEK_START, periods=168, freq="60min")
+    volume = np.zeros(168)
+    volume[9:13] = 200.0  # Monday 09-13: busy
+    volume[14:18] = 20.0  # Monday 14-18: quiet
+    workload = pd.DataFrame(
+        {"interval_start": starts, "channel": "voice", "volume": volume, "aht_seconds": 300.0}
+    )
+    targets = Targets.from_dict(
+        {"channels": {"voice": {"service_level": 0.8, "answer_seconds": 20, "shrinkage": 0.0}}}
+    )
+    needs = staffing_requirements(workload, targets)
+    rules = {
+        "shifts": {"lengths_hours": [4], "start_step_minutes": 60, "breaks": []},
+        "week": {"days_per_agent": 1, "consecutive_days_off": 0, "min_hours": 0},
+    }
+    busy = int(needs["scheduled_agents"].iloc[9])
+    quiet = int(needs["scheduled_agents"].iloc[14])
+    cap = 4 * (busy + quiet - 2)  # two agents short somewhere
+    result = solve_schedule(
+        needs,
+        rules_from_dict({**rules, "budget": {"max_paid_hours": cap}}),
+        options=OPTIONS,
+    )
+    assert result.summary.paid_hours <= cap
+    short = result.coverage["shortfall"].to_numpy()
+    # A missing agent in the busy hours leaves far more calls late than in the quiet ones.
+    assert short[9:13].sum() < short[14:18].sum()
+    assert check_schedule(result.shifts, rules, WEEK_START.to_pydatetime()) == []
