@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from scheduler import queueing
-from tests.scheduler import reference
+from tests.staffing import reference
 
 RTOL = 1e-9
 

@@ -17,7 +17,7 @@ from scheduler.errors import InvalidTargetsError, InvalidWorkloadError
 from scheduler.live import required_agents, scheduled_agents
 from scheduler.staffing import projected_kpis, requirements
 from scheduler.targets import ChannelTarget, Targets
-from tests.scheduler import reference
+from tests.staffing import reference
 
 
 def _voice(**fields: float) -> ChannelTarget:
