@@ -30,9 +30,9 @@ from scheduler.shifts import BoolArray, IntArray, Templates
 from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
 
 BIG: Final = 10**7
-DAY_SECONDS: Final = 5.0
+DAY_SEARCH_SECONDS: Final = 5.0
 """Most seconds one day's re-optimisation may take (measured: 1-5 s at peak 74)."""
-MIN_DAY_SECONDS: Final = 1.0
+MIN_DAY_SEARCH_SECONDS: Final = 1.0
 """Below this many seconds left, another day is not started."""
 DAY_ROUNDS: Final = 2
 """Rounds over the seven days in a deterministic run (its budget is split over them)."""
@@ -345,7 +345,11 @@ def solve_counts(
         unchanged = 0
         for step in range(days):
             left = seconds - (time.monotonic() - stage_started)
-            if beat.stopped or unchanged >= 7 or (not deterministic and left < MIN_DAY_SECONDS):
+            if (
+                beat.stopped
+                or unchanged >= 7
+                or (not deterministic and left < MIN_DAY_SEARCH_SECONDS)
+            ):
                 break
             found = _improve_day(
                 program,
@@ -356,7 +360,7 @@ def solve_counts(
                 patterns,
                 beat=beat,
                 options=options,
-                seconds=(seconds / days if deterministic else min(DAY_SECONDS, left)),
+                seconds=(seconds / days if deterministic else min(DAY_SEARCH_SECONDS, left)),
             )
             if found is None or found[0] > objective - 1e-6:
                 unchanged += 1
