@@ -132,6 +132,19 @@ def test_rules_the_optimizer_refuses_are_a_422_naming_the_field(
     assert "days_per_agent" in response.json()["detail"]
 
 
+def test_budget_caps_are_saved_with_the_rules_and_a_bad_cap_is_a_422(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    capped = {**RULES, "budget": {"max_paid_hours": 400, "max_headcount": 12}}
+    response = client.patch("/v1/settings", headers=team.headers, json={"rules": capped})
+    assert response.status_code == 200
+    assert response.json()["rules"]["budget"] == {"max_paid_hours": 400, "max_headcount": 12}
+    bad = {**RULES, "budget": {"max_paid_hours": -5}}
+    response = client.patch("/v1/settings", headers=team.headers, json={"rules": bad})
+    assert response.status_code == 422
+    assert "max_paid_hours" in str(response.json())
+
+
 def test_results_of_a_cancelled_schedule_are_a_409(
     client: TestClient, team: TeamCredentials
 ) -> None:

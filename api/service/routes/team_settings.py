@@ -143,6 +143,18 @@ class WeightsFields(RequestModel):
     )
 
 
+class BudgetFields(RequestModel):
+    """Optional caps on the week (`[budget]`): the schedule then gives the best service the
+    budget buys instead of meeting every requirement."""
+
+    max_paid_hours: float | None = Field(
+        default=None, gt=0, le=1e7, description="Most paid hours in the week, all agents."
+    )
+    max_headcount: int | None = Field(
+        default=None, gt=0, le=100_000, description="Most agents working in the week."
+    )
+
+
 class RulesDocument(RequestModel):
     """Scheduling rules: rules.toml as JSON."""
 
@@ -159,6 +171,9 @@ class RulesDocument(RequestModel):
         "is open around the clock.",
     )
     weights: WeightsFields | None = Field(default=None, description="Objective weights.")
+    budget: BudgetFields | None = Field(
+        default=None, description="Caps on paid hours and headcount (none: meet every need)."
+    )
 
 
 class SpecialDayFields(RequestModel):
