@@ -153,9 +153,11 @@ def test_targets_show_validation_messages_next_to_the_field_and_save(
     page.get_by_label("Break 1: latest start, hours after shift start").fill("5")
     page.locator("#rule-days").fill("5")
     page.locator("#rule-hours-voice").fill("mon-fri 07:00-22:00\nsat-sun 09:00-17:00")
+    page.get_by_label("Most paid hours in the week").fill("2400")
     page.get_by_role("button", name="Save rules").click()
     expect(page.locator("#rules-status")).to_have_text("Rules saved.")
     rules = without_nulls(api.get("/v1/settings", headers=team.headers).json()["rules"])
+    assert rules["budget"] == {"max_paid_hours": 2400}
     assert rules["shifts"] == {
         "lengths_hours": [8, 9],
         "start_step_minutes": 30,

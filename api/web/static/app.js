@@ -595,7 +595,7 @@ function rulesDocument(form) {
       set(rules, area.dataset.path, parseHours(area.value) || undefined);
     } catch (error) { fieldError(area, error.message); valid = false; }
   }
-  for (const table of ["shifts", "week", "hours"]) {
+  for (const table of ["shifts", "week", "hours", "budget"]) {
     if (rules[table] && !Object.keys(rules[table]).length) delete rules[table];
   }
   return valid ? rules : null;
