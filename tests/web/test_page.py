@@ -261,6 +261,30 @@ def request_schedule(
 
 
 @needs_routes("POST /v1/history", "POST /v1/schedules")
+def test_the_schedule_form_asks_for_open_positions_and_the_upper_band_when_chosen(
+    page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
+) -> None:
+    team = team_with_history(make_team(), api, history_slice)
+    settings = api.patch(
+        "/v1/settings", headers=team.headers, json={"targets": SAMPLE_TARGETS, "rules": RULES}
+    )
+    assert settings.status_code == 200, settings.text
+    sign_in(page, team)
+    page.locator("#schedule-start").fill(WEEK_START)
+    page.get_by_label("Staff with").select_option("open")
+    page.get_by_label("Staff for the forecast's upper band (safer)").check()
+    with page.expect_request(
+        lambda r: r.url.endswith("/v1/schedules") and r.method == "POST"
+    ) as sent:
+        page.get_by_role("button", name="Request schedule").click()
+    assert sent.value.post_data_json == {
+        "week_start": WEEK_START,
+        "use_agents": False,
+        "volume_column": "volume_high",
+    }
+
+
+@needs_routes("POST /v1/history", "POST /v1/schedules")
 def test_a_requested_schedule_shows_progress_then_coverage_timeline_summary_and_downloads(
     page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
 ) -> None:

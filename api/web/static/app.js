@@ -26,8 +26,12 @@ const JOB_ROUTES = {
   },
   schedule: {
     submit: "/v1/schedules",
-    body: ({ start, timeLimitSeconds }) => (timeLimitSeconds
-      ? { week_start: start, time_limit_seconds: timeLimitSeconds } : { week_start: start }),
+    body: ({ start, timeLimitSeconds, useAgents = true, upperBand = false }) => ({
+      week_start: start,
+      ...(timeLimitSeconds ? { time_limit_seconds: timeLimitSeconds } : {}),
+      ...(useAgents ? {} : { use_agents: false }),
+      ...(upperBand ? { volume_column: "volume_high" } : {}),
+    }),
     startOf: (request) => request?.week_start,
     files: {
       shifts_csv: (base) => `${base}/shifts.csv`,
@@ -1084,7 +1088,12 @@ function setupSchedule() {
     clear($("#schedule-downloads"));
     state.shiftsCsv = null;
     const limit = Number($("#schedule-time-limit").value) || null;
-    const body = JOB_ROUTES.schedule.body({ start: input.value, timeLimitSeconds: limit });
+    const body = JOB_ROUTES.schedule.body({
+      start: input.value,
+      timeLimitSeconds: limit,
+      useAgents: $("#schedule-staff").value === "roster",
+      upperBand: $("#schedule-band").checked,
+    });
     const button = event.target.querySelector("button[type=submit]");
     button.disabled = true;
     try {
