@@ -39,7 +39,7 @@ def test_history_summary_reads_an_interval_report_through_the_mapping_options(
             "--date-order",
             "day_first",
             "--json",
-        ],  # fmt: skip
+        ],
     )
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
@@ -47,10 +47,15 @@ def test_history_summary_reads_an_interval_report_through_the_mapping_options(
     assert summary["channels"] == ["voice"]
     assert summary["first_interval"] == "2026-12-07T00:00:00+00:00"
     assert summary["mapping"] == {
-        "date_column": "Day", "time_column": "Slot", "volume_column": "Offered",
-        "handled_column": "Handled", "aht_column": "Talk+Wrap", "channel_column": None,
-        "channel": "voice", "date_order": "day_first",
-    }  # fmt: skip
+        "date_column": "Day",
+        "time_column": "Slot",
+        "volume_column": "Offered",
+        "handled_column": "Handled",
+        "aht_column": "Talk+Wrap",
+        "channel_column": None,
+        "channel": "voice",
+        "date_order": "day_first",
+    }
 
 
 def test_history_summary_shows_the_mapping_used_in_its_table(tmp_path: Path) -> None:
@@ -68,7 +73,7 @@ def test_history_summary_shows_the_mapping_used_in_its_table(tmp_path: Path) -> 
             "Slot",
             "--date-order",
             "day_first",
-        ],  # fmt: skip
+        ],
         env={"COLUMNS": "200"},
     )
     assert result.exit_code == 0, result.output
@@ -91,7 +96,7 @@ def test_a_bad_time_in_an_interval_report_names_row_and_value(tmp_path: Path) ->
             "Slot",
             "--date-order",
             "day_first",
-        ],  # fmt: skip
+        ],
         env={"COLUMNS": "200"},
     )
     assert result.exit_code != 0
