@@ -6,6 +6,7 @@ Pure: pandas and statsmodels in and out; no files, clock, network, HTTP, storage
 from forecast.accuracy import Accuracy
 from forecast.backtest import AccuracyReport, ChannelAccuracy, FlaggedHoliday, backtest
 from forecast.calendar import Calendar, SpecialDay, day_types, parse_special_days
+from forecast.column_mapping import ColumnMapping, DateOrder
 from forecast.effects import UnseenHoliday
 from forecast.errors import (
     ForecastError,
@@ -24,6 +25,8 @@ __all__ = [
     "Calendar",
     "ChannelAccuracy",
     "ChannelForecast",
+    "ColumnMapping",
+    "DateOrder",
     "FlaggedHoliday",
     "ForecastError",
     "History",

@@ -12,6 +12,9 @@ format                  columns (header names are matched case-insensitively; ``
                         ``TimeStamp``, ``IncomingContactVolume``; optional
                         ``IntervalDuration`` (``15mins``/``30mins``), ``AverageHandleTime``
                         (seconds), ``ContactsHandled``
+``interval_report``     an ACD interval report read through a
+                        :class:`~forecast.column_mapping.ColumnMapping`: a date, a time of
+                        day, offered contacts; optional handled contacts, AHT, channel
 ``per_contact``         one row per ticket, chat or call: ``Created at``, ``Channel``; optional
                         ``Handle time`` (seconds), ``Queue``, and an id column (``Id``,
                         ``Ticket ID``, ``Contact ID`` or ``Conversation ID``) to drop repeats
@@ -40,20 +43,26 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Final, Literal
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from forecast.column_mapping import (
+    ColumnMapping,
+    duration_seconds,
+    header_key,
+    interval_times,
+    looks_like_interval_report,
+)
 from forecast.errors import InvalidHistoryError
 from forecast.local_time import parse_times
 from forecast.row_problems import RowProblems, show
 
-SourceFormat = Literal["canonical", "genesys", "amazon_connect", "per_contact"]
+SourceFormat = Literal["canonical", "genesys", "amazon_connect", "per_contact", "interval_report"]
 HistorySource = str | bytes | IO[str] | IO[bytes]
 
 CHANNEL_ALIASES: Final[dict[str, str]] = {
@@ -139,13 +148,14 @@ PER_CONTACT: Final = ExportFormat(
     ("Created at", "Channel"),
     ("Handle time", "Queue", "Id"),
 )
+INTERVAL_REPORT: Final = ExportFormat(
+    "interval_report",
+    "interval report read through a column mapping",
+    ("Date", "Offered"),
+    ("Interval or Time", "Handled", "AHT", "Channel"),
+)
 # Most specific first: a Genesys file also has a `Queue`, a per-contact file a `Channel`.
 FORMATS: Final = (GENESYS, AMAZON_CONNECT, CANONICAL, PER_CONTACT)
-
-
-def header_key(name: str) -> str:
-    """How headers are matched: case-insensitive, ``_`` and runs of spaces as one space."""
-    return re.sub(r"[\s_]+", " ", name.replace("\ufeff", "")).strip().lower()
 
 
 def channel_names(raw: pd.Series) -> pd.Series:
@@ -453,6 +463,7 @@ class Extract:
     time_column: str
     claimed_interval_minutes: int | None
     notes: tuple[str, ...]
+    mapping: ColumnMapping | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -466,6 +477,7 @@ class _Reading:
     volume: npt.NDArray[np.float64]
     handle_seconds: npt.NDArray[np.float64]
     handled: npt.NDArray[np.float64]
+    reported_times: npt.NDArray[np.bool_] | None = None  # bad times already reported
 
 
 def _handle_time(
@@ -601,6 +613,49 @@ def _per_contact(table: RawTable, problems: RowProblems) -> _Reading:
     return _Reading("created at", None, "channel", "queue", volume, *handle)
 
 
+_TIME_KEY: Final = "(interval start)"  # keys of the columns an interval report's reading adds
+_CHANNEL_KEY: Final = "(channel)"
+
+
+def _interval_report(
+    table: RawTable, mapping: ColumnMapping, problems: RowProblems
+) -> tuple[RawTable, _Reading, ColumnMapping]:
+    """Read an interval report through ``mapping`` (resolved against the file's header)."""
+    used = mapping.resolved(table.header)
+    cells = table.cells.copy()
+    header = dict(table.header)
+    for column in (used.date_column, used.time_column, used.volume_column, used.aht_column,
+                   used.handled_column, used.channel_column):  # fmt: skip
+        if column is not None:
+            _check_lengths_of(table, header_key(column), problems)
+    problems.raise_if_any("the history file")
+    times = interval_times(cells, table.rows, used, problems)
+    if used.date_order is None:
+        used = replace(used, date_order=times.date_order)
+    cells[times.label] = times.text
+    header[_TIME_KEY] = times.label
+    if used.channel_column is not None:
+        channel_key = header_key(used.channel_column)
+    else:
+        channel_label = f"channel {used.channel}"
+        cells[channel_label] = used.channel
+        header[_CHANNEL_KEY] = channel_label
+        channel_key = _CHANNEL_KEY
+    if used.aht_column is not None:
+        cells[used.aht_column] = duration_seconds(cells[used.aht_column])
+    mapped = replace(table, cells=cells, header=header)
+    volume, handle = _vendor_counts(
+        mapped,
+        problems,
+        offered=header_key(used.volume_column or ""),
+        handled=header_key(used.handled_column) if used.handled_column else "(none)",
+        average=header_key(used.aht_column) if used.aht_column else None,
+    )
+    queue = next((key for key in ("queue", "queue name", "skill") if table.has(key)), "queue")
+    reading = _Reading(_TIME_KEY, None, channel_key, queue, volume, *handle, times.bad)
+    return mapped, reading, used
+
+
 _READERS: Final = {
     "canonical": _canonical,
     "genesys": _genesys,
@@ -657,25 +712,76 @@ def _check_channel_count(
     )
 
 
-def extract_records(source: HistorySource, timezone: str, problems: RowProblems) -> Extract:
+def _layout(
+    table: RawTable, mapping: ColumnMapping | None, saved_mapping: ColumnMapping | None
+) -> ExportFormat:
+    """The format to read: an interval report when the mapping names a column, else the
+    known export the header matches, else an interval report (through ``mapping``, the
+    team's ``saved_mapping`` or the usual header names)."""
+    if mapping is not None and mapping.names_columns:
+        return INTERVAL_REPORT
+    try:
+        layout = detect_format(table)
+    except InvalidHistoryError:
+        if (
+            mapping is None
+            and saved_mapping is None
+            and not looks_like_interval_report(table.header)
+        ):
+            raise
+        return INTERVAL_REPORT
+    if mapping is not None and not mapping.is_empty:
+        raise InvalidHistoryError(
+            f"the file is a {layout.title}, which names its own channels and dates; the "
+            "channel and date order options are for interval reports without them "
+            "(leave them out)"
+        )
+    return layout
+
+
+def extract_records(
+    source: HistorySource,
+    timezone: str,
+    problems: RowProblems,
+    *,
+    mapping: ColumnMapping | None = None,
+    saved_mapping: ColumnMapping | None = None,
+) -> Extract:
     """Read a history export into one record per row, reporting bad cells to ``problems``.
 
     Rows at a local time that does not exist (spring forward) are dropped when they carry no
     contacts and reported as problems when they do.
 
+    Args:
+        source: the CSV content.
+        timezone: IANA zone naive times are local to.
+        problems: where row problems are reported.
+        mapping: how to read an interval report (given for this file).
+        saved_mapping: the team's mapping of an earlier upload, used when the file is not one
+            of the known exports and ``mapping`` names no column.
+
     Raises:
         InvalidHistoryError: for problems with the file as a whole (empty, unknown headers).
     """
     table = read_table(source)
-    layout = detect_format(table)
-    _check_cell_lengths(table, problems)
-    reading = _READERS[layout.name](table, problems)
+    layout = _layout(table, mapping, saved_mapping)
+    used: ColumnMapping | None = None
+    if layout.name == "interval_report":
+        chosen = mapping if mapping is not None and mapping.names_columns else saved_mapping
+        chosen = _merged(chosen, mapping)
+        table, reading, used = _interval_report(table, chosen, problems)
+    else:
+        _check_cell_lengths(table, problems)
+        reading = _READERS[layout.name](table, problems)
     time_header = table.header[reading.time]
     raw_times = table.column(reading.time)
     times = parse_times(raw_times, reading.naive_zone or timezone)
     queue = reading.queue
+    unparseable = times.unparseable
+    if reading.reported_times is not None:
+        unparseable = unparseable & ~reading.reported_times
     problems.add_where(
-        times.unparseable,
+        unparseable,
         table.rows,
         lambda i: (
             f"row {table.rows[i]}, column `{time_header}`: {show(raw_times.iloc[i])} is "
@@ -733,4 +839,22 @@ def extract_records(source: HistorySource, timezone: str, problems: RowProblems)
         time_column=time_header,
         claimed_interval_minutes=claim,
         notes=tuple(notes),
+        mapping=used,
     )
+
+
+def _merged(base: ColumnMapping | None, given: ColumnMapping | None) -> ColumnMapping:
+    """``base`` with what ``given`` sets (a channel or date order given with a saved mapping)."""
+    merged = base or ColumnMapping()
+    if given is None:
+        return merged
+    changes: dict[str, str | None] = {
+        name: value
+        for name, value in given.to_dict().items()
+        if value is not None and getattr(merged, name) != value
+    }
+    if "channel" in changes:
+        changes["channel_column"] = None
+    elif "channel_column" in changes:
+        changes["channel"] = None
+    return replace(merged, **changes)  # type: ignore[arg-type]

@@ -63,6 +63,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from forecast.column_mapping import ColumnMapping
 from forecast.errors import InvalidHistoryError
 from forecast.formats import Extract, HistorySource, SourceFormat, extract_records
 from forecast.local_time import (
@@ -110,7 +111,8 @@ class HistorySummary:
     """What :func:`parse_history` understood of a file. See :meth:`to_dict` for JSON.
 
     Attributes:
-        source_format: ``canonical``, ``genesys``, ``amazon_connect`` or ``per_contact``.
+        source_format: ``canonical``, ``genesys``, ``amazon_connect``, ``per_contact`` or
+            ``interval_report``.
         channels: canonical channel names, sorted.
         first_interval: start of the first interval of the grid.
         last_interval: start of the last interval of the grid.
@@ -122,6 +124,8 @@ class HistorySummary:
         outliers: unusual daily totals and interval volumes.
         closed_intervals: intervals absent from the file and set to 0 as closed.
         warnings: notes for the manager, including how DST was handled.
+        mapping: for an interval report, the column mapping it was read with (every column
+            found, the date order used); None for the other formats.
     """
 
     source_format: SourceFormat
@@ -136,6 +140,7 @@ class HistorySummary:
     outliers: tuple[HistoryOutlier, ...] = ()
     closed_intervals: int = 0
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    mapping: ColumnMapping | None = None
 
     def __post_init__(self) -> None:
         if self.source_format not in get_args(SourceFormat):
@@ -173,6 +178,7 @@ class HistorySummary:
             ],
             "closed_intervals": self.closed_intervals,
             "warnings": list(self.warnings),
+            "mapping": self.mapping.to_dict() if self.mapping is not None else None,
         }
 
 
@@ -519,6 +525,8 @@ def parse_history(
     timezone: str = "UTC",
     interval_minutes: int | None = None,
     max_errors: int = 100,
+    mapping: ColumnMapping | None = None,
+    saved_mapping: ColumnMapping | None = None,
 ) -> History:
     """Read a history export (canonical, Genesys, Amazon Connect or per-contact) onto a grid.
 
@@ -529,6 +537,10 @@ def parse_history(
         interval_minutes: the planning interval (15, 30 or 60), or None to keep the file's
             own interval (a finer one is summed up to 15, 30 or 60 minutes).
         max_errors: how many row problems to list before giving up listing.
+        mapping: how to read an interval report (see :mod:`forecast.column_mapping`); a
+            mapping that names a column makes the file read as one.
+        saved_mapping: the team's mapping from an earlier upload, used when the file is not
+            one of the known exports.
 
     Returns:
         The history on a complete grid, with a summary of what was understood.
@@ -541,7 +553,9 @@ def parse_history(
     if interval_minutes is not None and interval_minutes not in PLANNING_INTERVALS:
         raise InvalidHistoryError(f"interval_minutes must be 15, 30 or 60, not {interval_minutes}")
     problems = RowProblems(max_errors)
-    extract = extract_records(source, timezone, problems)
+    extract = extract_records(
+        source, timezone, problems, mapping=mapping, saved_mapping=saved_mapping
+    )
     placed = _placed(extract, timezone, problems)
     minutes = _planning_interval(placed.source_minutes, interval_minutes)
     per_contact = extract.source_format == "per_contact"
@@ -582,6 +596,7 @@ def parse_history(
         outliers=tuple(outliers),
         closed_intervals=closed,
         warnings=tuple(warnings),
+        mapping=extract.mapping,
     )
     frame = _frame(grid, channels, volume, aht)
     return History(frame=frame, interval_minutes=minutes, timezone=timezone, summary=summary)

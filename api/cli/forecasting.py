@@ -18,15 +18,22 @@ from rich.table import Table
 from api.cli.errors import command_guard, fail
 from api.cli.files import write_table
 from api.cli.options import (
+    AhtColumn,
     AsJson,
+    Channel,
     Country,
+    DateColumn,
+    DateOrder,
+    DateOrderName,
     DefaultAhtSeconds,
     HistoryFile,
     IntervalMinutes,
     Model,
     ModelName,
+    OfferedColumn,
     SpecialDays,
     Subdivision,
+    TimeColumn,
     Timezone,
 )
 
@@ -34,6 +41,7 @@ __all__ = [
     "ModelName",
     "calendar_from_options",
     "check_default_aht",
+    "column_mapping_from_options",
     "fill_unknown_aht",
     "progress_bar",
     "read_history_file",
@@ -45,6 +53,7 @@ if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays q
     from forecast.accuracy import Accuracy
     from forecast.backtest import AccuracyReport
     from forecast.calendar import Calendar, SpecialDay
+    from forecast.column_mapping import ColumnMapping
     from forecast.forecaster import WorkloadForecast
     from forecast.history import History
 
@@ -67,11 +76,43 @@ def calendar_from_options(
     )
 
 
-def read_history_file(path: Path, timezone: str, interval_minutes: int | None) -> History:
+def column_mapping_from_options(
+    channel: str | None = None,
+    date_column: str | None = None,
+    time_column: str | None = None,
+    offered_column: str | None = None,
+    aht_column: str | None = None,
+    date_order: DateOrderName | None = None,
+) -> ColumnMapping | None:
+    """The interval-report mapping the options give, or None when none is given."""
+    from forecast.column_mapping import ColumnMapping
+
+    try:
+        mapping = ColumnMapping(
+            date_column=date_column,
+            time_column=time_column,
+            volume_column=offered_column,
+            aht_column=aht_column,
+            channel=channel,
+            date_order=date_order,
+        )
+    except ValueError as error:
+        fail(f"column mapping: {error}")
+    return None if mapping.is_empty else mapping
+
+
+def read_history_file(
+    path: Path,
+    timezone: str,
+    interval_minutes: int | None,
+    mapping: ColumnMapping | None = None,
+) -> History:
     from forecast.history import parse_history
 
     with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
-        return parse_history(source, timezone=timezone, interval_minutes=interval_minutes)
+        return parse_history(
+            source, timezone=timezone, interval_minutes=interval_minutes, mapping=mapping
+        )
 
 
 @contextmanager
@@ -141,6 +182,12 @@ def forecast_command(
     special_days: SpecialDays = None,
     model: Model = "auto",
     default_aht_seconds: DefaultAhtSeconds = None,
+    fixed_channel: Channel = None,
+    date_column: DateColumn = None,
+    time_column: TimeColumn = None,
+    offered_column: OfferedColumn = None,
+    aht_column: AhtColumn = None,
+    date_order: DateOrder = None,
 ) -> None:
     """Forecast volume (with a 10th-90th percentile band) and AHT per channel and interval.
 
@@ -152,7 +199,10 @@ def forecast_command(
     from forecast.forecaster import forecast_workload
 
     calendar = calendar_from_options(country, subdivision, special_days)
-    parsed = read_history_file(history, timezone, interval_minutes)
+    mapping = column_mapping_from_options(
+        fixed_channel, date_column, time_column, offered_column, aht_column, date_order
+    )
+    parsed = read_history_file(history, timezone, interval_minutes, mapping)
     with progress_bar("Forecasting channels") as progress:
         result = forecast_workload(
             parsed,
@@ -285,6 +335,12 @@ def backtest_command(
     subdivision: Subdivision = None,
     special_days: SpecialDays = None,
     model: Model = "auto",
+    fixed_channel: Channel = None,
+    date_column: DateColumn = None,
+    time_column: TimeColumn = None,
+    offered_column: OfferedColumn = None,
+    aht_column: AhtColumn = None,
+    date_order: DateOrder = None,
     as_json: AsJson = False,
 ) -> None:
     """Accuracy report: re-run the forecast at past weekly origins and compare with what
@@ -292,7 +348,10 @@ def backtest_command(
     from forecast.backtest import backtest
 
     calendar = calendar_from_options(country, subdivision, special_days)
-    parsed = read_history_file(history, timezone, interval_minutes)
+    mapping = column_mapping_from_options(
+        fixed_channel, date_column, time_column, offered_column, aht_column, date_order
+    )
+    parsed = read_history_file(history, timezone, interval_minutes, mapping)
     with progress_bar("Backtesting origins") as progress:
         report = backtest(
             parsed,

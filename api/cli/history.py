@@ -11,8 +11,20 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import command_guard
-from api.cli.forecasting import calendar_from_options
-from api.cli.options import AsJson, Country, SpecialDays, Subdivision, Timezone
+from api.cli.forecasting import calendar_from_options, column_mapping_from_options
+from api.cli.options import (
+    AhtColumn,
+    AsJson,
+    Channel,
+    Country,
+    DateColumn,
+    DateOrder,
+    OfferedColumn,
+    SpecialDays,
+    Subdivision,
+    TimeColumn,
+    Timezone,
+)
 
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
     import pandas as pd
@@ -46,6 +58,11 @@ def _print_summary(
 ) -> None:
     facts = Table(show_header=False, box=None, pad_edge=False)
     facts.add_row("format", summary.source_format)
+    if summary.mapping is not None:
+        used = ", ".join(
+            f"{key}={value}" for key, value in summary.mapping.to_dict().items() if value
+        )
+        facts.add_row("column mapping", used)
     facts.add_row("channels", ", ".join(summary.channels))
     facts.add_row("from", _when(summary.first_interval))
     facts.add_row("to (last interval)", _when(summary.last_interval))
@@ -86,7 +103,8 @@ def summary(
         Path,
         typer.Argument(
             metavar="HISTORY.csv",
-            help="Canonical, Genesys Cloud, Amazon Connect or per-contact CSV export.",
+            help="Canonical, Genesys Cloud, Amazon Connect or per-contact CSV export, or an "
+            "interval report (Date, Interval, Offered, Handled, AHT) with --channel.",
             exists=True,
             dir_okay=False,
             readable=True,
@@ -100,6 +118,12 @@ def summary(
     country: Country = None,
     subdivision: Subdivision = None,
     special_days: SpecialDays = None,
+    fixed_channel: Channel = None,
+    date_column: DateColumn = None,
+    time_column: TimeColumn = None,
+    offered_column: OfferedColumn = None,
+    aht_column: AhtColumn = None,
+    date_order: DateOrder = None,
     as_json: AsJson = False,
 ) -> None:
     """Print what was understood of HISTORY.csv (channels, range, interval, gaps, duplicates,
@@ -113,9 +137,14 @@ def summary(
     from forecast.outliers import split_by_calendar
 
     calendar = calendar_from_options(country, subdivision, special_days)
+    mapping = column_mapping_from_options(
+        fixed_channel, date_column, time_column, offered_column, aht_column, date_order
+    )
     stderr = Console(stderr=True)
     with stderr.status(f"Reading {history_file.name}..."), history_file.open("rb") as source:
-        history = parse_history(source, timezone=timezone, interval_minutes=interval_minutes)
+        history = parse_history(
+            source, timezone=timezone, interval_minutes=interval_minutes, mapping=mapping
+        )
     outliers, expected = split_by_calendar(history.summary.outliers, calendar)
     summary = dataclasses.replace(history.summary, outliers=outliers)
     if as_json:

@@ -90,3 +90,37 @@ Deterministic = Annotated[
     ),
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
+
+# How an interval report without a channel column is read (forecast.column_mapping); columns
+# left out are found by their usual names (Date, Interval, Offered, Handled, AHT).
+DateOrderName = Literal["us", "day_first", "iso"]
+Channel = Annotated[
+    str | None,
+    typer.Option(
+        "--channel",
+        metavar="NAME",
+        help="Channel of the whole file (one file per queue), e.g. voice.",
+    ),
+]
+DateColumn = Annotated[
+    str | None,
+    typer.Option(metavar="COL", help="Interval report: the date (or date and time) column."),
+]
+TimeColumn = Annotated[
+    str | None, typer.Option(metavar="COL", help="Interval report: the time-of-day column.")
+]
+OfferedColumn = Annotated[
+    str | None,
+    typer.Option(metavar="COL", help="Interval report: the contacts-offered column (volume)."),
+]
+AhtColumn = Annotated[
+    str | None,
+    typer.Option(metavar="COL", help="Interval report: the average handle time column."),
+]
+DateOrder = Annotated[
+    DateOrderName | None,
+    typer.Option(
+        metavar="ORDER",
+        help="Interval report dates: us (12/07 = 7 Dec), day_first or iso; default: from the file.",
+    ),
+]

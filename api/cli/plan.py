@@ -15,20 +15,27 @@ from api.cli.files import read_toml, write_table
 from api.cli.forecasting import (
     calendar_from_options,
     check_default_aht,
+    column_mapping_from_options,
     fill_unknown_aht,
     progress_bar,
     read_history_file,
 )
 from api.cli.options import (
+    AhtColumn,
+    Channel,
     Country,
+    DateColumn,
+    DateOrder,
     DefaultAhtSeconds,
     Deterministic,
     GapPercent,
     HistoryFile,
     Model,
+    OfferedColumn,
     Seed,
     SpecialDays,
     Subdivision,
+    TimeColumn,
     TimeLimitSeconds,
     Timezone,
     VolumeColumn,
@@ -82,6 +89,12 @@ def plan(
     workers: Workers = 8,
     gap_percent: GapPercent = 0.5,
     deterministic: Deterministic = False,
+    fixed_channel: Channel = None,
+    date_column: DateColumn = None,
+    time_column: TimeColumn = None,
+    offered_column: OfferedColumn = None,
+    aht_column: AhtColumn = None,
+    date_order: DateOrder = None,
 ) -> None:
     """Plan a week end to end: forecast, requirements, schedule, coverage and a summary.
 
@@ -100,7 +113,10 @@ def plan(
     parsed_rules = read_rules(rules)
     roster = read_agents(agents) if agents is not None else None
     calendar = calendar_from_options(country, subdivision, special_days)
-    parsed = read_history_file(history, timezone, parsed_rules.interval_minutes)
+    mapping = column_mapping_from_options(
+        fixed_channel, date_column, time_column, offered_column, aht_column, date_order
+    )
+    parsed = read_history_file(history, timezone, parsed_rules.interval_minutes, mapping)
     with progress_bar("Forecasting channels") as progress:
         forecast = forecast_workload(
             parsed, start=start, days=7, calendar=calendar, model=model, on_progress=progress
