@@ -9,9 +9,15 @@ Stages (see ``shared/notes/scheduling.md`` for the measurements behind them):
 3. **Roster** — named agents (or open positions ``open-N``, one per recommended hire) take
    those shifts under every per-agent rule (:mod:`scheduler.roster`).
 4. **Breaks** — re-placed for the shifts as assigned (:mod:`scheduler.breaks`).
-5. **Evaluation** — coverage and projected service level (:mod:`scheduler.evaluation`); the
-   LP again gives the least paid hours that reach the same coverage, against which the
-   schedule's gap is reported.
+5. **Repair by whole weeks** (:mod:`scheduler.tours`) — the roster's weeks become tours; what
+   it could not hand out is dropped, what is then short is filled week by week, and each week
+   is replaced by a cheaper legal one that still covers (or dropped).
+6. **Evaluation** — coverage, projected service level and the summary
+   (:mod:`scheduler.summary`); the gap is the paid hours against the bound LP's.
+
+The bound LP runs beside the stages when a short time limit cannot wait for it. Missing
+agents cost far more than any week unless ``[budget]`` caps are set (then the queueing model
+prices them), so the requirements are met wherever the rules and the staff allow.
 
 Each shift serves one channel. Idle agents of live channels may absorb deferred (email) work
 in the same interval. The week is cyclic (the schedule is assumed to repeat, so Sunday's
@@ -57,6 +63,7 @@ from scheduler.shifts import (
     week_of,
 )
 from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
+from scheduler.staffing import projected_kpis
 from scheduler.summary import ScheduleSummary, schedule_summary
 from scheduler.tours import Tour, TourGroup, TourSpace, fill, improve, shrink, trim
 
@@ -423,10 +430,6 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         progress=progress,
         started=started,
     )
-    assigned = np.bincount(
-        [template for _, template in roster.assignments], minlength=candidates.count
-    )
-    unassigned = int(np.maximum(planned - assigned, 0).sum())
     result = _finish(
         problem,
         templates=templates,
@@ -487,6 +490,8 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         full_coverage_bound_hours=bound if not rules.budget.capped else None,
         relative_gap=options.relative_gap,
         planned_shifts=len(result),
+        # Every shift of the result belongs to a legal week (what the roster could not hand
+        # out was dropped and the gap refilled with whole weeks): none is left unassigned.
         unassigned_shifts=0,
         time_limit_reached=bound is None
         or (
@@ -498,7 +503,6 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         solve_seconds=time.monotonic() - started,
         objective_hours=float(result["paid_hours"].sum()) * rules.weights.paid_hour,
     )
-    del unassigned
     return ScheduleResult(result, coverage, summary)
 
 
@@ -554,8 +558,6 @@ def _late_contacts(problem: _Problem, segments: int, kpis: KpiFunction | None) -
     """Per channel, interval and m, the contacts answered late because of the m-th missing
     agent (from the projected service level with 0, 1, ... agents missing); ``None`` when the
     requirements carry no volume or targets to project from."""
-    from scheduler.staffing import projected_kpis
-
     table = problem.table
     if "volume" not in table.columns:
         return None

@@ -106,6 +106,26 @@ def _chain(pattern: BoolArray) -> list[int]:
     return [(first + step) % 7 for step in range(7) if pattern[(first + step) % 7]]
 
 
+@dataclass(frozen=True)
+class _Search:
+    """One group's shortest-path search: its templates by start day, their values, and the
+    rest and paid-time limits (paid time in states of ``unit`` minutes)."""
+
+    templates: Templates
+    value: FloatArray
+    by_day: list[IntArray]
+    rest: int
+    size: int
+    unit: int
+    low: int
+    high: int
+
+    def unrolled_start(self, shifts: IntArray, first_day: int) -> IntArray:
+        """Start positions counted from ``first_day`` (days before it fall a week later)."""
+        days = self.templates.day[shifts]
+        return np.asarray(self.templates.start[shifts] + self.size * (days < first_day))
+
+
 def best_tours(
     group: TourGroup,
     templates: Templates,
@@ -115,111 +135,79 @@ def best_tours(
     rest_intervals: int,
     week_size: int,
     paid_unit: int,
-    per_pattern: int = 1,
 ) -> list[tuple[float, tuple[int, ...]]]:
-    """The cheapest legal tours of each day pattern under per-template ``value``.
+    """The cheapest legal tour of each day pattern under per-template ``value``.
 
     Args:
         group: the group whose tours are priced.
         templates: all templates.
         eligible: the templates the group may work (:func:`eligible_templates`).
-        value: per template, the cost of one agent working it (reduced cost terms).
+        value: per template, the cost of one agent working it.
         rest_intervals: least rest between the end of one shift and the start of the next.
         week_size: intervals in the week.
         paid_unit: minutes per paid-time state (divides every template's paid minutes).
 
-        per_pattern: how many tours per pattern (the cheapest ending in distinct last shifts).
-
     Returns:
-        (cost, templates in day order) of the tours found, cheapest first.
+        (cost, templates in time order) per pattern that has a legal tour, cheapest first.
     """
-    low = math.ceil(group.min_paid_minutes / paid_unit - 1e-9)
-    high = math.floor(group.max_paid_minutes / paid_unit + 1e-9)
-    by_day = [eligible[templates.day[eligible] == day] for day in range(7)]
-    found: list[tuple[float, tuple[int, ...]]] = []
-    for pattern in group.patterns:
-        chain = _chain(pattern)
-        if not chain:
-            continue
-        found += _best_in_chain(
-            chain,
-            by_day,
-            templates,
-            value,
-            rest_intervals,
-            week_size,
-            paid_unit,
-            low,
-            high,
-            per_pattern,
-        )
-    found.sort(key=lambda item: item[0])
-    return found
+    search = _Search(
+        templates=templates,
+        value=value,
+        by_day=[eligible[templates.day[eligible] == day] for day in range(7)],
+        rest=rest_intervals,
+        size=week_size,
+        unit=paid_unit,
+        low=math.ceil(group.min_paid_minutes / paid_unit - 1e-9),
+        high=math.floor(group.max_paid_minutes / paid_unit + 1e-9),
+    )
+    found = [
+        best
+        for best in (_best_in_chain(search, _chain(pattern)) for pattern in group.patterns)
+        if best is not None
+    ]
+    return sorted(found, key=lambda item: item[0])
 
 
-def _best_in_chain(
-    chain: list[int],
-    by_day: list[IntArray],
-    templates: Templates,
-    value: FloatArray,
-    rest: int,
-    size: int,
-    unit: int,
-    low: int,
-    high: int,
-    per_pattern: int,
-) -> list[tuple[float, tuple[int, ...]]]:
-    """Shortest paths over the chain's days; the week wrap (last day to the first one, a week
-    later) is checked exactly by splitting the first day's shifts by start when needed."""
-    first_day = chain[0]
-    first = by_day[chain[0]]
-    last = by_day[chain[-1]]
-    if any(not len(by_day[day]) for day in chain):
-        return []
-    shift_of_week = size * (templates.day[last] < first_day)
-    last_end = templates.start[last] + shift_of_week + templates.length[last]
-    first_start = templates.start[first]
-    if len(chain) == 1 or int(last_end.max()) + rest <= int(first_start.min()) + size:
-        return _shortest_path(
-            chain, by_day, templates, value, rest, size, unit, low, high, None, per_pattern
-        )
+def _best_in_chain(search: _Search, chain: list[int]) -> tuple[float, tuple[int, ...]] | None:
+    """The shortest path over the chain's days; the week wrap (last day to the first one, a
+    week later) is checked exactly by splitting the first day's shifts by start when needed."""
+    if not chain or any(not len(search.by_day[day]) for day in chain):
+        return None
+    first, last = search.by_day[chain[0]], search.by_day[chain[-1]]
+    last_end = search.unrolled_start(last, chain[0]) + search.templates.length[last]
+    first_start = search.templates.start[first]
+    if len(chain) == 1 or int(last_end.max()) + search.rest <= int(first_start.min()) + search.size:
+        return _shortest_path(search, chain, None)
     # The wrap binds: solve once per first-day start, the last day limited to shifts ending
     # early enough before it (a week later).
-    found: list[tuple[float, tuple[int, ...]]] = []
-    for start in np.unique(first_start).tolist():
-        limit = int(start) + size - rest
-        found += _shortest_path(
-            chain, by_day, templates, value, rest, size, unit, low, high, (int(start), limit), 1
-        )
-    found.sort(key=lambda item: item[0])
-    return found[:per_pattern]
+    found = [
+        _shortest_path(search, chain, (start, start + search.size - search.rest))
+        for start in np.unique(first_start).tolist()
+    ]
+    return min((best for best in found if best is not None), default=None, key=lambda b: b[0])
 
 
 def _extend(
+    search: _Search,
     previous: _Layer,
-    templates: Templates,
     start: IntArray,
     paid: IntArray,
     own: FloatArray,
-    rest: int,
-    size: int,
     first_day: int,
 ) -> tuple[FloatArray, IntArray]:
     """One day further: each shift's best value per paid state, over the previous day's
-    shifts that end at least ``rest`` before it starts (a running minimum over them sorted by
+    shifts that end at least the rest before it starts (a running minimum over them sorted by
     end), and that predecessor."""
     states = previous.value.shape[1]
-    prev_start = templates.start[previous.shifts] + size * (
-        templates.day[previous.shifts] < first_day
+    prev_end = (
+        search.unrolled_start(previous.shifts, first_day) + search.templates.length[previous.shifts]
     )
-    prev_end = prev_start + templates.length[previous.shifts]
     order = np.argsort(prev_end, kind="stable")
-    sorted_end = prev_end[order]
     running = np.minimum.accumulate(previous.value[order], axis=0)
     # Index (in sorted order) of the best predecessor at each prefix and state.
     rows = np.arange(len(order))[:, None]
     best_row = np.maximum.accumulate(np.where(previous.value[order] <= running, rows, 0), axis=0)
-    reach = np.searchsorted(sorted_end, start - rest, side="right") - 1
+    reach = np.searchsorted(prev_end[order], start - search.rest, side="right") - 1
     valid = reach >= 0
     index = np.arange(states)[None, :] - paid[:, None]
     usable = valid[:, None] & (index >= 0)
@@ -231,62 +219,44 @@ def _extend(
 
 
 def _shortest_path(
-    chain: list[int],
-    by_day: list[IntArray],
-    templates: Templates,
-    value: FloatArray,
-    rest: int,
-    size: int,
-    unit: int,
-    low: int,
-    high: int,
-    wrap: tuple[int, int] | None,
-    per_pattern: int,
-) -> list[tuple[float, tuple[int, ...]]]:
-    first_day = chain[0]
-    states = high + 1
+    search: _Search, chain: list[int], wrap: tuple[int, int] | None
+) -> tuple[float, tuple[int, ...]] | None:
+    """The cheapest path over ``chain``; ``wrap`` = (first-day start, latest last-day end)."""
+    templates, first_day = search.templates, chain[0]
     layers: list[_Layer] = []
     for position, day in enumerate(chain):
-        shifts = by_day[day]
-        start = templates.start[shifts] + size * (templates.day[shifts] < first_day)
-        end = start + templates.length[shifts]
+        shifts = search.by_day[day]
+        start = search.unrolled_start(shifts, first_day)
         if wrap is not None and position == 0:
-            shifts = shifts[start == wrap[0]]
-            start = templates.start[shifts] + size * (templates.day[shifts] < first_day)
+            shifts, start = shifts[start == wrap[0]], start[start == wrap[0]]
         if wrap is not None and position == len(chain) - 1:
-            keep = end <= wrap[1]
+            keep = start + templates.length[shifts] <= wrap[1]
             shifts, start = shifts[keep], start[keep]
         if not len(shifts):
-            return []
-        paid = templates.paid_minutes[shifts] // unit
-        own = value[shifts]
-        table = np.full((len(shifts), states), INFEASIBLE)
-        parent = np.full((len(shifts), states), -1, dtype=np.int64)
+            return None
+        paid = templates.paid_minutes[shifts] // search.unit
+        own = search.value[shifts]
         if position == 0:
-            ok = paid <= high
+            table = np.full((len(shifts), search.high + 1), INFEASIBLE)
+            parent = np.full((len(shifts), search.high + 1), -1, dtype=np.int64)
+            ok = paid <= search.high
             table[np.flatnonzero(ok), paid[ok]] = own[ok]
         else:
-            table, parent = _extend(layers[-1], templates, start, paid, own, rest, size, first_day)
+            table, parent = _extend(search, layers[-1], start, paid, own, first_day)
         layers.append(_Layer(shifts, table, parent))
-    final = layers[-1].value[:, low : high + 1]
-    per_shift = final.min(axis=1)
-    ranked = [int(row) for row in np.argsort(per_shift, kind="stable")[:per_pattern]]
-    found: list[tuple[float, tuple[int, ...]]] = []
-    for last_row in ranked:
-        if not np.isfinite(per_shift[last_row]):
-            break
-        row = last_row
-        state = low + int(np.argmin(final[row]))
-        cost = float(per_shift[row])
-        picked: list[int] = []
-        for layer in reversed(layers):
-            shift = int(layer.shifts[row])
-            picked.append(shift)
-            previous_row = int(layer.parent[row, state])
-            state -= int(templates.paid_minutes[shift] // unit)
-            row = previous_row
-        found.append((cost, tuple(sorted(picked, key=lambda s: int(templates.start[s])))))
-    return found
+    final = layers[-1].value[:, search.low : search.high + 1]
+    if not np.isfinite(final).any():
+        return None
+    row, state = divmod(int(np.argmin(final)), final.shape[1])
+    cost = float(final[row, state])
+    state += search.low
+    picked: list[int] = []
+    for layer in reversed(layers):
+        shift = int(layer.shifts[row])
+        picked.append(shift)
+        row = int(layer.parent[row, state])
+        state -= int(templates.paid_minutes[shift] // search.unit)
+    return cost, tuple(sorted(picked, key=lambda s: int(templates.start[s])))
 
 
 class TourSpace:
@@ -388,6 +358,27 @@ class TourSpace:
         cost = templates.paid_minutes / 60 * self.paid_hour_cost + self.preferences[group]
         return np.asarray(cost - earned + break_value, dtype=np.float64), chosen
 
+    def best_week(
+        self, group: int, cell_value: FloatArray, rest_intervals: int
+    ) -> tuple[float, Tour] | None:
+        """The cheapest legal week of ``group`` less the ``cell_value`` of what it covers,
+        each break at its cheapest place; ``None`` when the group has no legal week."""
+        value, chosen = self.template_values(cell_value, group)
+        found = best_tours(
+            self.groups[group],
+            self.templates,
+            self.eligible[group],
+            value,
+            rest_intervals=rest_intervals,
+            week_size=self.size,
+            paid_unit=self.paid_unit,
+        )
+        if not found:
+            return None
+        cost, shifts = found[0]
+        options = chosen[list(shifts)].ravel()
+        return cost, Tour(group, shifts, tuple(sorted(options[options >= 0].tolist())))
+
 
 def _preference(group: TourGroup, start_minutes: IntArray, cost_per_hour: float) -> FloatArray:
     """Per template, the cost of ``group``'s distance from its preferred start."""
@@ -440,13 +431,9 @@ def improve(
     The replacement is exact (the same shortest path as the pricing), with the coverage
     cells the others leave short priced at :data:`DEFICIT_VALUE` each.
     """
-    unit = space.paid_unit
-    eligible = space.eligible
-    need = space.need.ravel()
-    cover = np.zeros(len(need))
+    need = space.need
+    cover = _cover(space, tours)
     cells = [space.cells(tour) for tour in tours]
-    for where, weight in cells:
-        np.add.at(cover, where, weight)
     current = list(tours)
     for _ in range(max_passes):
         changed = False
@@ -465,45 +452,35 @@ def improve(
                 cells[index] = (np.zeros(0, dtype=np.int64), np.zeros(0))
                 changed = True
                 continue
-            value, chosen = space.template_values(
-                DEFICIT_VALUE * np.minimum(deficit, 1.0), tour.group
+            found = space.best_week(
+                tour.group, DEFICIT_VALUE * np.minimum(deficit, 1.0), rest_intervals
             )
-            found = best_tours(
-                group,
-                space.templates,
-                eligible[tour.group],
-                value,
-                rest_intervals=rest_intervals,
-                week_size=space.size,
-                paid_unit=unit,
-            )
-            replaced = False
             if found:
-                _, shifts = found[0]
-                options = chosen[list(shifts)].ravel()
-                candidate = Tour(tour.group, shifts, tuple(sorted(options[options >= 0].tolist())))
+                candidate = found[1]
                 new_where, new_weight = space.cells(candidate)
                 after = np.maximum(need - _covered_with(cover, new_where, new_weight, space), 0.0)
-                better = space.tour_cost(candidate) < space.tour_cost(tour) - 1e-9
-                paid = (
-                    space.paid_minutes(current)
-                    - space.paid_minutes([tour])
-                    + space.paid_minutes([candidate])
+                cheaper = space.tour_cost(candidate) < space.tour_cost(tour) - 1e-9
+                gains = after.sum() < before.sum() - 1e-9 or (
+                    after.sum() <= before.sum() + 1e-9 and cheaper
                 )
-                if paid > max(space.max_paid_minutes, space.paid_minutes(current)) + 1e-6:
-                    better = False
-                elif after.sum() < before.sum() - 1e-9 or (
-                    after.sum() <= before.sum() + 1e-9 and better
-                ):
+                if gains and _within_budget(space, current, tour, candidate):
                     current[index], cells[index] = candidate, (new_where, new_weight)
-                    replaced = changed = True
-                del paid
+                    changed = True
             where, weight = cells[index]
             np.add.at(cover, where, weight)
-            del replaced
         if not changed:
             break
     return current
+
+
+def _within_budget(space: TourSpace, current: list[Tour], old: Tour, new: Tour) -> bool:
+    """Whether replacing ``old`` by ``new`` keeps the paid hours within the cap (or, where the
+    weeks are over it already, does not add to them)."""
+    if not math.isfinite(space.max_paid_minutes):
+        return True
+    total = space.paid_minutes(current)
+    paid = total - space.paid_minutes([old]) + space.paid_minutes([new])
+    return paid <= max(space.max_paid_minutes, total) + 1e-6
 
 
 def _optional(group: TourGroup) -> bool:
@@ -526,18 +503,15 @@ def _covered_with(
     return result
 
 
-def fill(  # noqa: PLR0912 - named agents first, then open positions, in one loop
+def fill(
     space: TourSpace, tours: list[Tour], *, rest_intervals: int, deadline: float
 ) -> list[Tour]:
     """Add weeks, one at a time, each the cheapest legal week covering the most of what is
     still short: first for every named agent still without one (whether or not anything is
     short), then open positions until nothing is short that a week can cover."""
-    unit = space.paid_unit
+
     need = space.need.ravel()
-    cover = np.zeros(len(need))
-    for tour in tours:
-        where, weight = space.cells(tour)
-        np.add.at(cover, where, weight)
+    cover = _cover(space, tours)
     result = list(tours)
     placed = np.bincount([t.group for t in tours], minlength=len(space.groups))
     waiting = {
@@ -550,32 +524,15 @@ def fill(  # noqa: PLR0912 - named agents first, then open positions, in one loo
         for k, group in enumerate(space.groups)
         if _optional(group) and (group.size is None or group.size > placed[k])
     ]
-    eligible = {
-        k: eligible_templates(space.groups[k], space.templates) for k in [*open_groups, *waiting]
-    }
     while (open_groups or waiting) and time.monotonic() < deadline:
         deficit = np.maximum(need - _covered(cover, space), 0.0)
         if not deficit.any() and not waiting:
             break
         worth = DEFICIT_VALUE * np.minimum(deficit, 1.0)
-        best: tuple[float, Tour] | None = None
-        for group in list(waiting) or open_groups:
-            value, chosen = space.template_values(worth, group)
-            found = best_tours(
-                space.groups[group],
-                space.templates,
-                eligible[group],
-                value,
-                rest_intervals=rest_intervals,
-                week_size=space.size,
-                paid_unit=unit,
-            )
-            if found and (best is None or found[0][0] < best[0]):
-                options = chosen[list(found[0][1])].ravel()
-                best = (
-                    found[0][0],
-                    Tour(group, found[0][1], tuple(sorted(options[options >= 0].tolist()))),
-                )
+        weeks = [
+            space.best_week(group, worth, rest_intervals) for group in list(waiting) or open_groups
+        ]
+        best = min((week for week in weeks if week is not None), default=None, key=lambda w: w[0])
         if best is None:
             if waiting:  # no legal week at all for these agents
                 waiting.clear()
@@ -606,34 +563,49 @@ def fill(  # noqa: PLR0912 - named agents first, then open positions, in one loo
     return result
 
 
+def _cover(space: TourSpace, tours: Sequence[Tour]) -> FloatArray:
+    """Agents on the floor per coverage cell for ``tours`` (breaks taken off)."""
+    cover = np.zeros(len(space.need))
+    for tour in tours:
+        where, weight = space.cells(tour)
+        np.add.at(cover, where, weight)
+    return cover
+
+
+def _short(space: TourSpace, tours: Sequence[Tour]) -> float:
+    """Agent-intervals short with ``tours`` (deferred work absorbed)."""
+    return float(np.maximum(space.need - _covered(_cover(space, tours), space), 0.0).sum())
+
+
+def _least_needed(space: TourSpace, tours: list[Tour]) -> int | None:
+    """The optional week whose loss leaves the least more short (``None``: none is optional)."""
+    cover = _cover(space, tours)
+    base = np.maximum(space.need - _covered(cover, space), 0.0).sum()
+    losses = []
+    for tour in tours:
+        if not _optional(space.groups[tour.group]):
+            losses.append(math.inf)
+            continue
+        where, weight = space.cells(tour)
+        after = _covered_with(cover, where, -weight, space)
+        losses.append(float(np.maximum(space.need - after, 0.0).sum() - base))
+    if not np.isfinite(min(losses, default=math.inf)):
+        return None
+    return int(np.argmin(losses))
+
+
 def trim(space: TourSpace, tours: list[Tour]) -> list[Tour]:
     """Within the budget caps: while the weeks pay more hours or employ more agents than the
     caps allow, drop the optional week whose loss leaves the least more short."""
     current = [tour for tour in tours if tour.shifts]
-    need = space.need
-
-    def over() -> bool:
-        heads = len(current)
-        return space.paid_minutes(current) > space.max_paid_minutes + 1e-6 or (
-            heads > space.max_headcount
-        )
-
-    while over():
-        cover = np.zeros(len(need))
-        cells = [space.cells(tour) for tour in current]
-        for where, weight in cells:
-            np.add.at(cover, where, weight)
-        base = np.maximum(need - _covered(cover, space), 0.0).sum()
-        losses = []
-        for index, (where, weight) in enumerate(cells):
-            if not _optional(space.groups[current[index].group]):
-                losses.append(math.inf)
-                continue
-            after = _covered_with(cover, where, -weight, space)
-            losses.append(float(np.maximum(need - after, 0.0).sum() - base))
-        if not np.isfinite(min(losses, default=math.inf)):
+    while (
+        space.paid_minutes(current) > space.max_paid_minutes + 1e-6
+        or len(current) > space.max_headcount
+    ):
+        index = _least_needed(space, current)
+        if index is None:
             break
-        current.pop(int(np.argmin(losses)))
+        current.pop(index)
     return current
 
 
@@ -644,37 +616,22 @@ def shrink(
     short, let :func:`improve` move the other weeks to cover the gap, and keep the result if
     nothing is left more short than before (else stop)."""
     current = [tour for tour in tours if tour.shifts]
-    need = space.need
-
-    def short_of(plan: list[Tour]) -> float:
-        cover = np.zeros(len(need))
-        for tour in plan:
-            where, weight = space.cells(tour)
-            np.add.at(cover, where, weight)
-        return float(np.maximum(need - _covered(cover, space), 0.0).sum())
-
-    missing = short_of(current)
+    missing = _short(space, current)
     while time.monotonic() < deadline:
-        cover = np.zeros(len(need))
-        cells = [space.cells(tour) for tour in current]
-        for where, weight in cells:
-            np.add.at(cover, where, weight)
-        base = np.maximum(need - _covered(cover, space), 0.0).sum()
-        losses = [
-            float(np.maximum(need - _covered_with(cover, w, -x, space), 0.0).sum() - base)
-            if _optional(space.groups[current[k].group])
-            else math.inf
-            for k, (w, x) in enumerate(cells)
-        ]
-        if not losses or not np.isfinite(min(losses)):
+        index = _least_needed(space, current)
+        if index is None:
             break
-        trial = current[: int(np.argmin(losses))] + current[int(np.argmin(losses)) + 1 :]
         trial = [
-            t
-            for t in improve(space, trial, rest_intervals=rest_intervals, deadline=deadline)
-            if t.shifts
+            tour
+            for tour in improve(
+                space,
+                current[:index] + current[index + 1 :],
+                rest_intervals=rest_intervals,
+                deadline=deadline,
+            )
+            if tour.shifts
         ]
-        if short_of(trial) > missing + 1e-9:
+        if _short(space, trial) > missing + 1e-9:
             break
         current = trial
     return current

@@ -245,10 +245,10 @@ def test_the_coverage_chart_draws_required_scheduled_shortfall_and_service_level
     screenshot(page, "04-coverage-chart", "#coverage-chart")
 
 
-def request_schedule(
+def open_schedule_form(
     page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history: Path
 ) -> None:
-    """A new team with history, targets and rules asks the page for the week's schedule."""
+    """A new team with history, targets and rules signs in and picks the week to schedule."""
     team = team_with_history(make_team(), api, history)
     settings = api.patch(
         "/v1/settings", headers=team.headers, json={"targets": SAMPLE_TARGETS, "rules": RULES}
@@ -256,6 +256,13 @@ def request_schedule(
     assert settings.status_code == 200, settings.text
     sign_in(page, team)
     page.locator("#schedule-start").fill(WEEK_START)
+
+
+def request_schedule(
+    page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history: Path
+) -> None:
+    """A new team with history, targets and rules asks the page for the week's schedule."""
+    open_schedule_form(page, make_team, api, history)
     page.get_by_label("Optimizer time limit (seconds)").fill("10")
     page.get_by_role("button", name="Request schedule").click()
 
@@ -264,13 +271,7 @@ def request_schedule(
 def test_the_schedule_form_asks_for_open_positions_and_the_upper_band_when_chosen(
     page: Page, make_team: Callable[..., TeamKey], api: httpx.Client, history_slice: Path
 ) -> None:
-    team = team_with_history(make_team(), api, history_slice)
-    settings = api.patch(
-        "/v1/settings", headers=team.headers, json={"targets": SAMPLE_TARGETS, "rules": RULES}
-    )
-    assert settings.status_code == 200, settings.text
-    sign_in(page, team)
-    page.locator("#schedule-start").fill(WEEK_START)
+    open_schedule_form(page, make_team, api, history_slice)
     page.get_by_label("Staff with").select_option("open")
     page.get_by_label("Staff for the forecast's upper band (safer)").check()
     with page.expect_request(
