@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+NODE_STAMP := node_modules/.installed
 OUT ?= out/sample-week
 
 .PHONY: install run plan test check clean
@@ -13,7 +14,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# The page's formatter and linter (Biome) at the version package-lock.json pins.
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $(NODE_STAMP)
+
+install: $(STAMP) $(NODE_STAMP)
 
 run: $(STAMP)
 	$(BIN)/staffcast demo
@@ -24,10 +30,10 @@ plan: $(STAMP)
 		--timezone America/New_York --country US \
 		--special-days data/sample/special_days.csv --out $(OUT)
 
-test: $(STAMP)
+test: $(STAMP) $(NODE_STAMP)
 	scripts/check
 
 check: test
 
 clean:
-	rm -rf $(VENV) out artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) node_modules out artifacts .mypy_cache .ruff_cache .pytest_cache

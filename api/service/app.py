@@ -20,6 +20,7 @@ from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import PROBLEMS, Problem, handle_error, problem_responses
 from api.service.routes import (
     agents,
+    calendar,
     forecasts,
     health,
     history,
@@ -113,6 +114,7 @@ def create_app(
         health.router,
         team.router,
         team_settings.router,
+        calendar.router,
         history.router,
         agents.router,
         forecasts.router,

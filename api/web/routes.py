@@ -36,8 +36,9 @@ def _asset_version() -> str:
     """Changes whenever the page's script or style changes, so a browser never runs an old
     script against a new page."""
     digest = hashlib.sha256()
-    for path in sorted(STATIC_DIR.iterdir()):
-        digest.update(path.read_bytes())
+    for path in sorted(STATIC_DIR.rglob("*")):
+        if path.is_file():
+            digest.update(path.read_bytes())
     return digest.hexdigest()[:12]
 
 

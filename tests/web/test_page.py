@@ -228,9 +228,10 @@ def test_the_coverage_chart_draws_required_scheduled_shortfall_and_service_level
                 f"2026-12-07T{hour:02d}:00:00-05:00,{channel},6,{scheduled},{6 - scheduled},{level}"
             )
     page.evaluate(
-        "([csv]) => { document.getElementById('schedule-result').hidden = false;"
+        "async ([csv]) => { document.getElementById('schedule-result').hidden = false;"
         " const chart = document.getElementById('coverage-chart');"
-        " return drawFigure('/app/figures/coverage', csv, chart); }",
+        " const { drawFigure } = await import('/app/static/js/charts.js');"
+        " await drawFigure('/app/figures/coverage', csv, chart); }",
         ["\n".join(rows) + "\n"],
     )
     traces = plotly_traces(page, "#coverage-chart")
