@@ -16,7 +16,10 @@ import {
 } from "../../../api/web/static/js/format.js";
 
 test("opening hours read one range per line or per semicolon", () => {
-  assert.deepEqual(parseHours("mon-fri 08:00-18:00\nSat 09:00-13:00"), { "mon-fri": "08:00-18:00", sat: "09:00-13:00" });
+  assert.deepEqual(parseHours("mon-fri 08:00-18:00\nSat 09:00-13:00"), {
+    "mon-fri": "08:00-18:00",
+    sat: "09:00-13:00",
+  });
   assert.deepEqual(parseHours("mon-fri: 07:00-22:00; sun closed"), { "mon-fri": "07:00-22:00", sun: "closed" });
 });
 
@@ -25,7 +28,10 @@ test("empty opening hours mean around the clock, not an empty table", () => {
 });
 
 test("an opening-hours line without a window is named in the message", () => {
-  assert.throws(() => parseHours("mon-fri 08:00-18:00\nweekdays all day"), /"weekdays all day" is not like "mon-fri 08:00-18:00"/);
+  assert.throws(
+    () => parseHours("mon-fri 08:00-18:00\nweekdays all day"),
+    /"weekdays all day" is not like "mon-fri 08:00-18:00"/,
+  );
 });
 
 test("opening hours survive the round trip through the form's text", () => {

@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 
-import { agentPlace, calendarField, problemLines, rulesPath, targetsPlace } from "../../../api/web/static/js/problems.js";
+import {
+  agentPlace,
+  calendarField,
+  problemLines,
+  rulesPath,
+  targetsPlace,
+} from "../../../api/web/static/js/problems.js";
 
 test("a problem's lines come once each, the detail first", () => {
   const problem = { detail: "the agents table has 1 problem(s): x", errors: ["row 2: x", "row 2: x"] };
@@ -43,12 +49,21 @@ test("a targets problem names its channel and field, from the domain or the requ
 
 test("a rules problem's path is read in the form's own notation", () => {
   assert.equal(rulesPath("shifts.breaks[1].after_hours: 9 is after the shift"), "shifts.breaks[1].after_hours");
-  assert.equal(rulesPath("body.rules.shifts.breaks.0.minutes: Input should be greater than 0"), "shifts.breaks[0].minutes");
+  assert.equal(
+    rulesPath("body.rules.shifts.breaks.0.minutes: Input should be greater than 0"),
+    "shifts.breaks[0].minutes",
+  );
   assert.equal(rulesPath("no path here"), null);
 });
 
 test("a calendar problem lands on the country, the subdivision or the special days", () => {
-  assert.equal(calendarField("no public holidays known for country 'XX' (Country XX not available)"), "holiday_country");
+  assert.equal(
+    calendarField(
+      "no public holidays known for country 'XX' (Country XX not available); use an ISO 3166-1 code such as US, GB or DE and a subdivision code such as CA",
+    ),
+    "holiday_country",
+  );
+  assert.equal(calendarField("no public holidays known for country 'US' and subdivision 'ZZ'"), "holiday_subdivision");
   assert.equal(calendarField("subdivision 'ZZ' given without a country; add --country"), "holiday_subdivision");
   assert.equal(calendarField("special days list the same date twice; keep one per date"), "special_days");
 });

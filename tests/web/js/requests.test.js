@@ -32,7 +32,13 @@ test("a schedule sends only what differs from the service's defaults", () => {
   assert.deepEqual(scheduleBody({ start: "2026-12-07" }), { week_start: "2026-12-07" });
   assert.deepEqual(
     scheduleBody({ start: "2026-12-07", timeLimitSeconds: 10, useAgents: false, upperBand: true, forecastId: "12" }),
-    { week_start: "2026-12-07", time_limit_seconds: 10, use_agents: false, volume_column: "volume_high", forecast_id: 12 },
+    {
+      week_start: "2026-12-07",
+      time_limit_seconds: 10,
+      use_agents: false,
+      volume_column: "volume_high",
+      forecast_id: 12,
+    },
   );
 });
 
@@ -82,10 +88,16 @@ test("a special day needs a date, a name and a kind; a closed day takes no multi
   assert.deepEqual(specialDay({ date: "2026-12-11", name: "Winter sale", kind: "event", multiplier: "1.5" }), {
     day: { date: "2026-12-11", name: "Winter sale", kind: "event", multiplier: 1.5 },
   });
-  assert.deepEqual(specialDay({ date: "2026-12-11", name: "Sale", kind: "event", multiplier: "" }).day.multiplier, null);
+  assert.deepEqual(
+    specialDay({ date: "2026-12-11", name: "Sale", kind: "event", multiplier: "" }).day.multiplier,
+    null,
+  );
   const { problems } = specialDay({ date: "", name: " ", kind: "party", multiplier: "-1" });
   assert.deepEqual(Object.keys(problems).sort(), ["date", "kind", "multiplier", "name"]);
-  assert.match(specialDay({ date: "2026-12-25", name: "Shut", kind: "closed", multiplier: "2" }).problems.multiplier, /closed/);
+  assert.match(
+    specialDay({ date: "2026-12-25", name: "Shut", kind: "closed", multiplier: "2" }).problems.multiplier,
+    /closed/,
+  );
 });
 
 test("marking a date again replaces its special day, and the list stays in date order", () => {

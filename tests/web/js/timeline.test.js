@@ -13,7 +13,13 @@ const SHIFTS = [
   ]).flat(),
 ].join("\n");
 
-const agentsOf = (csv) => [...new Set(parseCsv(csv).slice(1).map((row) => row[0]))];
+const agentsOf = (csv) => [
+  ...new Set(
+    parseCsv(csv)
+      .slice(1)
+      .map((row) => row[0]),
+  ),
+];
 
 test("a page holds 25 agents with all their shifts, in natural order", () => {
   const first = timelinePage(SHIFTS);
@@ -31,7 +37,10 @@ test("the last page holds the rest, and a page past the end shows the last", () 
   const last = timelinePage(SHIFTS, { page: 9 });
   assert.equal(last.page, 3);
   assert.deepEqual([last.first, last.last], [51, 60]);
-  assert.deepEqual(agentsOf(last.csv), Array.from({ length: 10 }, (_, i) => `agent-${51 + i}`));
+  assert.deepEqual(
+    agentsOf(last.csv),
+    Array.from({ length: 10 }, (_, i) => `agent-${51 + i}`),
+  );
 });
 
 test("a skill keeps only the agents who have it; none matching keeps the header", () => {

@@ -56,10 +56,11 @@ export function agentPlace(line) {
   return null;
 }
 
-/** A calendar problem that names the country or the subdivision, else the special days. */
+/** The calendar field a problem names: a quoted subdivision, else the country, or the special
+ * days (the country's message also suggests subdivision codes, unquoted). */
 export function calendarField(line) {
   if (/^body\.special_days|special day|same date/i.test(line)) return "special_days";
-  if (/subdivision/i.test(line)) return "holiday_subdivision";
+  if (/subdivision '/i.test(line)) return "holiday_subdivision";
   if (/country/i.test(line)) return "holiday_country";
   return null;
 }

@@ -111,10 +111,15 @@ async function drawTimeline() {
   });
   $("#timeline-page").max = String(page.pages);
   $("#timeline-page").value = String(page.page);
-  $("#timeline-pages").textContent = page.agents
-    ? `of ${page.pages}: agents ${page.first}–${page.last} of ${page.agents}`
-    : "no agent matches these filters";
   await drawFigure(`/app/figures/timeline?${query}`, page.csv, $("#timeline-chart"));
+  /* Said once the page is drawn, so what it says is what the chart shows. */
+  const filters = [channel, day && `${weekdayOf(day)} ${day}`]
+    .filter(Boolean)
+    .map((text) => ` · ${text}`)
+    .join("");
+  $("#timeline-pages").textContent = page.agents
+    ? `of ${page.pages}: agents ${page.first}–${page.last} of ${page.agents}${filters}`
+    : `no agent matches these filters${filters}`;
 }
 
 function fillTimelineFilters(channels, weekStart) {
@@ -141,6 +146,12 @@ function fillTimelineFilters(channels, weekStart) {
     days.map((d) => [d, `${weekdayOf(d)} ${d}`]),
   );
   $("#timeline-page").value = "1";
+}
+
+/** The timeline of ``state.schedule``'s shifts, its filters set for ``channels`` and the week. */
+export async function showTimeline(channels, weekStart) {
+  fillTimelineFilters(channels, weekStart);
+  await drawTimeline();
 }
 
 async function redrawTimeline(resetPage) {
@@ -197,8 +208,7 @@ export async function showSchedule(job) {
     clear($("#simulation-job"));
     clear($("#simulation-summary"));
     const coverage = await drawFigure("/app/figures/coverage", coverageCsv, $("#coverage-chart"));
-    fillTimelineFilters([...new Set(coverage.data.map((trace) => trace.meta?.channel).filter(Boolean))], weekStart);
-    await drawTimeline();
+    await showTimeline([...new Set(coverage.data.map((trace) => trace.meta?.channel).filter(Boolean))], weekStart);
   } catch (error) {
     $("#schedule-summary").append(problemBlock(error, "The schedule result"));
   }
