@@ -116,7 +116,7 @@ def test_the_calendar_shows_the_public_holidays_and_the_days_the_team_marks(
     sale = page.locator("#calendar-table tr", has_text="2026-12-11")
     expect(sale).to_contain_text("Winter sale")
     expect(sale).to_contain_text("your special days")
-    expect(sale).to_contain_text("× 1.6")
+    expect(sale).to_contain_text("\u00d7 1.6")
     settings = api.get("/v1/settings", headers=team.headers).json()
     assert settings["holiday_country"] == "US"
     assert settings["special_days"] == [
@@ -188,7 +188,7 @@ def test_a_large_roster_is_drawn_a_page_of_agents_at_a_time_and_filtered_by_skil
         }""",
         [_shifts(139)],
     )
-    expect(page.locator("#timeline-pages")).to_have_text("of 6: agents 1–25 of 139")
+    expect(page.locator("#timeline-pages")).to_have_text("of 6: agents 1\u201325 of 139")
 
     def agents_drawn() -> set[str]:
         rows: list[list[str]] = page.eval_on_selector(
@@ -198,20 +198,22 @@ def test_a_large_roster_is_drawn_a_page_of_agents_at_a_time_and_filtered_by_skil
 
     assert agents_drawn() == {f"agent-{n}" for n in range(1, 26)}
     height = page.locator("#timeline-chart").bounding_box()
-    assert height is not None and height["height"] < 1400
+    assert height is not None
+    assert height["height"] < 1400
     page.get_by_role("button", name="Next page").click()
-    expect(page.locator("#timeline-pages")).to_have_text("of 6: agents 26–50 of 139")
+    expect(page.locator("#timeline-pages")).to_have_text("of 6: agents 26\u201350 of 139")
     assert agents_drawn() == {f"agent-{n}" for n in range(26, 51)}
     page.get_by_label("Skill", exact=True).select_option("chat")
-    expect(page.locator("#timeline-pages")).to_have_text("of 1: agents 1–1 of 1")
+    expect(page.locator("#timeline-pages")).to_have_text("of 1: agents 1\u20131 of 1")
     assert agents_drawn() == {"agent-3"}
     page.get_by_label("Skill", exact=True).select_option("")
     page.get_by_label("Day", exact=True).select_option("2026-12-08")
     expect(page.locator("#timeline-pages")).to_have_text(
-        "of 6: agents 1–25 of 139 · Tue 2026-12-08"
+        "of 6: agents 1\u201325 of 139 · Tue 2026-12-08"
     )
     starts = page.eval_on_selector(
         "#timeline-chart", "(node) => node.data.flatMap((t) => t.base || [])"
     )
-    assert starts and all(re.match(r"2026-12-08", str(start)) for start in starts)
+    assert starts
+    assert all(re.match(r"2026-12-08", str(start)) for start in starts)
     assert plotly_traces(page, "#timeline-chart")

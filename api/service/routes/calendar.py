@@ -18,6 +18,7 @@ from pydantic import BaseModel, Field
 
 from api.forecast_jobs import team_calendar
 from api.service.deps import TeamDep
+from api.service.request_models import IsoDate
 from forecast.calendar import day_types
 
 router = APIRouter(prefix="/v1/calendar", tags=["settings"])
@@ -44,7 +45,7 @@ class CalendarDay(BaseModel):
 @router.get("", summary="The special days of the coming weeks")
 def read_calendar(
     team: TeamDep,
-    start: Annotated[dt.date | None, Query(description="First day (default: today, UTC).")] = None,
+    start: Annotated[IsoDate | None, Query(description="First day (default: today, UTC).")] = None,
     days: Annotated[int, Query(ge=1, le=MAX_CALENDAR_DAYS, description="How many days.")] = 56,
 ) -> list[CalendarDay]:
     """Every day from `start` for `days` days that is not a normal day to the forecast."""
