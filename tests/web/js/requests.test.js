@@ -6,6 +6,8 @@ import {
   defaultAht,
   forecastBody,
   forecastCovers,
+  headerOf,
+  mappingFields,
   scheduleBody,
   specialDay,
   withSpecialDay,
@@ -113,4 +115,28 @@ test("marking a date again replaces its special day, and the list stays in date 
       ["2026-12-24", "Closed"],
     ],
   );
+});
+
+test("the column mapping sends only what the manager chose", () => {
+  assert.deepEqual(mappingFields({ date_column: "Date", time_column: " ", channel: " voice ", date_order: "us" }), {
+    fields: { date_column: "Date", channel: "voice", date_order: "us" },
+  });
+  assert.deepEqual(mappingFields({}), { fields: {} });
+});
+
+test("a mapping with a channel column and one channel for the file is refused, naming both", () => {
+  const { problems } = mappingFields({ channel_column: "Queue", channel: "voice" });
+  assert.match(problems.channel, /not both \("Queue" and "voice"\)/);
+});
+
+test("the columns of a report are read from its header row, quotes and BOM removed", () => {
+  assert.deepEqual(headerOf('\ufeff"Date","Interval","Offered","Handled","AHT"\r\n"12/07/2026","9:00 AM"'), [
+    "Date",
+    "Interval",
+    "Offered",
+    "Handled",
+    "AHT",
+  ]);
+  assert.deepEqual(headerOf('"Avg Handle Time (s)","Calls, offered"\n'), ["Avg Handle Time (s)", "Calls, offered"]);
+  assert.deepEqual(headerOf(""), []);
 });

@@ -1,8 +1,9 @@
 /* History: the upload form (with a column mapping for interval reports) and what is stored. */
 
 import { call } from "./api.js";
-import { $, clear, el, problemBlock, setStatus } from "./dom.js";
+import { $, clear, el, fieldError, problemBlock, setStatus } from "./dom.js";
 import { fmt, when } from "./format.js";
+import { headerOf, mappingFields } from "./requests.js";
 import { state, teamZone } from "./state.js";
 
 export async function loadHistorySummary() {
@@ -95,6 +96,13 @@ export function renderUnderstood(upload) {
     ["Closed intervals filled with 0", fmt(s.closed_intervals)],
     ["Timezone", upload.timezone],
   ];
+  const mapping = Object.entries(s.mapping || {}).filter(([, value]) => value);
+  if (mapping.length) {
+    const words = mapping
+      .map(([key, value]) => `${key.replace("_column", "").replaceAll("_", " ")}: ${value}`)
+      .join("; ");
+    facts.push(["Columns read as", upload.mapping_saved ? `${words} (the team's saved mapping)` : words]);
+  }
   if (s.channel_labels && Object.keys(s.channel_labels).length) {
     facts.push([
       "Channel labels read as",
@@ -120,8 +128,36 @@ export function renderUnderstood(upload) {
   listSection(result, "Warnings", s.warnings || [], (w) => w, "warnings");
 }
 
-/** The upload's form fields: the file, timezone, interval and the column mapping. */
+const HEADER_BYTES = 65_536;
+
+/** The chosen file's columns as the choices of every column select of the mapping. */
+async function showColumns(file) {
+  const columns = file ? headerOf(await file.slice(0, HEADER_BYTES).text()) : [];
+  $("#mapping-columns").textContent = columns.length
+    ? `Columns in ${file.name}: ${columns.join(", ")}.`
+    : "Choose a file to see its columns.";
+  for (const select of document.querySelectorAll("#mapping select[data-role=column]")) {
+    const chosen = select.value;
+    clear(select).append(
+      el("option", { value: "", text: "found by name" }),
+      ...columns.map((column) => el("option", { value: column, text: column })),
+    );
+    if (columns.includes(chosen)) select.value = chosen;
+  }
+}
+
+/** The upload's form fields: the file, timezone, interval and the column mapping; null when
+ * the mapping cannot be sent (its problem is shown). */
 function uploadData(file) {
+  const values = Object.fromEntries(
+    [...document.querySelectorAll("#mapping [name]")].map((node) => [node.name, node.value]),
+  );
+  const mapping = mappingFields(values);
+  if (mapping.problems) {
+    $("#mapping").open = true;
+    fieldError($("#map-channel"), mapping.problems.channel);
+    return null;
+  }
   const data = new FormData();
   data.append("file", file);
   for (const [id, name] of [
@@ -131,18 +167,26 @@ function uploadData(file) {
     const value = $(id).value.trim();
     if (value) data.append(name, value);
   }
+  for (const [name, value] of Object.entries(mapping.fields)) data.append(name, value);
   return data;
+}
+
+/** A rejection the mapping can fix (an interval report's column or channel) opens it. */
+function offerMapping(error) {
+  if (/interval report|column mapping|channel column|date order|--channel|--date-order|-column/i.test(error.message)) {
+    $("#mapping").open = true;
+  }
 }
 
 export function setupUpload({ afterUpload }) {
   const form = $("#upload-form");
+  $("#history-file").addEventListener("change", () => showColumns($("#history-file").files[0]));
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const fileInput = $("#history-file");
     const status = $("#upload-status");
     const result = clear($("#upload-result"));
-    $("#history-file-error").textContent = "";
-    $("#history-timezone-error").textContent = "";
+    for (const id of ["#history-file-error", "#history-timezone-error", "#map-channel-error"]) $(id).textContent = "";
     if (!fileInput.files.length) {
       $("#history-file-error").textContent = "Choose a CSV file to upload.";
       fileInput.focus();
@@ -165,6 +209,7 @@ export function setupUpload({ afterUpload }) {
       if (error.problem?.type === "/problems/invalid-parameter" && /timezone/i.test(error.message)) {
         $("#history-timezone-error").textContent = error.message;
       }
+      offerMapping(error);
       result.append(problemBlock(error, "History upload"));
     } finally {
       button.disabled = false;

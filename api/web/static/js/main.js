@@ -32,11 +32,12 @@ async function signIn(key) {
   state.team = team;
   sessionStorage.setItem(KEY_STORAGE, key);
   $("#team-name").textContent = `${team.name} · ${team.timezone}`;
-  $("#sign-in").hidden = true;
-  for (const id of ["#signed-in", "#nav", "#who"]) $(id).hidden = false;
   await Promise.allSettled([loadHistorySummary(), loadSettings(), loadRoster()]);
   setDefaultWeeks();
   await Promise.allSettled([showCalendarSettings(), loadForecastChoices()]);
+  /* Shown once filled: a field the manager starts typing in is never overwritten by a late load. */
+  $("#sign-in").hidden = true;
+  for (const id of ["#signed-in", "#nav", "#who"]) $(id).hidden = false;
   resumeLatest("forecast", { startOf: forecastStart, show: showForecast }); // followed in the background
   resumeLatest("schedule", { startOf: scheduleStart, show: showSchedule });
 }

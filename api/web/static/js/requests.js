@@ -1,7 +1,7 @@
 /* What the page sends to /v1, built from what the manager typed, and the messages for typing
  * that cannot be sent. Pure: values in, request bodies (or messages) out. */
 
-import { listItems } from "./format.js";
+import { listItems, parseCsv } from "./format.js";
 
 export const MAX_AHT_SECONDS = 86_400;
 
@@ -111,4 +111,36 @@ export function specialDay(fields) {
 /** The special days with ``day`` added or replacing the one on its date, by date. */
 export function withSpecialDay(days, day) {
   return [...days.filter((other) => other.date !== day.date), day].sort((a, b) => a.date.localeCompare(b.date));
+}
+
+export const MAPPING_FIELDS = [
+  "date_column",
+  "time_column",
+  "volume_column",
+  "handled_column",
+  "aht_column",
+  "channel_column",
+  "channel",
+  "date_order",
+];
+
+/** The column mapping form as the upload's form fields (only those given), or its problem. */
+export function mappingFields(values) {
+  const given = Object.fromEntries(
+    MAPPING_FIELDS.map((name) => [name, String(values[name] ?? "").trim()]).filter(([, value]) => value),
+  );
+  if (given.channel && given.channel_column) {
+    return {
+      problems: {
+        channel: `Give a channel column or one channel for the file, not both ("${given.channel_column}" and "${given.channel}").`,
+      },
+    };
+  }
+  return { fields: given };
+}
+
+/** The header row of a CSV's first bytes (the columns the mapping chooses from). */
+export function headerOf(text) {
+  const [header = []] = parseCsv(String(text).replace(/^\ufeff/, ""));
+  return header.map((cell) => cell.trim()).filter(Boolean);
 }
