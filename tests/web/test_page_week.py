@@ -108,9 +108,11 @@ def test_the_calendar_shows_the_public_holidays_and_the_days_the_team_marks(
     expect(christmas).to_contain_text("Christmas Day")
     expect(christmas).to_contain_text("public holidays")
 
-    page.get_by_label("Date", exact=True).fill("2026-12-11")
-    page.get_by_label("Name", exact=True).fill("Winter sale")
-    page.get_by_label("Volume multiplier").fill("1.6")
+    special = page.locator("#special-day-form")
+
+    special.get_by_label("Date", exact=True).fill("2026-12-11")
+    special.get_by_label("Name", exact=True).fill("Winter sale")
+    special.get_by_label("Volume multiplier").fill("1.6")
     page.get_by_role("button", name="Mark the day").click()
     expect(page.locator("#special-status")).to_have_text("Marked 2026-12-11.")
     sale = page.locator("#calendar-table tr", has_text="2026-12-11")
@@ -123,10 +125,10 @@ def test_the_calendar_shows_the_public_holidays_and_the_days_the_team_marks(
         {"date": "2026-12-11", "name": "Winter sale", "kind": "event", "multiplier": 1.6}
     ]
 
-    page.get_by_label("Date", exact=True).fill("2026-12-26")
-    page.get_by_label("Name", exact=True).fill("Shut")
-    page.get_by_label("Kind").select_option("closed")
-    page.get_by_label("Volume multiplier").fill("2")
+    special.get_by_label("Date", exact=True).fill("2026-12-26")
+    special.get_by_label("Name", exact=True).fill("Shut")
+    special.get_by_label("Kind").select_option("closed")
+    special.get_by_label("Volume multiplier").fill("2")
     page.get_by_role("button", name="Mark the day").click()
     expect(page.locator("#special-multiplier-error")).to_contain_text("closed day")
     page.get_by_role("button", name="Remove 2026-12-11").click()
