@@ -37,6 +37,14 @@ export function fieldError(input, message) {
   input.setAttribute("aria-invalid", "true");
 }
 
+/** Whether ``input`` has a value; if not, says ``message`` under it and focuses it. */
+export function required(input, message) {
+  if (input.value) return true;
+  fieldError(input, message);
+  input.focus();
+  return false;
+}
+
 /** A status line under a form: green when ``ok``, red otherwise. */
 export function setStatus(node, text, ok = true) {
   node.textContent = text;

@@ -3,7 +3,7 @@
 
 import { call, resultOf } from "./api.js";
 import { drawFigure, forgetChart } from "./charts.js";
-import { $, clear, clearFieldErrors, downloadLink, el, fieldError, problemBlock } from "./dom.js";
+import { $, clear, clearFieldErrors, downloadLink, el, fieldError, problemBlock, required } from "./dom.js";
 import { fmt } from "./format.js";
 import { runJob } from "./jobs.js";
 import { defaultAht, forecastBody } from "./requests.js";
@@ -178,11 +178,7 @@ export function setupForecast({ afterForecast }) {
     event.preventDefault();
     const input = $("#forecast-start");
     clearFieldErrors(event.target);
-    if (!input.value) {
-      fieldError(input, "Choose the first day to forecast.");
-      input.focus();
-      return;
-    }
+    if (!required(input, "Choose the first day to forecast.")) return;
     const aht = defaultAht($("#forecast-default-aht").value);
     if (aht.error) {
       fieldError($("#forecast-default-aht"), aht.error);

@@ -28,31 +28,21 @@ export function rulesPath(line) {
   return found ? found.replace(/\.(\d+)(?=\.|$)/g, "[$1]") : null;
 }
 
-const AGENT_FIELDS = [
-  "agent_id",
-  "name",
-  "skills",
-  "min_hours",
-  "max_hours",
-  "unavailable",
-  "time_off",
-  "preferred_start",
-];
-
 /** An agents problem as the row and the cells it names: the roster parser's "row 3, column
  * `skills`: ..." and "row 2, columns `min_hours`/`max_hours`: ..." (row 2 is the first
- * agent of a file), or the request's "body.skills: ..." (no row).
+ * agent of a file), or the request's "body.skills: ..." (no row). The fields are the
+ * columns named; the roster's table shows the ones it has a cell for.
  *
  * @returns {{row: number|null, fields: string[], message: string}|null}
  */
 export function agentPlace(line) {
   const parsed = line.match(/^row (\d+), columns? ((?:`[a-z_]+`\/?)+):\s*(.*)$/s);
   if (parsed) {
-    const fields = [...parsed[2].matchAll(/`([a-z_]+)`/g)].map((m) => m[1]).filter((f) => AGENT_FIELDS.includes(f));
-    return fields.length ? { row: Number(parsed[1]), fields, message: parsed[3] } : null;
+    const fields = [...parsed[2].matchAll(/`([a-z_]+)`/g)].map((m) => m[1]);
+    return { row: Number(parsed[1]), fields, message: parsed[3] };
   }
   const request = line.match(/^body\.([a-z_]+)(?:\.\d+)?:\s*(.*)$/s);
-  if (request && AGENT_FIELDS.includes(request[1])) return { row: null, fields: [request[1]], message: request[2] };
+  if (request) return { row: null, fields: [request[1]], message: request[2] };
   return null;
 }
 

@@ -3,7 +3,7 @@
 
 import { ApiError, call, resultOf } from "./api.js";
 import { drawFigure, forgetChart } from "./charts.js";
-import { $, clear, clearFieldErrors, downloadLink, el, fieldError, problemBlock } from "./dom.js";
+import { $, clear, clearFieldErrors, downloadLink, el, problemBlock, required } from "./dom.js";
 import { addDays, fmt, weekdayOf } from "./format.js";
 import { renderJob, runJob } from "./jobs.js";
 import { forecastCovers, scheduleBody } from "./requests.js";
@@ -369,11 +369,7 @@ export function setupSchedule() {
     event.preventDefault();
     const input = $("#schedule-start");
     clearFieldErrors(event.target);
-    if (!input.value) {
-      fieldError(input, "Choose the Monday of the week to schedule.");
-      input.focus();
-      return;
-    }
+    if (!required(input, "Choose the Monday of the week to schedule.")) return;
     $("#schedule-result").hidden = true;
     forgetChart($("#coverage-chart"));
     forgetChart($("#timeline-chart"));
