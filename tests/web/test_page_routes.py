@@ -87,6 +87,28 @@ def test_the_page_loads_only_local_scripts_and_styles(client: TestClient) -> Non
     assert '<label for="api-key">' in response.text
 
 
+def test_the_script_modules_and_what_they_import_are_served_and_revalidated(
+    client: TestClient,
+) -> None:
+    page = client.get("/app/").text
+    entry = re.search(r'<script type="module" src="(/app/static/js/main\.js\?v=[0-9a-f]+)"', page)
+    assert entry, "the page's script is one ES module"
+    modules = {"/app/static/js/main.js"}
+    pending = ["/app/static/js/main.js"]
+    while pending:
+        script = client.get(pending.pop())
+        assert script.status_code == 200
+        assert script.headers["content-type"].startswith(
+            ("text/javascript", "application/javascript")
+        )
+        assert script.headers["cache-control"] == "no-cache"
+        for name in re.findall(r'from "\./([a-z]+\.js)"', script.text):
+            if f"/app/static/js/{name}" not in modules:
+                modules.add(f"/app/static/js/{name}")
+                pending.append(f"/app/static/js/{name}")
+    assert len(modules) >= 10, sorted(modules)
+
+
 def test_plotly_js_is_served_from_the_installed_package(client: TestClient) -> None:
     response = client.get("/app/vendor/plotly.min.js")
     assert response.status_code == 200
