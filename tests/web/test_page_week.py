@@ -218,4 +218,9 @@ def test_a_large_roster_is_drawn_a_page_of_agents_at_a_time_and_filtered_by_skil
     )
     assert starts
     assert all(re.match(r"2026-12-08", str(start)) for start in starts)
+    page.get_by_label("Channel", exact=True).select_option("chat")
+    expect(page.locator("#timeline-pages")).to_have_text(
+        "of 2: agents 1\u201325 of 46 \u00b7 chat \u00b7 Tue 2026-12-08"
+    )
+    assert agents_drawn() == {f"agent-{n}" for n in range(3, 76, 3)}
     assert plotly_traces(page, "#timeline-chart")

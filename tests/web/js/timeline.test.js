@@ -57,6 +57,18 @@ test("a skill keeps only the agents who have it; none matching keeps the header"
   assert.equal(agentsWithSkill(agents, ""), null);
 });
 
+test("a channel and a day keep the agents with shifts of that channel starting that day", () => {
+  const chat = timelinePage(SHIFTS, { channel: "chat", day: "2026-12-08" });
+  assert.equal(chat.agents, 60);
+  assert.ok(
+    parseCsv(chat.csv)
+      .slice(1)
+      .every((row) => row[1] === "chat" && row[2].startsWith("2026-12-08")),
+  );
+  assert.equal(timelinePage(SHIFTS, { channel: "chat", day: "2026-12-07" }).agents, 0);
+  assert.equal(timelinePage(SHIFTS, { channel: "email" }).agents, 0);
+});
+
 test("a shifts table without agent ids is refused by name", () => {
   assert.throws(() => timelinePage("channel,start\nvoice,x\n"), /no agent_id column/);
 });

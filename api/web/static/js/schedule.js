@@ -105,10 +105,7 @@ async function drawTimeline() {
   if (channel) query.set("channel", channel);
   if (day) query.set("day", day);
   const only = agentsWithSkill(state.agents, $("#timeline-skill").value);
-  const page = timelinePage(shown.shiftsCsv, {
-    only,
-    page: Number($("#timeline-page").value) || 1,
-  });
+  const page = timelinePage(shown.shiftsCsv, { only, channel, day, page: Number($("#timeline-page").value) || 1 });
   $("#timeline-page").max = String(page.pages);
   $("#timeline-page").value = String(page.page);
   await drawFigure(`/app/figures/timeline?${query}`, page.csv, $("#timeline-chart"));
