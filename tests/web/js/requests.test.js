@@ -8,6 +8,7 @@ import {
   forecastCovers,
   headerOf,
   mappingFields,
+  savedMappingFor,
   scheduleBody,
   specialDay,
   withSpecialDay,
@@ -139,4 +140,14 @@ test("the columns of a report are read from its header row, quotes and BOM remov
   ]);
   assert.deepEqual(headerOf('"Avg Handle Time (s)","Calls, offered"\n'), ["Avg Handle Time (s)", "Calls, offered"]);
   assert.deepEqual(headerOf(""), []);
+});
+
+test("a saved mapping is found by the file's columns, case and spacing aside", () => {
+  const saved = [
+    { columns: ["Date", "Interval", "Offered"], mapping: { channel: "voice" } },
+    { columns: ["Queue", "StartInterval"], mapping: { channel: "chat" } },
+  ];
+  assert.deepEqual(savedMappingFor(saved, ["date", " interval", "OFFERED"]), { channel: "voice" });
+  assert.equal(savedMappingFor(saved, ["Date", "Interval"]), null);
+  assert.equal(savedMappingFor([], ["Date"]), null);
 });

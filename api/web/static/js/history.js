@@ -1,9 +1,9 @@
 /* History: the upload form (with a column mapping for interval reports) and what is stored. */
 
-import { call } from "./api.js";
+import { ApiError, call } from "./api.js";
 import { $, clear, el, fieldError, problemBlock, setStatus } from "./dom.js";
 import { fmt, when } from "./format.js";
-import { headerOf, mappingFields } from "./requests.js";
+import { headerOf, MAPPING_FIELDS, mappingFields, savedMappingFor } from "./requests.js";
 import { state, teamZone } from "./state.js";
 
 export async function loadHistorySummary() {
@@ -130,19 +130,34 @@ export function renderUnderstood(upload) {
 
 const HEADER_BYTES = 65_536;
 
-/** The chosen file's columns as the choices of every column select of the mapping. */
+/** The team's saved mappings (none when the service keeps none). */
+async function savedMappings() {
+  try {
+    return await call("/v1/history/mappings");
+  } catch (error) {
+    if (error instanceof ApiError && error.missingRoute) return [];
+    throw error;
+  }
+}
+
+/** The chosen file's columns as the choices of every column select of the mapping, and the
+ * team's saved mapping for these columns filled in. */
 async function showColumns(file) {
   const columns = file ? headerOf(await file.slice(0, HEADER_BYTES).text()) : [];
+  const saved = columns.length ? savedMappingFor(await savedMappings(), columns) : null;
   $("#mapping-columns").textContent = columns.length
-    ? `Columns in ${file.name}: ${columns.join(", ")}.`
+    ? `Columns in ${file.name}: ${columns.join(", ")}.${saved ? " Your team's saved mapping for these columns is filled in." : ""}`
     : "Choose a file to see its columns.";
   for (const select of document.querySelectorAll("#mapping select[data-role=column]")) {
-    const chosen = select.value;
     clear(select).append(
       el("option", { value: "", text: "found by name" }),
       ...columns.map((column) => el("option", { value: column, text: column })),
     );
-    if (columns.includes(chosen)) select.value = chosen;
+  }
+  if (!saved) return;
+  for (const name of MAPPING_FIELDS) {
+    const node = document.querySelector(`#mapping [name=${name}]`);
+    if (node) node.value = saved[name] ?? "";
   }
 }
 

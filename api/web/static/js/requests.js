@@ -144,3 +144,20 @@ export function headerOf(text) {
   const [header = []] = parseCsv(String(text).replace(/^\ufeff/, ""));
   return header.map((cell) => cell.trim()).filter(Boolean);
 }
+
+/** A header's columns compared as the service compares them: case, "_" and spaces aside. */
+const columnKey = (columns) =>
+  columns
+    .map((column) =>
+      column
+        .replace(/[\s_]+/g, " ")
+        .trim()
+        .toLowerCase(),
+    )
+    .join("\u001f");
+
+/** The team's saved mapping for a file with these columns, if any. */
+export function savedMappingFor(saved, columns) {
+  const key = columnKey(columns);
+  return saved.find((entry) => columnKey(entry.columns) === key)?.mapping || null;
+}
