@@ -4,7 +4,7 @@
 
 import { call } from "./api.js";
 import { $, clear, clearFieldErrors, el, fieldError, problemBlock, setStatus } from "./dom.js";
-import { fmt } from "./format.js";
+import { fmt, naturalCompare } from "./format.js";
 import { agentPlace, problemLines } from "./problems.js";
 import { agentBody } from "./requests.js";
 import { state } from "./state.js";
@@ -32,7 +32,7 @@ const cellText = (agent, name) =>
 
 export async function loadRoster() {
   try {
-    state.agents = await call("/v1/agents");
+    state.agents = (await call("/v1/agents")).sort((a, b) => naturalCompare(a.agent_id, b.agent_id));
     renderRoster();
   } catch (error) {
     clear($("#roster-table")).append(problemBlock(error, "The roster"));
