@@ -101,7 +101,9 @@ export function renderUnderstood(upload) {
     const words = mapping
       .map(([key, value]) => `${key.replace("_column", "").replaceAll("_", " ")}: ${value}`)
       .join("; ");
-    facts.push(["Columns read as", upload.mapping_saved ? `${words} (the team's saved mapping)` : words]);
+    const source =
+      { saved: " (your team's saved mapping)", "found by name": " (found by their names)" }[s.mapping_source] || "";
+    facts.push(["Columns read as", `${words}${source}`]);
   }
   if (s.channel_labels && Object.keys(s.channel_labels).length) {
     facts.push([
