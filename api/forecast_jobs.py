@@ -35,7 +35,7 @@ from forecast import (
     forecast_workload,
 )
 from forecast.forecaster import WORKLOAD_COLUMNS
-from scheduler.workload import AHT_SECONDS, CHANNEL, INTERVAL_START, VOLUME
+from scheduler.staffing import AHT_SECONDS, CHANNEL, INTERVAL_START, VOLUME
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,7 +151,7 @@ def interval_records(workload: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def workload_of(meta: dict[str, Any], intervals: list[dict[str, Any]]) -> pd.DataFrame:
-    """The workload table (``scheduler.workload`` contract) of a stored forecast."""
+    """The workload table (``scheduler.staffing.workload`` contract) of a stored forecast."""
     frame = pd.DataFrame(intervals, columns=list(WORKLOAD_COLUMNS))
     frame[INTERVAL_START] = pd.to_datetime(frame[INTERVAL_START], utc=True).dt.tz_convert(
         meta["timezone"]

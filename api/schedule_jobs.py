@@ -30,14 +30,9 @@ from api.jobs import JobContext, result_parts
 from api.storage.agents import agent_record, checked_roster, team_agents
 from api.storage.models import Job, Team
 from forecast import ForecastError, forecast_workload
-from scheduler import Progress, SolverOptions
-from scheduler.agents import Agent
 from scheduler.errors import InvalidRulesError, InvalidTargetsError
-from scheduler.optimizer import solve_schedule
-from scheduler.rules import Rules, rules_from_dict
-from scheduler.staffing import requirements
-from scheduler.targets import Targets
-from scheduler.workload import INTERVAL_START
+from scheduler.shifts import Agent, Progress, Rules, SolverOptions, rules_from_dict, solve_schedule
+from scheduler.staffing import INTERVAL_START, Targets, requirements
 
 WEEK_DAYS = 7
 

@@ -33,10 +33,10 @@ from api.schedule_jobs import _records, _week_workload
 from api.storage.agents import agent_record, checked_roster, team_agents
 from api.storage.models import Job, Team
 from forecast import ForecastError
-from scheduler.agents import Agent
 from scheduler.errors import InvalidTargetsError
+from scheduler.shifts import Agent
 from scheduler.simulation import SimulationOptions, simulate_week
-from scheduler.targets import Targets
+from scheduler.staffing import Targets
 
 COVERAGE_COLUMNS = ("required", "scheduled", "shortfall")
 

@@ -57,7 +57,7 @@ if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays qu
     import pandas as pd
 
     from forecast.calendar import Calendar
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
 
 @command_guard
@@ -102,8 +102,7 @@ def plan(
     --out (plus coverage.html and forecast.html charts that work offline).
     """
     from forecast.forecaster import forecast_workload
-    from scheduler.staffing import requirements
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets, requirements
 
     check_default_aht(default_aht_seconds)
     start = week_start.date()

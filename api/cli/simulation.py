@@ -17,9 +17,9 @@ from api.cli.files import read_table, read_toml, write_table
 if TYPE_CHECKING:  # imported by the commands themselves: `staffcast --help` stays quick
     import pandas as pd
 
-    from scheduler.agents import Agent
+    from scheduler.shifts import Agent
     from scheduler.simulation import SimulationOptions, SimulationResult
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
 
 def _number(value: Any, digits: int = 4) -> float | None:
@@ -176,7 +176,7 @@ def simulate(
     """Simulate the schedule's week contact by contact and compare it with the projection."""
     from api.cli.scheduling import read_agents, read_requirements
     from scheduler.simulation import REASONS, SimulationOptions
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
     if volume_column not in ("volume", "volume_high"):
         fail(f"--volume-column: {volume_column!r} must be volume or volume_high")

@@ -34,7 +34,7 @@ from api.storage.teams import TeamSnapshot
 from forecast.calendar import Calendar, SpecialDay, day_types
 from forecast.errors import InvalidCalendarError
 from scheduler.errors import SchedulerError
-from scheduler.targets import Targets
+from scheduler.staffing import Targets
 
 HISTORY_DAYS: Final = 14
 

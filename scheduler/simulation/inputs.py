@@ -17,13 +17,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from scheduler.agents import Agent
 from scheduler.errors import SchedulerError
-from scheduler.evaluation import _presence, parse_breaks
-from scheduler.hours import OperatingHours
-from scheduler.shifts import Week, week_of
-from scheduler.targets import QueueModel, Targets
-from scheduler.workload import AHT_SECONDS, CHANNEL, INTERVAL_START, VOLUME, validate_workload
+from scheduler.shifts.agents import Agent
+from scheduler.shifts.evaluation import _presence, parse_breaks
+from scheduler.shifts.templates import Week, week_of
+from scheduler.staffing.hours import OperatingHours
+from scheduler.staffing.targets import QueueModel, Targets
+from scheduler.staffing.workload import (
+    AHT_SECONDS,
+    CHANNEL,
+    INTERVAL_START,
+    VOLUME,
+    validate_workload,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -213,8 +219,8 @@ def plan_simulation(
     Args:
         schedule: one row per shift: ``channel``, ``start``, ``end`` (ISO 8601 with offset or
             timestamps) and ``breaks`` (``START/END;...``), as ``staffcast schedule`` writes.
-        workload: the week's workload (:mod:`scheduler.workload`), timezone-aware, one local
-            week from midnight to midnight.
+        workload: the week's workload (:mod:`scheduler.staffing.workload`), timezone-aware,
+            one local week from midnight to midnight.
         targets: the service targets; every channel of the workload and schedule needs one.
         options: replications, seed, handle-time distribution, volume column, warm-up.
         agents: named agents, to know who may take deferred work when idle; agents not

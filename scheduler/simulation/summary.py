@@ -2,7 +2,7 @@
 
 Each replication gives one value of each KPI per interval (or per day, or per week): service
 level = contacts answered within the target / contacts offered (abandoned contacts count
-against it, as in :mod:`scheduler.queueing`), ASA = mean wait of answered contacts,
+against it, as in :mod:`scheduler.staffing.queueing`), ASA = mean wait of answered contacts,
 abandonment = abandoned / offered, occupancy = busy server time / server time on the floor
 (capped at 1: an agent finishing a contact after their shift or into a break is busy beyond
 the scheduled time). The estimate is the mean over replications and its 95% confidence

@@ -9,8 +9,7 @@ from pydantic import BaseModel, Field
 
 from api.service.deps import TeamDep
 from api.service.request_models import RequestModel
-from scheduler.interval import interval_staffing
-from scheduler.targets import ChannelTarget
+from scheduler.staffing import ChannelTarget, interval_staffing
 
 router = APIRouter(prefix="/v1/staffing", tags=["staffing"])
 

@@ -18,8 +18,8 @@ from api.service.problems import InvalidParameterError
 from api.service.request_models import IsoDate, RequestModel
 from api.storage.models import Team
 from api.storage.teams import TeamSnapshot, checked_timezone
-from scheduler.rules import rules_from_dict
-from scheduler.targets import Targets
+from scheduler.shifts import rules_from_dict
+from scheduler.staffing import Targets
 
 MAX_CHANNELS: Final = 50  # as in an uploaded history (forecast.formats.MAX_CHANNELS)
 MAX_SPECIAL_DAYS: Final = 1_000

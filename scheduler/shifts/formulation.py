@@ -31,8 +31,8 @@ import numpy as np
 import numpy.typing as npt
 from scipy import sparse
 
-from scheduler.rules import Rules
-from scheduler.shifts import IntArray, Templates, day_patterns
+from scheduler.shifts.rules import Rules
+from scheduler.shifts.templates import IntArray, Templates, day_patterns
 
 FloatArray = npt.NDArray[np.float64]
 COST_SCALE: Final = 600

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from scheduler.agents import Agent, availability, hour_limits
 from scheduler.errors import InfeasibleScheduleError
-from scheduler.rules import Rules
-from scheduler.shifts import BoolArray, Templates, Week, agent_patterns, day_patterns
+from scheduler.shifts.agents import Agent, availability, hour_limits
+from scheduler.shifts.rules import Rules
+from scheduler.shifts.templates import BoolArray, Templates, Week, agent_patterns, day_patterns
 
 MAX_WARNINGS = 20
 

@@ -1,7 +1,7 @@
 """The summary of a schedule: what a manager reads first, and every way it misses the targets.
 
 :func:`schedule_summary` is the last step of the optimizer (and may judge any schedule whose
-coverage was computed with :func:`scheduler.evaluation.schedule_coverage`). It is honest in
+coverage was computed with :func:`scheduler.shifts.evaluation.schedule_coverage`). It is honest in
 three ways:
 
 * **one bound** — ``lower_bound_hours`` is the bound the caller proved for the problem it
@@ -28,9 +28,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from scheduler.evaluation import channel_service_levels, normalise_requirements
-from scheduler.explain import ServiceTarget, service_warnings, shortfall_warnings
-from scheduler.shifts import week_of
+from scheduler.shifts.evaluation import channel_service_levels, normalise_requirements
+from scheduler.shifts.explain import ServiceTarget, service_warnings, shortfall_warnings
+from scheduler.shifts.templates import week_of
 
 __all__ = [
     "ScheduleSummary",
@@ -204,7 +204,7 @@ def schedule_summary(
 
     Args:
         shifts: the schedule, one row per shift (``agent_id``, ``paid_hours``, ...).
-        coverage: its coverage (:func:`scheduler.evaluation.schedule_coverage`).
+        coverage: its coverage (:func:`scheduler.shifts.evaluation.schedule_coverage`).
         requirements: the requirements table it was built for (with the target columns
             ``staffcast requirements`` writes, to judge the service level).
         bound_hours: the bound of the problem solved (paid-hour equivalents; None if unknown).
@@ -218,7 +218,7 @@ def schedule_summary(
             the gap.
         idle_agents: named agents left without a legal week.
         coverage_warnings: what the checks before solving found no shift or agent can cover
-            (:func:`scheduler.explain.coverage_warnings`).
+            (:func:`scheduler.shifts.explain.coverage_warnings`).
         solve_seconds: wall time of the run.
         objective_hours: the schedule's objective in the bound's units; its paid hours when
             None (the objective of a problem without penalties).

@@ -39,7 +39,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from scheduler.shifts import BoolArray, IntArray, Templates, workable
+from scheduler.shifts.templates import BoolArray, IntArray, Templates, workable
 
 FloatArray = npt.NDArray[np.float64]
 INFEASIBLE: Final = math.inf

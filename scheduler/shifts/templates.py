@@ -22,7 +22,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from scheduler.errors import InvalidRulesError, InvalidWorkloadError
-from scheduler.rules import MINUTES_PER_DAY, WEEKDAY_NAMES, OpenWindows, Rules
+from scheduler.shifts.rules import MINUTES_PER_DAY, WEEKDAY_NAMES, OpenWindows, Rules
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from scheduler.agents import Agent
 from scheduler.errors import InvalidWorkloadError
-from scheduler.staffing import projected_kpis
+from scheduler.shifts.agents import Agent
+from scheduler.staffing.required import projected_kpis
 
 KpiFunction = Callable[[pd.DataFrame, npt.NDArray[np.float64]], pd.DataFrame]
 """``(requirements, present agents per row) -> frame with a service_level column``."""

@@ -30,8 +30,8 @@ import numpy as np
 import pandas as pd
 
 from scheduler.errors import InvalidAgentsError, InvalidRulesError
-from scheduler.rules import MINUTES_PER_DAY, Rules, parse_weekdays, parse_window
-from scheduler.shifts import BoolArray, Week
+from scheduler.shifts.rules import MINUTES_PER_DAY, Rules, parse_weekdays, parse_window
+from scheduler.shifts.templates import BoolArray, Week
 
 MAX_REPORTED_ERRORS = 50
 

@@ -15,10 +15,10 @@ from dataclasses import replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.counts import complete_solution, cp_from_program
-from scheduler.formulation import Program
-from scheduler.shifts import IntArray, Templates
-from scheduler.solving import ProgressCallback, SolverOptions, solve_model
+from scheduler.shifts.counts import complete_solution, cp_from_program
+from scheduler.shifts.formulation import Program
+from scheduler.shifts.solving import ProgressCallback, SolverOptions, solve_model
+from scheduler.shifts.templates import IntArray, Templates
 
 
 def template_index(templates: Templates) -> dict[tuple[int, int, int], int]:

@@ -24,10 +24,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 from scipy import optimize
 
-from scheduler.counts import complete_solution, cp_from_program
-from scheduler.formulation import COST_SCALE, Program
-from scheduler.shifts import BoolArray, IntArray, Templates, workable
-from scheduler.solving import ProgressCallback, SolverOptions, solve_model
+from scheduler.shifts.counts import complete_solution, cp_from_program
+from scheduler.shifts.formulation import COST_SCALE, Program
+from scheduler.shifts.solving import ProgressCallback, SolverOptions, solve_model
+from scheduler.shifts.templates import BoolArray, IntArray, Templates, workable
 
 FORBIDDEN: Final = 1e9
 PARTITION_SHARE: Final = 0.8

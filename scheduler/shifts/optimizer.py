@@ -5,15 +5,15 @@ Stages (see ``shared/notes/scheduling.md`` for the measurements behind them):
 1. **Bound** — the LP relaxation of the count model over every allowed shift, solved with
    GLOP: no schedule can cost less (the "physical limit").
 2. **Counts** — how many agents work each shift: an LP dive, then fix-and-optimize by day
-   (:mod:`scheduler.counts`).
+   (:mod:`scheduler.shifts.counts`).
 3. **Roster** — named agents (or open positions ``open-N``, one per recommended hire) take
-   those shifts under every per-agent rule (:mod:`scheduler.roster`).
-4. **Breaks** — re-placed for the shifts as assigned (:mod:`scheduler.breaks`).
-5. **Repair by whole weeks** (:mod:`scheduler.tours`) — the roster's weeks become tours; what
+   those shifts under every per-agent rule (:mod:`scheduler.shifts.roster`).
+4. **Breaks** — re-placed for the shifts as assigned (:mod:`scheduler.shifts.breaks`).
+5. **Repair by whole weeks** (:mod:`scheduler.shifts.tours`) — the roster's weeks become tours; what
    it could not hand out is dropped, what is then short is filled week by week, and each week
    is replaced by a cheaper legal one that still covers (or dropped).
 6. **Evaluation** — coverage, projected service level and the summary
-   (:mod:`scheduler.summary`); the gap is the paid hours against the bound LP's.
+   (:mod:`scheduler.shifts.summary`); the gap is the paid hours against the bound LP's.
 
 The bound LP runs beside the stages when a short time limit cannot wait for it. Missing
 agents cost far more than any week unless ``[budget]`` caps are set (then the queueing model
@@ -37,22 +37,24 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from scheduler.agents import Agent, availability, hour_limits
-from scheduler.bound import LinearRelaxation
-from scheduler.breaks import place_breaks, planned_options, template_index
-from scheduler.counts import solve_counts
 from scheduler.errors import SchedulerError
-from scheduler.evaluation import (
+from scheduler.shifts.agents import Agent, availability, hour_limits
+from scheduler.shifts.bound import LinearRelaxation
+from scheduler.shifts.breaks import place_breaks, planned_options, template_index
+from scheduler.shifts.counts import solve_counts
+from scheduler.shifts.evaluation import (
     SCHEDULE_COLUMNS,
     KpiFunction,
     normalise_requirements,
     schedule_coverage,
 )
-from scheduler.explain import check_agents, check_rules, coverage_warnings
-from scheduler.formulation import FloatArray, Program, build_program
-from scheduler.roster import RosterAgent, eligible, solve_roster
-from scheduler.rules import Rules
-from scheduler.shifts import (
+from scheduler.shifts.explain import check_agents, check_rules, coverage_warnings
+from scheduler.shifts.formulation import FloatArray, Program, build_program
+from scheduler.shifts.roster import RosterAgent, eligible, solve_roster
+from scheduler.shifts.rules import Rules
+from scheduler.shifts.solving import Heartbeat, ProgressCallback, SolverOptions
+from scheduler.shifts.summary import ScheduleSummary, schedule_summary
+from scheduler.shifts.templates import (
     Templates,
     Week,
     agent_patterns,
@@ -62,12 +64,10 @@ from scheduler.shifts import (
     shift_templates,
     week_of,
 )
-from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
-from scheduler.staffing import projected_kpis
-from scheduler.summary import ScheduleSummary, schedule_summary
-from scheduler.tours import Tour, TourGroup, TourSpace, fill, improve, shrink, trim
+from scheduler.shifts.tours import Tour, TourGroup, TourSpace, fill, improve, shrink, trim
+from scheduler.staffing.required import projected_kpis
 
-__all__ = ["ScheduleResult", "ScheduleSummary", "solve_schedule"]  # the summary re-exported
+__all__ = ["ScheduleResult", "solve_schedule"]
 
 COUNTS_SHARE = (0.3, 0.95)
 """Least and most share of the time left after the bound for the count stage; within these,
@@ -86,7 +86,7 @@ BOUND_SHARE = 0.3
 LP (the bound LP then goes on beside it, until the evaluation)."""
 REPAIR_SHARE = 0.2
 """Share of the time limit kept back from the count and roster stages for the repair by whole
-weeks (:mod:`scheduler.tours`) and the evaluation."""
+weeks (:mod:`scheduler.shifts.tours`) and the evaluation."""
 EVALUATION_SHARE = 0.06
 """Share of the time limit kept for the evaluation at the very end."""
 SHORTFALL_COST_PER_AGENT_HOUR = 1000.0
@@ -265,7 +265,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     Args:
         requirements: the table ``staffcast requirements`` writes (``scheduled_agents`` per
             interval and channel must be present and not on a break; one week, tz-aware).
-        rules: the scheduling rules (:func:`scheduler.rules.rules_from_dict`).
+        rules: the scheduling rules (:func:`scheduler.shifts.rules.rules_from_dict`).
         agents: named agents; without them the schedule is for open positions ``open-N``.
         options: time limit, relative gap, seed, workers (``SolverOptions()`` by default).
         progress: called with the best bound and incumbent as the solvers work.
