@@ -24,6 +24,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 from scipy import optimize
 
+from scheduler.calendar import MINUTES_PER_DAY, clock_distance
 from scheduler.shifts.counts import complete_solution, cp_from_program
 from scheduler.shifts.formulation import COST_SCALE, Program
 from scheduler.shifts.solving import ProgressCallback, SolverOptions, solve_model
@@ -86,8 +87,7 @@ def rest_gaps(rest_intervals: int, templates: Templates, day_intervals: int) -> 
 def _preference_cost(agent: RosterAgent, minutes: IntArray, weight_per_hour: float) -> IntArray:
     if agent.preferred_start_minute is None or weight_per_hour <= 0:
         return np.zeros(len(minutes), dtype=np.int64)
-    distance = np.abs(minutes - agent.preferred_start_minute)
-    distance = np.minimum(distance, 1440 - distance)
+    distance = clock_distance(minutes, agent.preferred_start_minute)
     return np.asarray(np.round(distance / 60 * weight_per_hour * COST_SCALE), dtype=np.int64)
 
 
@@ -180,7 +180,7 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
                 if anchor is None and previous:
                     anchor = previous[-1]
                 drift = abs(start - anchor) if anchor is not None else 0
-                drift = min(drift, 1440 - drift)
+                drift = min(drift, MINUTES_PER_DAY - drift)
                 hours = 0.0
                 if days_left > 0:
                     need = (agent.min_paid_minutes - total) / days_left

@@ -21,8 +21,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from scheduler.calendar import MINUTES_PER_DAY, WEEKDAY_NAMES, WeekWindows, in_window
 from scheduler.errors import InvalidRulesError, InvalidWorkloadError
-from scheduler.shifts.rules import MINUTES_PER_DAY, WEEKDAY_NAMES, OpenWindows, Rules
+from scheduler.shifts.rules import Rules
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
@@ -108,19 +109,15 @@ def week_of(interval_starts: pd.Series[pd.Timestamp] | pd.DatetimeIndex) -> Week
     )
 
 
-def open_mask(week: Week, windows: OpenWindows | None) -> BoolArray:
+def open_mask(week: Week, windows: WeekWindows | None) -> BoolArray:
     """Which intervals of the week fall inside the operating hours (all, if ``None``)."""
     if windows is None:
         return np.ones(week.size, dtype=bool)
     mask = np.zeros(week.size, dtype=bool)
     weekdays = np.array([week.weekday(int(day)) for day in week.day], dtype=np.int64)
-    for weekday in range(7):
-        today = weekdays == weekday
-        yesterday = weekdays == (weekday + 1) % 7
-        for start, end in windows[weekday]:
-            mask |= today & (week.minute >= start) & (week.minute < end)
-            if end > MINUTES_PER_DAY:
-                mask |= yesterday & (week.minute < end - MINUTES_PER_DAY)
+    for weekday, day_windows in enumerate(windows):
+        for start, end in day_windows:
+            mask |= in_window(weekdays, week.minute, weekday, start, end)
     return mask
 
 

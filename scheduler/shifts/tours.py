@@ -39,6 +39,7 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
+from scheduler.calendar import clock_distance
 from scheduler.shifts.templates import BoolArray, IntArray, Templates, workable
 
 FloatArray = npt.NDArray[np.float64]
@@ -384,8 +385,8 @@ def _preference(group: TourGroup, start_minutes: IntArray, cost_per_hour: float)
     """Per template, the cost of ``group``'s distance from its preferred start."""
     if group.preferred_start_minute is None or cost_per_hour <= 0:
         return np.zeros(len(start_minutes))
-    distance = np.abs(start_minutes - group.preferred_start_minute)
-    return np.asarray(np.minimum(distance, 1440 - distance) / 60 * cost_per_hour, dtype=np.float64)
+    distance = clock_distance(start_minutes, group.preferred_start_minute)
+    return np.asarray(distance / 60 * cost_per_hour, dtype=np.float64)
 
 
 def _cyclic_sums(

@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from scheduler.calendar import MINUTES_PER_DAY
 from scheduler.errors import InvalidWorkloadError
 from scheduler.staffing.deferred import deferred_requirements, deferred_service
 from scheduler.staffing.hours import OperatingHours
@@ -212,7 +213,7 @@ def requirements(
         workload[VOLUME] = workload[volume_column].fillna(workload[VOLUME])
     if interval_minutes is None:
         interval_minutes = interval_minutes_of(workload[INTERVAL_START])
-    if interval_minutes <= 0 or 1440 % interval_minutes:
+    if interval_minutes <= 0 or MINUTES_PER_DAY % interval_minutes:
         raise InvalidWorkloadError(
             f"interval_minutes {interval_minutes} must divide a day, e.g. 15, 30 or 60"
         )
