@@ -31,6 +31,21 @@ def template_index(templates: Templates) -> dict[tuple[int, int, int], int]:
     }
 
 
+def option_index(templates: Templates) -> dict[tuple[int, int, int], int]:
+    """Break option index by (template, break number, offset from the shift start)."""
+    return {
+        (int(t), int(b), int(o)): index
+        for index, (t, b, o) in enumerate(
+            zip(
+                templates.option_template,
+                templates.option_break,
+                templates.option_offset,
+                strict=True,
+            )
+        )
+    }
+
+
 def place_breaks(
     templates: Templates,
     counts: IntArray,
@@ -121,17 +136,7 @@ def planned_options(
 ) -> IntArray:
     """Agents per option of ``templates`` when agent k works template ``assignments[k]`` with
     the fixed breaks of ``explicit`` template ``chosen[k]``."""
-    lookup = {
-        (int(t), int(b), int(o)): index
-        for index, (t, b, o) in enumerate(
-            zip(
-                templates.option_template,
-                templates.option_break,
-                templates.option_offset,
-                strict=True,
-            )
-        )
-    }
+    lookup = option_index(templates)
     owners: dict[int, list[int]] = {}
     for option, owner in enumerate(explicit.option_template.tolist()):
         owners.setdefault(owner, []).append(option)

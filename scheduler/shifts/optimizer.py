@@ -40,7 +40,7 @@ import pandas as pd
 from scheduler.errors import SchedulerError
 from scheduler.shifts.agents import Agent, availability, hour_limits
 from scheduler.shifts.bound import LinearRelaxation
-from scheduler.shifts.breaks import place_breaks, planned_options, template_index
+from scheduler.shifts.breaks import option_index, place_breaks, planned_options, template_index
 from scheduler.shifts.counts import solve_counts
 from scheduler.shifts.evaluation import (
     SCHEDULE_COLUMNS,
@@ -193,27 +193,6 @@ def _day_capacity(
     return capacity
 
 
-def _shifts_frame(
-    assignments: list[tuple[str, int]],
-    templates: Templates,
-    breaks: dict[int, list[list[tuple[int, int]]]],
-    week: Week,
-) -> pd.DataFrame:
-    taken: dict[int, int] = {}
-    rows = []
-    for agent_id, template in assignments:
-        slot = taken.get(template, 0)
-        taken[template] = slot + 1
-        placed = breaks.get(template, [])
-        pieces = (
-            [(offset, _break_length(templates, template, n)) for n, offset in placed[slot]]
-            if slot < len(placed)
-            else []
-        )
-        rows.append(_shift_row(agent_id, template, pieces, templates, week))
-    return _schedule_frame(rows)
-
-
 def _shift_row(
     agent_id: str,
     template: int,
@@ -242,13 +221,6 @@ def _shift_row(
 def _schedule_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     frame = pd.DataFrame(rows, columns=list(SCHEDULE_COLUMNS))
     return frame.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
-
-
-def _break_length(templates: Templates, template: int, number: int) -> int:
-    options = np.flatnonzero(
-        (templates.option_template == template) & (templates.option_break == number)
-    )
-    return int(templates.option_length[options[0]])
 
 
 def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstring lists
@@ -430,18 +402,7 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         progress=progress,
         started=started,
     )
-    result = _finish(
-        problem,
-        templates=templates,
-        candidates=candidates,
-        assignments=roster.assignments,
-        people=people,
-        options=options,
-        seconds=remaining(1.0),
-        progress=progress,
-        started=started,
-        build=build,
-    )
+    break_seconds = remaining(1.0)  # before the tour space is built, as the stages ran
     groups = _groups(named, caller_rules, week, problem.channels)
     space = TourSpace(
         templates,
@@ -454,13 +415,25 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         max_paid_hours=rules.budget.max_paid_hours,
         max_headcount=rules.budget.max_headcount,
     )
+    weeks, owners = _roster_weeks(
+        templates=templates,
+        candidates=candidates,
+        assignments=roster.assignments,
+        people=people,
+        space=space,
+        named=named,
+        options=options,
+        seconds=break_seconds,
+        progress=progress,
+        started=started,
+        build=build,
+    )
     with Heartbeat(progress, "tours", started):
         deadline = (
             math.inf
             if options.deterministic_seconds is not None
             else started + (1 - EVALUATION_SHARE) * options.time_limit_seconds
         )
-        weeks, owners = _weeks_of(result, space, week, named)
         weeks = fill(space, weeks, rest_intervals=rest, deadline=math.inf)
         weeks = improve(space, trim(space, weeks), rest_intervals=rest, deadline=deadline)
         weeks = shrink(space, weeks, rest_intervals=rest, deadline=deadline)
@@ -621,51 +594,6 @@ def _objective(
     return dataclasses.replace(rules, weights=weights), costs
 
 
-def _weeks_of(
-    shifts: pd.DataFrame, space: TourSpace, week: Week, named: Sequence[Agent] | None
-) -> tuple[list[Tour], list[str | None]]:
-    """The roster's weeks as tours, with their owners (named agents' ids; ``None`` for open
-    positions, which are numbered again at the end)."""
-    templates = space.templates
-    lookup = template_index(templates)
-    options: dict[tuple[int, int, int], int] = {
-        (int(t), int(n), int(o)): index
-        for index, (t, n, o) in enumerate(
-            zip(
-                templates.option_template,
-                templates.option_break,
-                templates.option_offset,
-                strict=True,
-            )
-        )
-    }
-    group_of: dict[str, int] = {}
-    if named is not None:
-        for number, members in enumerate(space.groups):
-            for member in members.members:
-                group_of[named[member].agent_id] = number
-    position_of = {pd.Timestamp(stamp): index for index, stamp in enumerate(week.starts)}
-    step = pd.Timedelta(minutes=week.interval_minutes)
-    weeks: list[Tour] = []
-    owners: list[str | None] = []
-    for agent_id, rows in shifts.groupby("agent_id", sort=True):
-        chosen: list[int] = []
-        breaks: list[int] = []
-        for row in rows.to_dict("records"):
-            start = pd.Timestamp(str(row["start"]))
-            length = int((pd.Timestamp(str(row["end"])) - start) / step)
-            channel = templates.channels.index(str(row["channel"]))
-            template = lookup[(channel, position_of[start], length)]
-            chosen.append(template)
-            text = str(row["breaks"] or "")
-            for number, piece in enumerate(sorted(filter(None, text.split(";")))):
-                offset = int((pd.Timestamp(piece.split("/")[0]) - start) / step)
-                breaks.append(options[(template, number, offset)])
-        weeks.append(Tour(group_of.get(str(agent_id), 0), tuple(chosen), tuple(sorted(breaks))))
-        owners.append(str(agent_id) if named is not None else None)
-    return weeks, owners
-
-
 def _frame_of(
     weeks: list[Tour],
     owners: list[str | None],
@@ -714,20 +642,24 @@ def _frame_of(
     return _schedule_frame(rows)
 
 
-def _finish(
-    problem: _Problem,
+def _roster_weeks(
     *,
     templates: Templates,
     candidates: Templates,
     assignments: list[tuple[int, int]],
     people: list[RosterAgent],
+    space: TourSpace,
+    named: Sequence[Agent] | None,
     options: SolverOptions,
     seconds: float,
     progress: ProgressCallback | None,
     started: float,
     build: Callable[..., Program],
-) -> pd.DataFrame:
-    """Map the roster onto full templates, place breaks, name open positions."""
+) -> tuple[list[Tour], list[str | None]]:
+    """The roster's weeks on the full templates with their breaks placed, as tours, and their
+    owners (named agents' ids; ``None`` for open positions, which are numbered at the end).
+
+    Weeks come in the order of their owners' ids, open positions by first start."""
     lookup = template_index(templates)
     full = [
         lookup[
@@ -751,17 +683,36 @@ def _finish(
         progress=progress,
         started=started,
     )
-    ids = [agent.agent_id for agent in people]
-    if not any(ids):
-        first_start: dict[int, int] = {}
-        for (agent, _), template in zip(assignments, full, strict=True):
-            first_start[agent] = min(first_start.get(agent, 10**9), int(templates.start[template]))
-        order = sorted(first_start, key=lambda agent: (first_start[agent], agent))
-        width = max(1, len(str(len(order))))
-        ids = [""] * len(people)
-        for number, agent in enumerate(order, start=1):
-            ids[agent] = f"open-{number:0{width}d}"
-    named_assignments = [
-        (ids[agent], template) for (agent, _), template in zip(assignments, full, strict=True)
-    ]
-    return _shifts_frame(named_assignments, templates, placed, problem.week)
+    option_of = option_index(templates)
+    taken: dict[int, int] = {}
+    shifts_of: dict[int, list[tuple[int, list[int]]]] = {}
+    for (agent, _), template in zip(assignments, full, strict=True):
+        slot = taken.get(template, 0)
+        taken[template] = slot + 1
+        slots = placed.get(template, [])
+        pieces = slots[slot] if slot < len(slots) else []
+        breaks = [option_of[(template, number, offset)] for number, offset in pieces]
+        shifts_of.setdefault(agent, []).append((template, breaks))
+    group_of: dict[str, int] = {}
+    if named is not None:
+        for number, members in enumerate(space.groups):
+            for member in members.members:
+                group_of[named[member].agent_id] = number
+        order = sorted(shifts_of, key=lambda agent: people[agent].agent_id)
+    else:
+        first_start = {
+            agent: min(int(templates.start[t]) for t, _ in shifts)
+            for agent, shifts in shifts_of.items()
+        }
+        order = sorted(shifts_of, key=lambda agent: (first_start[agent], agent))
+    weeks: list[Tour] = []
+    owners: list[str | None] = []
+    for agent in order:
+        shifts = sorted(shifts_of[agent], key=lambda item: int(templates.start[item[0]]))
+        options_taken = sorted(option for _, breaks in shifts for option in breaks)
+        agent_id = people[agent].agent_id
+        weeks.append(
+            Tour(group_of.get(agent_id, 0), tuple(t for t, _ in shifts), tuple(options_taken))
+        )
+        owners.append(agent_id if named is not None else None)
+    return weeks, owners

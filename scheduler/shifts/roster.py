@@ -28,7 +28,7 @@ from scheduler.calendar import MINUTES_PER_DAY, clock_distance
 from scheduler.shifts.counts import complete_solution, cp_from_program
 from scheduler.shifts.formulation import COST_SCALE, Program
 from scheduler.shifts.solving import ProgressCallback, SolverOptions, solve_model
-from scheduler.shifts.templates import BoolArray, IntArray, Templates, workable
+from scheduler.shifts.templates import BoolArray, IntArray, Templates, rest_kept, workable
 
 FORBIDDEN: Final = 1e9
 PARTITION_SHARE: Final = 0.8
@@ -248,9 +248,8 @@ def rest_mask(
         other_start = int(templates.start[other])
         other_end = other_start + int(templates.length[other])
         for shift in (-week_size, 0, week_size):
-            ok &= ~(
-                (start + shift < other_end + rest_intervals)
-                & (other_start < end + shift + rest_intervals)
+            ok &= rest_kept(other_end, start + shift, rest_intervals) | rest_kept(
+                end + shift, other_start, rest_intervals
             )
     return ok
 
@@ -548,7 +547,7 @@ def _add_rest_rows(
                 int(templates.start[t] + templates.length[t]) * choice[t] for t in by_day[day]
             )
             begin = sum(int(templates.start[t] + wrap) * choice[t] for t in by_day[later])
-            constraint = model.add(begin - end >= rest_intervals)
+            constraint = model.add(rest_kept(end, begin, rest_intervals))
             if on is not None:
                 constraint.only_enforce_if([on[day], on[later]])
 
