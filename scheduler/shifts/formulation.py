@@ -148,6 +148,8 @@ class Columns:
         return np.arange(block.start, block.stop, dtype=np.int64)
 
 
+# Over 80 lines only by its signature and the Args of its 17 options (the count model for open
+# positions, named agents, the bound and the break stage); the body is one call per rule.
 def build_program(
     templates: Templates,
     required: FloatArray,

@@ -141,15 +141,17 @@ def _roster_agents(
         patterns = agent_patterns(
             rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
         )
-        low, high = hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
+        low, high = _paid_minutes(
+            *hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
+        )
         result.append(
             RosterAgent(
                 agent_id=agent.agent_id,
                 skills=frozenset(channels.index(s) for s in agent.skills if s in channels),
                 patterns=patterns,
                 available=free,
-                min_paid_minutes=math.ceil(low * 60 - 1e-9),
-                max_paid_minutes=math.floor(high * 60 + 1e-9),
+                min_paid_minutes=low,
+                max_paid_minutes=high,
                 preferred_start_minute=agent.preferred_start_minute,
                 must_work=True,
             )
@@ -168,8 +170,7 @@ def _open_positions(
     spare = max(2, math.ceil(OPEN_SPARE_SHARE * total))
     everything = frozenset(range(len(channels)))
     free = np.ones(week.size, dtype=bool)
-    low = math.ceil(rules.week.min_hours * 60 - 1e-9)
-    high = math.floor(rules.week.max_hours * 60 + 1e-9)
+    low, high = _paid_minutes(rules.week.min_hours, rules.week.max_hours)
     positions = [
         RosterAgent("", everything, patterns[[j]], free, low, high)
         for j in range(len(patterns))
@@ -276,11 +277,9 @@ def solve_schedule(
 @dataclass(frozen=True)
 class _Run:
     """One solve's inputs as the stages use them: the problem, the rules with the objective's
-    weights (``caller_rules`` as given), the shortfall costs, the rest in intervals, the named
-    agents and the clock."""
+    weights, the shortfall costs, the rest in intervals, the named agents and the clock."""
 
     problem: _Problem
-    caller_rules: Rules
     rules: Rules
     costs: FloatArray
     templates: Templates
@@ -346,7 +345,6 @@ def _prepare(
     )
     return _Run(
         problem=problem,
-        caller_rules=rules,
         rules=objective_rules,
         costs=costs,
         templates=templates,
@@ -546,7 +544,7 @@ def _tour_space(run: _Run, templates: Templates) -> TourSpace:
     return TourSpace(
         templates,
         run.problem.required,
-        _groups(run.named, run.caller_rules, week, run.problem.channels),
+        _groups(run.roster_agents, rules, week, run.problem.channels),
         deferred=run.problem.deferred,
         paid_hour_cost=rules.weights.paid_hour,
         start_minutes=week.minute[templates.start],
@@ -607,41 +605,36 @@ def _evaluate(
 
 
 def _groups(
-    agents: Sequence[Agent] | None, rules: Rules, week: Week, channels: tuple[str, ...]
+    agents: Sequence[RosterAgent] | None, rules: Rules, week: Week, channels: tuple[str, ...]
 ) -> list[TourGroup]:
     """Open positions (one group of any size, all skills) or the named agents grouped by
     everything that decides their legal weeks (skills, days, availability, hours, wishes)."""
     if agents is None:
+        low, high = _paid_minutes(rules.week.min_hours, rules.week.max_hours)
         return [
             TourGroup(
                 skills=frozenset(range(len(channels))),
                 patterns=day_patterns(rules.week.days_per_agent, rules.week.consecutive_days_off),
                 available=np.ones(week.size, dtype=bool),
-                min_paid_minutes=math.ceil(rules.week.min_hours * 60 - 1e-9),
-                max_paid_minutes=math.floor(rules.week.max_hours * 60 + 1e-9),
+                min_paid_minutes=low,
+                max_paid_minutes=high,
             )
         ]
     members: dict[tuple[object, ...], list[int]] = {}
     shapes: dict[tuple[object, ...], TourGroup] = {}
     for index, agent in enumerate(agents):
-        free = availability(agent, week)
-        free_days = sum(1 << day for day in range(7) if free[week.day == day].any())
-        patterns = agent_patterns(
-            rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
-        )
-        low, high = hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
         group = TourGroup(
-            skills=frozenset(channels.index(s) for s in agent.skills if s in channels),
-            patterns=patterns,
-            available=free,
-            min_paid_minutes=math.ceil(low * 60 - 1e-9),
-            max_paid_minutes=math.floor(high * 60 + 1e-9),
+            skills=agent.skills,
+            patterns=agent.patterns,
+            available=agent.available,
+            min_paid_minutes=agent.min_paid_minutes,
+            max_paid_minutes=agent.max_paid_minutes,
             preferred_start_minute=agent.preferred_start_minute,
         )
         key = (
             group.skills,
-            patterns.tobytes(),
-            free.tobytes(),
+            agent.patterns.tobytes(),
+            agent.available.tobytes(),
             group.min_paid_minutes,
             group.max_paid_minutes,
             group.preferred_start_minute,
@@ -652,6 +645,11 @@ def _groups(
         dataclasses.replace(shapes[key], size=len(indexes), members=tuple(indexes))
         for key, indexes in members.items()
     ]
+
+
+def _paid_minutes(low_hours: float, high_hours: float) -> tuple[int, int]:
+    """Weekly paid hours as whole minutes inside them (tolerating float noise)."""
+    return math.ceil(low_hours * 60 - 1e-9), math.floor(high_hours * 60 + 1e-9)
 
 
 def _late_contacts(problem: _Problem, segments: int, kpis: KpiFunction | None) -> FloatArray | None:
