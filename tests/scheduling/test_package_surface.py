@@ -35,3 +35,17 @@ def test_importing_the_subpackages_loads_neither_pandas_nor_or_tools() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     )
     assert result.stdout.split() == []
+
+
+def test_the_erlang_command_runs_without_pandas_or_or_tools() -> None:
+    probe = (
+        "import sys; from typer.testing import CliRunner; import api.cli; "
+        "result = CliRunner().invoke(api.cli.app, ['erlang', '--volume', '100', "
+        "'--aht-seconds', '240', '--service-level', '0.8', '--answer-seconds', '20']); "
+        "assert result.exit_code == 0, result.output; "
+        "print(' '.join(m for m in ('pandas', 'ortools') if m in sys.modules))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == []
