@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
-from api.jobs import JobCancelledError, JobContext
-from api.schedule_jobs import solver_progress
+from api.jobs.runner import JobCancelledError, JobContext
+from api.jobs.schedule import solver_progress
 from api.service.routes.schedules import CoverageInterval, Shift
 from api.settings import ServiceSettings
 from api.storage.database import Database

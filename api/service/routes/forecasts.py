@@ -4,27 +4,27 @@ fetch it as JSON or CSV, with the accuracy report of the backtest."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from api.jobs.forecast import ChannelModel
 from api.service.csv_files import csv_content
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
-from api.service.problems import ConflictError, problem_responses
-from api.service.request_models import IsoDate, RequestModel
-from api.service.routes.jobs import (
+from api.service.job_views import (
     JobInfo,
+    add_list_route,
     cancel_job,
     find_job,
     finished_result_json,
     job_csv,
-    job_infos,
     json_response,
-    list_team_jobs,
+    start_job,
 )
+from api.service.problems import ConflictError, problem_responses
+from api.service.request_models import IsoDate, RequestModel
 from api.storage.teams import TeamSnapshot
 from forecast import ModelName
 from forecast.forecaster import WORKLOAD_COLUMNS
@@ -71,33 +71,6 @@ class ForecastInterval(BaseModel):
     volume_low: float | None = Field(description="Lower end of the band (10th percentile).")
     volume_high: float | None = Field(description="Upper end of the band (90th percentile).")
     aht_seconds: float | None = Field(description="Expected average handle time, seconds.")
-
-
-class UnseenHoliday(BaseModel):
-    """A holiday in the forecast window that the channel's history has never shown."""
-
-    date: dt.date = Field(description="The holiday.")
-    name: str = Field(description="Its name.")
-    assumption: str = Field(
-        description="How it is forecast: the pooled effect of its kind, or the calendar prior."
-    )
-
-
-class ChannelModel(BaseModel):
-    """How one channel was forecast."""
-
-    channel: str = Field(description="Channel.")
-    model: str = Field(description="The model used for it.")
-    band_method: Literal["backtest", "poisson"] = Field(
-        description="`backtest`: the band is calibrated on past errors; `poisson`: too little "
-        "history to calibrate, count noise only."
-    )
-    notes: list[str] = Field(description="Where the forecast had to guess, in words.")
-    unseen_holidays: list[UnseenHoliday] = Field(
-        default_factory=list,
-        description="Holidays in the forecast window the history has never shown, with the "
-        "assumption used.",
-    )
 
 
 class ModelAccuracy(BaseModel):
@@ -206,21 +179,10 @@ def create_forecast(
     `Location` header), then fetch `/v1/forecasts/{id}`."""
     if team.history_interval_minutes is None:
         raise ConflictError("the team has no history yet; upload it with POST /v1/history")
-    job = runner.submit(session, team.id, "forecast", body.model_dump(mode="json"))
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobInfo.of(job)
+    return start_job(session, runner, team, "forecast", body.model_dump(mode="json"), response)
 
 
-@router.get("", summary="Recent forecasts, newest first")
-async def list_forecasts(
-    team: TeamDep,
-    reads: ReadsDep,
-    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
-) -> list[JobInfo]:
-    """The team's forecast jobs (results not included)."""
-    return await reads.run(
-        lambda session: job_infos(list_team_jobs(session, team, "forecast", limit))
-    )
+add_list_route(router, "forecast", "forecasts")
 
 
 @router.get(

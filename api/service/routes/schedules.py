@@ -3,12 +3,13 @@ its summary, shifts and coverage as JSON or CSV; cancel."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Request, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from api.jobs.pipeline import ScheduleSummary
 from api.service.csv_files import csv_content
 from api.service.deps import (
     MAX_ID,
@@ -20,19 +21,19 @@ from api.service.deps import (
     TeamDep,
 )
 from api.service.download_cache import DownloadCache
-from api.service.problems import ConflictError, problem_responses
-from api.service.request_models import IsoDate, RequestModel
-from api.service.routes.jobs import (
+from api.service.job_views import (
     JobInfo,
+    add_list_route,
     cancel_job,
     find_job,
     finished_result,
     finished_result_json,
     job_csv,
-    job_infos,
     json_response,
-    list_team_jobs,
+    start_job,
 )
+from api.service.problems import ConflictError, problem_responses
+from api.service.request_models import IsoDate, RequestModel
 from api.storage.teams import TeamSnapshot
 
 router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
@@ -69,43 +70,6 @@ class ScheduleRequest(RequestModel):
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Solver seed.")
     default_aht_seconds: float | None = Field(
         default=None, gt=0, le=86_400, description="AHT where the history has none."
-    )
-
-
-class ScheduleSummary(BaseModel):
-    """What a manager reads first."""
-
-    status: str = Field(
-        description="`optimal` (within the gap of the bound and no warning) or `feasible`."
-    )
-    paid_hours: float = Field(description="Paid hours of the schedule.")
-    lower_bound_hours: float | None = Field(
-        description="The bound: least objective (paid-hour equivalents) any legal schedule of "
-        "the problem solved can reach."
-    )
-    gap_percent: float | None = Field(
-        description="How far the schedule's objective is above the bound, %; null if unknown."
-    )
-    headcount: int = Field(description="Agents (or open positions) with at least one shift.")
-    shortfall_agent_hours: float = Field(description="Agent-hours missing against the need.")
-    intervals_below_target: int = Field(
-        description="Intervals, of every channel, whose projected service level is below the "
-        "channel's target (a deferred channel's response share)."
-    )
-    projected_service_level: dict[str, float | None] = Field(
-        description="Projected service level per channel over the week."
-    )
-    solve_seconds: float = Field(description="Wall time of the optimizer.")
-    unassigned_shift_share: float = Field(
-        description="Share of planned shift instances no agent could take."
-    )
-    service_level_targets: dict[str, float] = Field(
-        default_factory=dict,
-        description="Target per channel: service level (live) or response share (deferred).",
-    )
-    warnings: list[str] = Field(
-        description="Every way the schedule misses the targets, in words: service level below "
-        "target, intervals short, shifts unassigned, the time limit, idle agents."
     )
 
 
@@ -168,21 +132,10 @@ def create_schedule(
         raise ConflictError("the team has no history to forecast the week from; upload it")
     if body.forecast_id is not None:
         finished_result(session, find_job(session, team, body.forecast_id, "forecast"))
-    job = runner.submit(session, team.id, "schedule", body.model_dump(mode="json"))
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobInfo.of(job)
+    return start_job(session, runner, team, "schedule", body.model_dump(mode="json"), response)
 
 
-@router.get("", summary="Recent schedules, newest first")
-async def list_schedules(
-    team: TeamDep,
-    reads: ReadsDep,
-    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
-) -> list[JobInfo]:
-    """The team's schedule jobs."""
-    return await reads.run(
-        lambda session: job_infos(list_team_jobs(session, team, "schedule", limit))
-    )
+add_list_route(router, "schedule", "schedules")
 
 
 @router.get(

@@ -4,24 +4,26 @@ simulated service level per interval next to the Erlang projection."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from api.jobs.pipeline import SimulationSummary
 from api.service.csv_files import csv_content, csv_records_response
 from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
-from api.service.problems import ConflictError, NotFoundError, problem_responses
-from api.service.request_models import RequestModel
-from api.service.routes.jobs import (
+from api.service.job_views import (
     JobInfo,
     find_job,
     finished_result,
     finished_result_json,
     json_response,
-    list_team_jobs,
+    start_job,
 )
+from api.service.problems import ConflictError, NotFoundError, problem_responses
+from api.service.request_models import RequestModel
+from api.storage.jobs import team_jobs
 from api.storage.teams import TeamSnapshot
 from scheduler.simulation import INTERVAL_COLUMNS as SIMULATION_COLUMNS
 from scheduler.simulation import SimulationOptions
@@ -62,7 +64,7 @@ class SimulationView(BaseModel):
 
     job: JobInfo = Field(description="Status of the job.")
     schedule_id: int = Field(description="The schedule simulated.")
-    summary: dict[str, Any] | None = Field(
+    summary: SimulationSummary | None = Field(
         description="Per channel the simulated week with 95% intervals, the projection and the "
         "intervals that disagree with it (and why); per channel and day the KPIs. Null until "
         "done."
@@ -95,9 +97,7 @@ def create_simulation(
     if team.targets is None:
         raise ConflictError("set the team's service targets first (PATCH /v1/settings)")
     request = {"schedule_id": schedule_id, **body.model_dump(mode="json")}
-    job = runner.submit(session, team.id, "simulation", request)
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobInfo.of(job)
+    return start_job(session, runner, team, "simulation", request, response)
 
 
 def _view(session: Session, team: TeamSnapshot, simulation_id: int) -> SimulationView:
@@ -122,7 +122,7 @@ async def read_latest_simulation(
 
     def latest(session: Session) -> SimulationView:
         find_job(session, team, schedule_id, "schedule")
-        for job in list_team_jobs(session, team, "simulation", RECENT_SIMULATIONS):
+        for job in team_jobs(session, team.id, "simulation", RECENT_SIMULATIONS):
             if job.request.get("schedule_id") == schedule_id:
                 return _view(session, team, job.id)
         raise NotFoundError(

@@ -6,7 +6,7 @@ Cancelling works through the optimizer's progress callback, which CP-SAT calls f
 solution callback: once the job's stop flag is set the callback raises, CP-SAT stops the
 search and the exception ends the job as ``cancelled``.
 
-The result, in parts (rows of ``job_results``)::
+The result (:class:`ScheduleOutcome`), in parts (rows of ``job_results``)::
 
     meta      {"week_start": "2026-12-07", "timezone": "America/New_York", "forecast_id": 12}
     summary   {...the `staffcast schedule --json` summary...}
@@ -18,68 +18,65 @@ The result, in parts (rows of ``job_results``)::
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable
-from typing import Any
 
 import pandas as pd
+from pydantic import BaseModel, Field
 
-from api.cli.scheduling import coverage_table, schedule_table, summary_dict
-from api.forecast_jobs import fill_unknown_aht, team_history, workload_of
-from api.jobs import JobContext, result_parts
+from api.jobs.forecast import DEFAULT_AHT_FIELD, team_history, workload_of
+from api.jobs.numbers import RECORD_DIGITS, Record, json_number, json_records
+from api.jobs.pipeline import (
+    WEEK_DAYS,
+    ScheduleSummary,
+    coverage_table,
+    forecast_week,
+    schedule_table,
+    schedule_week,
+)
+from api.jobs.runner import JobContext, done_job_parts
 from api.storage.agents import agent_record, checked_roster, team_agents
-from api.storage.models import Job, Team
-from forecast import ForecastError, forecast_workload
-from scheduler import Progress, SolverOptions
-from scheduler.agents import Agent
+from api.storage.models import Team
+from forecast import ForecastError
+from scheduler import Agent, Progress, SolverOptions, rules_from_dict
 from scheduler.errors import InvalidRulesError, InvalidTargetsError
-from scheduler.optimizer import solve_schedule
-from scheduler.rules import Rules, rules_from_dict
-from scheduler.staffing import requirements
 from scheduler.targets import Targets
 from scheduler.workload import INTERVAL_START
 
-WEEK_DAYS = 7
 
-
-def _team_inputs(context: JobContext) -> tuple[Team, Targets, Rules, tuple[Agent, ...] | None]:
-    """The team's targets, rules and (if asked for and present) roster, parsed."""
+def team_inputs(
+    context: JobContext, *, require_rules: bool
+) -> tuple[Team, Targets, tuple[Agent, ...] | None]:
+    """The team, its targets and (unless the request says ``use_agents: false``) its roster,
+    parsed; with ``require_rules``, an error if the team has no scheduling rules."""
     with context.database.session() as session:
         team = session.get(Team, context.team_id)
         assert team is not None
         if team.targets is None:
             raise InvalidTargetsError("the team has no service targets; set them first")
-        if team.rules is None:
+        if require_rules and team.rules is None:
             raise InvalidRulesError("the team has no scheduling rules; set them first")
         roster = [agent_record(agent) for agent in team_agents(session, team.id)]
     agents = checked_roster(roster) if roster and context.request.get("use_agents", True) else None
-    return team, Targets.from_dict(team.targets), rules_from_dict(team.rules), agents
+    return team, Targets.from_dict(team.targets), agents
 
 
-def _stored_workload(context: JobContext, forecast_id: int) -> pd.DataFrame:
-    with context.database.session() as session:
-        job = session.get(Job, forecast_id)
-        if job is None or job.team_id != context.team_id or job.kind != "forecast":
-            raise ForecastError(f"there is no forecast {forecast_id}")
-        parts = result_parts(session, forecast_id, "meta", "intervals")
-        if job.status != "done" or len(parts) < 2:
-            raise ForecastError(f"forecast {forecast_id} is {job.status}, not done")
-        return workload_of(parts["meta"], parts["intervals"])
-
-
-def _week_workload(context: JobContext, week_start: dt.date, timezone: str) -> pd.DataFrame:
+def week_workload(context: JobContext, week_start: dt.date, timezone: str) -> pd.DataFrame:
     """The week's workload: from the given forecast, or a forecast made now."""
     forecast_id = context.request.get("forecast_id")
     if forecast_id is not None:
-        workload = _stored_workload(context, forecast_id)
+        _, parts = done_job_parts(context, forecast_id, "forecast", "meta", "intervals")
+        workload = workload_of(parts["meta"], parts["intervals"])
     else:
         context.report("forecasting", "forecasting the week", force=True)
         history, calendar = team_history(context)
-        forecast = forecast_workload(
-            history, start=week_start, days=WEEK_DAYS, calendar=calendar, model="auto"
-        )
-        fill_unknown_aht(forecast, context.request.get("default_aht_seconds"))
-        workload = forecast.workload
+        workload = forecast_week(
+            history,
+            week_start,
+            calendar,
+            model="auto",
+            default_aht_seconds=context.request.get("default_aht_seconds"),
+            option=DEFAULT_AHT_FIELD,
+        ).workload
     local = workload[INTERVAL_START].dt.tz_convert(timezone)
     first = pd.Timestamp(week_start, tz=timezone)
     in_week = (local >= first) & (local < first + pd.DateOffset(days=WEEK_DAYS))
@@ -102,42 +99,42 @@ def solver_progress(context: JobContext, time_limit_seconds: float) -> Callable[
             "solving",
             f"optimizer stage: {progress.stage}",
             fraction=min(1.0, progress.elapsed_seconds / time_limit_seconds),
-            best_objective=_finite(progress.incumbent),
-            best_bound=_finite(progress.best_bound),
-            gap_percent=_finite(gap),
+            best_objective=json_number(progress.incumbent, RECORD_DIGITS),
+            best_bound=json_number(progress.best_bound, RECORD_DIGITS),
+            gap_percent=json_number(gap, RECORD_DIGITS),
         )
 
     return report
 
 
-def _finite(value: float | None) -> float | None:
-    return round(value, 4) if value is not None and math.isfinite(value) else None
+class ScheduleMeta(BaseModel):
+    """Which week was scheduled, and from which forecast."""
+
+    week_start: dt.date = Field(description="First day of the week (local date).")
+    timezone: str = Field(description="Timezone of the times.")
+    forecast_id: int | None = Field(description="The forecast used; null: forecast on the spot.")
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    cleaned = table.astype(object).where(table.notna(), None)
-    return [
-        {
-            str(key): (_finite(value) if isinstance(value, float) else value)
-            for key, value in record.items()
-        }
-        for record in cleaned.to_dict("records")
-    ]
+class ScheduleOutcome(BaseModel):
+    """The result of a schedule job, one field per stored part."""
+
+    meta: ScheduleMeta
+    summary: ScheduleSummary
+    shifts: list[Record]
+    coverage: list[Record]
 
 
-def run_schedule(context: JobContext) -> dict[str, Any]:
+def run_schedule(context: JobContext) -> ScheduleOutcome:
     """Job handler of kind ``schedule``; ``context.request`` holds the API's
     ``ScheduleRequest`` fields."""
     request = context.request
     context.report("loading", "reading targets, rules and roster", force=True)
-    team, targets, rules, agents = _team_inputs(context)
+    team, targets, agents = team_inputs(context, require_rules=True)
+    assert team.rules is not None
+    rules = rules_from_dict(team.rules)
     week_start = dt.date.fromisoformat(request["week_start"])
-    workload = _week_workload(context, week_start, team.timezone)
+    workload = week_workload(context, week_start, team.timezone)
     context.raise_if_stopped()
-    context.report("staffing", "agents required per interval", force=True)
-    required = requirements(
-        workload, targets, timezone=team.timezone, volume_column=request["volume_column"]
-    )
     limit = min(
         request.get("time_limit_seconds") or context.settings.solver_time_limit_seconds,
         context.settings.solver_time_limit_seconds,
@@ -148,17 +145,23 @@ def run_schedule(context: JobContext) -> dict[str, Any]:
         seed=request["seed"],
         workers=context.settings.solver_workers,
     )
-    context.report("solving", "building the model", force=True)
-    result = solve_schedule(
-        required, rules, agents, options=options, progress=solver_progress(context, limit)
+    context.report("staffing", "agents required per interval", force=True)
+    _, result = schedule_week(
+        workload,
+        targets,
+        rules,
+        agents,
+        timezone=team.timezone,
+        volume_column=request["volume_column"],
+        options=options,
+        progress=solver_progress(context, limit),
+        before_solving=lambda: context.report("solving", "building the model", force=True),
     )
-    return {
-        "meta": {
-            "week_start": week_start.isoformat(),
-            "timezone": team.timezone,
-            "forecast_id": request.get("forecast_id"),
-        },
-        "summary": summary_dict(result),
-        "shifts": _records(schedule_table(result)),
-        "coverage": _records(coverage_table(result)),
-    }
+    return ScheduleOutcome(
+        meta=ScheduleMeta(
+            week_start=week_start, timezone=team.timezone, forecast_id=request.get("forecast_id")
+        ),
+        summary=ScheduleSummary.of(result),
+        shifts=json_records(schedule_table(result)),
+        coverage=json_records(coverage_table(result)),
+    )

@@ -1,7 +1,7 @@
 """The forecast job: a team's stored history and calendar → ``forecast.forecast_workload`` (and
 the backtest accuracy report) → a result stored with the job.
 
-The result, in parts (rows of ``job_results``)::
+The result (:class:`ForecastOutcome`), in parts (rows of ``job_results``)::
 
     meta       {"start": "2026-12-07", "days": 7, "timezone": "America/New_York",
                 "interval_minutes": 15}
@@ -15,27 +15,27 @@ The result, in parts (rows of ``job_results``)::
 from __future__ import annotations
 
 import datetime as dt
-import math
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
+from pydantic import BaseModel, Field
 
-from api.jobs import JobContext
+from api.jobs.numbers import Record, json_number
+from api.jobs.pipeline import fill_unknown_aht
+from api.jobs.runner import JobContext
+from api.storage.calendars import team_calendar
 from api.storage.history import load_history
 from api.storage.models import Team
-from api.storage.teams import TeamSnapshot
-from forecast import (
-    Calendar,
-    ForecastError,
-    SpecialDay,
-    WorkloadForecast,
-    backtest,
-    forecast_workload,
-)
+from forecast import Calendar, ForecastError, WorkloadForecast, backtest, forecast_workload
 from forecast.forecaster import WORKLOAD_COLUMNS
-from scheduler.workload import AHT_SECONDS, CHANNEL, INTERVAL_START, VOLUME
+from scheduler.workload import CHANNEL, INTERVAL_START
+
+FORECAST_DIGITS: Final = 6
+"""Decimals kept in a stored forecast's volumes and handle times."""
+DEFAULT_AHT_FIELD: Final = "`default_aht_seconds` with the request"
 
 
 @dataclass(frozen=True, eq=False)
@@ -46,35 +46,6 @@ class StoredHistory:
     frame: pd.DataFrame
     interval_minutes: int
     timezone: str
-
-
-def calendar_of(
-    country: str | None, subdivision: str | None, special_days: list[dict[str, Any]]
-) -> Calendar:
-    """A calendar from settings as stored (special days as ``date``/``name``/``kind``/
-    ``multiplier`` dictionaries).
-
-    Raises:
-        InvalidCalendarError: an unknown country or subdivision, or a bad special day.
-    """
-    return Calendar(
-        country=country,
-        subdivision=subdivision,
-        special_days=tuple(
-            SpecialDay(
-                date=dt.date.fromisoformat(str(day["date"])),
-                name=day["name"],
-                kind=day["kind"],
-                multiplier=day.get("multiplier"),
-            )
-            for day in special_days
-        ),
-    )
-
-
-def team_calendar(team: Team | TeamSnapshot) -> Calendar:
-    """The team's public holidays and special days."""
-    return calendar_of(team.holiday_country, team.holiday_subdivision, team.special_days)
 
 
 def team_history(context: JobContext) -> tuple[StoredHistory, Calendar]:
@@ -101,26 +72,7 @@ def day_after_history(history: StoredHistory) -> dt.date:
     return end.date()
 
 
-def fill_unknown_aht(forecast: WorkloadForecast, default_aht_seconds: float | None) -> None:
-    """Give ``default_aht_seconds`` to intervals with volume but no handle time.
-
-    Raises:
-        ForecastError: some channel has no handle time and no default was given.
-    """
-    workload = forecast.workload
-    unknown = (workload[VOLUME] > 0) & workload[AHT_SECONDS].isna()
-    if not unknown.any():
-        return
-    if default_aht_seconds is None:
-        channels = ", ".join(sorted(set(workload.loc[unknown, CHANNEL])))
-        raise ForecastError(
-            f"the history has no handle time for channel(s) {channels}; upload history with "
-            "`aht_seconds` or give `default_aht_seconds` with the forecast request"
-        )
-    workload.loc[unknown, AHT_SECONDS] = default_aht_seconds
-
-
-def _progress(context: JobContext, stage: str) -> Any:
+def _progress(context: JobContext, stage: str) -> Callable[[int, int], None]:
     def report(done: int, total: int) -> None:
         context.raise_if_stopped()
         context.report(stage, f"{done} of {total}", fraction=done / total if total else None)
@@ -128,11 +80,7 @@ def _progress(context: JobContext, stage: str) -> Any:
     return report
 
 
-def _number(value: float) -> float | None:
-    return round(float(value), 6) if math.isfinite(value) else None
-
-
-def interval_records(workload: pd.DataFrame) -> list[dict[str, Any]]:
+def interval_records(workload: pd.DataFrame) -> list[Record]:
     """The workload as JSON-ready rows (ISO 8601 starts with offset; NaN as null)."""
     starts = [stamp.isoformat() for stamp in workload[INTERVAL_START]]
     columns = {
@@ -144,7 +92,7 @@ def interval_records(workload: pd.DataFrame) -> list[dict[str, Any]]:
         {
             "interval_start": start,
             "channel": channel,
-            **{name: _number(values[row]) for name, values in columns.items()},
+            **{name: json_number(values[row], FORECAST_DIGITS) for name, values in columns.items()},
         }
         for row, (start, channel) in enumerate(zip(starts, workload[CHANNEL], strict=True))
     ]
@@ -161,7 +109,69 @@ def workload_of(meta: dict[str, Any], intervals: list[dict[str, Any]]) -> pd.Dat
     return frame
 
 
-def run_forecast(context: JobContext) -> dict[str, Any]:
+class UnseenHoliday(BaseModel):
+    """A holiday in the forecast window that the channel's history has never shown."""
+
+    date: dt.date = Field(description="The holiday.")
+    name: str = Field(description="Its name.")
+    assumption: str = Field(
+        description="How it is forecast: the pooled effect of its kind, or the calendar prior."
+    )
+
+
+class ChannelModel(BaseModel):
+    """How one channel was forecast."""
+
+    channel: str = Field(description="Channel.")
+    model: str = Field(description="The model used for it.")
+    band_method: Literal["backtest", "poisson"] = Field(
+        description="`backtest`: the band is calibrated on past errors; `poisson`: too little "
+        "history to calibrate, count noise only."
+    )
+    notes: list[str] = Field(description="Where the forecast had to guess, in words.")
+    unseen_holidays: list[UnseenHoliday] = Field(
+        default_factory=list,
+        description="Holidays in the forecast window the history has never shown, with the "
+        "assumption used.",
+    )
+
+
+class ForecastMeta(BaseModel):
+    """What was forecast."""
+
+    start: dt.date = Field(description="First forecast day.")
+    days: int = Field(description="Days forecast.")
+    timezone: str = Field(description="Timezone of the interval starts.")
+    interval_minutes: int = Field(description="Interval length.")
+
+
+class ForecastOutcome(BaseModel):
+    """The result of a forecast job, one field per stored part."""
+
+    meta: ForecastMeta
+    intervals: list[Record]
+    channels: list[ChannelModel]
+    accuracy: dict[str, object] | None = Field(description="``AccuracyReport.to_dict()``, or null.")
+
+
+def channel_models(forecast: WorkloadForecast) -> list[ChannelModel]:
+    """How each channel of ``forecast`` was forecast."""
+    return [
+        ChannelModel(
+            channel=channel.channel,
+            model=channel.model,
+            band_method=channel.band.method,
+            notes=list(channel.notes),
+            unseen_holidays=[
+                UnseenHoliday(date=holiday.date, name=holiday.name, assumption=holiday.assumption)
+                for holiday in channel.unseen_holidays
+            ],
+        )
+        for channel in forecast.channels
+    ]
+
+
+def run_forecast(context: JobContext) -> ForecastOutcome:
     """Job handler of kind ``forecast``; ``context.request`` holds the API's
     ``ForecastRequest`` fields."""
     request = context.request
@@ -181,8 +191,8 @@ def run_forecast(context: JobContext) -> dict[str, Any]:
         model=request["model"],
         on_progress=_progress(context, "forecasting"),
     )
-    fill_unknown_aht(forecast, request.get("default_aht_seconds"))
-    accuracy = None
+    fill_unknown_aht(forecast, request.get("default_aht_seconds"), option=DEFAULT_AHT_FIELD)
+    accuracy: dict[str, object] | None = None
     if request.get("accuracy", True):
         context.report("backtesting", "measuring accuracy on past weeks", force=True)
         report = backtest(
@@ -194,30 +204,14 @@ def run_forecast(context: JobContext) -> dict[str, Any]:
             on_progress=_progress(context, "backtesting"),
         )
         accuracy = report.to_dict()
-    return {
-        "meta": {
-            "start": start.isoformat(),
-            "days": request["days"],
-            "timezone": history.timezone,
-            "interval_minutes": history.interval_minutes,
-        },
-        "intervals": interval_records(forecast.workload),
-        "channels": [
-            {
-                "channel": channel.channel,
-                "model": channel.model,
-                "band_method": channel.band.method,
-                "notes": list(channel.notes),
-                "unseen_holidays": [
-                    {
-                        "date": holiday.date.isoformat(),
-                        "name": holiday.name,
-                        "assumption": holiday.assumption,
-                    }
-                    for holiday in channel.unseen_holidays
-                ],
-            }
-            for channel in forecast.channels
-        ],
-        "accuracy": accuracy,
-    }
+    return ForecastOutcome(
+        meta=ForecastMeta(
+            start=start,
+            days=request["days"],
+            timezone=history.timezone,
+            interval_minutes=history.interval_minutes,
+        ),
+        intervals=interval_records(forecast.workload),
+        channels=channel_models(forecast),
+        accuracy=accuracy,
+    )
