@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import secrets
 import zoneinfo
 from dataclasses import dataclass
@@ -154,19 +153,6 @@ def active_key(session: Session, key_id: str) -> ActiveKey | None:
     if found is None:
         return None
     return ActiveKey(key_id=key_id, team_id=found.team_id, secret_sha256=found.secret_sha256)
-
-
-def team_for_token(session: Session, token: str) -> Team | None:
-    """The team a presented key belongs to, or ``None`` if it is malformed, unknown or
-    revoked. Compares hashes in constant time."""
-    parts = split_token(token)
-    if parts is None:
-        return None
-    key_id, secret = parts
-    key = active_key(session, key_id)
-    if key is None or not hmac.compare_digest(key.secret_sha256, _sha256(secret)):
-        return None
-    return session.get(Team, key.team_id)
 
 
 @dataclass(frozen=True)
