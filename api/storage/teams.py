@@ -119,6 +119,12 @@ def revoke_key(session: Session, key_id: str) -> ApiKey:
     return key
 
 
+def team_keys(session: Session, team_id: int) -> list[ApiKey]:
+    """The team's API keys, revoked ones too, oldest first."""
+    query = select(ApiKey).where(ApiKey.team_id == team_id).order_by(ApiKey.created_at)
+    return list(session.scalars(query))
+
+
 def split_token(token: str) -> tuple[str, str] | None:
     """``(key id, secret)`` of a presented ``sc_<key id>_<secret>`` key, or ``None`` if it is
     malformed."""
