@@ -46,7 +46,7 @@ from sqlalchemy.orm import Session
 from api.settings import ServiceSettings
 from api.storage.database import Database, affected_rows
 from api.storage.jobs import result_parts, team_job
-from api.storage.models import FINISHED_STATUSES, Job, JobResult, utc_now
+from api.storage.models import FINISHED_STATUSES, Job, JobKind, JobResult, utc_now
 from forecast.errors import ForecastError
 from scheduler.errors import SchedulerError
 
@@ -240,7 +240,7 @@ class JobRunner:
             self._stop_events[job_id] = threading.Event()
         self._executor.submit(self._run, job_id)
 
-    def submit(self, session: Session, team_id: int, kind: str, request: dict[str, Any]) -> Job:
+    def submit(self, session: Session, team_id: int, kind: JobKind, request: dict[str, Any]) -> Job:
         """Insert a job, commit it, and queue it."""
         if kind not in self.handlers:
             raise ValueError(f"no handler for jobs of kind {kind!r}")

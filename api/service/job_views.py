@@ -99,8 +99,8 @@ class JobInfo(BaseModel):
         base = f"/v1/jobs/{job.id}"
         return cls(
             id=job.id,
-            kind=job.kind,  # type: ignore[arg-type]
-            status=job.status,  # type: ignore[arg-type]
+            kind=job.kind,
+            status=job.status,
             progress=JobProgress.model_validate(job.progress) if job.progress else None,
             reason=job.reason,
             cancel_requested=job.cancel_requested,
