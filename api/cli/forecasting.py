@@ -200,7 +200,7 @@ def forecast_command(
             model=model,
             on_progress=progress,
         )
-    fill_unknown_aht(result, default_aht_seconds, option=DEFAULT_AHT_OPTION)
+    fill_unknown_aht(result.workload, default_aht_seconds, option=DEFAULT_AHT_OPTION)
     write_table(result.workload, output)
     summary = Table(title=f"Forecast {start.date()} + {days} days -> {output}")
     summary.add_column("channel")

@@ -191,7 +191,9 @@ def run_forecast(context: JobContext) -> ForecastOutcome:
         model=request["model"],
         on_progress=_progress(context, "forecasting"),
     )
-    fill_unknown_aht(forecast, request.get("default_aht_seconds"), option=DEFAULT_AHT_FIELD)
+    fill_unknown_aht(
+        forecast.workload, request.get("default_aht_seconds"), option=DEFAULT_AHT_FIELD
+    )
     accuracy: dict[str, object] | None = None
     if request.get("accuracy", True):
         context.report("backtesting", "measuring accuracy on past weeks", force=True)

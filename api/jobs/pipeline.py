@@ -41,12 +41,12 @@ StaffFor = Literal["volume", "volume_low", "volume_high"]
 
 
 def fill_unknown_aht(
-    forecast: WorkloadForecast, default_aht_seconds: float | None, *, option: str
+    workload: pd.DataFrame, default_aht_seconds: float | None, *, option: str
 ) -> None:
     """Give ``default_aht_seconds`` to intervals with volume but no handle time.
 
     Args:
-        forecast: its workload is changed in place.
+        workload: a forecast's workload table, changed in place.
         default_aht_seconds: the handle time to assume, or ``None`` (none given).
         option: how the caller gives a default, named in the error
             (``--default-aht-seconds``, or the request field).
@@ -54,7 +54,6 @@ def fill_unknown_aht(
     Raises:
         ForecastError: some channel has no handle time and no default was given.
     """
-    workload = forecast.workload
     unknown = (workload["volume"] > 0) & workload["aht_seconds"].isna()
     if not unknown.any():
         return
@@ -89,7 +88,7 @@ def forecast_week(
         model=model,
         on_progress=on_progress,
     )
-    fill_unknown_aht(forecast, default_aht_seconds, option=option)
+    fill_unknown_aht(forecast.workload, default_aht_seconds, option=option)
     return forecast
 
 

@@ -28,7 +28,7 @@ from scheduler.staffing import requirements
 from scheduler.targets import Targets
 from tests.api.conftest import TeamCredentials
 from tests.api.scheduling_inputs import ROSTER_CSV, RULES, TARGETS, history_csv
-from tests.api.test_forecasts_api import wait_for_job
+from tests.api.service.test_forecasts_api import wait_for_job
 
 WEEK = "2026-02-23"
 

@@ -9,8 +9,8 @@ import pandas as pd
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import TeamCredentials
-from tests.api.test_forecasts_api import wait_for_job
-from tests.api.test_schedules_api import prepare_team, run_schedule
+from tests.api.service.test_forecasts_api import wait_for_job
+from tests.api.service.test_schedules_api import prepare_team, run_schedule
 
 
 def test_a_done_schedule_is_simulated_as_a_job_with_its_projection_and_bands(
