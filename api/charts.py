@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
@@ -32,6 +32,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from scheduler.targets import Targets
+
+if TYPE_CHECKING:
+    from forecast import Calendar
 
 __all__ = [
     "coverage_figure",
@@ -428,6 +431,23 @@ def _add_simulated_band(
             legendgroup="simulated",
             **style,
         )
+
+
+def calendar_markers(calendar: Calendar, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """The special days from ``first`` to ``last`` (inclusive) as the forecaster types them
+    (public holidays, special days, eves and days after), for ``forecast_figure``'s
+    ``day_markers``: columns ``date``, ``day_type``, ``name``; normal days left out."""
+    from forecast import day_types
+
+    types = day_types(calendar, pd.date_range(first, last, freq="D"))
+    special = types[types["day_type"] != "normal"]
+    return pd.DataFrame(
+        {
+            "date": [stamp.date() for stamp in special.index],
+            "day_type": special["day_type"].to_list(),
+            "name": special["name"].to_list(),
+        }
+    )
 
 
 def _marker_days(day_markers: pd.DataFrame | None) -> list[tuple[pd.Timestamp, str, str]]:

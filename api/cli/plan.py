@@ -209,22 +209,16 @@ def _write_charts(
     calendar: Calendar,
 ) -> None:
     """The coverage and forecast charts as standalone HTML files that open offline."""
-    import pandas as pd
-
     from api.charts import (
+        calendar_markers,
         coverage_figure,
         forecast_figure,
         service_level_targets,
         write_standalone_html,
     )
-    from forecast.calendar import day_types
 
-    days = pd.date_range(
-        workload["interval_start"].min().date() - dt.timedelta(days=14),
-        workload["interval_start"].max().date(),
-        freq="D",
-    )
-    markers = day_types(calendar, days).rename_axis("date").reset_index()
+    first = workload["interval_start"].min().date() - dt.timedelta(days=14)
+    markers = calendar_markers(calendar, first, workload["interval_start"].max().date())
     write_standalone_html(
         coverage_figure(coverage, service_level_targets(targets)), out / "coverage.html"
     )
