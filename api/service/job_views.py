@@ -12,17 +12,18 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.runner import JobRunner
-from api.service.csv_files import cached_csv, csv_records_bytes
-from api.service.deps import Reads, ReadsDep, TeamDep
+from api.service.csv_files import cached_csv, csv_content, csv_records_bytes
+from api.service.deps import MAX_ID, DownloadsDep, Reads, ReadsDep, TeamDep
 from api.service.download_cache import DownloadCache
-from api.service.problems import ConflictError, NotFoundError
+from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.jobs import result_parts, result_parts_json, team_job, team_jobs
 from api.storage.models import Job, JobKind, JobStatus
 from api.storage.teams import TeamSnapshot
@@ -271,3 +272,76 @@ def add_list_route(router: APIRouter, kind: JobKind, plural: str) -> None:
     list_kind.__name__ = f"list_{plural}"
     list_kind.__doc__ = f"The team's {kind} jobs (results not included)."
     router.get("", summary=f"Recent {plural}, newest first")(list_kind)
+
+
+def _job_id(id_name: str) -> Any:
+    """The path parameter ``id_name`` (``forecast_id``, ...): a job's number."""
+    return Path(
+        alias=id_name,
+        ge=1,
+        le=MAX_ID,
+        description="The number of the job, forecast, schedule or upload.",
+    )
+
+
+@dataclass(frozen=True)
+class PartRoute:
+    """One route of :func:`add_part_routes`: its path under the router, its function name
+    (the OpenAPI operation's), summary and description."""
+
+    path: str
+    name: str
+    summary: str
+    doc: str
+
+
+def add_part_routes(
+    router: APIRouter,
+    kind: JobKind,
+    part: str,
+    *,
+    as_json: PartRoute | None,
+    json_model: Any,
+    as_csv: PartRoute,
+    csv_description: str,
+    columns: Sequence[str],
+    filename: str,
+) -> None:
+    """The routes of a list part of a finished job's result (shifts, coverage, intervals):
+    as stored JSON (``json_model`` documents it) and as a CSV download (see
+    :func:`finished_csv`); ``filename`` has ``{id}`` for the job's number."""
+    # Built here, so the annotation is the object itself (not a name to resolve in globals).
+    job_id_type = Annotated[int, _job_id(f"{kind}_id")]
+    errors = problem_responses(404, 409)
+    if as_json is not None:
+
+        async def read_part(
+            job_id: int, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
+        ) -> Response:
+            def stored(session: Session) -> Response:
+                job = find_job(session, team, job_id, kind)
+                parts = finished_result_json(session, job, part, cache=downloads)
+                return json_response(parts[part])
+
+            return await reads.run(stored)
+
+        read_part.__name__, read_part.__doc__ = as_json.name, as_json.doc
+        read_part.__annotations__["job_id"] = job_id_type
+        router.get(
+            as_json.path, summary=as_json.summary, response_model=json_model, responses=errors
+        )(read_part)
+
+    async def download_part(
+        request: Request, job_id: int, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
+    ) -> Response:
+        name = filename.format(id=job_id)
+        return await job_csv(request, reads, downloads, team, job_id, kind, part, columns, name)
+
+    download_part.__name__, download_part.__doc__ = as_csv.name, as_csv.doc
+    download_part.__annotations__["job_id"] = job_id_type
+    router.get(
+        as_csv.path,
+        summary=as_csv.summary,
+        response_class=Response,
+        responses={200: csv_content(csv_description), **errors},
+    )(download_part)

@@ -5,21 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.forecast import ChannelModel
-from api.service.csv_files import csv_content
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.job_views import (
     JobInfo,
+    PartRoute,
     add_list_route,
+    add_part_routes,
     cancel_job,
     find_job,
     finished_result_json,
-    job_csv,
     json_response,
     start_job,
 )
@@ -223,32 +223,23 @@ def forecast_response(
     return json_response(f'{{"job":{job_json},"result":{result}}}')
 
 
-@router.get(
-    "/{forecast_id}/forecast.csv",
-    summary="A forecast as CSV",
-    response_class=Response,
-    responses={200: csv_content("The workload CSV."), **problem_responses(404, 409)},
+add_part_routes(
+    router,
+    "forecast",
+    "intervals",
+    as_json=None,
+    json_model=None,
+    as_csv=PartRoute(
+        "/{forecast_id}/forecast.csv",
+        "download_forecast",
+        "A forecast as CSV",
+        "`interval_start`, `channel`, `volume`, `volume_low`, `volume_high`, `aht_seconds`: the\n"
+        "workload format `staffcast requirements` reads.",
+    ),
+    csv_description="The workload CSV.",
+    columns=WORKLOAD_COLUMNS,
+    filename="forecast-{id}.csv",
 )
-async def download_forecast(
-    request: Request,
-    forecast_id: ResourceId,
-    team: TeamDep,
-    reads: ReadsDep,
-    downloads: DownloadsDep,
-) -> Response:
-    """`interval_start`, `channel`, `volume`, `volume_low`, `volume_high`, `aht_seconds`: the
-    workload format `staffcast requirements` reads."""
-    return await job_csv(
-        request,
-        reads,
-        downloads,
-        team,
-        forecast_id,
-        "forecast",
-        "intervals",
-        WORKLOAD_COLUMNS,
-        f"forecast-{forecast_id}.csv",
-    )
 
 
 @router.post(

@@ -5,31 +5,27 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Request, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import ScheduleSummary
-from api.service.csv_files import csv_content
 from api.service.deps import (
     MAX_ID,
-    DownloadsDep,
     ReadsDep,
     ResourceId,
     RunnerDep,
     SessionDep,
     TeamDep,
 )
-from api.service.download_cache import DownloadCache
 from api.service.job_views import (
     JobInfo,
+    PartRoute,
     add_list_route,
+    add_part_routes,
     cancel_job,
     find_job,
     finished_result,
-    finished_result_json,
-    job_csv,
-    json_response,
     start_job,
 )
 from api.service.problems import ConflictError, problem_responses
@@ -164,102 +160,49 @@ def schedule_view(session: Session, team: TeamSnapshot, schedule_id: int) -> Sch
     )
 
 
-@router.get(
-    "/{schedule_id}/shifts",
-    summary="The shifts",
-    response_model=list[Shift],
-    responses=problem_responses(404, 409),
+add_part_routes(
+    router,
+    "schedule",
+    "shifts",
+    as_json=PartRoute(
+        "/{schedule_id}/shifts",
+        "read_shifts",
+        "The shifts",
+        "One entry per shift, with its breaks.",
+    ),
+    json_model=list[Shift],
+    as_csv=PartRoute(
+        "/{schedule_id}/shifts.csv",
+        "download_shifts",
+        "The shifts as CSV",
+        "`agent_id`, `channel`, `start`, `end`, `paid_hours`, `breaks` (as `staffcast schedule`).",
+    ),
+    csv_description="SCHEDULE.csv",
+    columns=list(Shift.model_fields),
+    filename="schedule-{id}.csv",
 )
-async def read_shifts(
-    schedule_id: ResourceId, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
-) -> Response:
-    """One entry per shift, with its breaks."""
-    return await reads.run(
-        lambda session: stored_part(session, team, schedule_id, "shifts", downloads)
-    )
-
-
-@router.get(
-    "/{schedule_id}/shifts.csv",
-    summary="The shifts as CSV",
-    response_class=Response,
-    responses={200: csv_content("SCHEDULE.csv"), **problem_responses(404, 409)},
+add_part_routes(
+    router,
+    "schedule",
+    "coverage",
+    as_json=PartRoute(
+        "/{schedule_id}/coverage",
+        "read_coverage",
+        "Coverage per interval",
+        "Required vs scheduled agents and projected service level, per interval and channel.",
+    ),
+    json_model=list[CoverageInterval],
+    as_csv=PartRoute(
+        "/{schedule_id}/coverage.csv",
+        "download_coverage",
+        "Coverage as CSV",
+        "`interval_start`, `channel`, `required`, `scheduled`, `shortfall`,\n"
+        "`projected_service_level`.",
+    ),
+    csv_description="COVERAGE.csv",
+    columns=list(CoverageInterval.model_fields),
+    filename="coverage-{id}.csv",
 )
-async def download_shifts(
-    request: Request,
-    schedule_id: ResourceId,
-    team: TeamDep,
-    reads: ReadsDep,
-    downloads: DownloadsDep,
-) -> Response:
-    """`agent_id`, `channel`, `start`, `end`, `paid_hours`, `breaks` (as `staffcast schedule`)."""
-    return await job_csv(
-        request,
-        reads,
-        downloads,
-        team,
-        schedule_id,
-        "schedule",
-        "shifts",
-        list(Shift.model_fields),
-        f"schedule-{schedule_id}.csv",
-    )
-
-
-@router.get(
-    "/{schedule_id}/coverage",
-    summary="Coverage per interval",
-    response_model=list[CoverageInterval],
-    responses=problem_responses(404, 409),
-)
-async def read_coverage(
-    schedule_id: ResourceId, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
-) -> Response:
-    """Required vs scheduled agents and projected service level, per interval and channel."""
-    return await reads.run(
-        lambda session: stored_part(session, team, schedule_id, "coverage", downloads)
-    )
-
-
-def stored_part(
-    session: Session, team: TeamSnapshot, schedule_id: int, part: str, cache: DownloadCache
-) -> Response:
-    """A part of schedule ``schedule_id``'s result, sent as stored (JSON).
-
-    Raises:
-        NotFoundError: the team has no such schedule.
-        ConflictError: the schedule is not done.
-    """
-    job = find_job(session, team, schedule_id, "schedule")
-    return json_response(finished_result_json(session, job, part, cache=cache)[part])
-
-
-@router.get(
-    "/{schedule_id}/coverage.csv",
-    summary="Coverage as CSV",
-    response_class=Response,
-    responses={200: csv_content("COVERAGE.csv"), **problem_responses(404, 409)},
-)
-async def download_coverage(
-    request: Request,
-    schedule_id: ResourceId,
-    team: TeamDep,
-    reads: ReadsDep,
-    downloads: DownloadsDep,
-) -> Response:
-    """`interval_start`, `channel`, `required`, `scheduled`, `shortfall`,
-    `projected_service_level`."""
-    return await job_csv(
-        request,
-        reads,
-        downloads,
-        team,
-        schedule_id,
-        "schedule",
-        "coverage",
-        list(CoverageInterval.model_fields),
-        f"coverage-{schedule_id}.csv",
-    )
 
 
 @router.post(

@@ -11,14 +11,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import SimulationSummary
-from api.service.csv_files import csv_content, csv_records_response
 from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.job_views import (
     JobInfo,
+    PartRoute,
+    add_part_routes,
     find_job,
     finished_result,
-    finished_result_json,
-    json_response,
     start_job,
 )
 from api.service.problems import ConflictError, NotFoundError, problem_responses
@@ -146,33 +145,26 @@ async def read_simulation(
     return await reads.run(lambda session: _view(session, team, simulation_id))
 
 
-@router.get(
-    "/{simulation_id}/intervals",
-    summary="The simulated week per interval",
-    responses=problem_responses(404, 409),
+add_part_routes(
+    router,
+    "simulation",
+    "intervals",
+    as_json=PartRoute(
+        "/{simulation_id}/intervals",
+        "read_intervals",
+        "The simulated week per interval",
+        "One entry per channel and interval (the columns of `intervals.csv`).",
+    ),
+    json_model=None,
+    as_csv=PartRoute(
+        "/{simulation_id}/intervals.csv",
+        "download_intervals",
+        "The simulated week per interval, as CSV",
+        "The coverage columns (`required`, `scheduled`, `shortfall`,\n"
+        "`projected_service_level`) with the simulated KPIs and their 95% bounds, `disagrees` and\n"
+        "`reason`; the coverage chart draws it with the simulated band.",
+    ),
+    csv_description="SIMULATION.csv",
+    columns=INTERVAL_COLUMNS,
+    filename="simulation-{id}.csv",
 )
-async def read_intervals(simulation_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
-    """One entry per channel and interval (the columns of `intervals.csv`)."""
-
-    def stored(session: Session) -> Response:
-        job = find_job(session, team, simulation_id, "simulation")
-        return json_response(finished_result_json(session, job, "intervals")["intervals"])
-
-    return await reads.run(stored)
-
-
-@router.get(
-    "/{simulation_id}/intervals.csv",
-    summary="The simulated week per interval, as CSV",
-    response_class=Response,
-    responses={200: csv_content("SIMULATION.csv"), **problem_responses(404, 409)},
-)
-def download_intervals(simulation_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
-    """The coverage columns (`required`, `scheduled`, `shortfall`,
-    `projected_service_level`) with the simulated KPIs and their 95% bounds, `disagrees` and
-    `reason`; the coverage chart draws it with the simulated band."""
-    job = find_job(session, team, simulation_id, "simulation")
-    result = finished_result(session, job, "intervals")
-    return csv_records_response(
-        result["intervals"], INTERVAL_COLUMNS, f"simulation-{simulation_id}.csv"
-    )
