@@ -26,16 +26,55 @@ from pydantic import BaseModel, Field
 from api.jobs.numbers import Record, json_number
 from api.jobs.pipeline import fill_unknown_aht
 from api.jobs.runner import JobContext
+from api.request_models import IsoDate, RequestModel
 from api.storage.calendars import team_calendar
 from api.storage.history import load_history
 from api.storage.models import Team
-from forecast import Calendar, ForecastError, WorkloadForecast, backtest, forecast_workload
+from forecast import (
+    Calendar,
+    ForecastError,
+    ModelName,
+    WorkloadForecast,
+    backtest,
+    forecast_workload,
+)
 from forecast.forecaster import WORKLOAD_COLUMNS
 from scheduler.workload import CHANNEL, INTERVAL_START
 
 FORECAST_DIGITS: Final = 6
 """Decimals kept in a stored forecast's volumes and handle times."""
 DEFAULT_AHT_FIELD: Final = "`default_aht_seconds` with the request"
+
+
+MAX_DAYS: Final = 62
+
+
+class ForecastRequest(RequestModel):
+    """What to forecast."""
+
+    start: IsoDate | None = Field(
+        default=None,
+        description="First day to forecast (local date). Default: the day after the stored "
+        "history ends. History on or after it is ignored.",
+    )
+    days: int = Field(default=7, ge=1, le=MAX_DAYS, description="Number of days to forecast.")
+    model: ModelName = Field(
+        default="auto",
+        description="`auto` picks per channel by backtest (the best of the candidates); or "
+        "force `seasonal_naive`, `weekday_average`, `top_down` or `combined`.",
+    )
+    accuracy: bool = Field(
+        default=True, description="Also backtest the model on past weeks (the accuracy report)."
+    )
+    backtest_origins: int = Field(
+        default=8, ge=1, le=26, description="Past weekly origins the backtest forecasts from."
+    )
+    default_aht_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=86_400,
+        description="AHT for channels whose history has no handle time.",
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -172,44 +211,37 @@ def channel_models(forecast: WorkloadForecast) -> list[ChannelModel]:
 
 
 def run_forecast(context: JobContext) -> ForecastOutcome:
-    """Job handler of kind ``forecast``; ``context.request`` holds the API's
-    ``ForecastRequest`` fields."""
-    request = context.request
+    """Job handler of kind ``forecast``; ``context.request`` is a :class:`ForecastRequest`."""
+    request = ForecastRequest.model_validate(context.request)
     context.report("loading", "reading the stored history", force=True)
     history, calendar = team_history(context)
-    start = (
-        dt.date.fromisoformat(request["start"])
-        if request.get("start")
-        else day_after_history(history)
-    )
+    start = request.start or day_after_history(history)
     context.raise_if_stopped()
     forecast = forecast_workload(
         history,
         start=start,
-        days=request["days"],
+        days=request.days,
         calendar=calendar,
-        model=request["model"],
+        model=request.model,
         on_progress=_progress(context, "forecasting"),
     )
-    fill_unknown_aht(
-        forecast.workload, request.get("default_aht_seconds"), option=DEFAULT_AHT_FIELD
-    )
+    fill_unknown_aht(forecast.workload, request.default_aht_seconds, option=DEFAULT_AHT_FIELD)
     accuracy: dict[str, object] | None = None
-    if request.get("accuracy", True):
+    if request.accuracy:
         context.report("backtesting", "measuring accuracy on past weeks", force=True)
         report = backtest(
             history,
             calendar=calendar,
-            model=request["model"],
-            horizon_days=min(request["days"], 14),
-            origins=request.get("backtest_origins", 8),
+            model=request.model,
+            horizon_days=min(request.days, 14),
+            origins=request.backtest_origins,
             on_progress=_progress(context, "backtesting"),
         )
         accuracy = report.to_dict()
     return ForecastOutcome(
         meta=ForecastMeta(
             start=start,
-            days=request["days"],
+            days=request.days,
             timezone=history.timezone,
             interval_minutes=history.interval_minutes,
         ),

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -34,6 +35,7 @@ from api.jobs.pipeline import (
     schedule_week,
 )
 from api.jobs.runner import JobContext, done_job_parts
+from api.request_models import MAX_ID, IsoDate, RequestModel
 from api.storage.agents import agent_record, checked_roster, team_agents
 from api.storage.models import Team
 from forecast import ForecastError
@@ -43,11 +45,45 @@ from scheduler.targets import Targets
 from scheduler.workload import INTERVAL_START
 
 
+class ScheduleRequest(RequestModel):
+    """The week to schedule and how."""
+
+    week_start: IsoDate = Field(description="First day of the week (local date), e.g. a Monday.")
+    forecast_id: int | None = Field(
+        default=None,
+        ge=1,
+        le=MAX_ID,
+        description="A finished forecast covering the week; default: forecast it now.",
+    )
+    volume_column: Literal["volume", "volume_high"] = Field(
+        default="volume",
+        description="Staff for the expected volume, or for the band's upper end (safer).",
+    )
+    use_agents: bool = Field(
+        default=True,
+        description="Schedule the named agents of the roster (when there are any); false: "
+        "open positions `open-N` with a recommended headcount.",
+    )
+    time_limit_seconds: float | None = Field(
+        default=None,
+        gt=0,
+        le=3600,
+        description="Optimizer time limit (capped by the service's setting; default: it).",
+    )
+    gap_percent: float = Field(
+        default=0.5, gt=0, le=100, description="Stop once this close to the lower bound, %."
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Solver seed.")
+    default_aht_seconds: float | None = Field(
+        default=None, gt=0, le=86_400, description="AHT where the history has none."
+    )
+
+
 def team_inputs(
-    context: JobContext, *, require_rules: bool
+    context: JobContext, *, require_rules: bool, use_agents: bool = True
 ) -> tuple[Team, Targets, tuple[Agent, ...] | None]:
-    """The team, its targets and (unless the request says ``use_agents: false``) its roster,
-    parsed; with ``require_rules``, an error if the team has no scheduling rules."""
+    """The team, its targets and (with ``use_agents``, when it has one) its roster, parsed;
+    with ``require_rules``, an error if the team has no scheduling rules."""
     with context.database.session() as session:
         team = session.get(Team, context.team_id)
         assert team is not None
@@ -56,13 +92,20 @@ def team_inputs(
         if require_rules and team.rules is None:
             raise InvalidRulesError("the team has no scheduling rules; set them first")
         roster = [agent_record(agent) for agent in team_agents(session, team.id)]
-    agents = checked_roster(roster) if roster and context.request.get("use_agents", True) else None
+    agents = checked_roster(roster) if roster and use_agents else None
     return team, Targets.from_dict(team.targets), agents
 
 
-def week_workload(context: JobContext, week_start: dt.date, timezone: str) -> pd.DataFrame:
-    """The week's workload: from the given forecast, or a forecast made now."""
-    forecast_id = context.request.get("forecast_id")
+def week_workload(
+    context: JobContext,
+    week_start: dt.date,
+    timezone: str,
+    *,
+    forecast_id: int | None,
+    default_aht_seconds: float | None,
+) -> pd.DataFrame:
+    """The week's workload: from forecast ``forecast_id``, or (``None``) a forecast made now
+    from the team's history, with ``default_aht_seconds`` where it has no handle time."""
     if forecast_id is not None:
         _, parts = done_job_parts(context, forecast_id, "forecast", "meta", "intervals")
         workload = workload_of(parts["meta"], parts["intervals"])
@@ -74,7 +117,7 @@ def week_workload(context: JobContext, week_start: dt.date, timezone: str) -> pd
             week_start,
             calendar,
             model="auto",
-            default_aht_seconds=context.request.get("default_aht_seconds"),
+            default_aht_seconds=default_aht_seconds,
             option=DEFAULT_AHT_FIELD,
         ).workload
     local = workload[INTERVAL_START].dt.tz_convert(timezone)
@@ -125,24 +168,29 @@ class ScheduleOutcome(BaseModel):
 
 
 def run_schedule(context: JobContext) -> ScheduleOutcome:
-    """Job handler of kind ``schedule``; ``context.request`` holds the API's
-    ``ScheduleRequest`` fields."""
-    request = context.request
+    """Job handler of kind ``schedule``; ``context.request`` is a :class:`ScheduleRequest`."""
+    request = ScheduleRequest.model_validate(context.request)
     context.report("loading", "reading targets, rules and roster", force=True)
-    team, targets, agents = team_inputs(context, require_rules=True)
+    team, targets, agents = team_inputs(context, require_rules=True, use_agents=request.use_agents)
     assert team.rules is not None
     rules = rules_from_dict(team.rules)
-    week_start = dt.date.fromisoformat(request["week_start"])
-    workload = week_workload(context, week_start, team.timezone)
+    week_start = request.week_start
+    workload = week_workload(
+        context,
+        week_start,
+        team.timezone,
+        forecast_id=request.forecast_id,
+        default_aht_seconds=request.default_aht_seconds,
+    )
     context.raise_if_stopped()
     limit = min(
-        request.get("time_limit_seconds") or context.settings.solver_time_limit_seconds,
+        request.time_limit_seconds or context.settings.solver_time_limit_seconds,
         context.settings.solver_time_limit_seconds,
     )
     options = SolverOptions(
         time_limit_seconds=limit,
-        relative_gap=request["gap_percent"] / 100,
-        seed=request["seed"],
+        relative_gap=request.gap_percent / 100,
+        seed=request.seed,
         workers=context.settings.solver_workers,
     )
     context.report("staffing", "agents required per interval", force=True)
@@ -152,14 +200,14 @@ def run_schedule(context: JobContext) -> ScheduleOutcome:
         rules,
         agents,
         timezone=team.timezone,
-        volume_column=request["volume_column"],
+        volume_column=request.volume_column,
         options=options,
         progress=solver_progress(context, limit),
         before_solving=lambda: context.report("solving", "building the model", force=True),
     )
     return ScheduleOutcome(
         meta=ScheduleMeta(
-            week_start=week_start, timezone=team.timezone, forecast_id=request.get("forecast_id")
+            week_start=week_start, timezone=team.timezone, forecast_id=request.forecast_id
         ),
         summary=ScheduleSummary.of(result),
         shifts=json_records(schedule_table(result)),

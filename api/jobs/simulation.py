@@ -21,9 +21,8 @@ The result, in parts::
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-from typing import Final
+from typing import Annotated, Final
 
 import pandas as pd
 from pydantic import BaseModel, Field
@@ -32,9 +31,34 @@ from api.jobs.numbers import Record, json_records
 from api.jobs.pipeline import SimulationSummary, VolumeColumn, interval_table, simulation_report
 from api.jobs.runner import JobContext, done_job_parts
 from api.jobs.schedule import team_inputs, week_workload
+from api.request_models import RequestModel
 from scheduler.simulation import SimulationOptions, simulate_week
 
 COVERAGE_COLUMNS: Final = ("required", "scheduled", "shortfall")
+
+
+class SimulationRequest(RequestModel):
+    """How to simulate the week."""
+
+    replications: int = Field(
+        default=20, ge=2, le=200, description="Independent runs of the week (95% intervals)."
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Base random seed.")
+    aht_cv: float | None = Field(
+        default=None,
+        le=10,
+        description="Lognormal handle times with this coefficient of variation (>= 0); "
+        "null: exponential.",
+    )
+    volume_column: Annotated[str, Field(pattern="^(volume|volume_high)$")] = Field(
+        default="volume", description="Simulate the expected volume or the band's upper end."
+    )
+
+
+class SimulationJob(SimulationRequest):
+    """What a simulation job is asked: the API's request and the schedule to simulate."""
+
+    schedule_id: int = Field(ge=1, description="The schedule to simulate.")
 
 
 class SimulationMeta(BaseModel):
@@ -58,31 +82,26 @@ class SimulationOutcome(BaseModel):
 
 
 def run_simulation(context: JobContext) -> SimulationOutcome:
-    """Job handler of kind ``simulation``; ``context.request`` holds ``schedule_id`` and the
-    API's ``SimulationRequest`` fields."""
-    request = context.request
+    """Job handler of kind ``simulation``; ``context.request`` is a :class:`SimulationJob`."""
+    request = SimulationJob.model_validate(context.request)
     context.report("loading", "reading the schedule, its workload and the targets", force=True)
-    schedule_id = request["schedule_id"]
     schedule_request, parts = done_job_parts(
-        context, schedule_id, "schedule", "meta", "shifts", "coverage"
+        context, request.schedule_id, "schedule", "meta", "shifts", "coverage"
     )
     meta, shifts, coverage = parts["meta"], pd.DataFrame(parts["shifts"]), parts["coverage"]
     _, targets, agents = team_inputs(context, require_rules=False)
-    workload_context = dataclasses.replace(
-        context,
-        request={
-            "forecast_id": meta.get("forecast_id"),
-            "default_aht_seconds": schedule_request.get("default_aht_seconds"),
-        },
-    )
     workload = week_workload(
-        workload_context, dt.date.fromisoformat(meta["week_start"]), meta["timezone"]
+        context,
+        dt.date.fromisoformat(meta["week_start"]),
+        meta["timezone"],
+        forecast_id=meta.get("forecast_id"),
+        default_aht_seconds=schedule_request.get("default_aht_seconds"),
     )
     options = SimulationOptions(
-        replications=request["replications"],
-        seed=request["seed"],
-        aht_cv=request.get("aht_cv"),
-        volume_column=request["volume_column"],
+        replications=request.replications,
+        seed=request.seed,
+        aht_cv=request.aht_cv,
+        volume_column="volume_high" if request.volume_column == "volume_high" else "volume",
     )
 
     def progress(done: int, total: int) -> None:
@@ -100,7 +119,7 @@ def run_simulation(context: JobContext) -> SimulationOutcome:
     intervals = interval_table(table).merge(stored, on=["interval_start", "channel"], how="left")
     return SimulationOutcome(
         meta=SimulationMeta(
-            schedule_id=schedule_id,
+            schedule_id=request.schedule_id,
             week_start=meta["week_start"],
             timezone=meta["timezone"],
             replications=options.replications,

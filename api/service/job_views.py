@@ -20,8 +20,9 @@ from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.runner import JobRunner
+from api.request_models import MAX_ID
 from api.service.csv_files import cached_csv, csv_content, csv_records_bytes
-from api.service.deps import MAX_ID, DownloadsDep, Reads, ReadsDep, TeamDep
+from api.service.deps import DownloadsDep, Reads, ReadsDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.jobs import result_parts, result_parts_json, team_job, team_jobs

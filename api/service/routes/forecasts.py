@@ -9,7 +9,7 @@ from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.jobs.forecast import ChannelModel
+from api.jobs.forecast import ChannelModel, ForecastRequest
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.job_views import (
@@ -24,42 +24,10 @@ from api.service.job_views import (
     start_job,
 )
 from api.service.problems import ConflictError, problem_responses
-from api.service.request_models import IsoDate, RequestModel
 from api.storage.teams import TeamSnapshot
-from forecast import ModelName
 from forecast.forecaster import WORKLOAD_COLUMNS
 
 router = APIRouter(prefix="/v1/forecasts", tags=["forecasts"])
-
-MAX_DAYS = 62
-
-
-class ForecastRequest(RequestModel):
-    """What to forecast."""
-
-    start: IsoDate | None = Field(
-        default=None,
-        description="First day to forecast (local date). Default: the day after the stored "
-        "history ends. History on or after it is ignored.",
-    )
-    days: int = Field(default=7, ge=1, le=MAX_DAYS, description="Number of days to forecast.")
-    model: ModelName = Field(
-        default="auto",
-        description="`auto` picks per channel by backtest (the best of the candidates); or "
-        "force `seasonal_naive`, `weekday_average`, `top_down` or `combined`.",
-    )
-    accuracy: bool = Field(
-        default=True, description="Also backtest the model on past weeks (the accuracy report)."
-    )
-    backtest_origins: int = Field(
-        default=8, ge=1, le=26, description="Past weekly origins the backtest forecasts from."
-    )
-    default_aht_seconds: float | None = Field(
-        default=None,
-        gt=0,
-        le=86_400,
-        description="AHT for channels whose history has no handle time.",
-    )
 
 
 class ForecastInterval(BaseModel):

@@ -9,6 +9,7 @@ from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
+from api.request_models import IsoDateTime
 from api.service.csv_files import csv_bytes, csv_content, csv_download, etag_of, not_modified
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, SessionDep, TeamDep, team_row
 from api.service.problems import (
@@ -17,7 +18,6 @@ from api.service.problems import (
     NotFoundError,
     problem_responses,
 )
-from api.service.request_models import IsoDateTime
 from api.storage.history import delete_history, history_overview, load_history
 from api.storage.history_import import (
     import_history,

@@ -3,15 +3,13 @@ its summary, shifts and coverage as JSON or CSV; cancel."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import ScheduleSummary
+from api.jobs.schedule import ScheduleRequest
 from api.service.deps import (
-    MAX_ID,
     ReadsDep,
     ResourceId,
     RunnerDep,
@@ -29,44 +27,9 @@ from api.service.job_views import (
     start_job,
 )
 from api.service.problems import ConflictError, problem_responses
-from api.service.request_models import IsoDate, RequestModel
 from api.storage.teams import TeamSnapshot
 
 router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
-
-
-class ScheduleRequest(RequestModel):
-    """The week to schedule and how."""
-
-    week_start: IsoDate = Field(description="First day of the week (local date), e.g. a Monday.")
-    forecast_id: int | None = Field(
-        default=None,
-        ge=1,
-        le=MAX_ID,
-        description="A finished forecast covering the week; default: forecast it now.",
-    )
-    volume_column: Literal["volume", "volume_high"] = Field(
-        default="volume",
-        description="Staff for the expected volume, or for the band's upper end (safer).",
-    )
-    use_agents: bool = Field(
-        default=True,
-        description="Schedule the named agents of the roster (when there are any); false: "
-        "open positions `open-N` with a recommended headcount.",
-    )
-    time_limit_seconds: float | None = Field(
-        default=None,
-        gt=0,
-        le=3600,
-        description="Optimizer time limit (capped by the service's setting; default: it).",
-    )
-    gap_percent: float = Field(
-        default=0.5, gt=0, le=100, description="Stop once this close to the lower bound, %."
-    )
-    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Solver seed.")
-    default_aht_seconds: float | None = Field(
-        default=None, gt=0, le=86_400, description="AHT where the history has none."
-    )
 
 
 class Shift(BaseModel):

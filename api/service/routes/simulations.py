@@ -4,13 +4,12 @@ simulated service level per interval next to the Erlang projection."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import SimulationSummary
+from api.jobs.simulation import SimulationRequest
 from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.job_views import (
     JobInfo,
@@ -21,7 +20,6 @@ from api.service.job_views import (
     start_job,
 )
 from api.service.problems import ConflictError, NotFoundError, problem_responses
-from api.service.request_models import RequestModel
 from api.storage.jobs import team_jobs
 from api.storage.teams import TeamSnapshot
 from scheduler.simulation import INTERVAL_COLUMNS as SIMULATION_COLUMNS
@@ -38,24 +36,6 @@ INTERVAL_COLUMNS = (
     *SIMULATION_COLUMNS[2:],
 )
 RECENT_SIMULATIONS = 200
-
-
-class SimulationRequest(RequestModel):
-    """How to simulate the week."""
-
-    replications: int = Field(
-        default=20, ge=2, le=200, description="Independent runs of the week (95% intervals)."
-    )
-    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Base random seed.")
-    aht_cv: float | None = Field(
-        default=None,
-        le=10,
-        description="Lognormal handle times with this coefficient of variation (>= 0); "
-        "null: exponential.",
-    )
-    volume_column: Annotated[str, Field(pattern="^(volume|volume_high)$")] = Field(
-        default="volume", description="Simulate the expected volume or the band's upper end."
-    )
 
 
 class SimulationView(BaseModel):

@@ -7,8 +7,8 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from api.request_models import RequestModel
 from api.service.deps import TeamDep
-from api.service.request_models import RequestModel
 from api.target_fields import target_field
 from scheduler.interval import interval_staffing
 from scheduler.targets import ChannelTarget

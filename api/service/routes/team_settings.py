@@ -12,9 +12,9 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
+from api.request_models import IsoDate, RequestModel
 from api.service.deps import SessionDep, TeamDep, team_row
 from api.service.problems import InvalidParameterError
-from api.service.request_models import IsoDate, RequestModel
 from api.storage.calendars import calendar_of
 from api.storage.models import Team
 from api.storage.teams import TeamSnapshot, checked_timezone
