@@ -105,7 +105,7 @@ def read_history_file(
     interval_minutes: int | None,
     mapping: ColumnMapping | None = None,
 ) -> History:
-    from forecast.history import parse_history
+    from forecast import parse_history
 
     with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
         return parse_history(
