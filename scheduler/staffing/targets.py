@@ -25,6 +25,7 @@ A live channel needs at least one of: service level (``service_level`` with
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -100,18 +101,111 @@ class ChannelTarget:
             work the backlog (``None``: around the clock).
     """
 
-    channel: str
-    service_level: float | None = None
-    answer_seconds: float | None = None
-    asa_seconds: float | None = None
-    patience_seconds: float | None = None
-    max_abandon: float | None = None
-    max_occupancy: float | None = None
-    shrinkage: float = 0.0
-    concurrency: int = 1
-    response_share: float | None = None
-    response_hours: float | None = None
-    hours: OperatingHours | None = None
+    # Each field's metadata declares it for every edge (the API's models, the page's form
+    # through the OpenAPI schema, the command line): ``description``, ``unit`` and the bounds
+    # ``gt``/``ge``/``lt``/``le`` an edge accepts (the interval endpoints' ranges, within which
+    # the queueing math is well-behaved).
+    channel: str = dataclasses.field(
+        metadata={"description": "The channel (queue) name, lower-case.", "unit": "name"}
+    )
+    service_level: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": "Share answered within `answer_seconds`, e.g. 0.8.",
+            "unit": "share",
+            "gt": 0,
+            "lt": 1,
+        },
+    )
+    answer_seconds: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": "Service-level threshold in seconds, e.g. 20.",
+            "unit": "seconds",
+            "gt": 0,
+            "le": 86_400,
+        },
+    )
+    asa_seconds: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": "Maximum average speed of answer, seconds.",
+            "unit": "seconds",
+            "gt": 0,
+            "le": 86_400,
+        },
+    )
+    patience_seconds: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": "Mean customer patience in seconds (at least 1); switches from "
+            "Erlang C to Erlang A.",
+            "unit": "seconds",
+            "ge": 1,
+            "le": 86_400,
+        },
+    )
+    max_abandon: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": "Maximum share of contacts abandoning; needs `patience_seconds`.",
+            "unit": "share",
+            "gt": 0,
+            "lt": 1,
+        },
+    )
+    max_occupancy: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": "Cap on the share of agent time busy with contacts, e.g. 0.85.",
+            "unit": "share",
+            "gt": 0,
+            "le": 1,
+        },
+    )
+    shrinkage: float = dataclasses.field(
+        default=0.0,
+        metadata={
+            "description": "Share of paid time off the floor, e.g. 0.3 (default 0).",
+            "unit": "share",
+            "ge": 0,
+            "lt": 1,
+        },
+    )
+    concurrency: int = dataclasses.field(
+        default=1,
+        metadata={
+            "description": "Contacts an agent handles at once (chat); default 1.",
+            "unit": "contacts",
+            "ge": 1,
+            "le": 100,
+        },
+    )
+    response_share: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": "Deferred work: share answered within `response_hours`.",
+            "unit": "share",
+            "gt": 0,
+            "le": 1,
+        },
+    )
+    response_hours: float | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": "Deferred work: response-time target in business hours.",
+            "unit": "hours",
+            "gt": 0,
+        },
+    )
+    hours: OperatingHours | None = dataclasses.field(
+        default=None,
+        metadata={
+            "description": 'Deferred work: business hours by weekday range, e.g. {"mon-fri": '
+            '"08:00-18:00"}; default around the clock.',
+            "unit": "weekday ranges",
+        },
+    )
 
     def __post_init__(self) -> None:
         name = self.channel

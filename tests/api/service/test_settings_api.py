@@ -53,9 +53,22 @@ def test_a_target_out_of_range_is_refused_and_nothing_changes(
     )
     assert response.status_code == 422
     body = response.json()
-    assert body["type"] == "/problems/invalid-targets"
-    assert "service_level" in body["detail"]
+    # Refused by the bound declared on ChannelTarget.service_level (the request model's), no
+    # longer by the targets parser: the problem is the request's, naming the field's place.
+    assert body["type"] == "/problems/invalid-request"
+    assert any("targets.channels.voice.service_level" in line for line in body["errors"])
     assert client.get("/v1/settings", headers=team.headers).json()["timezone"] == "UTC"
+
+
+def test_targets_within_bounds_that_the_parser_refuses_are_invalid_targets(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    bad = {"channels": {"voice": {"service_level": 0.8}}}
+    response = client.patch("/v1/settings", headers=team.headers, json={"targets": bad})
+    assert response.status_code == 422
+    body = response.json()
+    assert body["type"] == "/problems/invalid-targets"
+    assert "answer_seconds" in body["detail"]
 
 
 def test_an_unknown_target_field_is_named(client: TestClient, team: TeamCredentials) -> None:

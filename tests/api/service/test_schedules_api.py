@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from pydantic import TypeAdapter
 
-from api.jobs import JobCancelledError, JobContext
-from api.schedule_jobs import solver_progress
+from api.jobs.runner import JobCancelledError, JobContext
+from api.jobs.schedule import solver_progress
 from api.service.routes.schedules import CoverageInterval, Shift
 from api.settings import ServiceSettings
 from api.storage.database import Database
@@ -25,7 +25,7 @@ from scheduler.shifts import Progress, SolverOptions, rules_from_dict, solve_sch
 from scheduler.staffing import Targets, requirements
 from tests.api.conftest import TeamCredentials
 from tests.api.scheduling_inputs import ROSTER_CSV, RULES, TARGETS, history_csv
-from tests.api.test_forecasts_api import wait_for_job
+from tests.api.service.test_forecasts_api import wait_for_job
 
 WEEK = "2026-02-23"
 

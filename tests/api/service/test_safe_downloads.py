@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.tables import FORMULA_PREFIXES
 from tests.api.conftest import TeamCredentials
 from tests.api.scheduling_inputs import RULES, TARGETS, history_csv
-from tests.api.test_forecasts_api import wait_for_job
+from tests.api.service.test_forecasts_api import wait_for_job
 
 CHANNEL = "=2+5*cmd"  # channel names are stored lower-cased; skills split on |
 ROSTER = (

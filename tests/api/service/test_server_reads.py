@@ -16,7 +16,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
 from api.service.download_cache import DownloadCache
-from api.service.routes.jobs import finished_result_json
+from api.service.job_views import finished_result_json
 from api.settings import ServiceSettings
 from api.storage.database import Database, retry_on_disconnect
 from api.storage.models import Job, JobResult, Team

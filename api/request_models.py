@@ -1,4 +1,5 @@
-"""The base of every JSON request body: strict types, unknown fields refused.
+"""The base of every JSON request body: strict types, unknown fields refused; the types its
+fields share (ISO dates and times, resource ids).
 
 Strict, so that ``false`` is not taken for ``0`` nor ``"5"`` for ``5``: a body the schema
 rejects is a 422, never silently reinterpreted. Dates and times stay lax (JSON has no date
@@ -11,6 +12,8 @@ import datetime as dt
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger one names nothing
 
 
 class RequestModel(BaseModel):

@@ -9,8 +9,8 @@ import pandas as pd
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import TeamCredentials
-from tests.api.test_forecasts_api import wait_for_job
-from tests.api.test_schedules_api import prepare_team, run_schedule
+from tests.api.service.test_forecasts_api import wait_for_job
+from tests.api.service.test_schedules_api import prepare_team, run_schedule
 
 
 def test_a_done_schedule_is_simulated_as_a_job_with_its_projection_and_bands(
@@ -41,6 +41,12 @@ def test_a_done_schedule_is_simulated_as_a_job_with_its_projection_and_bands(
 
     csv = client.get(f"/v1/simulations/{job['id']}/intervals.csv", headers=team.headers)
     assert csv.status_code == 200
+    # Served like every other job CSV now (it was rendered on each request, without an ETag).
+    again = client.get(
+        f"/v1/simulations/{job['id']}/intervals.csv",
+        headers={**team.headers, "If-None-Match": csv.headers["etag"]},
+    )
+    assert again.status_code == 304
     table = pd.read_csv(io.StringIO(csv.text))
     coverage = client.get(f"/v1/schedules/{schedule_id}/coverage", headers=team.headers).json()
     assert len(table) == len(coverage)

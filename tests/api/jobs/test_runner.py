@@ -15,8 +15,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from pydantic import BaseModel
 
-from api.jobs import INTERRUPTED_REASON, STALE_HEARTBEATS, JobContext
+from api.jobs.runner import INTERRUPTED_REASON, STALE_HEARTBEATS, JobContext, JobHandler
 from api.service import create_app
 from api.settings import ServiceSettings
 from api.storage.database import Database
@@ -25,6 +26,18 @@ from scheduler.errors import InvalidTargetsError
 from tests.api.conftest import TeamCredentials
 
 WAIT_SECONDS = 20.0
+
+
+class Echo(BaseModel):
+    """The result of :meth:`Recorder.echo`."""
+
+    echo: dict[str, Any]
+
+
+class Finished(BaseModel):
+    """The result of :meth:`Recorder.wait_for_stop`."""
+
+    finished: bool
 
 
 class Recorder:
@@ -36,7 +49,7 @@ class Recorder:
         self.stopped_early = threading.Event()
         self.release = threading.Event()
 
-    def echo(self, context: JobContext) -> dict[str, Any]:
+    def echo(self, context: JobContext) -> Echo:
         """Answers with its request, or fails as ``request["behaviour"]`` says."""
         self.calls.append(context.job_id)
         context.report("echoing", force=True)
@@ -44,9 +57,9 @@ class Recorder:
             raise InvalidTargetsError("channel `fax` in the targets is not in the history")
         if context.request.get("behaviour") == "crash":
             raise RuntimeError("a bug")
-        return {"echo": context.request}
+        return Echo(echo=context.request)
 
-    def wait_for_stop(self, context: JobContext) -> dict[str, Any]:
+    def wait_for_stop(self, context: JobContext) -> Finished:
         """Like a solver: works until told to stop (or released)."""
         self.calls.append(context.job_id)
         self.started.set()
@@ -57,9 +70,9 @@ class Recorder:
                 self.stopped_early.set()
                 break
             time.sleep(0.01)
-        return {"finished": True}
+        return Finished(finished=True)
 
-    def handlers(self) -> dict[str, Callable[[JobContext], dict[str, Any]]]:
+    def handlers(self) -> dict[str, JobHandler]:
         return {"forecast": self.echo, "schedule": self.wait_for_stop}
 
 

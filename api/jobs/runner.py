@@ -1,4 +1,5 @@
-"""Background jobs (forecasts and schedules): a thread pool whose state lives in the database.
+"""Background jobs (forecasts, schedules, simulations): a thread pool whose state lives in
+the database.
 
 Life of a job::
 
@@ -38,12 +39,14 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sqlalchemy import Text, cast, select, update
+from pydantic import BaseModel
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.settings import ServiceSettings
 from api.storage.database import Database, affected_rows
-from api.storage.models import FINISHED_STATUSES, Job, JobResult, utc_now
+from api.storage.jobs import result_parts, team_job
+from api.storage.models import FINISHED_STATUSES, Job, JobKind, JobResult, utc_now
 from forecast.errors import ForecastError
 from scheduler.errors import SchedulerError
 
@@ -114,29 +117,28 @@ class JobContext:
             self.stop_event.set()
 
 
-JobHandler = Callable[[JobContext], dict[str, Any]]
-"""Runs a job; returns its result as named parts (each stored as one ``job_results`` row)."""
+def done_job_parts(
+    context: JobContext, job_id: int, kind: str, *parts: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The request and the named result parts of the team's finished job ``job_id`` of
+    ``kind`` (a forecast a schedule is built from, a schedule being simulated).
+
+    Raises:
+        ForecastError: the team has no such job, or it is not done.
+    """
+    with context.database.session() as session:
+        job = team_job(session, context.team_id, job_id, kind)
+        if job is None:
+            raise ForecastError(f"there is no {kind} {job_id}")
+        found = result_parts(session, job_id, *parts)
+        if job.status != "done" or len(found) < len(parts):
+            raise ForecastError(f"{kind} {job_id} is {job.status}, not done")
+        return dict(job.request), found
 
 
-def result_parts(session: Session, job_id: int, *names: str) -> dict[str, Any]:
-    """The named parts of a job's stored result (missing parts are left out)."""
-    rows = session.execute(
-        select(JobResult.part, JobResult.payload).where(
-            JobResult.job_id == job_id, JobResult.part.in_(names)
-        )
-    )
-    return {str(row.part): row.payload for row in rows}
-
-
-def result_parts_json(session: Session, job_id: int, *names: str) -> dict[str, str]:
-    """The named parts as the JSON text stored (no decoding: big parts go to the client as
-    they are)."""
-    rows = session.execute(
-        select(JobResult.part, cast(JobResult.payload, Text).label("text")).where(
-            JobResult.job_id == job_id, JobResult.part.in_(names)
-        )
-    )
-    return {str(row.part): str(row.text) for row in rows}
+JobHandler = Callable[[JobContext], BaseModel]
+"""Runs a job; returns its result, a model whose fields are its named parts (each stored as one
+``job_results`` row)."""
 
 
 def runner_owner_id() -> str:
@@ -238,7 +240,7 @@ class JobRunner:
             self._stop_events[job_id] = threading.Event()
         self._executor.submit(self._run, job_id)
 
-    def submit(self, session: Session, team_id: int, kind: str, request: dict[str, Any]) -> Job:
+    def submit(self, session: Session, team_id: int, kind: JobKind, request: dict[str, Any]) -> Job:
         """Insert a job, commit it, and queue it."""
         if kind not in self.handlers:
             raise ValueError(f"no handler for jobs of kind {kind!r}")
@@ -375,4 +377,5 @@ class JobRunner:
                 reason=f"internal error ({type(error).__name__}); the server log has details",
             )
         else:
-            self._finish(job_id, "done", parts=result, progress={"stage": "done"})
+            parts = result.model_dump(mode="json")
+            self._finish(job_id, "done", parts=parts, progress={"stage": "done"})
