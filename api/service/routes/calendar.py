@@ -16,9 +16,9 @@ import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
-from api.forecast_jobs import team_calendar
+from api.request_models import IsoDate
 from api.service.deps import TeamDep
-from api.service.request_models import IsoDate
+from api.storage.calendars import team_calendar
 from forecast.calendar import day_types
 
 router = APIRouter(prefix="/v1/calendar", tags=["settings"])

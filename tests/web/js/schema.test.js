@@ -72,7 +72,8 @@ test("typed values are checked against the schema's bounds, in the form's units"
   const [serviceLevel, answer, concurrency] = targetFields(OPENAPI);
   assert.deepEqual(targetValue(serviceLevel, "80"), { value: 0.8 });
   assert.deepEqual(targetValue(serviceLevel, ""), { value: null });
-  assert.match(targetValue(serviceLevel, "150").error, /at most 100%/);
+  assert.match(targetValue(serviceLevel, "150").error, /between 0 and 100/);
+  assert.match(targetValue({ ...serviceLevel, max: undefined, exclusiveMax: 100 }, "100").error, /less than 100%/);
   assert.match(targetValue(answer, "0").error, /more than 0/);
   assert.match(targetValue(answer, "4000").error, /at most 3600/);
   assert.match(targetValue(concurrency, "1.5").error, /whole number/);

@@ -68,6 +68,7 @@ export function targetValue(field, text) {
   const value = Number(trimmed);
   const unit = field.share ? "%" : "";
   if (!Number.isFinite(value)) return { error: `"${trimmed}" is not a number.` };
+  if (field.share && (value < 0 || value > 100)) return { error: "Enter a percentage between 0 and 100." };
   if (field.integer && !Number.isInteger(value)) return { error: `Enter a whole number; "${trimmed}" is not.` };
   if (field.min !== undefined && value < field.min) return { error: `Enter at least ${field.min}${unit}.` };
   if (field.exclusiveMin !== undefined && value <= field.exclusiveMin) {
@@ -77,7 +78,6 @@ export function targetValue(field, text) {
   if (field.exclusiveMax !== undefined && value >= field.exclusiveMax) {
     return { error: `Enter less than ${field.exclusiveMax}${unit}.` };
   }
-  if (field.share && (value < 0 || value > 100)) return { error: "Enter a percentage between 0 and 100." };
   return { value: field.share ? +(value / 100).toFixed(8) : value };
 }
 
