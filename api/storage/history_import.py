@@ -9,22 +9,28 @@ it holds SQLite's write lock.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from api.storage.column_mappings import file_columns, save_mapping, saved_mapping
 from api.storage.history import refresh_history_overview, store_history
 from api.storage.models import HistoryUpload, Team
-from forecast import History, InvalidHistoryError, parse_history
+from forecast import ColumnMapping, History, InvalidHistoryError, parse_history
+
+MappingSource = Literal["given", "saved", "found by name"]
 
 
 @dataclass(frozen=True)
 class ParsedUpload:
-    """A history file parsed for a team as it was: its timezone and stored interval."""
+    """A history file parsed for a team as it was: its timezone and stored interval, and for
+    an interval report where its column mapping came from."""
 
     history: History
     team_timezone: str
     stored_minutes: int | None
+    mapping_source: MappingSource | None = None
 
     def fits(self, team: Team) -> bool:
         """Whether ``team`` still has the timezone and interval the file was parsed for."""
@@ -41,10 +47,13 @@ def parsed_upload(
     stored_minutes: int | None,
     timezone: str | None = None,
     interval_minutes: int | None = None,
+    mapping: ColumnMapping | None = None,
+    saved_mapping: ColumnMapping | None = None,
 ) -> ParsedUpload:
     """Parse a history export for a team in ``team_timezone`` whose history is at
-    ``stored_minutes`` (None: no history yet). Pure work on the file: no database, so no
-    lock is held while it runs.
+    ``stored_minutes`` (None: no history yet), an interval report through ``mapping`` or the
+    team's ``saved_mapping`` for its columns. Pure work on the file: no database, so no lock
+    is held while it runs.
 
     Raises:
         InvalidHistoryError: the file is rejected (every row problem listed).
@@ -59,8 +68,16 @@ def parsed_upload(
         content,
         timezone=timezone or team_timezone,
         interval_minutes=interval_minutes or stored_minutes,
+        mapping=mapping,
+        saved_mapping=saved_mapping,
     )
-    return ParsedUpload(history, team_timezone, stored_minutes)
+    source: MappingSource | None = None
+    if history.summary.mapping is not None:
+        if saved_mapping is not None and not (mapping is not None and mapping.names_columns):
+            source = "saved"  # with a channel or date order given with the upload, if any
+        else:
+            source = "found by name" if mapping is None else "given"
+    return ParsedUpload(history, team_timezone, stored_minutes, source)
 
 
 def import_history(
@@ -71,6 +88,7 @@ def import_history(
     filename: str = "",
     timezone: str | None = None,
     interval_minutes: int | None = None,
+    mapping: ColumnMapping | None = None,
     parsed: ParsedUpload | None = None,
 ) -> HistoryUpload:
     """Parse a history export and store it for ``team``, as one unit (the caller commits).
@@ -81,9 +99,13 @@ def import_history(
     :func:`parsed_upload` read it before the caller's transaction began; it is used if the
     team still has the timezone and interval it was parsed for, else the file is parsed again.
 
+    An interval report is read through ``mapping`` or the mapping the team saved for files
+    with its columns, and the mapping it was read with is saved for the next such file.
+
     Raises:
         InvalidHistoryError: the file is rejected (every row problem listed); nothing stored.
     """
+    columns = file_columns(content)
     if parsed is None or not parsed.fits(team):
         parsed = parsed_upload(
             content,
@@ -91,6 +113,8 @@ def import_history(
             stored_minutes=team.history_interval_minutes,
             timezone=timezone,
             interval_minutes=interval_minutes,
+            mapping=mapping,
+            saved_mapping=saved_mapping(session, team.id, columns),
         )
     history = parsed.history
     written = store_history(session, team.id, history.frame)
@@ -102,8 +126,10 @@ def import_history(
         timezone=timezone or team.timezone,
         rows_added=written.rows_added,
         rows_replaced=written.rows_replaced,
-        summary=history.summary.to_dict(),
+        summary={**history.summary.to_dict(), "mapping_source": parsed.mapping_source},
     )
+    if history.summary.mapping is not None:
+        save_mapping(session, team.id, columns, history.summary.mapping)
     session.add(upload)
     session.flush()
     return upload

@@ -198,3 +198,20 @@ class Agent(Base):
     time_off: Mapped[list[str]] = mapped_column(default=list)
     preferred_start: Mapped[str | None] = mapped_column(String(5))
     updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)
+
+
+class SavedColumnMapping(Base):
+    """How a team's interval report with a given header was read (a
+    :class:`forecast.ColumnMapping` as a dict), so the next file with the same columns needs
+    no mapping. ``header_key`` is the SHA-256 of the file's header as
+    :func:`api.storage.column_mappings.header_key` normalises it."""
+
+    __tablename__ = "column_mappings"
+    __table_args__ = (UniqueConstraint("team_id", "header_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
+    header_key: Mapped[str] = mapped_column(String(64))
+    columns: Mapped[list[str]]
+    mapping: Mapped[dict[str, Any]]
+    updated_at: Mapped[dt.datetime] = mapped_column(default=utc_now, onupdate=utc_now)

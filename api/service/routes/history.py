@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
@@ -18,8 +18,10 @@ from api.service.problems import (
     NotFoundError,
     problem_responses,
 )
+from api.storage.column_mappings import file_columns, saved_mapping, team_mappings
 from api.storage.history import delete_history, history_overview, load_history
 from api.storage.history_import import (
+    MappingSource,
     import_history,
     parsed_upload,
     team_upload,
@@ -28,6 +30,7 @@ from api.storage.history_import import (
 )
 from api.storage.models import HistoryUpload
 from api.storage.teams import checked_timezone
+from forecast import ColumnMapping
 
 router = APIRouter(prefix="/v1/history", tags=["history"])
 
@@ -52,9 +55,9 @@ class OutlierInfo(BaseModel):
 class ParsedFileSummary(BaseModel):
     """What the importer understood of one uploaded file."""
 
-    source_format: Literal["canonical", "genesys", "amazon_connect", "per_contact"] = Field(
-        description="The export format recognised from the header."
-    )
+    source_format: Literal[
+        "canonical", "genesys", "amazon_connect", "per_contact", "interval_report"
+    ] = Field(description="The export format recognised from the header.")
     channels: list[str] = Field(description="Channels found (canonical names, e.g. `voice`).")
     first_interval: str = Field(description="Start of the first interval (ISO 8601).")
     last_interval: str = Field(description="Start of the last interval (ISO 8601).")
@@ -68,6 +71,16 @@ class ParsedFileSummary(BaseModel):
     outliers: list[OutlierInfo] = Field(description="Unusual volumes worth a look.")
     closed_intervals: int = Field(description="Intervals absent from the file, taken as closed.")
     warnings: list[str] = Field(description="Notes for the manager (e.g. how DST was handled).")
+    mapping: dict[str, str | None] | None = Field(
+        default=None,
+        description="An interval report's column mapping as it was read (every column found, "
+        "the channel, the date order); null for the other formats.",
+    )
+    mapping_source: MappingSource | None = Field(
+        default=None,
+        description="Where that mapping came from: `given` with the upload, the team's `saved` "
+        "mapping for files with these columns, or `found by name` (the usual headers).",
+    )
 
 
 class HistoryUploadInfo(BaseModel):
@@ -119,6 +132,68 @@ class HistorySummary(BaseModel):
     uploads: int = Field(description="Number of accepted uploads.")
 
 
+MappingColumn = Annotated[
+    str | None,
+    Form(
+        min_length=1,
+        max_length=100,
+        description="Interval reports: the column as written in the file's header (default: "
+        "found by its usual names, or the team's saved mapping for these columns).",
+    ),
+]
+
+
+def upload_mapping(
+    date_column: MappingColumn = None,
+    time_column: MappingColumn = None,
+    volume_column: MappingColumn = None,
+    handled_column: MappingColumn = None,
+    aht_column: MappingColumn = None,
+    channel_column: MappingColumn = None,
+    channel: Annotated[
+        str | None,
+        Form(
+            min_length=1,
+            max_length=100,
+            description="Interval reports without a channel column: the channel of the whole "
+            "file (one file per queue), e.g. `voice`.",
+        ),
+    ] = None,
+    date_order: Annotated[
+        Literal["us", "day_first", "iso"] | None,
+        Form(description="How the report writes dates (default: read from the file)."),
+    ] = None,
+) -> ColumnMapping | None:
+    """The column mapping given with an upload (see :class:`forecast.ColumnMapping`); None
+    when none of its fields is given.
+
+    Raises:
+        InvalidParameterError: both a channel column and one channel are given.
+    """
+    try:
+        mapping = ColumnMapping(
+            date_column=date_column,
+            time_column=time_column,
+            volume_column=volume_column,
+            handled_column=handled_column,
+            aht_column=aht_column,
+            channel_column=channel_column,
+            channel=channel,
+            date_order=date_order,
+        )
+    except ValueError as error:
+        raise InvalidParameterError(f"column mapping: {error}") from None
+    return None if mapping.is_empty else mapping
+
+
+class SavedMappingInfo(BaseModel):
+    """How the team's interval reports with these columns are read."""
+
+    columns: list[str] = Field(description="The file's header, as written.")
+    mapping: dict[str, str | None] = Field(description="The column mapping saved for it.")
+    updated_at: dt.datetime = Field(description="When it was saved or last changed (UTC).")
+
+
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
@@ -148,6 +223,7 @@ def upload_history(
             "own, or the team's once it has history).",
         ),
     ] = None,
+    mapping: Annotated[ColumnMapping | None, Depends(upload_mapping)] = None,
 ) -> HistoryUploadInfo:
     """Import a history export. Intervals already stored are replaced (the last upload
     wins); a gap in the new file never erases stored data. A file with any problem is
@@ -169,6 +245,8 @@ def upload_history(
         stored_minutes=team.history_interval_minutes,
         timezone=timezone,
         interval_minutes=interval_minutes,
+        mapping=mapping,
+        saved_mapping=saved_mapping(session, team.id, file_columns(content)),
     )
     upload = import_history(
         session,
@@ -177,6 +255,7 @@ def upload_history(
         filename=file.filename or "",
         timezone=timezone,
         interval_minutes=interval_minutes,
+        mapping=mapping,
         parsed=parsed,
     )
     session.commit()
@@ -307,3 +386,13 @@ def remove_history(team: TeamDep, session: SessionDep) -> None:
     """Remove every stored interval and the upload log (e.g. to change the interval)."""
     delete_history(session, team.id)
     session.commit()
+
+
+@router.get("/mappings", summary="The team's saved column mappings")
+def list_mappings(team: TeamDep, session: SessionDep) -> list[SavedMappingInfo]:
+    """The column mapping saved for each header the team's interval reports had, newest
+    first: an upload whose columns match one is read with it unless the upload gives its own."""
+    return [
+        SavedMappingInfo(columns=row.columns, mapping=row.mapping, updated_at=row.updated_at)
+        for row in team_mappings(session, team.id)
+    ]
