@@ -23,7 +23,8 @@ __all__ = ["history_slice"]  # the module fixture, shared with test_page
 PHONE_WIDTH, PHONE_HEIGHT = 390, 844
 
 # Every visible element of the page whose box leaves the viewport, unless it sits inside a
-# container that scrolls sideways on purpose (a wide table in its own scroller).
+# container that scrolls sideways on purpose (a wide table in its own scroller) or inside a
+# chart's SVG (whose own box is checked).
 OUTSIDE_THE_VIEWPORT = """() => {
   const width = document.documentElement.clientWidth;
   const scrolls = (node) => {
@@ -39,6 +40,9 @@ OUTSIDE_THE_VIEWPORT = """() => {
     if (!box.width || !box.height || !node.getClientRects().length) continue;
     const style = getComputedStyle(node);
     if (style.visibility === "hidden" || style.position === "absolute") continue;
+    // Inside a chart's SVG only the SVG's own box counts: plotly parks unused shapes at
+    // x = -10000 on purpose.
+    if (node.tagName.toLowerCase() !== "svg" && node.closest("svg")) continue;
     if (scrolls(node)) continue;
     if (box.left < -1 || box.right > width + 1) {
       const name = node.id ? `#${node.id}` : (typeof node.className === "string"
