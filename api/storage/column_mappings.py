@@ -38,7 +38,9 @@ def layout_key(columns: tuple[str, ...]) -> str:
     return hashlib.sha256(joined.encode()).hexdigest()
 
 
-def saved_mapping(session: Session, team_id: int, columns: tuple[str, ...]) -> ColumnMapping | None:
+def mapping_for_columns(
+    session: Session, team_id: int, columns: tuple[str, ...]
+) -> ColumnMapping | None:
     """The team's mapping for files with these columns, if one was saved."""
     row = session.scalar(
         select(SavedColumnMapping).where(

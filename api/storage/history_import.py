@@ -14,7 +14,7 @@ from typing import Literal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from api.storage.column_mappings import file_columns, save_mapping, saved_mapping
+from api.storage.column_mappings import file_columns, mapping_for_columns, save_mapping
 from api.storage.history import refresh_history_overview, store_history
 from api.storage.models import HistoryUpload, Team
 from forecast import ColumnMapping, History, InvalidHistoryError, parse_history
@@ -114,7 +114,7 @@ def import_history(
             timezone=timezone,
             interval_minutes=interval_minutes,
             mapping=mapping,
-            saved_mapping=saved_mapping(session, team.id, columns),
+            saved_mapping=mapping_for_columns(session, team.id, columns),
         )
     history = parsed.history
     written = store_history(session, team.id, history.frame)

@@ -44,7 +44,7 @@ def _team_of_key(token: str) -> str | None:
 def test_db_upgrade_creates_the_schema() -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert "is at revision 0004" in result.output
+    assert "is at revision 0005" in result.output
 
 
 def test_a_created_key_authenticates_until_it_is_revoked() -> None:

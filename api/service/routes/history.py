@@ -11,14 +11,22 @@ from starlette.responses import Response
 
 from api.request_models import IsoDateTime
 from api.service.csv_files import csv_bytes, csv_content, csv_download, etag_of, not_modified
-from api.service.deps import DownloadsDep, ReadsDep, ResourceId, SessionDep, TeamDep, team_row
+from api.service.deps import (
+    DownloadsDep,
+    ReadsDep,
+    ResourceId,
+    SessionDep,
+    StateDep,
+    TeamDep,
+    team_row,
+)
 from api.service.problems import (
     InvalidParameterError,
     InvalidUploadError,
     NotFoundError,
     problem_responses,
 )
-from api.storage.column_mappings import file_columns, saved_mapping, team_mappings
+from api.storage.column_mappings import file_columns, mapping_for_columns, team_mappings
 from api.storage.history import delete_history, history_overview, load_history
 from api.storage.history_import import (
     MappingSource,
@@ -202,6 +210,7 @@ class SavedMappingInfo(BaseModel):
 def upload_history(
     team: TeamDep,
     session: SessionDep,
+    state: StateDep,
     file: Annotated[
         UploadFile,
         File(
@@ -238,7 +247,10 @@ def upload_history(
             raise InvalidParameterError(str(error)) from None
     # Parsed before the write transaction begins (team_row takes the write lock on SQLite):
     # a large file takes seconds to read, and other writers (job heartbeats, uploads) must not
-    # wait for that. import_history parses again if the team changed in between.
+    # wait for that. import_history parses again if the team changed in between. The team's
+    # saved mapping is read in a session of its own, which takes no write lock either.
+    with state.database.session() as reading:
+        saved = mapping_for_columns(reading, team.id, file_columns(content))
     parsed = parsed_upload(
         content,
         team_timezone=team.timezone,
@@ -246,7 +258,7 @@ def upload_history(
         timezone=timezone,
         interval_minutes=interval_minutes,
         mapping=mapping,
-        saved_mapping=saved_mapping(session, team.id, file_columns(content)),
+        saved_mapping=saved,
     )
     upload = import_history(
         session,
