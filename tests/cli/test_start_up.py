@@ -30,5 +30,16 @@ def test_loading_the_command_line_for_help_imports_no_heavy_library() -> None:
     )
 
 
+def test_the_erlang_command_imports_no_heavy_library() -> None:
+    """``staffcast erlang`` (Erlang C) runs on numpy alone: no scipy, pandas or OR-Tools."""
+    command = (
+        "from typer.testing import CliRunner; import api.cli; "
+        "result = CliRunner().invoke(api.cli.app, ['erlang', '--volume', '100', "
+        "'--aht-seconds', '180', '--service-level', '0.8', '--answer-seconds', '20']); "
+        "assert result.exit_code == 0, result.output"
+    )
+    assert _loaded_after(command) == []
+
+
 def test_the_model_option_offers_exactly_the_forecasters_models() -> None:
     assert get_args(ModelName) == get_args(ForecasterModelName)
