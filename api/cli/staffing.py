@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -17,7 +18,8 @@ from api.cli.limits import check_workload
 from api.cli.options import VolumeColumn
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
-    from scheduler.targets import ChannelTarget
+    from api.cli.requirements_file import RequirementsSummary
+    from scheduler.targets import ChannelTarget, Targets
 
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
 
@@ -173,19 +175,13 @@ def requirements_command(
 ) -> None:
     """Agents required per interval and channel for a workload (forecast) CSV or Parquet
     file; `-o x.parquet` writes Parquet."""
-    from scheduler.staffing import requirements
+    from api.cli.requirements_file import requirements_file
     from scheduler.targets import Targets
-    from scheduler.workload import CHANNEL
 
-    table = read_workload(workload)
-    check_workload(table, str(workload))
-    if targets is not None:
-        parsed = Targets.from_dict(read_toml(targets))
-    else:
-        channels = sorted(
-            {str(c).strip().lower() for c in table.get(CHANNEL, []) if isinstance(c, str)}
-        )
-        parsed = Targets(
+    def parsed_targets(channels: list[str]) -> Targets:
+        if targets is not None:
+            return Targets.from_dict(read_toml(targets))
+        return Targets(
             channels={
                 name: _flag_target(
                     name,
@@ -201,11 +197,42 @@ def requirements_command(
                 for name in channels or ["all"]
             }
         )
-    result = requirements(table, parsed, interval_minutes, timezone, volume_column)
-    write_table(result, output)
+
+    summary = None
+    if volume_column == "volume":
+        summary = requirements_file(workload, output, parsed_targets, interval_minutes, timezone)
+    if summary is None:  # not a clean CSV of live channels: the pandas path names the problem
+        summary = _requirements_through_pandas(
+            workload, output, parsed_targets, interval_minutes, timezone, volume_column
+        )
     typer.echo(
-        f"{len(result)} intervals, {result[CHANNEL].nunique()} channel(s), "
-        f"peak {int(result['scheduled_agents'].max())} scheduled agents -> {output}"
+        f"{summary.rows} intervals, {summary.channels} channel(s), "
+        f"peak {summary.peak_scheduled_agents} scheduled agents -> {output}"
+    )
+
+
+def _requirements_through_pandas(
+    workload: Path,
+    output: Path,
+    parsed_targets: Callable[[list[str]], Targets],
+    interval_minutes: int | None,
+    timezone: str,
+    volume_column: VolumeColumn,
+) -> RequirementsSummary:
+    from api.cli.requirements_file import RequirementsSummary
+    from scheduler.staffing import requirements
+
+    table = read_workload(workload)
+    check_workload(table, str(workload))
+    channels = sorted(
+        {str(c).strip().lower() for c in table.get("channel", []) if isinstance(c, str)}
+    )
+    result = requirements(
+        table, parsed_targets(channels), interval_minutes, timezone, volume_column
+    )
+    write_table(result, output)
+    return RequirementsSummary(
+        len(result), result["channel"].nunique(), int(result["scheduled_agents"].max())
     )
 
 
