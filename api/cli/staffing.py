@@ -19,6 +19,7 @@ from api.cli.options import VolumeColumn
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
     from api.cli.requirements_file import RequirementsSummary
+    from scheduler.interval import IntervalStaffing
     from scheduler.targets import ChannelTarget, Targets
 
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
@@ -100,19 +101,17 @@ def erlang(
         concurrency,
     )
     staffing = interval_staffing(volume, aht_seconds, interval_minutes, target, agents)
-    report: dict[str, object] = {
-        name: list(value) if isinstance(value, tuple) else value
-        for name, value in dataclasses.asdict(staffing).items()
-        if not (name == "one_fewer_misses" and value is None)
-    }
     if as_json:
+        report = dataclasses.asdict(staffing)
+        if staffing.one_fewer_misses is None:
+            del report["one_fewer_misses"]
         typer.echo(json.dumps(report, indent=2))
         return
-    _print_erlang(report, volume, aht_seconds, interval_minutes, target)
+    _print_erlang(staffing, volume, aht_seconds, interval_minutes, target)
 
 
 def _print_erlang(
-    report: dict[str, object],
+    staffing: IntervalStaffing,
     volume: float,
     aht_seconds: float,
     interval_minutes: int,
@@ -121,29 +120,29 @@ def _print_erlang(
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
-    load = float(report["load_erlangs"])  # type: ignore[arg-type]
     table.add_row(
         "Offered load",
-        f"{load:.3f} erlangs ({volume:g} contacts x {aht_seconds:g} s / {interval_minutes * 60} s)",
+        f"{staffing.load_erlangs:.3f} erlangs ({volume:g} contacts x {aht_seconds:g} s / "
+        f"{interval_minutes * 60} s)",
     )
     table.add_row("Model", MODEL_NAMES[target.model])
-    table.add_row("Agents on the floor", str(report["agents"]))
-    if "one_fewer_misses" in report:
-        misses = report["one_fewer_misses"]
-        table.add_row("", f"one fewer would miss: {', '.join(misses) or '-'}")  # type: ignore[arg-type]
+    table.add_row("Agents on the floor", str(staffing.agents))
+    if staffing.one_fewer_misses is not None:
+        misses = ", ".join(staffing.one_fewer_misses) or "-"
+        table.add_row("", f"one fewer would miss: {misses}")
     table.add_row(
-        "Scheduled agents", f"{report['scheduled_agents']} (shrinkage {target.shrinkage:.0%})"
+        "Scheduled agents", f"{staffing.scheduled_agents} (shrinkage {target.shrinkage:.0%})"
     )
     answer = f" within {target.answer_seconds:g} s" if target.answer_seconds else ""
-    table.add_row("Service level", f"{float(report['service_level']):.2%}{answer}")  # type: ignore[arg-type]
-    asa = report["asa_seconds"]
-    table.add_row("ASA", "unbounded" if asa is None else f"{float(asa):.2f} s")  # type: ignore[arg-type]
-    table.add_row("Occupancy", f"{float(report['occupancy']):.2%}")  # type: ignore[arg-type]
-    table.add_row("P(wait)", f"{float(report['p_wait']):.4f}")  # type: ignore[arg-type]
-    if report["p_abandon"] is not None:
-        table.add_row("P(abandon)", f"{float(report['p_abandon']):.4f}")  # type: ignore[arg-type]
-    if report["unmet_targets"]:
-        table.add_row("Misses", ", ".join(report["unmet_targets"]))  # type: ignore[arg-type]
+    table.add_row("Service level", f"{staffing.service_level:.2%}{answer}")
+    asa = staffing.asa_seconds
+    table.add_row("ASA", "unbounded" if asa is None else f"{asa:.2f} s")
+    table.add_row("Occupancy", f"{staffing.occupancy:.2%}")
+    table.add_row("P(wait)", f"{staffing.p_wait:.4f}")
+    if staffing.p_abandon is not None:
+        table.add_row("P(abandon)", f"{staffing.p_abandon:.4f}")
+    if staffing.unmet_targets:
+        table.add_row("Misses", ", ".join(staffing.unmet_targets))
     Console(highlight=False).print(table)
 
 
