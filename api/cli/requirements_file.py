@@ -20,8 +20,11 @@ problem (row, column, value, limit) as they always have. Both write the same byt
 
 from __future__ import annotations
 
+import importlib.abc
 import io
-from collections.abc import Callable
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
@@ -136,12 +139,56 @@ def requirements_file(
         interval_minutes: the interval length; inferred from the timestamps when ``None``.
         timezone: the zone of naive timestamps and of the written ones.
     """
+    if is_parquet(workload) or is_parquet(output):
+        return None
+    with _pandas_left_unloaded():
+        summary = _requirements_file(workload, output, targets_of, interval_minutes, timezone)
+    if summary is None:  # the pandas path follows: let pyarrow find pandas again
+        import pyarrow as pa
+
+        pa.lib._pandas_api.compat  # noqa: B018  (the property retries the import)
+    return summary
+
+
+class _NoPandas(importlib.abc.MetaPathFinder):
+    """An import hook that refuses pandas (see :func:`_pandas_left_unloaded`)."""
+
+    def find_spec(self, fullname: str, path: object, target: object = None) -> None:
+        if fullname.partition(".")[0] == "pandas":
+            raise ImportError("pandas is not needed to staff a clean workload file")
+
+
+@contextmanager
+def _pandas_left_unloaded() -> Iterator[None]:
+    """Keep pyarrow from importing pandas (0.25 s of CPU) here.
+
+    pyarrow imports pandas the first time it converts anything, to recognise pandas objects;
+    this path hands it numpy arrays only. While the import fails, pyarrow notes pandas as
+    absent and goes on; afterwards the import works again, and pyarrow retries it when a
+    conversion needs pandas.
+    """
+    if "pandas" in sys.modules:
+        yield
+        return
+    hook = _NoPandas()
+    sys.meta_path.insert(0, hook)
+    try:
+        yield
+    finally:
+        sys.meta_path.remove(hook)
+
+
+def _requirements_file(
+    workload: Path,
+    output: Path,
+    targets_of: Callable[[list[str]], Targets],
+    interval_minutes: int | None,
+    timezone: str,
+) -> RequirementsSummary | None:
     import pyarrow as pa
 
     from scheduler.errors import SchedulerError
 
-    if is_parquet(workload) or is_parquet(output):
-        return None
     table = _read(workload)
     rows = None if table is None else _clean_rows(table, timezone)
     if rows is None:
