@@ -88,6 +88,16 @@ _NOT_TEXT: Final = frozenset(
     | {"infinity", "-infinity", "+inf", "+infinity", "#n/a n/a", "#na", "<na>", "none"}
 )
 _ROWS_PER_WRITE: Final = 65_536  # small buffers, reused: a fresh 100 MB one costs page faults
+_STAMP_CELL: Final = np.dtype(  # "2026-12-07T09:00:00-05:00", (28 bytes)
+    [
+        ("open", "S1"),
+        ("date", "S10"),
+        ("t", "S1"),
+        ("time", "S8"),
+        ("offset", "S6"),
+        ("close", "S2"),
+    ]
+)
 _FIRST_DAY: Final = np.datetime64("1000-01-01")
 _LAST_DAY: Final = np.datetime64("9999-12-31")
 
@@ -447,25 +457,30 @@ def _timestamp_cells(starts: IntArray, timezone: str) -> pa.StringArray | None:
     days, seconds = np.divmod(local, 86_400)
     first, last = int(days.min()), int(days.max())
     dates = np.arange(first, last + 1).astype("datetime64[D]")
-    if not (dates[0] >= _FIRST_DAY and dates[-1] <= _LAST_DAY):
+    if dates[0] < _FIRST_DAY or dates[-1] > _LAST_DAY:
         return None
-    date_text = np.frombuffer(np.datetime_as_string(dates).astype("S10"), np.uint8)
     offset_minutes = (local - starts) // 60 + 1440
-    suffixes = np.zeros((2881, 6), dtype=np.uint8)
+    offsets = np.zeros(2881, dtype="S6")
     for minutes in np.flatnonzero(np.bincount(offset_minutes, minlength=2881)):
-        suffixes[minutes] = np.frombuffer(utc_offset(int(minutes) - 1440).encode(), np.uint8)
-    cells = np.empty((starts.size, 28), dtype=np.uint8)
-    cells[:, 0] = cells[:, 26] = ord('"')
-    cells[:, 1:11] = date_text.reshape(-1, 10)[days - first]
-    cells[:, 11] = ord("T")
-    cells[:, 14] = cells[:, 17] = ord(":")
-    for column, value in ((12, seconds // 3600), (15, seconds // 60 % 60), (18, seconds % 60)):
-        cells[:, column] = value // 10 + ord("0")
-        cells[:, column + 1] = value % 10 + ord("0")
-    cells[:, 20:26] = suffixes[offset_minutes]
-    cells[:, 27] = ord(",")
+        offsets[minutes] = utc_offset(int(minutes) - 1440).encode()
+    cells = np.empty(starts.size, dtype=_STAMP_CELL)
+    cells["open"], cells["t"], cells["close"] = b'"', b"T", b'",'
+    cells["date"] = np.datetime_as_string(dates).astype("S10")[days - first]
+    cells["time"] = _times_of_day()[seconds]
+    cells["offset"] = offsets[offset_minutes]
     ends = np.arange(0, 28 * (starts.size + 1), 28, dtype=np.int32)
     return pa.StringArray.from_buffers(starts.size, pa.py_buffer(ends), pa.py_buffer(cells))
+
+
+def _times_of_day() -> npt.NDArray[np.bytes_]:
+    """``HH:MM:SS`` for every second of a day."""
+    second = np.arange(86_400)
+    digits = np.empty((86_400, 8), dtype=np.uint8)
+    digits[:, 2] = digits[:, 5] = ord(":")
+    for column, value in ((0, second // 3600), (3, second // 60 % 60), (6, second % 60)):
+        digits[:, column] = value // 10 + ord("0")
+        digits[:, column + 1] = value % 10 + ord("0")
+    return digits.view("S8").ravel()
 
 
 def _joined(stamps: pa.StringArray, tails: pa.StringArray) -> memoryview:
