@@ -152,7 +152,11 @@ def requirements_file(
     if is_parquet(workload) or is_parquet(output):
         return None
     with _pandas_left_unloaded():
-        summary = _requirements_file(workload, output, targets_of, interval_minutes, timezone)
+        table = _read(workload)
+        rows = None if table is None else _clean_rows(table, timezone)
+        summary = None
+        if rows is not None:
+            summary = _staff_and_write(rows, output, targets_of, interval_minutes, timezone)
     if summary is None:  # the pandas path follows: let pyarrow find pandas again
         import pyarrow as pa
 
@@ -188,21 +192,19 @@ def _pandas_left_unloaded() -> Iterator[None]:
         sys.meta_path.remove(hook)
 
 
-def _requirements_file(
-    workload: Path,
+def _staff_and_write(
+    rows: _Rows,
     output: Path,
     targets_of: Callable[[list[str]], Targets],
     interval_minutes: int | None,
     timezone: str,
 ) -> RequirementsSummary | None:
+    """The requirements of clean rows written to ``output``; ``None`` (nothing written) for
+    deferred work, business hours or an interval length that does not divide a day."""
     import pyarrow as pa
 
     from scheduler.errors import SchedulerError
 
-    table = _read(workload)
-    rows = None if table is None else _clean_rows(table, timezone)
-    if rows is None:
-        return None
     targets = targets_of(rows.names)
     channel_targets = [targets.for_channel(name) for name in rows.names]
     minutes = interval_minutes or _interval_minutes(rows.starts)
