@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.errors import command_guard
+from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, read_workload, write_table
 from api.cli.limits import check_workload
 from api.cli.options import VolumeColumn
@@ -177,6 +177,8 @@ def requirements_command(
     from api.cli.requirements_file import requirements_file
     from scheduler.targets import Targets
 
+    _check_timezone(timezone)
+
     def parsed_targets(channels: list[str]) -> Targets:
         if targets is not None:
             return Targets.from_dict(read_toml(targets))
@@ -208,6 +210,16 @@ def requirements_command(
         f"{summary.rows} intervals, {summary.channels} channel(s), "
         f"peak {summary.peak_scheduled_agents} scheduled agents -> {output}"
     )
+
+
+def _check_timezone(timezone: str) -> None:
+    """Exit with code 2 for a zone name the timezone database does not know."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"--timezone {timezone!r} is not an IANA timezone name, e.g. America/New_York")
 
 
 def _requirements_through_pandas(
