@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING, Any, Final
 
 import numpy as np
 import numpy.typing as npt
@@ -225,10 +225,20 @@ def _staff_and_write(
         stream.write(header_line(COLUMNS))
         for start in range(0, len(stamps), _ROWS_PER_WRITE):
             rows_here = distinct.of_row[start : start + _ROWS_PER_WRITE]
-            stream.write(_joined(stamps.slice(start, rows_here.size), tails.take(rows_here)))
+            taken = _arrow("take", tails, pa.array(rows_here))
+            stream.write(_joined(stamps.slice(start, rows_here.size), taken))
 
     write_atomically(output, write)
     return RequirementsSummary(len(rows.starts), len(rows.names), peak)
+
+
+def _arrow(function: str, *arguments: object, options: object = None) -> Any:
+    """An Arrow compute function called by name. ``pyarrow.compute`` would build a Python
+    wrapper with a docstring for each of its hundreds of functions on import (0.1-0.2 s of
+    CPU); ``pyarrow._compute`` is the module those wrappers call."""
+    from pyarrow import _compute
+
+    return _compute.call_function(function, list(arguments), options)
 
 
 def _read(path: Path) -> pa.Table | None:
@@ -282,18 +292,20 @@ def _instants(column: pa.ChunkedArray, timezone: str) -> IntArray | None:
     """Seconds since the epoch of whole-second ISO 8601 timestamps; naive ones are local to
     ``timezone`` (``None`` for a repeated or skipped local time, as the validation refuses)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+    from pyarrow import _compute
 
     kind = column.type
     if not pa.types.is_timestamp(kind) or kind.unit != "s" or column.null_count:
         return None
     if kind.tz is None:
         try:
-            column = pc.assume_timezone(column, timezone, ambiguous="raise", nonexistent="raise")
+            options = _compute.AssumeTimezoneOptions(
+                timezone, ambiguous="raise", nonexistent="raise"
+            )
+            column = _arrow("assume_timezone", column, options=options)
         except pa.ArrowException:
             return None
-    seconds: IntArray = column.cast(pa.int64()).to_numpy()
-    return seconds
+    return np.concatenate([chunk.view(pa.int64()).to_numpy() for chunk in column.chunks])
 
 
 def _channel_codes(column: pa.ChunkedArray) -> tuple[IntArray, list[str]] | None:
@@ -332,9 +344,8 @@ def _interval_minutes(starts: IntArray) -> int | None:
     """The smallest gap between distinct starts in whole minutes, as
     ``scheduler.workload.interval_minutes_of`` infers it (``None`` where that one fails)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    unique = np.sort(pc.unique(pa.array(starts)).to_numpy())
+    unique = np.sort(_arrow("unique", pa.array(starts)).to_numpy())
     if unique.size < 2:
         return None
     gap = int(np.diff(unique).min())
@@ -344,9 +355,8 @@ def _interval_minutes(starts: IntArray) -> int | None:
 def _encoded(values: IntArray) -> tuple[npt.NDArray[np.int32], IntArray]:
     """Per value, the index of its distinct value; the distinct values (hash, no sort)."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    encoded = pc.dictionary_encode(pa.array(values))
+    encoded = _arrow("dictionary_encode", pa.array(values))
     return encoded.indices.to_numpy(), encoded.dictionary.to_numpy()
 
 
@@ -370,7 +380,7 @@ def _row_texts(
     """Each distinct tuple's CSV text after the timestamp (``,"chat",12,300,...,true\\n``
     without the leading comma) and the peak of scheduled agents."""
     import pyarrow as pa
-    import pyarrow.compute as pc
+    from pyarrow import _compute
 
     from scheduler.live import live_kpis, offered_load, required_agents, scheduled_agents
 
@@ -400,9 +410,9 @@ def _row_texts(
     settings = _csv_lines(_target_columns(targets))
     if lines is None or settings is None:
         return None, 0
-    tails = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(lines, 0, -1), settings.take(pa.array(per_channel)), ","
-    )
+    without_newline = _arrow("utf8_slice_codeunits", lines, options=_compute.SliceOptions(0, -1))
+    per_row = _arrow("take", settings, pa.array(per_channel))
+    tails = _arrow("binary_join_element_wise", without_newline, per_row, pa.scalar(","))
     return tails, int(scheduled.max())
 
 
@@ -450,12 +460,11 @@ def _timestamp_cells(starts: IntArray, timezone: str) -> pa.StringArray | None:
     from its digits, the UTC offset (one of a few, each formatted once) from Arrow's zone
     database. ``None`` outside the years 1000-9999."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     local = starts
     if timezone != "UTC":
-        zoned = pa.array(starts, pa.timestamp("s", tz="UTC")).cast(pa.timestamp("s", tz=timezone))
-        local = pc.local_timestamp(zoned).cast(pa.int64()).to_numpy()
+        zoned = pa.array(starts, pa.timestamp("s", tz=timezone))
+        local = _arrow("local_timestamp", zoned).view(pa.int64()).to_numpy()
     days, seconds = np.divmod(local, 86_400)
     first, last = int(days.min()), int(days.max())
     dates = np.arange(first, last + 1).astype("datetime64[D]")
@@ -487,8 +496,8 @@ def _times_of_day() -> npt.NDArray[np.bytes_]:
 
 def _joined(stamps: pa.StringArray, tails: pa.StringArray) -> memoryview:
     """The file's rows: each timestamp cell joined to its tuple's text, as one buffer."""
-    import pyarrow.compute as pc
+    import pyarrow as pa
 
-    lines = pc.binary_join_element_wise(stamps, tails, "")
+    lines = _arrow("binary_join_element_wise", stamps, tails, pa.scalar(""))
     end = int(np.frombuffer(lines.buffers()[1], dtype=np.int32)[len(lines)])
     return memoryview(lines.buffers()[2])[:end]
