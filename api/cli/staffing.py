@@ -19,8 +19,7 @@ from api.cli.options import VolumeColumn
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
     from api.cli.requirements_file import RequirementsSummary
-    from scheduler.interval import IntervalStaffing
-    from scheduler.targets import ChannelTarget, Targets
+    from scheduler.staffing import ChannelTarget, IntervalStaffing, Targets
 
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
 
@@ -53,7 +52,7 @@ def _flag_target(
     max_abandon: float | None,
     concurrency: int,
 ) -> ChannelTarget:
-    from scheduler.targets import ChannelTarget
+    from scheduler.staffing import ChannelTarget
 
     return ChannelTarget(
         channel=channel,
@@ -87,7 +86,7 @@ def erlang(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Agents needed in one interval for a service target, or the KPIs of --agents N."""
-    from scheduler.interval import interval_staffing
+    from scheduler.staffing import interval_staffing
 
     target = _flag_target(
         "interval",
@@ -175,7 +174,7 @@ def requirements_command(
     """Agents required per interval and channel for a workload (forecast) CSV or Parquet
     file; `-o x.parquet` writes Parquet."""
     from api.cli.requirements_file import requirements_file
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
     _check_timezone(timezone)
 

@@ -15,8 +15,8 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.cli.requirements_file import COLUMNS, requirements_file
 from api.tables import write_table_file
-from scheduler.staffing import TARGET_COLUMNS, requirements
-from scheduler.targets import Targets
+from scheduler.staffing import Targets, requirements
+from scheduler.staffing.required import TARGET_COLUMNS
 
 runner = CliRunner()
 
