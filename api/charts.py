@@ -31,7 +31,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from scheduler.targets import Targets
+from scheduler.staffing import Targets
 
 if TYPE_CHECKING:
     from forecast import Calendar

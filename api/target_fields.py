@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from pydantic import Field
 
-from scheduler.targets import ChannelTarget
+from scheduler.staffing import ChannelTarget
 
 BOUND_KEYS: Final = ("gt", "ge", "lt", "le")
 

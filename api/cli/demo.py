@@ -58,8 +58,8 @@ def _load_history(session: Session, team: Team, sample_dir: Path, console: Conso
 
 def _load_settings_file(team: Team, path: Path, console: Console) -> None:
     """targets.toml or rules.toml, checked by the parser that uses it, into the team."""
-    from scheduler.rules import rules_from_dict
-    from scheduler.targets import Targets
+    from scheduler.shifts import rules_from_dict
+    from scheduler.staffing import Targets
 
     what = path.stem  # "targets" or "rules"
     if getattr(team, what) is not None:

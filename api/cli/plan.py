@@ -57,8 +57,8 @@ if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays qu
     from api.jobs.pipeline import ScheduleSummary
     from forecast import WorkloadForecast
     from forecast.calendar import Calendar
-    from scheduler import ScheduleResult
-    from scheduler.targets import Targets
+    from scheduler.shifts import ScheduleResult
+    from scheduler.staffing import Targets
 
 
 # Over 80 lines only through its signature: typer reads the command's 28 options from it; the
@@ -105,7 +105,7 @@ def plan(
     --out (plus coverage.html and forecast.html charts that work offline).
     """
     from api.jobs.pipeline import ScheduleSummary, forecast_week, schedule_week
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
     check_default_aht(default_aht_seconds)
     start = week_start.date()

@@ -20,11 +20,8 @@ from api.cli.options import AsJson, Deterministic, GapPercent, Seed, TimeLimitSe
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
     import pandas as pd
 
-    from scheduler import Progress as SolverProgress
-    from scheduler import SolverOptions
-    from scheduler.agents import Agent
-    from scheduler.optimizer import ScheduleResult, ScheduleSummary
-    from scheduler.rules import Rules
+    from scheduler.shifts import Agent, Rules, ScheduleResult, ScheduleSummary, SolverOptions
+    from scheduler.shifts import Progress as SolverProgress
 
 Solved = TypeVar("Solved")
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
@@ -69,7 +66,7 @@ def read_requirements(path: Path, timezone_name: str | None = None) -> pd.DataFr
 
 def read_rules(path: Path) -> Rules:
     """Read and parse a rules TOML file."""
-    from scheduler.rules import rules_from_dict
+    from scheduler.shifts import rules_from_dict
 
     return rules_from_dict(read_toml(path))
 
@@ -78,7 +75,7 @@ def read_agents(path: Path) -> tuple[Agent, ...]:
     """Read and parse a named-agents CSV."""
     import pandas as pd
 
-    from scheduler.agents import agents_from_frame
+    from scheduler.shifts import agents_from_frame
 
     return agents_from_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
 
@@ -132,7 +129,7 @@ def solver_options(
     time_limit_seconds: float, gap_percent: float, seed: int, workers: int, deterministic: bool
 ) -> SolverOptions:
     """The solver's options from the command-line flags ``schedule`` and ``plan`` share."""
-    from scheduler import SolverOptions
+    from scheduler.shifts import SolverOptions
 
     return SolverOptions(
         time_limit_seconds=time_limit_seconds,
@@ -210,7 +207,7 @@ def schedule(
 ) -> None:
     """Build the week's schedule: shifts with breaks for named agents or open positions."""
     from api.jobs.pipeline import ScheduleSummary, coverage_table, schedule_table
-    from scheduler import solve_schedule
+    from scheduler.shifts import solve_schedule
 
     table = read_requirements(requirements, timezone_name)
     parsed_rules = read_rules(rules)

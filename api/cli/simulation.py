@@ -17,9 +17,9 @@ from api.cli.files import read_table, read_toml, write_table
 if TYPE_CHECKING:  # imported by the commands themselves: `staffcast --help` stays quick
     import pandas as pd
 
-    from scheduler.agents import Agent
+    from scheduler.shifts import Agent
     from scheduler.simulation import SimulationOptions, SimulationResult
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
 
 def read_schedule(path: Path) -> pd.DataFrame:
@@ -96,7 +96,7 @@ def simulate(
     from api.cli.scheduling import read_agents, read_requirements
     from api.jobs.pipeline import SimulationSummary, interval_table, simulation_report
     from scheduler.simulation import REASONS, SimulationOptions
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
     if volume_column not in ("volume", "volume_high"):
         fail(f"--volume-column: {volume_column!r} must be volume or volume_high")

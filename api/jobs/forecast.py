@@ -39,7 +39,7 @@ from forecast import (
     forecast_workload,
 )
 from forecast.forecaster import WORKLOAD_COLUMNS
-from scheduler.workload import CHANNEL, INTERVAL_START
+from scheduler.staffing import CHANNEL, INTERVAL_START
 
 FORECAST_DIGITS: Final = 6
 """Decimals kept in a stored forecast's volumes and handle times."""

@@ -28,9 +28,9 @@ if TYPE_CHECKING:
 
     from forecast import Calendar, ModelName, WorkloadForecast
     from forecast.daygrid import HistoryLike
-    from scheduler import Agent, Progress, Rules, ScheduleResult, SolverOptions
+    from scheduler.shifts import Agent, Progress, Rules, ScheduleResult, SolverOptions
     from scheduler.simulation import SimulationOptions, SimulationResult
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
 WEEK_DAYS = 7
 SERVICE_LEVEL_DIGITS = 4
@@ -107,7 +107,7 @@ def schedule_week(
 ) -> tuple[pd.DataFrame, ScheduleResult]:
     """Agents required per interval (``scheduler.requirements``), then the schedule that
     covers them (``scheduler.solve_schedule``); ``before_solving`` is called in between."""
-    from scheduler import solve_schedule
+    from scheduler.shifts import solve_schedule
     from scheduler.staffing import requirements
 
     needs = requirements(workload, targets, interval_minutes, timezone, volume_column)

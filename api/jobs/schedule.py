@@ -39,10 +39,9 @@ from api.request_models import MAX_ID, IsoDate, RequestModel
 from api.storage.agents import agent_record, checked_roster, team_agents
 from api.storage.models import Team
 from forecast import ForecastError
-from scheduler import Agent, Progress, SolverOptions, rules_from_dict
 from scheduler.errors import InvalidRulesError, InvalidTargetsError
-from scheduler.targets import Targets
-from scheduler.workload import INTERVAL_START
+from scheduler.shifts import Agent, Progress, SolverOptions, rules_from_dict
+from scheduler.staffing import INTERVAL_START, Targets
 
 
 class ScheduleRequest(RequestModel):

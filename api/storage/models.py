@@ -182,7 +182,7 @@ class JobResult(Base):
 
 class Agent(Base):
     """A named agent of a team's roster: one row of the optimizer's agents table
-    (see :mod:`scheduler.agents` for the meaning of each column)."""
+    (see :mod:`scheduler.shifts.agents` for the meaning of each column)."""
 
     __tablename__ = "agents"
     __table_args__ = (UniqueConstraint("team_id", "agent_id"),)

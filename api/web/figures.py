@@ -40,7 +40,7 @@ from api.storage.models import Team
 from api.storage.teams import TeamSnapshot
 from forecast.errors import InvalidCalendarError
 from scheduler.errors import SchedulerError
-from scheduler.targets import Targets
+from scheduler.staffing import Targets
 
 HISTORY_DAYS: Final = 14
 

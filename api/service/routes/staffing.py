@@ -10,8 +10,7 @@ from pydantic import BaseModel, Field
 from api.request_models import RequestModel
 from api.service.deps import TeamDep
 from api.target_fields import target_field
-from scheduler.interval import interval_staffing
-from scheduler.targets import ChannelTarget
+from scheduler.staffing import ChannelTarget, interval_staffing
 
 router = APIRouter(prefix="/v1/staffing", tags=["staffing"])
 

@@ -19,8 +19,8 @@ from api.storage.calendars import calendar_of
 from api.storage.models import Team
 from api.storage.teams import TeamSnapshot, checked_timezone
 from api.target_fields import target_field
-from scheduler.rules import rules_from_dict
-from scheduler.targets import Targets
+from scheduler.shifts import rules_from_dict
+from scheduler.staffing import Targets
 
 MAX_CHANNELS: Final = 50  # as in an uploaded history (forecast.formats.MAX_CHANNELS)
 MAX_SPECIAL_DAYS: Final = 1_000

@@ -21,11 +21,8 @@ from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.models import Job
 from forecast import forecast_workload, parse_history
-from scheduler import Progress, SolverOptions
-from scheduler.optimizer import solve_schedule
-from scheduler.rules import rules_from_dict
-from scheduler.staffing import requirements
-from scheduler.targets import Targets
+from scheduler.shifts import Progress, SolverOptions, rules_from_dict, solve_schedule
+from scheduler.staffing import Targets, requirements
 from tests.api.conftest import TeamCredentials
 from tests.api.scheduling_inputs import ROSTER_CSV, RULES, TARGETS, history_csv
 from tests.api.service.test_forecasts_api import wait_for_job

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from api.service import create_app
 from api.settings import ServiceSettings
 from api.target_fields import target_bounds
-from scheduler.targets import ChannelTarget
+from scheduler.staffing import ChannelTarget
 from tests.api.conftest import TeamCredentials
 
 SCHEMA_BOUNDS = {

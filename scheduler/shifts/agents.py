@@ -29,11 +29,11 @@ from datetime import date, timedelta
 import numpy as np
 import pandas as pd
 
-from scheduler.errors import InvalidAgentsError, InvalidRulesError
-from scheduler.rules import MINUTES_PER_DAY, Rules, parse_weekdays, parse_window
-from scheduler.shifts import BoolArray, Week
-
-MAX_REPORTED_ERRORS = 50
+from scheduler import calendar
+from scheduler.calendar import MINUTES_PER_DAY
+from scheduler.errors import InvalidAgentsError, table_problems
+from scheduler.shifts.rules import Rules
+from scheduler.shifts.templates import BoolArray, Week
 
 
 @dataclass(frozen=True)
@@ -106,13 +106,13 @@ def _unavailable(
             pass
         days_text, _, window_text = item.partition(" ")
         try:
-            days = parse_weekdays(days_text, where)
+            days = calendar.weekdays(days_text, where, InvalidAgentsError)
             start, end = (
-                parse_window(window_text.strip(), where)
+                calendar.window(window_text.strip(), where, InvalidAgentsError)
                 if window_text.strip()
                 else (0, MINUTES_PER_DAY)
             )
-        except InvalidRulesError:
+        except InvalidAgentsError:
             errors.append(
                 f"{where}: {item!r} is not a date (2026-06-03), a weekday (sun) or a weekday "
                 "window (mon-fri 00:00-07:00)"
@@ -184,8 +184,10 @@ def agents_from_frame(table: pd.DataFrame) -> tuple[Agent, ...]:
         preferred: int | None = None
         if preferred_text:
             try:
-                preferred = parse_window(f"{preferred_text}-00:00", "preferred_start")[0]
-            except InvalidRulesError:
+                preferred = calendar.start_minute(
+                    preferred_text, "preferred_start", InvalidAgentsError
+                )
+            except InvalidAgentsError:
                 errors.append(
                     f"row {row}, column `preferred_start`: {preferred_text!r} is not a time "
                     "like 08:00"
@@ -205,12 +207,7 @@ def agents_from_frame(table: pd.DataFrame) -> tuple[Agent, ...]:
                 )
             )
     if errors:
-        shown = errors[:MAX_REPORTED_ERRORS]
-        more = len(errors) - len(shown)
-        suffix = f" (and {more} more)" if more else ""
-        raise InvalidAgentsError(
-            f"the agents table has {len(errors)} problem(s): {shown[0]}{suffix}", shown
-        )
+        raise table_problems(InvalidAgentsError, "the agents table", errors)
     return tuple(agents)
 
 
@@ -223,13 +220,9 @@ def availability(agent: Agent, week: Week) -> BoolArray:
         if day_date in blocked_days:
             free[week.day == day] = False
     for window in agent.unavailable_windows:
-        today = weekdays == window.weekday
-        free[today & (week.minute >= window.start_minute) & (week.minute < window.end_minute)] = (
-            False
+        free &= ~calendar.in_window(
+            weekdays, week.minute, window.weekday, window.start_minute, window.end_minute
         )
-        if window.end_minute > MINUTES_PER_DAY:
-            tomorrow = weekdays == (window.weekday + 1) % 7
-            free[tomorrow & (week.minute < window.end_minute - MINUTES_PER_DAY)] = False
     return free
 
 

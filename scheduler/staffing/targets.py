@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from scheduler.errors import InvalidTargetsError
-from scheduler.hours import OperatingHours
+from scheduler.staffing.hours import OperatingHours
 
 QueueModel = Literal["erlang_c", "erlang_a", "deferred"]
 

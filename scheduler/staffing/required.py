@@ -5,7 +5,7 @@
   ASA, abandonment and occupancy; the most restrictive wins. Chat concurrency ``k`` makes
   each agent ``k`` servers of an M/M/(kN) queue with the per-chat handle time at that
   concurrency.
-* Deferred channels (email): the backlog model of :mod:`scheduler.deferred`.
+* Deferred channels (email): the backlog model of :mod:`scheduler.staffing.deferred`.
 * ``scheduled_agents = ceil(agents / (1 - shrinkage))``, rounded exactly (21 agents at 30%
   shrinkage is 30, not 31).
 
@@ -23,18 +23,19 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-from scheduler.deferred import deferred_requirements, deferred_service
+from scheduler.calendar import MINUTES_PER_DAY
 from scheduler.errors import InvalidWorkloadError
-from scheduler.hours import OperatingHours
-from scheduler.live import (
+from scheduler.staffing.deferred import deferred_requirements, deferred_service
+from scheduler.staffing.hours import OperatingHours
+from scheduler.staffing.live import (
     live_kpis,
     offered_load,
     required_agents,
     scheduled_agents,
 )
-from scheduler.queueing import BoolArray, FloatArray
-from scheduler.targets import ChannelTarget, Targets
-from scheduler.workload import (
+from scheduler.staffing.queueing import BoolArray, FloatArray
+from scheduler.staffing.targets import ChannelTarget, Targets
+from scheduler.staffing.workload import (
     AHT_SECONDS,
     CHANNEL,
     INTERVAL_START,
@@ -188,7 +189,7 @@ def requirements(
     """Agents required per interval and channel, with the KPIs they achieve.
 
     Args:
-        workload: the workload table (see :mod:`scheduler.workload`).
+        workload: the workload table (see :mod:`scheduler.staffing.workload`).
         targets: service targets; every channel of the workload needs one.
         interval_minutes: interval length; inferred from the timestamps when ``None``.
         timezone: the team's timezone, in which business hours are read: naive timestamps
@@ -212,7 +213,7 @@ def requirements(
         workload[VOLUME] = workload[volume_column].fillna(workload[VOLUME])
     if interval_minutes is None:
         interval_minutes = interval_minutes_of(workload[INTERVAL_START])
-    if interval_minutes <= 0 or 1440 % interval_minutes:
+    if interval_minutes <= 0 or MINUTES_PER_DAY % interval_minutes:
         raise InvalidWorkloadError(
             f"interval_minutes {interval_minutes} must divide a day, e.g. 15, 30 or 60"
         )

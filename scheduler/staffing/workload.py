@@ -25,7 +25,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from scheduler.errors import InvalidWorkloadError
+from scheduler.calendar import MINUTES_PER_DAY
+from scheduler.errors import InvalidWorkloadError, table_problems
 
 INTERVAL_START: Final = "interval_start"
 CHANNEL: Final = "channel"
@@ -35,7 +36,6 @@ VOLUME_LOW: Final = "volume_low"
 VOLUME_HIGH: Final = "volume_high"
 REQUIRED_COLUMNS: Final = (INTERVAL_START, CHANNEL, VOLUME, AHT_SECONDS)
 OPTIONAL_COLUMNS: Final = (VOLUME_LOW, VOLUME_HIGH)
-MAX_REPORTED_ERRORS: Final = 50
 
 
 def _row_label(index: int) -> int:
@@ -148,12 +148,7 @@ def validate_workload(workload: pd.DataFrame, timezone: str | None = None) -> pd
                 f"of channel {channels.iloc[position]!r} appears twice"
             )
     if errors:
-        shown = errors[:MAX_REPORTED_ERRORS]
-        more = len(errors) - len(shown)
-        suffix = f" (and {more} more)" if more else ""
-        raise InvalidWorkloadError(
-            f"the workload has {len(errors)} problem(s): {shown[0]}{suffix}", shown
-        )
+        raise table_problems(InvalidWorkloadError, "the workload", errors)
     result = pd.DataFrame(
         {
             INTERVAL_START: starts,
@@ -177,7 +172,7 @@ def interval_minutes_of(starts: pd.Series[pd.Timestamp]) -> int:
             "give it explicitly (--interval-minutes)"
         )
     gap_seconds = float(np.diff(unique).min() / np.timedelta64(1, "s"))
-    if gap_seconds % 60 or 1440 % (gap_seconds / 60):
+    if gap_seconds % 60 or MINUTES_PER_DAY % (gap_seconds / 60):
         raise InvalidWorkloadError(
             f"intervals start {gap_seconds:g} s apart, which does not divide a day into whole "
             "minutes; give --interval-minutes"

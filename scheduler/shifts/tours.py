@@ -39,7 +39,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-from scheduler.shifts import BoolArray, IntArray, Templates, workable
+from scheduler.calendar import clock_distance
+from scheduler.shifts.templates import BoolArray, IntArray, Templates, rest_kept, workable
 
 FloatArray = npt.NDArray[np.float64]
 INFEASIBLE: Final = math.inf
@@ -176,14 +177,12 @@ def _best_in_chain(search: _Search, chain: list[int]) -> tuple[float, tuple[int,
     first, last = search.by_day[chain[0]], search.by_day[chain[-1]]
     last_end = search.unrolled_start(last, chain[0]) + search.templates.length[last]
     first_start = search.templates.start[first]
-    if len(chain) == 1 or int(last_end.max()) + search.rest <= int(first_start.min()) + search.size:
+    first_again = int(first_start.min()) + search.size  # the earliest start a week later
+    if len(chain) == 1 or rest_kept(last_end.max(), first_again, search.rest):
         return _shortest_path(search, chain, None)
     # The wrap binds: solve once per first-day start, the last day limited to shifts ending
     # early enough before it (a week later).
-    found = [
-        _shortest_path(search, chain, (start, start + search.size - search.rest))
-        for start in np.unique(first_start).tolist()
-    ]
+    found = [_shortest_path(search, chain, start) for start in np.unique(first_start).tolist()]
     return min((best for best in found if best is not None), default=None, key=lambda b: b[0])
 
 
@@ -207,6 +206,8 @@ def _extend(
     # Index (in sorted order) of the best predecessor at each prefix and state.
     rows = np.arange(len(order))[:, None]
     best_row = np.maximum.accumulate(np.where(previous.value[order] <= running, rows, 0), axis=0)
+    # The last predecessor that keeps the rest (:func:`rest_kept`: an end at most the rest
+    # before the start), found in the ends sorted.
     reach = np.searchsorted(prev_end[order], start - search.rest, side="right") - 1
     valid = reach >= 0
     index = np.arange(states)[None, :] - paid[:, None]
@@ -219,18 +220,19 @@ def _extend(
 
 
 def _shortest_path(
-    search: _Search, chain: list[int], wrap: tuple[int, int] | None
+    search: _Search, chain: list[int], wrap: int | None
 ) -> tuple[float, tuple[int, ...]] | None:
-    """The cheapest path over ``chain``; ``wrap`` = (first-day start, latest last-day end)."""
+    """The cheapest path over ``chain``; with ``wrap``, the first day's shifts start there and
+    the last day's leave the rest before it a week later."""
     templates, first_day = search.templates, chain[0]
     layers: list[_Layer] = []
     for position, day in enumerate(chain):
         shifts = search.by_day[day]
         start = search.unrolled_start(shifts, first_day)
         if wrap is not None and position == 0:
-            shifts, start = shifts[start == wrap[0]], start[start == wrap[0]]
+            shifts, start = shifts[start == wrap], start[start == wrap]
         if wrap is not None and position == len(chain) - 1:
-            keep = start + templates.length[shifts] <= wrap[1]
+            keep = rest_kept(start + templates.length[shifts], wrap + search.size, search.rest)
             shifts, start = shifts[keep], start[keep]
         if not len(shifts):
             return None
@@ -384,8 +386,8 @@ def _preference(group: TourGroup, start_minutes: IntArray, cost_per_hour: float)
     """Per template, the cost of ``group``'s distance from its preferred start."""
     if group.preferred_start_minute is None or cost_per_hour <= 0:
         return np.zeros(len(start_minutes))
-    distance = np.abs(start_minutes - group.preferred_start_minute)
-    return np.asarray(np.minimum(distance, 1440 - distance) / 60 * cost_per_hour, dtype=np.float64)
+    distance = clock_distance(start_minutes, group.preferred_start_minute)
+    return np.asarray(distance / 60 * cost_per_hour, dtype=np.float64)
 
 
 def _cyclic_sums(

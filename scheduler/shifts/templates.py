@@ -16,16 +16,39 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from scheduler.calendar import MINUTES_PER_DAY, WEEKDAY_NAMES, WeekWindows, in_window
 from scheduler.errors import InvalidRulesError, InvalidWorkloadError
-from scheduler.rules import MINUTES_PER_DAY, WEEKDAY_NAMES, OpenWindows, Rules
+from scheduler.shifts.rules import Rules
+
+if TYPE_CHECKING:
+    from ortools.sat.python import cp_model
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+
+
+@overload
+def rest_kept(end: IntArray, next_start: IntArray | int, rest_intervals: int) -> BoolArray: ...
+@overload
+def rest_kept(end: int, next_start: IntArray, rest_intervals: int) -> BoolArray: ...
+@overload
+def rest_kept(
+    end: cp_model.LinearExpr | int, next_start: cp_model.LinearExpr | int, rest_intervals: int
+) -> cp_model.BoundedLinearExpression: ...
+def rest_kept(end: Any, next_start: Any, rest_intervals: int) -> Any:
+    """Whether a shift starting at ``next_start`` leaves the minimum rest after one ending at
+    ``end``: positions in the week's intervals, a start past the week's end counted a week
+    later (the schedule repeats). The one statement of the rest rule: the roster's masks and
+    CP-SAT rows, the tours' week search and the count model's aggregate rows all ask it, for
+    numbers, arrays or CP-SAT expressions alike.
+    """
+    return next_start - end >= rest_intervals
 
 
 @dataclass(frozen=True)
@@ -108,19 +131,15 @@ def week_of(interval_starts: pd.Series[pd.Timestamp] | pd.DatetimeIndex) -> Week
     )
 
 
-def open_mask(week: Week, windows: OpenWindows | None) -> BoolArray:
+def open_mask(week: Week, windows: WeekWindows | None) -> BoolArray:
     """Which intervals of the week fall inside the operating hours (all, if ``None``)."""
     if windows is None:
         return np.ones(week.size, dtype=bool)
     mask = np.zeros(week.size, dtype=bool)
     weekdays = np.array([week.weekday(int(day)) for day in week.day], dtype=np.int64)
-    for weekday in range(7):
-        today = weekdays == weekday
-        yesterday = weekdays == (weekday + 1) % 7
-        for start, end in windows[weekday]:
-            mask |= today & (week.minute >= start) & (week.minute < end)
-            if end > MINUTES_PER_DAY:
-                mask |= yesterday & (week.minute < end - MINUTES_PER_DAY)
+    for weekday, day_windows in enumerate(windows):
+        for start, end in day_windows:
+            mask |= in_window(weekdays, week.minute, weekday, start, end)
     return mask
 
 

@@ -17,7 +17,7 @@ import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
 from scheduler.errors import SchedulerError
-from scheduler.formulation import FloatArray, Program
+from scheduler.shifts.formulation import FloatArray, Program
 
 INTEGER_BLOCKS: Final = ("x", "y", "w", "short")
 """Columns that count agents (shifts, breaks, day patterns, missing agents)."""
@@ -93,7 +93,7 @@ def _create(name: str) -> pywraplp.Solver:
 
 
 class LinearRelaxation:
-    """The LP relaxation of a :class:`~scheduler.formulation.Program`, kept for re-solving."""
+    """The LP relaxation of a :class:`~scheduler.shifts.formulation.Program`, kept to re-solve."""
 
     def __init__(self, program: Program) -> None:
         self.program = program

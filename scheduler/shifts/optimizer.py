@@ -5,15 +5,15 @@ Stages (see ``shared/notes/scheduling.md`` for the measurements behind them):
 1. **Bound** — the LP relaxation of the count model over every allowed shift, solved with
    GLOP: no schedule can cost less (the "physical limit").
 2. **Counts** — how many agents work each shift: an LP dive, then fix-and-optimize by day
-   (:mod:`scheduler.counts`).
+   (:mod:`scheduler.shifts.counts`).
 3. **Roster** — named agents (or open positions ``open-N``, one per recommended hire) take
-   those shifts under every per-agent rule (:mod:`scheduler.roster`).
-4. **Breaks** — re-placed for the shifts as assigned (:mod:`scheduler.breaks`).
-5. **Repair by whole weeks** (:mod:`scheduler.tours`) — the roster's weeks become tours; what
+   those shifts under every per-agent rule (:mod:`scheduler.shifts.roster`).
+4. **Breaks** — re-placed for the shifts as assigned (:mod:`scheduler.shifts.breaks`).
+5. **Repair by whole weeks** (:mod:`scheduler.shifts.tours`) — the roster's weeks become tours; what
    it could not hand out is dropped, what is then short is filled week by week, and each week
    is replaced by a cheaper legal one that still covers (or dropped).
 6. **Evaluation** — coverage, projected service level and the summary
-   (:mod:`scheduler.summary`); the gap is the paid hours against the bound LP's.
+   (:mod:`scheduler.shifts.summary`); the gap is the paid hours against the bound LP's.
 
 The bound LP runs beside the stages when a short time limit cannot wait for it. Missing
 agents cost far more than any week unless ``[budget]`` caps are set (then the queueing model
@@ -31,28 +31,30 @@ import itertools
 import math
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, wait
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from scheduler.agents import Agent, availability, hour_limits
-from scheduler.bound import LinearRelaxation
-from scheduler.breaks import place_breaks, planned_options, template_index
-from scheduler.counts import solve_counts
 from scheduler.errors import SchedulerError
-from scheduler.evaluation import (
+from scheduler.shifts.agents import Agent, availability, hour_limits
+from scheduler.shifts.bound import LinearRelaxation, LpSolution
+from scheduler.shifts.breaks import option_index, place_breaks, planned_options, template_index
+from scheduler.shifts.counts import CountSolution, solve_counts
+from scheduler.shifts.evaluation import (
     SCHEDULE_COLUMNS,
     KpiFunction,
     normalise_requirements,
     schedule_coverage,
 )
-from scheduler.explain import check_agents, check_rules, coverage_warnings
-from scheduler.formulation import FloatArray, Program, build_program
-from scheduler.roster import RosterAgent, eligible, solve_roster
-from scheduler.rules import Rules
-from scheduler.shifts import (
+from scheduler.shifts.explain import check_agents, check_rules, coverage_warnings
+from scheduler.shifts.formulation import FloatArray, Program, build_program
+from scheduler.shifts.roster import Roster, RosterAgent, eligible, solve_roster
+from scheduler.shifts.rules import Rules
+from scheduler.shifts.solving import Heartbeat, ProgressCallback, SolverOptions
+from scheduler.shifts.summary import ScheduleSummary, schedule_summary
+from scheduler.shifts.templates import (
     Templates,
     Week,
     agent_patterns,
@@ -62,12 +64,10 @@ from scheduler.shifts import (
     shift_templates,
     week_of,
 )
-from scheduler.solving import Heartbeat, ProgressCallback, SolverOptions
-from scheduler.staffing import projected_kpis
-from scheduler.summary import ScheduleSummary, schedule_summary
-from scheduler.tours import Tour, TourGroup, TourSpace, fill, improve, shrink, trim
+from scheduler.shifts.tours import Tour, TourGroup, TourSpace, fill, improve, shrink, trim
+from scheduler.staffing.required import projected_kpis
 
-__all__ = ["ScheduleResult", "ScheduleSummary", "solve_schedule"]  # the summary re-exported
+__all__ = ["ScheduleResult", "solve_schedule"]
 
 COUNTS_SHARE = (0.3, 0.95)
 """Least and most share of the time left after the bound for the count stage; within these,
@@ -86,7 +86,7 @@ BOUND_SHARE = 0.3
 LP (the bound LP then goes on beside it, until the evaluation)."""
 REPAIR_SHARE = 0.2
 """Share of the time limit kept back from the count and roster stages for the repair by whole
-weeks (:mod:`scheduler.tours`) and the evaluation."""
+weeks (:mod:`scheduler.shifts.tours`) and the evaluation."""
 EVALUATION_SHARE = 0.06
 """Share of the time limit kept for the evaluation at the very end."""
 SHORTFALL_COST_PER_AGENT_HOUR = 1000.0
@@ -141,15 +141,17 @@ def _roster_agents(
         patterns = agent_patterns(
             rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
         )
-        low, high = hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
+        low, high = _paid_minutes(
+            *hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
+        )
         result.append(
             RosterAgent(
                 agent_id=agent.agent_id,
                 skills=frozenset(channels.index(s) for s in agent.skills if s in channels),
                 patterns=patterns,
                 available=free,
-                min_paid_minutes=math.ceil(low * 60 - 1e-9),
-                max_paid_minutes=math.floor(high * 60 + 1e-9),
+                min_paid_minutes=low,
+                max_paid_minutes=high,
                 preferred_start_minute=agent.preferred_start_minute,
                 must_work=True,
             )
@@ -168,8 +170,7 @@ def _open_positions(
     spare = max(2, math.ceil(OPEN_SPARE_SHARE * total))
     everything = frozenset(range(len(channels)))
     free = np.ones(week.size, dtype=bool)
-    low = math.ceil(rules.week.min_hours * 60 - 1e-9)
-    high = math.floor(rules.week.max_hours * 60 + 1e-9)
+    low, high = _paid_minutes(rules.week.min_hours, rules.week.max_hours)
     positions = [
         RosterAgent("", everything, patterns[[j]], free, low, high)
         for j in range(len(patterns))
@@ -191,27 +192,6 @@ def _day_capacity(
                     1 for agent in agents if agent.skills & chosen and agent.patterns[:, day].any()
                 )
     return capacity
-
-
-def _shifts_frame(
-    assignments: list[tuple[str, int]],
-    templates: Templates,
-    breaks: dict[int, list[list[tuple[int, int]]]],
-    week: Week,
-) -> pd.DataFrame:
-    taken: dict[int, int] = {}
-    rows = []
-    for agent_id, template in assignments:
-        slot = taken.get(template, 0)
-        taken[template] = slot + 1
-        placed = breaks.get(template, [])
-        pieces = (
-            [(offset, _break_length(templates, template, n)) for n, offset in placed[slot]]
-            if slot < len(placed)
-            else []
-        )
-        rows.append(_shift_row(agent_id, template, pieces, templates, week))
-    return _schedule_frame(rows)
 
 
 def _shift_row(
@@ -244,14 +224,7 @@ def _schedule_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
     return frame.sort_values(["agent_id", "start"], kind="stable").reset_index(drop=True)
 
 
-def _break_length(templates: Templates, template: int, number: int) -> int:
-    options = np.flatnonzero(
-        (templates.option_template == template) & (templates.option_break == number)
-    )
-    return int(templates.option_length[options[0]])
-
-
-def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstring lists
+def solve_schedule(
     requirements: pd.DataFrame,
     rules: Rules,
     agents: Sequence[Agent] | None = None,
@@ -260,12 +233,12 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     progress: ProgressCallback | None = None,
     kpis: KpiFunction | None = None,
 ) -> ScheduleResult:
-    """Build the week's schedule.
+    """Build the week's schedule: the stages of the module docstring, in order.
 
     Args:
         requirements: the table ``staffcast requirements`` writes (``scheduled_agents`` per
             interval and channel must be present and not on a break; one week, tz-aware).
-        rules: the scheduling rules (:func:`scheduler.rules.rules_from_dict`).
+        rules: the scheduling rules (:func:`scheduler.shifts.rules.rules_from_dict`).
         agents: named agents; without them the schedule is for open positions ``open-N``.
         options: time limit, relative gap, seed, workers (``SolverOptions()`` by default).
         progress: called with the best bound and incumbent as the solvers work.
@@ -277,7 +250,83 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
         InfeasibleScheduleError: if the rules or an agent's limits make any schedule
             impossible; the message says which rule, in words.
     """
-    options = options or SolverOptions()
+    run = _prepare(requirements, rules, agents, options or SolverOptions(), progress, kpis)
+    model = _count_model(run)
+    bound = _BoundStage.start(run, model)
+    counts = _count_stage(run, model, bound)
+    people, candidates, roster = _roster_stage(run, model, counts)
+    break_seconds = run.remaining(1.0)  # before the tour space is built, as the stages ran
+    space = _tour_space(run, model.templates)
+    weeks, owners = _roster_weeks(
+        templates=model.templates,
+        candidates=candidates,
+        assignments=roster.assignments,
+        people=people,
+        space=space,
+        named=run.named,
+        options=run.options,
+        seconds=break_seconds,
+        progress=run.progress,
+        started=run.started,
+        build=run.build,
+    )
+    shifts = _repair_by_weeks(run, space, weeks, owners)
+    return _evaluate(run, shifts, people, bound.finish(run))
+
+
+@dataclass(frozen=True)
+class _Run:
+    """One solve's inputs as the stages use them: the problem, the rules with the objective's
+    weights, the shortfall costs, the rest in intervals, the named agents and the clock."""
+
+    problem: _Problem
+    rules: Rules
+    costs: FloatArray
+    templates: Templates
+    named: list[Agent] | None
+    roster_agents: list[RosterAgent] | None
+    warnings: list[str]
+    rest: int
+    options: SolverOptions
+    progress: ProgressCallback | None
+    kpis: KpiFunction | None
+    started: float
+
+    def build(self, subset: Templates, with_patterns: bool = True, **extra: object) -> Program:
+        """The count program over ``subset`` with this solve's requirements and costs."""
+        return build_program(
+            subset,
+            self.problem.required,
+            self.rules,
+            interval_minutes=self.problem.week.interval_minutes,
+            deferred=self.problem.deferred,
+            with_patterns=with_patterns,
+            shortfall_costs=self.costs,
+            max_paid_hours=self.rules.budget.max_paid_hours if with_patterns else None,
+            max_headcount=self.rules.budget.max_headcount if with_patterns else None,
+            **extra,  # type: ignore[arg-type]
+        )
+
+    def remaining(self, share: float) -> float:
+        """Seconds for a stage: ``share`` of what is left, keeping back what the bounds and
+        the evaluation at the end will need."""
+        options = self.options
+        if options.deterministic_seconds is not None:
+            return (options.deterministic_seconds or options.time_limit_seconds) * share
+        reserve = REPAIR_SHARE * options.time_limit_seconds
+        left = options.time_limit_seconds - reserve - (time.monotonic() - self.started)
+        return max(0.5, left * share)
+
+
+def _prepare(
+    requirements: pd.DataFrame,
+    rules: Rules,
+    agents: Sequence[Agent] | None,
+    options: SolverOptions,
+    progress: ProgressCallback | None,
+    kpis: KpiFunction | None,
+) -> _Run:
+    """Check the inputs, build every shift the rules allow and the objective's costs."""
     started = time.monotonic()
     problem = _problem(requirements)
     week = problem.week
@@ -287,261 +336,305 @@ def solve_schedule(  # noqa: PLR0915 - the stages in order, as the module docstr
     if named is not None:
         check_agents(named, rules, week, templates)
     warnings = coverage_warnings(problem.required, week, templates, named)
-    caller_rules = rules
-    rules, costs = _objective(rules, problem, kpis)
-
-    def build(subset: Templates, with_patterns: bool = True, **extra: object) -> Program:
-        return build_program(
-            subset,
-            problem.required,
-            rules,
-            interval_minutes=week.interval_minutes,
-            deferred=problem.deferred,
-            with_patterns=with_patterns,
-            shortfall_costs=costs,
-            max_paid_hours=rules.budget.max_paid_hours if with_patterns else None,
-            max_headcount=rules.budget.max_headcount if with_patterns else None,
-            **extra,  # type: ignore[arg-type]
-        )
-
-    rest = math.ceil(rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
+    objective_rules, costs = _objective(rules, problem, kpis)
+    rest = math.ceil(objective_rules.week.min_rest_hours * 60 / week.interval_minutes - 1e-9)
     roster_agents = (
-        _roster_agents(named, rules, week, problem.channels) if named is not None else None
+        _roster_agents(named, objective_rules, week, problem.channels)
+        if named is not None
+        else None
     )
-    if roster_agents is not None:
-        # Only shifts some agent could work: the count stage then plans within availability.
-        workable = np.zeros(templates.count, dtype=bool)
-        for agent in roster_agents:
-            workable |= eligible(agent, templates)
-        templates = templates.subset(np.flatnonzero(workable))
-        capacity = _day_capacity(roster_agents, problem.channels)
-
-        # The agents' own day patterns, pooled (at most as many agents on a pattern as may
-        # work it): a relaxation of their weeks that keeps the counts in whole weeks.
-        pooled: dict[tuple[bool, ...], int] = {}
-        for agent in roster_agents:
-            for pattern in agent.patterns:
-                key = tuple(bool(day) for day in pattern)
-                pooled[key] = pooled.get(key, 0) + 1
-        union = np.array(sorted(pooled), dtype=bool).reshape(-1, 7)
-        limits = np.array([pooled[key] for key in sorted(pooled)], dtype=np.int64)
-        hours = (
-            min(agent.min_paid_minutes for agent in roster_agents) / 60,
-            max(agent.max_paid_minutes for agent in roster_agents) / 60,
-        )
-
-        def rebuild(subset: Templates) -> Program:
-            return build(
-                subset,
-                day_capacity=capacity,
-                patterns=union,
-                pattern_limit=limits,
-                hours_range=hours,
-                headcount_limit=len(roster_agents),
-                headcount_floor=sum(1 for agent in roster_agents if agent.min_paid_minutes > 0),
-                paid_hours_floor=sum(agent.min_paid_minutes for agent in roster_agents) / 60,
-                rest_intervals=rest,
-            )
-
-        program = rebuild(templates)
-    else:
-        program = build(templates)
-
-        def rebuild(subset: Templates) -> Program:
-            return build(subset, rest_intervals=rest)
-
-    # The bound LP (every break position) may take longer than a short time limit allows:
-    # it then goes on beside the search, which starts from the LP with each break at the
-    # middle of its window (a tenth of the size).
-    relaxation = LinearRelaxation(program)
-    pool = ThreadPoolExecutor(max_workers=1)
-    full = pool.submit(relaxation.solve)
-    deterministic = options.deterministic_seconds is not None
-    with Heartbeat(progress, "bound", started, relaxation.interrupt) as beat:
-        wait([full], timeout=None if deterministic else _left(options, started, BOUND_SHARE))
-        if full.done():
-            lp = full.result()
-            beat.report(best_bound=lp.paid_hours * rules.weights.paid_hour)
-        else:
-            middle = _middle_breaks(templates)
-            program = rebuild(middle) if roster_agents is not None else build(middle)
-            lp = LinearRelaxation(program).solve()
-    reserve = REPAIR_SHARE * options.time_limit_seconds
-    budget = options.deterministic_seconds or options.time_limit_seconds
-
-    def remaining(share: float) -> float:
-        """Seconds for a stage: ``share`` of what is left, keeping back what the bounds and
-        the evaluation at the end will need."""
-        if options.deterministic_seconds is not None:
-            return budget * share
-        left = options.time_limit_seconds - reserve - (time.monotonic() - started)
-        return max(0.5, left * share)
-
-    people_count = (
-        len(roster_agents)
-        if roster_agents is not None
-        else math.ceil(program.headcount(lp.values) * (1 + OPEN_SPARE_SHARE))
-    )
-    counts = solve_counts(
-        program,
-        lp,
-        rebuild,
-        options,
-        min(
-            max(
-                remaining(1.0) - ROSTER_SECONDS_PER_AGENT * people_count, remaining(COUNTS_SHARE[0])
-            ),
-            remaining(COUNTS_SHARE[1]),
-        ),
+    return _Run(
+        problem=problem,
+        rules=objective_rules,
+        costs=costs,
+        templates=templates,
+        named=named,
+        roster_agents=roster_agents,
+        warnings=warnings,
+        rest=rest,
+        options=options,
         progress=progress,
+        kpis=kpis,
         started=started,
     )
-    # Every shift of the count solution (and, per day, one shift over the most demand) is a
-    # candidate: the roster may need shifts beyond the counts to complete legal weeks.
-    candidates = concatenate(counts.program.templates, day_fillers(templates, problem.required))
+
+
+@dataclass(frozen=True)
+class _CountModel:
+    """The count model of the solve: its templates (for named agents, only the shifts some
+    agent could work), its program, and how to rebuild it over a subset of templates."""
+
+    templates: Templates
+    program: Program
+    rebuild: Callable[[Templates], Program]
+
+
+def _count_model(run: _Run) -> _CountModel:
+    """Open positions: the rules' day patterns. Named agents: only shifts some agent could
+    work, their own day patterns pooled (at most as many agents on a pattern as may work it),
+    their hours, headcount and day capacity: a relaxation of their weeks in whole weeks."""
+    roster_agents = run.roster_agents
+    if roster_agents is None:
+
+        def rebuild_open(subset: Templates) -> Program:
+            return run.build(subset, rest_intervals=run.rest)
+
+        return _CountModel(run.templates, run.build(run.templates), rebuild_open)
+    workable = np.zeros(run.templates.count, dtype=bool)
+    for agent in roster_agents:
+        workable |= eligible(agent, run.templates)
+    templates = run.templates.subset(np.flatnonzero(workable))
+    capacity = _day_capacity(roster_agents, run.problem.channels)
+    pooled: dict[tuple[bool, ...], int] = {}
+    for agent in roster_agents:
+        for pattern in agent.patterns:
+            key = tuple(bool(day) for day in pattern)
+            pooled[key] = pooled.get(key, 0) + 1
+    union = np.array(sorted(pooled), dtype=bool).reshape(-1, 7)
+    limits = np.array([pooled[key] for key in sorted(pooled)], dtype=np.int64)
+    hours = (
+        min(agent.min_paid_minutes for agent in roster_agents) / 60,
+        max(agent.max_paid_minutes for agent in roster_agents) / 60,
+    )
+
+    def rebuild_named(subset: Templates) -> Program:
+        return run.build(
+            subset,
+            day_capacity=capacity,
+            patterns=union,
+            pattern_limit=limits,
+            hours_range=hours,
+            headcount_limit=len(roster_agents),
+            headcount_floor=sum(1 for agent in roster_agents if agent.min_paid_minutes > 0),
+            paid_hours_floor=sum(agent.min_paid_minutes for agent in roster_agents) / 60,
+            rest_intervals=run.rest,
+        )
+
+    return _CountModel(templates, rebuild_named(templates), rebuild_named)
+
+
+@dataclass
+class _BoundStage:
+    """The bound LP over every break position, and the LP the search starts from: the same
+    one if it was solved in time, else the LP with each break at the middle of its window
+    (a tenth of the size) while the full one goes on beside the search."""
+
+    relaxation: LinearRelaxation
+    pool: ThreadPoolExecutor
+    full: Future[LpSolution]
+    program: Program
+    lp: LpSolution
+
+    @classmethod
+    def start(cls, run: _Run, model: _CountModel) -> _BoundStage:
+        """Start the bound LP and wait for it as long as :data:`BOUND_SHARE` allows."""
+        relaxation = LinearRelaxation(model.program)
+        pool = ThreadPoolExecutor(max_workers=1)
+        full = pool.submit(relaxation.solve)
+        deterministic = run.options.deterministic_seconds is not None
+        with Heartbeat(run.progress, "bound", run.started, relaxation.interrupt) as beat:
+            timeout = None if deterministic else _left(run.options, run.started, BOUND_SHARE)
+            wait([full], timeout=timeout)
+            program = model.program
+            if full.done():
+                lp = full.result()
+                beat.report(best_bound=lp.paid_hours * run.rules.weights.paid_hour)
+            else:
+                middle = _middle_breaks(model.templates)
+                # Open positions start from the middle-break LP without the rest rows.
+                program = (
+                    model.rebuild(middle) if run.roster_agents is not None else run.build(middle)
+                )
+                lp = LinearRelaxation(program).solve()
+        return cls(relaxation, pool, full, program, lp)
+
+    def finish(self, run: _Run) -> float | None:
+        """The bound in paid-hour cost, waiting until the evaluation must start; ``None`` if
+        the LP did not finish. Shortfall costs far more than any week, so the LP covers all
+        it can and its paid hours are the least any legal schedule with that coverage needs."""
+        deterministic = run.options.deterministic_seconds is not None
+        with Heartbeat(run.progress, "bound", run.started, self.relaxation.interrupt):
+            timeout = (
+                None if deterministic else _left(run.options, run.started, 1 - EVALUATION_SHARE)
+            )
+            wait([self.full], timeout=timeout)
+            if not self.full.done():
+                self.relaxation.interrupt()
+            try:
+                bound: float | None = self.full.result().paid_hours * run.rules.weights.paid_hour
+            except SchedulerError:
+                bound = None
+            self.pool.shutdown()
+        return bound
+
+
+def _count_stage(run: _Run, model: _CountModel, bound: _BoundStage) -> CountSolution:
+    """Whole shift counts, leaving the roster :data:`ROSTER_SECONDS_PER_AGENT` per agent
+    within the :data:`COUNTS_SHARE` of the time left."""
+    people_count = (
+        len(run.roster_agents)
+        if run.roster_agents is not None
+        else math.ceil(bound.program.headcount(bound.lp.values) * (1 + OPEN_SPARE_SHARE))
+    )
+    seconds = min(
+        max(
+            run.remaining(1.0) - ROSTER_SECONDS_PER_AGENT * people_count,
+            run.remaining(COUNTS_SHARE[0]),
+        ),
+        run.remaining(COUNTS_SHARE[1]),
+    )
+    return solve_counts(
+        bound.program,
+        bound.lp,
+        model.rebuild,
+        run.options,
+        seconds,
+        progress=run.progress,
+        started=run.started,
+    )
+
+
+def _roster_stage(
+    run: _Run, model: _CountModel, counts: CountSolution
+) -> tuple[list[RosterAgent], Templates, Roster]:
+    """Hand the counted shifts to the agents (or to open positions, one per planned pattern
+    slot and a few spares). Every shift of the count solution (and, per day, one shift over
+    the most demand) is a candidate: the roster may need shifts beyond the counts to complete
+    legal weeks.
+
+    Returns:
+        The people, the candidate templates and who works which of them.
+    """
+    rules, week, program = run.rules, run.problem.week, counts.program
+    candidates = concatenate(program.templates, day_fillers(model.templates, run.problem.required))
     planned = np.zeros(candidates.count, dtype=np.int64)
-    planned[: counts.program.templates.count] = np.round(
-        counts.vector[counts.program.blocks["x"]]
-    ).astype(np.int64)
+    planned[: program.templates.count] = np.round(counts.vector[program.blocks["x"]]).astype(
+        np.int64
+    )
     people = (
-        roster_agents
-        if roster_agents is not None
-        else _open_positions(counts.vector, counts.program, rules, week, problem.channels)
+        run.roster_agents
+        if run.roster_agents is not None
+        else _open_positions(counts.vector, program, rules, week, run.problem.channels)
     )
     roster = solve_roster(
         candidates,
         planned,
-        lambda subset: build(subset, with_patterns=False),
+        lambda subset: run.build(subset, with_patterns=False),
         people,
         pattern_slots=(
-            (
-                counts.program.patterns,
-                np.round(counts.vector[counts.program.blocks["w"]]).astype(np.int64),
-            )
-            if roster_agents is not None
+            (program.patterns, np.round(counts.vector[program.blocks["w"]]).astype(np.int64))
+            if run.roster_agents is not None
             else None  # open positions are made one per planned pattern
         ),
-        rest_intervals=rest,
+        rest_intervals=run.rest,
         minute_of_position=week.minute,
         preferred_start_weight=rules.weights.preferred_start_hour,
         unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
-        options=options,
-        seconds=remaining(ROSTER_SHARE),
-        progress=progress,
-        started=started,
+        options=run.options,
+        seconds=run.remaining(ROSTER_SHARE),
+        progress=run.progress,
+        started=run.started,
     )
-    result = _finish(
-        problem,
-        templates=templates,
-        candidates=candidates,
-        assignments=roster.assignments,
-        people=people,
-        options=options,
-        seconds=remaining(1.0),
-        progress=progress,
-        started=started,
-        build=build,
-    )
-    groups = _groups(named, caller_rules, week, problem.channels)
-    space = TourSpace(
+    return people, candidates, roster
+
+
+def _tour_space(run: _Run, templates: Templates) -> TourSpace:
+    """The legal weeks of each group of agents (or of open positions) over ``templates``."""
+    rules, week = run.rules, run.problem.week
+    return TourSpace(
         templates,
-        problem.required,
-        groups,
-        deferred=problem.deferred,
+        run.problem.required,
+        _groups(run.roster_agents, rules, week, run.problem.channels),
+        deferred=run.problem.deferred,
         paid_hour_cost=rules.weights.paid_hour,
         start_minutes=week.minute[templates.start],
         preferred_start_cost_per_hour=rules.weights.preferred_start_hour,
         max_paid_hours=rules.budget.max_paid_hours,
         max_headcount=rules.budget.max_headcount,
     )
-    with Heartbeat(progress, "tours", started):
+
+
+def _repair_by_weeks(
+    run: _Run, space: TourSpace, weeks: list[Tour], owners: list[str | None]
+) -> pd.DataFrame:
+    """Fill what is short with whole weeks, trim and improve them week by week, then shrink;
+    the schedule as one row per shift."""
+    with Heartbeat(run.progress, "tours", run.started):
         deadline = (
             math.inf
-            if options.deterministic_seconds is not None
-            else started + (1 - EVALUATION_SHARE) * options.time_limit_seconds
+            if run.options.deterministic_seconds is not None
+            else run.started + (1 - EVALUATION_SHARE) * run.options.time_limit_seconds
         )
-        weeks, owners = _weeks_of(result, space, week, named)
-        weeks = fill(space, weeks, rest_intervals=rest, deadline=math.inf)
-        weeks = improve(space, trim(space, weeks), rest_intervals=rest, deadline=deadline)
-        weeks = shrink(space, weeks, rest_intervals=rest, deadline=deadline)
-        result = _frame_of(weeks, owners, space, week, named)
-    with Heartbeat(progress, "bound", started, relaxation.interrupt):
-        wait(
-            [full], timeout=None if deterministic else _left(options, started, 1 - EVALUATION_SHARE)
-        )
-        if not full.done():
-            relaxation.interrupt()
-        try:
-            # Shortfall costs far more than any week, so the LP covers all it can and its paid
-            # hours are the least any legal schedule with that coverage needs.
-            bound: float | None = full.result().paid_hours * rules.weights.paid_hour
-        except SchedulerError:
-            bound = None
-        pool.shutdown()
-    with Heartbeat(progress, "evaluation", started, best_bound=bound):
-        coverage = schedule_coverage(result, problem.table, agents=named, kpis=kpis)
-    placed = set(result["agent_id"])
+        weeks = fill(space, weeks, rest_intervals=run.rest, deadline=math.inf)
+        weeks = improve(space, trim(space, weeks), rest_intervals=run.rest, deadline=deadline)
+        weeks = shrink(space, weeks, rest_intervals=run.rest, deadline=deadline)
+        return _frame_of(weeks, owners, space, run.problem.week, run.named)
+
+
+def _evaluate(
+    run: _Run, shifts: pd.DataFrame, people: list[RosterAgent], bound: float | None
+) -> ScheduleResult:
+    """Coverage and projected service of the schedule, and its summary against the bound."""
+    options, rules = run.options, run.rules
+    with Heartbeat(run.progress, "evaluation", run.started, best_bound=bound):
+        coverage = schedule_coverage(shifts, run.problem.table, agents=run.named, kpis=run.kpis)
+    placed = set(shifts["agent_id"])
     idle = [agent.agent_id for agent in people if agent.must_work and agent.agent_id not in placed]
     summary = schedule_summary(
-        shifts=result,
+        shifts=shifts,
         coverage=coverage,
-        requirements=problem.table,
+        requirements=run.problem.table,
         bound_hours=bound,
         full_coverage_bound_hours=bound if not rules.budget.capped else None,
         relative_gap=options.relative_gap,
-        planned_shifts=len(result),
+        planned_shifts=len(shifts),
         # Every shift of the result belongs to a legal week (what the roster could not hand
         # out was dropped and the gap refilled with whole weeks): none is left unassigned.
         unassigned_shifts=0,
         time_limit_reached=bound is None
         or (
             options.deterministic_seconds is None
-            and time.monotonic() - started >= TIME_LIMIT_USED * options.time_limit_seconds
+            and time.monotonic() - run.started >= TIME_LIMIT_USED * options.time_limit_seconds
         ),
         idle_agents=idle,
-        coverage_warnings=warnings,
-        solve_seconds=time.monotonic() - started,
-        objective_hours=float(result["paid_hours"].sum()) * rules.weights.paid_hour,
+        coverage_warnings=run.warnings,
+        solve_seconds=time.monotonic() - run.started,
+        objective_hours=float(shifts["paid_hours"].sum()) * rules.weights.paid_hour,
     )
-    return ScheduleResult(result, coverage, summary)
+    return ScheduleResult(shifts, coverage, summary)
 
 
 def _groups(
-    agents: Sequence[Agent] | None, rules: Rules, week: Week, channels: tuple[str, ...]
+    agents: Sequence[RosterAgent] | None, rules: Rules, week: Week, channels: tuple[str, ...]
 ) -> list[TourGroup]:
     """Open positions (one group of any size, all skills) or the named agents grouped by
     everything that decides their legal weeks (skills, days, availability, hours, wishes)."""
     if agents is None:
+        low, high = _paid_minutes(rules.week.min_hours, rules.week.max_hours)
         return [
             TourGroup(
                 skills=frozenset(range(len(channels))),
                 patterns=day_patterns(rules.week.days_per_agent, rules.week.consecutive_days_off),
                 available=np.ones(week.size, dtype=bool),
-                min_paid_minutes=math.ceil(rules.week.min_hours * 60 - 1e-9),
-                max_paid_minutes=math.floor(rules.week.max_hours * 60 + 1e-9),
+                min_paid_minutes=low,
+                max_paid_minutes=high,
             )
         ]
     members: dict[tuple[object, ...], list[int]] = {}
     shapes: dict[tuple[object, ...], TourGroup] = {}
     for index, agent in enumerate(agents):
-        free = availability(agent, week)
-        free_days = sum(1 << day for day in range(7) if free[week.day == day].any())
-        patterns = agent_patterns(
-            rules.week.days_per_agent, rules.week.consecutive_days_off, free_days
-        )
-        low, high = hour_limits(agent, rules, int(patterns.sum(axis=1).max(initial=0)))
         group = TourGroup(
-            skills=frozenset(channels.index(s) for s in agent.skills if s in channels),
-            patterns=patterns,
-            available=free,
-            min_paid_minutes=math.ceil(low * 60 - 1e-9),
-            max_paid_minutes=math.floor(high * 60 + 1e-9),
+            skills=agent.skills,
+            patterns=agent.patterns,
+            available=agent.available,
+            min_paid_minutes=agent.min_paid_minutes,
+            max_paid_minutes=agent.max_paid_minutes,
             preferred_start_minute=agent.preferred_start_minute,
         )
         key = (
             group.skills,
-            patterns.tobytes(),
-            free.tobytes(),
+            agent.patterns.tobytes(),
+            agent.available.tobytes(),
             group.min_paid_minutes,
             group.max_paid_minutes,
             group.preferred_start_minute,
@@ -552,6 +645,11 @@ def _groups(
         dataclasses.replace(shapes[key], size=len(indexes), members=tuple(indexes))
         for key, indexes in members.items()
     ]
+
+
+def _paid_minutes(low_hours: float, high_hours: float) -> tuple[int, int]:
+    """Weekly paid hours as whole minutes inside them (tolerating float noise)."""
+    return math.ceil(low_hours * 60 - 1e-9), math.floor(high_hours * 60 + 1e-9)
 
 
 def _late_contacts(problem: _Problem, segments: int, kpis: KpiFunction | None) -> FloatArray | None:
@@ -621,51 +719,6 @@ def _objective(
     return dataclasses.replace(rules, weights=weights), costs
 
 
-def _weeks_of(
-    shifts: pd.DataFrame, space: TourSpace, week: Week, named: Sequence[Agent] | None
-) -> tuple[list[Tour], list[str | None]]:
-    """The roster's weeks as tours, with their owners (named agents' ids; ``None`` for open
-    positions, which are numbered again at the end)."""
-    templates = space.templates
-    lookup = template_index(templates)
-    options: dict[tuple[int, int, int], int] = {
-        (int(t), int(n), int(o)): index
-        for index, (t, n, o) in enumerate(
-            zip(
-                templates.option_template,
-                templates.option_break,
-                templates.option_offset,
-                strict=True,
-            )
-        )
-    }
-    group_of: dict[str, int] = {}
-    if named is not None:
-        for number, members in enumerate(space.groups):
-            for member in members.members:
-                group_of[named[member].agent_id] = number
-    position_of = {pd.Timestamp(stamp): index for index, stamp in enumerate(week.starts)}
-    step = pd.Timedelta(minutes=week.interval_minutes)
-    weeks: list[Tour] = []
-    owners: list[str | None] = []
-    for agent_id, rows in shifts.groupby("agent_id", sort=True):
-        chosen: list[int] = []
-        breaks: list[int] = []
-        for row in rows.to_dict("records"):
-            start = pd.Timestamp(str(row["start"]))
-            length = int((pd.Timestamp(str(row["end"])) - start) / step)
-            channel = templates.channels.index(str(row["channel"]))
-            template = lookup[(channel, position_of[start], length)]
-            chosen.append(template)
-            text = str(row["breaks"] or "")
-            for number, piece in enumerate(sorted(filter(None, text.split(";")))):
-                offset = int((pd.Timestamp(piece.split("/")[0]) - start) / step)
-                breaks.append(options[(template, number, offset)])
-        weeks.append(Tour(group_of.get(str(agent_id), 0), tuple(chosen), tuple(sorted(breaks))))
-        owners.append(str(agent_id) if named is not None else None)
-    return weeks, owners
-
-
 def _frame_of(
     weeks: list[Tour],
     owners: list[str | None],
@@ -714,20 +767,24 @@ def _frame_of(
     return _schedule_frame(rows)
 
 
-def _finish(
-    problem: _Problem,
+def _roster_weeks(
     *,
     templates: Templates,
     candidates: Templates,
     assignments: list[tuple[int, int]],
     people: list[RosterAgent],
+    space: TourSpace,
+    named: Sequence[Agent] | None,
     options: SolverOptions,
     seconds: float,
     progress: ProgressCallback | None,
     started: float,
     build: Callable[..., Program],
-) -> pd.DataFrame:
-    """Map the roster onto full templates, place breaks, name open positions."""
+) -> tuple[list[Tour], list[str | None]]:
+    """The roster's weeks on the full templates with their breaks placed, as tours, and their
+    owners (named agents' ids; ``None`` for open positions, which are numbered at the end).
+
+    Weeks come in the order of their owners' ids, open positions by first start."""
     lookup = template_index(templates)
     full = [
         lookup[
@@ -751,17 +808,36 @@ def _finish(
         progress=progress,
         started=started,
     )
-    ids = [agent.agent_id for agent in people]
-    if not any(ids):
-        first_start: dict[int, int] = {}
-        for (agent, _), template in zip(assignments, full, strict=True):
-            first_start[agent] = min(first_start.get(agent, 10**9), int(templates.start[template]))
-        order = sorted(first_start, key=lambda agent: (first_start[agent], agent))
-        width = max(1, len(str(len(order))))
-        ids = [""] * len(people)
-        for number, agent in enumerate(order, start=1):
-            ids[agent] = f"open-{number:0{width}d}"
-    named_assignments = [
-        (ids[agent], template) for (agent, _), template in zip(assignments, full, strict=True)
-    ]
-    return _shifts_frame(named_assignments, templates, placed, problem.week)
+    option_of = option_index(templates)
+    taken: dict[int, int] = {}
+    shifts_of: dict[int, list[tuple[int, list[int]]]] = {}
+    for (agent, _), template in zip(assignments, full, strict=True):
+        slot = taken.get(template, 0)
+        taken[template] = slot + 1
+        slots = placed.get(template, [])
+        pieces = slots[slot] if slot < len(slots) else []
+        breaks = [option_of[(template, number, offset)] for number, offset in pieces]
+        shifts_of.setdefault(agent, []).append((template, breaks))
+    group_of: dict[str, int] = {}
+    if named is not None:
+        for number, members in enumerate(space.groups):
+            for member in members.members:
+                group_of[named[member].agent_id] = number
+        order = sorted(shifts_of, key=lambda agent: people[agent].agent_id)
+    else:
+        first_start = {
+            agent: min(int(templates.start[t]) for t, _ in shifts)
+            for agent, shifts in shifts_of.items()
+        }
+        order = sorted(shifts_of, key=lambda agent: (first_start[agent], agent))
+    weeks: list[Tour] = []
+    owners: list[str | None] = []
+    for agent in order:
+        shifts = sorted(shifts_of[agent], key=lambda item: int(templates.start[item[0]]))
+        options_taken = sorted(option for _, breaks in shifts for option in breaks)
+        agent_id = people[agent].agent_id
+        weeks.append(
+            Tour(group_of.get(agent_id, 0), tuple(t for t, _ in shifts), tuple(options_taken))
+        )
+        owners.append(agent_id if named is not None else None)
+    return weeks, owners

@@ -15,10 +15,10 @@ from dataclasses import replace
 import numpy as np
 from ortools.sat.python import cp_model
 
-from scheduler.counts import complete_solution, cp_from_program
-from scheduler.formulation import Program
-from scheduler.shifts import IntArray, Templates
-from scheduler.solving import ProgressCallback, SolverOptions, solve_model
+from scheduler.shifts.counts import complete_solution, cp_from_program
+from scheduler.shifts.formulation import Program
+from scheduler.shifts.solving import ProgressCallback, SolverOptions, solve_model
+from scheduler.shifts.templates import IntArray, Templates
 
 
 def template_index(templates: Templates) -> dict[tuple[int, int, int], int]:
@@ -27,6 +27,21 @@ def template_index(templates: Templates) -> dict[tuple[int, int, int], int]:
         (int(c), int(s), int(n)): index
         for index, (c, s, n) in enumerate(
             zip(templates.channel, templates.start, templates.length, strict=True)
+        )
+    }
+
+
+def option_index(templates: Templates) -> dict[tuple[int, int, int], int]:
+    """Break option index by (template, break number, offset from the shift start)."""
+    return {
+        (int(t), int(b), int(o)): index
+        for index, (t, b, o) in enumerate(
+            zip(
+                templates.option_template,
+                templates.option_break,
+                templates.option_offset,
+                strict=True,
+            )
         )
     }
 
@@ -121,17 +136,7 @@ def planned_options(
 ) -> IntArray:
     """Agents per option of ``templates`` when agent k works template ``assignments[k]`` with
     the fixed breaks of ``explicit`` template ``chosen[k]``."""
-    lookup = {
-        (int(t), int(b), int(o)): index
-        for index, (t, b, o) in enumerate(
-            zip(
-                templates.option_template,
-                templates.option_break,
-                templates.option_offset,
-                strict=True,
-            )
-        )
-    }
+    lookup = option_index(templates)
     owners: dict[int, list[int]] = {}
     for option, owner in enumerate(explicit.option_template.tolist()):
         owners.setdefault(owner, []).append(option)

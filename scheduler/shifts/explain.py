@@ -15,10 +15,11 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from scheduler.agents import Agent, availability, hour_limits
+from scheduler.calendar import MINUTES_PER_DAY
 from scheduler.errors import InfeasibleScheduleError
-from scheduler.rules import Rules
-from scheduler.shifts import BoolArray, Templates, Week, agent_patterns, day_patterns
+from scheduler.shifts.agents import Agent, availability, hour_limits
+from scheduler.shifts.rules import Rules
+from scheduler.shifts.templates import BoolArray, Templates, Week, agent_patterns, day_patterns
 
 MAX_WARNINGS = 20
 
@@ -128,11 +129,11 @@ def _windows(week: Week, mask: BoolArray) -> list[str]:
             start = int(week.minute[run[0]])
             end = int(week.minute[run[-1]]) + step
             name = week.day_name(day)
-            if start == 0 and end >= 1440:
+            if start == 0 and end >= MINUTES_PER_DAY:
                 phrases.append(f"all day on {name}")
             elif start == 0:
                 phrases.append(f"on {name} before {end // 60:02d}:{end % 60:02d}")
-            elif end >= 1440:
+            elif end >= MINUTES_PER_DAY:
                 phrases.append(f"on {name} after {start // 60:02d}:{start % 60:02d}")
             else:
                 phrases.append(

@@ -24,12 +24,15 @@ import numpy as np
 from ortools.sat.python import cp_model
 from scipy import optimize
 
-from scheduler.counts import complete_solution, cp_from_program
-from scheduler.formulation import COST_SCALE, Program
-from scheduler.shifts import BoolArray, IntArray, Templates, workable
-from scheduler.solving import ProgressCallback, SolverOptions, solve_model
+from scheduler.calendar import MINUTES_PER_DAY, clock_distance
+from scheduler.shifts.counts import complete_solution, cp_from_program
+from scheduler.shifts.formulation import COST_SCALE, FloatArray, Program
+from scheduler.shifts.solving import ProgressCallback, SolverOptions, solve_model
+from scheduler.shifts.templates import BoolArray, IntArray, Templates, rest_kept, workable
 
 FORBIDDEN: Final = 1e9
+GREEDY_REWARD: Final = 1e6
+"""What taking a shift instance earns in the greedy: far above any of its small costs."""
 PARTITION_SHARE: Final = 0.8
 """Share of the roster's time for the exact partition when the greedy leaves some over (all
 of it when the CP-SAT roster would be too large to run after it)."""
@@ -86,12 +89,11 @@ def rest_gaps(rest_intervals: int, templates: Templates, day_intervals: int) -> 
 def _preference_cost(agent: RosterAgent, minutes: IntArray, weight_per_hour: float) -> IntArray:
     if agent.preferred_start_minute is None or weight_per_hour <= 0:
         return np.zeros(len(minutes), dtype=np.int64)
-    distance = np.abs(minutes - agent.preferred_start_minute)
-    distance = np.minimum(distance, 1440 - distance)
+    distance = clock_distance(minutes, agent.preferred_start_minute)
     return np.asarray(np.round(distance / 60 * weight_per_hour * COST_SCALE), dtype=np.int64)
 
 
-def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
+def greedy_roster(
     agents: list[RosterAgent],
     templates: Templates,
     counts: IntArray,
@@ -108,101 +110,24 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
     start and keeping the paid hours on track for the contract cost a little. Agents whose
     week still ends outside their rules are left without shifts, so the result is feasible.
     """
-    week_size = len(minute_of_position)
-    forbidden = FORBIDDEN
-    reward = 1e6
-    work: list[list[int]] = [[] for _ in agents]
-    paid = np.zeros(len(agents))
-    off_days: list[set[int]] = [set() for _ in agents]
-    lengths_paid = np.unique(templates.paid_minutes)
-    shortest = float(lengths_paid.min(initial=0))
-    longest = float(lengths_paid.max(initial=0))
-
-    def rest_ok(agent: int, template: int) -> bool:
-        return bool(
-            rest_mask(templates, np.array([template]), work[agent], rest_intervals, week_size)[0]
-        )
-
-    def patterns_left(agent: int, day: int, working: bool) -> BoolArray:
-        patterns = agents[agent].patterns
-        keep = patterns[:, day] == working
-        for other in work[agent]:
-            keep &= patterns[:, int(templates.day[other])]
-        for other_day in off_days[agent]:
-            keep &= ~patterns[:, other_day]
-        return np.asarray(keep, dtype=bool)
-
+    weeks = _GreedyWeeks(agents, templates, rest_intervals, len(minute_of_position))
     for day in range(7):
         instances = [
             template
             for template in np.flatnonzero((templates.day == day) & (counts > 0)).tolist()
             for _ in range(int(counts[template]))
         ]
-        cost = np.full((len(agents), len(instances) + len(agents)), forbidden)
-        later = (templates.day > day) & (counts > 0)
-        later_mean = (
-            float(np.average(templates.paid_minutes[later], weights=counts[later]))
-            if later.any()
-            else 0.0
-        )
-        for agent_index, agent in enumerate(agents):
-            # An open position with no shift yet may stay off for good (an unused spare); a
-            # named agent's day off costs more the more days off they already had, so days
-            # off spread over the agents instead of piling up before the weekend.
-            if (not work[agent_index] and not agent.must_work) or patterns_left(
-                agent_index, day, False
-            ).any():
-                cost[agent_index, len(instances) + agent_index] = (
-                    2e4 * len(off_days[agent_index]) if agent.must_work else 0.0
-                )
-            working = patterns_left(agent_index, day, True)
-            if not working.any():
-                continue
-            days_left = int(agent.patterns[working].sum(axis=1).max()) - len(work[agent_index]) - 1
-            previous = [int(minute_of_position[templates.start[t]]) for t in work[agent_index]]
-            resting = rest_mask(
-                templates,
-                np.array(instances, dtype=np.int64),
-                work[agent_index],
-                rest_intervals,
-                week_size,
-            )
-            for column, template in enumerate(instances):
-                if not allowed[agent_index][template] or not resting[column]:
-                    continue
-                total = paid[agent_index] + float(templates.paid_minutes[template])
-                if total + days_left * shortest > agent.max_paid_minutes or (
-                    total + days_left * longest < agent.min_paid_minutes
-                ):
-                    continue
-                start = int(minute_of_position[templates.start[template]])
-                anchor = agent.preferred_start_minute
-                if anchor is None and previous:
-                    anchor = previous[-1]
-                drift = abs(start - anchor) if anchor is not None else 0
-                drift = min(drift, 1440 - drift)
-                hours = 0.0
-                if days_left > 0:
-                    need = (agent.min_paid_minutes - total) / days_left
-                    room = (agent.max_paid_minutes - total) / days_left
-                    hours = max(0.0, need - later_mean) + max(0.0, later_mean - room)
-                # Shifts near the agent's contract per working day: part-timers get the
-                # short shifts, so nobody runs out of hours before their last day.
-                days_total = days_left + len(work[agent_index]) + 1
-                per_day = (agent.min_paid_minutes + agent.max_paid_minutes) / 2 / days_total
-                fit = abs(float(templates.paid_minutes[template]) - per_day)
-                cost[agent_index, column] = (
-                    -reward + drift / 7.5 + 3 * hours + fit - (1e4 if agent.must_work else 0.0)
-                )
+        cost = _day_costs(weeks, day, instances, counts, allowed, minute_of_position)
         rows, columns = optimize.linear_sum_assignment(cost)
         for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
-            if cost[row, column] >= forbidden:
+            if cost[row, column] >= FORBIDDEN:
                 continue
             if column < len(instances):
-                work[row].append(instances[column])
-                paid[row] += float(templates.paid_minutes[instances[column]])
+                weeks.work[row].append(instances[column])
+                weeks.paid[row] += float(templates.paid_minutes[instances[column]])
             else:
-                off_days[row].add(day)
+                weeks.off_days[row].add(day)
+    work = weeks.work
     _reassign_days(
         agents,
         templates,
@@ -210,7 +135,7 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
         allowed,
         work,
         rest_intervals=rest_intervals,
-        week_size=week_size,
+        week_size=weeks.week_size,
     )
     taken = np.bincount([t for shifts in work for t in shifts], minlength=templates.count).astype(
         np.int64
@@ -225,11 +150,139 @@ def greedy_roster(  # noqa: PLR0912, PLR0915 - one pass, read top to bottom
                 left=counts - taken,
                 allowed=allowed,
                 work=work,
-                rest_ok=rest_ok,
+                rest_ok=weeks.rest_ok,
             )
         if work[agent_index] and _legal_week(agent, templates, work[agent_index]):
             assignments.extend((agent_index, template) for template in work[agent_index])
     return assignments
+
+
+class _GreedyWeeks:
+    """The greedy's weeks so far: each agent's shifts, paid minutes and days off."""
+
+    def __init__(
+        self, agents: list[RosterAgent], templates: Templates, rest_intervals: int, week_size: int
+    ) -> None:
+        self.agents = agents
+        self.templates = templates
+        self.rest_intervals = rest_intervals
+        self.week_size = week_size
+        self.work: list[list[int]] = [[] for _ in agents]
+        self.paid = np.zeros(len(agents))
+        self.off_days: list[set[int]] = [set() for _ in agents]
+        paid_lengths = np.unique(templates.paid_minutes)
+        self.shortest = float(paid_lengths.min(initial=0))
+        self.longest = float(paid_lengths.max(initial=0))
+
+    def rest_ok(self, agent: int, template: int) -> bool:
+        """Whether ``template`` keeps the rest to every shift the agent has."""
+        return bool(self.resting(agent, np.array([template]))[0])
+
+    def resting(self, agent: int, candidates: IntArray) -> BoolArray:
+        """Which ``candidates`` keep the rest to every shift the agent has."""
+        return rest_mask(
+            self.templates, candidates, self.work[agent], self.rest_intervals, self.week_size
+        )
+
+    def patterns_left(self, agent: int, day: int, working: bool) -> BoolArray:
+        """The agent's patterns that agree with its days so far and work ``day`` or not."""
+        patterns = self.agents[agent].patterns
+        keep = patterns[:, day] == working
+        for other in self.work[agent]:
+            keep &= patterns[:, int(self.templates.day[other])]
+        for other_day in self.off_days[agent]:
+            keep &= ~patterns[:, other_day]
+        return np.asarray(keep, dtype=bool)
+
+
+def _day_costs(
+    weeks: _GreedyWeeks,
+    day: int,
+    instances: list[int],
+    counts: IntArray,
+    allowed: list[BoolArray],
+    minute_of_position: IntArray,
+) -> FloatArray:
+    """The day's assignment costs: agents by the day's instances, then a day off per agent
+    (its own column); :data:`FORBIDDEN` where the rules do not allow it."""
+    templates = weeks.templates
+    agents = weeks.agents
+    cost = np.full((len(agents), len(instances) + len(agents)), FORBIDDEN)
+    later = (templates.day > day) & (counts > 0)
+    later_mean = (
+        float(np.average(templates.paid_minutes[later], weights=counts[later]))
+        if later.any()
+        else 0.0
+    )
+    for agent_index, agent in enumerate(agents):
+        # An open position with no shift yet may stay off for good (an unused spare); a
+        # named agent's day off costs more the more days off they already had, so days
+        # off spread over the agents instead of piling up before the weekend.
+        if (not weeks.work[agent_index] and not agent.must_work) or weeks.patterns_left(
+            agent_index, day, False
+        ).any():
+            cost[agent_index, len(instances) + agent_index] = (
+                2e4 * len(weeks.off_days[agent_index]) if agent.must_work else 0.0
+            )
+        working = weeks.patterns_left(agent_index, day, True)
+        if not working.any():
+            continue
+        worked = len(weeks.work[agent_index])
+        days_left = int(agent.patterns[working].sum(axis=1).max()) - worked - 1
+        previous = [int(minute_of_position[templates.start[t]]) for t in weeks.work[agent_index]]
+        anchor = agent.preferred_start_minute
+        if anchor is None and previous:
+            anchor = previous[-1]
+        resting = weeks.resting(agent_index, np.array(instances, dtype=np.int64))
+        for column, template in enumerate(instances):
+            if allowed[agent_index][template] and resting[column]:
+                cost[agent_index, column] = _shift_cost(
+                    agent,
+                    float(templates.paid_minutes[template]),
+                    int(minute_of_position[templates.start[template]]),
+                    paid=float(weeks.paid[agent_index]),
+                    worked=worked,
+                    days_left=days_left,
+                    anchor=anchor,
+                    later_mean=later_mean,
+                    paid_range=(weeks.shortest, weeks.longest),
+                )
+    return cost
+
+
+def _shift_cost(
+    agent: RosterAgent,
+    shift_paid: float,
+    start: int,
+    *,
+    paid: float,
+    worked: int,
+    days_left: int,
+    anchor: int | None,
+    later_mean: float,
+    paid_range: tuple[float, float],
+) -> float:
+    """The cost of one shift for an agent in the greedy: :data:`FORBIDDEN` if the agent's
+    hours could then no longer end inside the contract, else a large reward less the drift
+    from its anchor start, the strain on the hours still to work and the distance from the
+    agent's contract per working day (part-timers get the short shifts, so nobody runs out of
+    hours before their last day); a named agent's shift earns more."""
+    shortest, longest = paid_range
+    total = paid + shift_paid
+    if total + days_left * shortest > agent.max_paid_minutes or (
+        total + days_left * longest < agent.min_paid_minutes
+    ):
+        return FORBIDDEN
+    drift = abs(start - anchor) if anchor is not None else 0
+    drift = min(drift, MINUTES_PER_DAY - drift)
+    hours = 0.0
+    if days_left > 0:
+        need = (agent.min_paid_minutes - total) / days_left
+        room = (agent.max_paid_minutes - total) / days_left
+        hours = max(0.0, need - later_mean) + max(0.0, later_mean - room)
+    per_day = (agent.min_paid_minutes + agent.max_paid_minutes) / 2 / (days_left + worked + 1)
+    fit = abs(shift_paid - per_day)
+    return -GREEDY_REWARD + drift / 7.5 + 3 * hours + fit - (1e4 if agent.must_work else 0.0)
 
 
 def rest_mask(
@@ -248,9 +301,8 @@ def rest_mask(
         other_start = int(templates.start[other])
         other_end = other_start + int(templates.length[other])
         for shift in (-week_size, 0, week_size):
-            ok &= ~(
-                (start + shift < other_end + rest_intervals)
-                & (other_start < end + shift + rest_intervals)
+            ok &= rest_kept(other_end, start + shift, rest_intervals) | rest_kept(
+                end + shift, other_start, rest_intervals
             )
     return ok
 
@@ -548,7 +600,7 @@ def _add_rest_rows(
                 int(templates.start[t] + templates.length[t]) * choice[t] for t in by_day[day]
             )
             begin = sum(int(templates.start[t] + wrap) * choice[t] for t in by_day[later])
-            constraint = model.add(begin - end >= rest_intervals)
+            constraint = model.add(rest_kept(end, begin, rest_intervals))
             if on is not None:
                 constraint.only_enforce_if([on[day], on[later]])
 
@@ -604,7 +656,9 @@ def _complete_week(
             return
 
 
-def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstring lists
+# Over 80 lines only by its signature and the Args of its 13 parameters; the body is the
+# three steps of the docstring, each a call.
+def solve_roster(
     candidates: Templates,
     counts: IntArray,
     build: Callable[[Templates], Program],
@@ -649,7 +703,6 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
     started_here = time.monotonic()
     started = started if started is not None else started_here
     week_size = len(minute_of_position)
-    day_intervals = round(week_size / 7)
     # The greedy and the exact partition keep to the days the count stage planned; CP-SAT,
     # if it runs, may give an agent any of its own patterns.
     planned_agents = match_patterns(agents, *pattern_slots) if pattern_slots else agents
@@ -665,19 +718,10 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
             minute_of_position=minute_of_position,
         )
 
-    def shortcomings(assignments: list[tuple[int, int]]) -> tuple[int, int]:
-        """Named agents left idle, then instances missing or added against the counts."""
-        taken = np.bincount([t for _, t in assignments], minlength=candidates.count)
-        working = {agent for agent, _ in assignments}
-        idle = sum(1 for i, agent in enumerate(agents) if agent.must_work and i not in working)
-        return idle, int(np.abs(taken - counts).sum())
-
     greedy = hand_out(planned_agents, allowed)
-    if shortcomings(greedy) == (0, 0):
+    if _shortcomings(agents, counts, greedy) == (0, 0):
         return Roster(greedy, "greedy")
-    planned = counts > 0
-    pairs = sum(int((may & planned).sum()) for may in allowed)
-    fallback = pairs <= MAX_ROSTER_PAIRS
+    fallback = sum(int((may & (counts > 0)).sum()) for may in allowed) <= MAX_ROSTER_PAIRS
     exact = exact_partition(
         planned_agents,
         candidates,
@@ -698,9 +742,68 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
     if pattern_slots is not None:
         # Where the planned days leave agents without a legal week, their own patterns may not.
         free = hand_out(agents, [eligible(agent, candidates) for agent in agents])
-        if shortcomings(free) < shortcomings(greedy):
+        if _shortcomings(agents, counts, free) < _shortcomings(agents, counts, greedy):
             greedy = free
-    seconds -= time.monotonic() - started_here
+    return _cp_sat_roster(
+        candidates,
+        counts,
+        build,
+        agents,
+        greedy,
+        rest_intervals=rest_intervals,
+        minute_of_position=minute_of_position,
+        preferred_start_weight=preferred_start_weight,
+        unused_agent_cost=unused_agent_cost,
+        options=options,
+        seconds=seconds - (time.monotonic() - started_here),
+        progress=progress,
+        started=started,
+    )
+
+
+def _shortcomings(
+    agents: list[RosterAgent], counts: IntArray, assignments: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """Named agents left idle, then instances missing or added against the counts."""
+    taken = np.bincount([t for _, t in assignments], minlength=len(counts))
+    working = {agent for agent, _ in assignments}
+    idle = sum(1 for i, agent in enumerate(agents) if agent.must_work and i not in working)
+    return idle, int(np.abs(taken - counts).sum())
+
+
+@dataclass
+class _RosterModel:
+    """The CP-SAT roster model as it is built: per (agent, template) a 0/1 choice, the choices
+    of each template, the objective's extra terms and each agent's (works, days on, pattern)
+    flags."""
+
+    model: cp_model.CpModel
+    templates: Templates
+    choice: dict[tuple[int, int], cp_model.IntVar]
+    per_template: list[list[cp_model.IntVar]]
+    extra_terms: list[tuple[cp_model.IntVar, int]]
+    flags: list[tuple[cp_model.IntVar, list[cp_model.IntVar], list[cp_model.IntVar]]]
+
+
+def _cp_sat_roster(
+    candidates: Templates,
+    counts: IntArray,
+    build: Callable[[Templates], Program],
+    agents: list[RosterAgent],
+    greedy: list[tuple[int, int]],
+    *,
+    rest_intervals: int,
+    minute_of_position: IntArray,
+    preferred_start_weight: float,
+    unused_agent_cost: float,
+    options: SolverOptions,
+    seconds: float,
+    progress: ProgressCallback | None,
+    started: float,
+) -> Roster:
+    """CP-SAT over the templates the count stage chose or the greedy used, with the count
+    model's coverage in the objective, every agent free to take any of its own patterns, and
+    the greedy's assignment as a complete hint (it is kept if CP-SAT finds nothing)."""
     useful = np.flatnonzero(
         (counts > 0) | (np.bincount([t for _, t in greedy], minlength=candidates.count) > 0)
     )
@@ -708,71 +811,38 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
     hint = [(agent, renumber[template]) for agent, template in greedy]
     program = build(candidates.subset(useful))
     templates = program.templates
-    model = cp_model.CpModel()
-    x_start = program.blocks["x"].start
-    allowed = [eligible(agent, templates) for agent in agents]  # over the subset
+    roster = _RosterModel(
+        cp_model.CpModel(), templates, {}, [[] for _ in range(templates.count)], [], []
+    )
     minutes = minute_of_position[templates.start]
-    choice: dict[tuple[int, int], cp_model.IntVar] = {}
-    per_template: list[list[cp_model.IntVar]] = [[] for _ in range(templates.count)]
-    extra_terms: list[tuple[cp_model.IntVar, int]] = []
-    flags: list[tuple[cp_model.IntVar, list[cp_model.IntVar], list[cp_model.IntVar]]] = []
-    gaps = rest_gaps(rest_intervals, templates, day_intervals)
+    gaps = rest_gaps(rest_intervals, templates, round(len(minute_of_position) / 7))
     for index, agent in enumerate(agents):
-        members = np.flatnonzero(allowed[index])
+        members = np.flatnonzero(eligible(agent, templates))  # over the subset
         preference = _preference_cost(agent, minutes[members], preferred_start_weight)
-        used = model.new_bool_var("")
-        by_day: list[list[int]] = [[] for _ in range(7)]
-        for template, cost in zip(members.tolist(), preference.tolist(), strict=True):
-            variable = model.new_bool_var("")
-            choice[index, template] = variable
-            per_template[template].append(variable)
-            by_day[int(templates.day[template])].append(template)
-            if cost:
-                extra_terms.append((variable, cost))
-        on = []
-        for day in range(7):
-            flag = model.new_bool_var("")
-            model.add(sum(choice[index, t] for t in by_day[day]) == flag)
-            on.append(flag)
-        pattern_flags = [model.new_bool_var("") for _ in agent.patterns]
-        model.add(sum(pattern_flags) == used)
-        for day in range(7):
-            model.add(
-                on[day]
-                == sum(
-                    flag
-                    for flag, pattern in zip(pattern_flags, agent.patterns, strict=True)
-                    if pattern[day]
-                )
-            )
-        flags.append((used, on, pattern_flags))
-        paid = sum(int(templates.paid_minutes[t]) * choice[index, t] for t in members.tolist())
-        model.add(paid >= agent.min_paid_minutes * used)
-        model.add(paid <= agent.max_paid_minutes * used)
-        if agent.must_work and unused_agent_cost > 0:
-            extra_terms.append((used, -round(unused_agent_cost * COST_SCALE)))
-        _add_rest_rows(
-            model,
-            {t: choice[index, t] for t in members.tolist()},
-            by_day,
-            templates,
+        _add_agent_week(
+            roster,
+            index,
+            agent,
+            members,
+            preference,
+            unused_agent_cost=unused_agent_cost,
             rest_intervals=rest_intervals,
-            week_size=week_size,
+            week_size=len(minute_of_position),
             gaps=gaps,
-            on=on,
         )
     # Idle must-work agents cost through a bonus for working (no constant in the objective).
     model, variables = cp_from_program(
-        program, np.ones(program.columns, dtype=bool), model, extra_terms
+        program, np.ones(program.columns, dtype=bool), roster.model, roster.extra_terms
     )
+    x_start = program.blocks["x"].start
     for template in range(templates.count):
-        model.add(variables[x_start + template] == sum(per_template[template]))
+        model.add(variables[x_start + template] == sum(roster.per_template[template]))
     _add_hint(
         model,
         program=program,
         variables=variables,
-        choice=choice,
-        flags=flags,
+        choice=roster.choice,
+        flags=roster.flags,
         assignments=hint,
         agents=agents,
         templates=templates,
@@ -789,10 +859,70 @@ def solve_roster(  # noqa: PLR0912, PLR0915 - the steps in order, as the docstri
         return Roster(greedy, f"greedy ({status.name})")
     assignments = [
         (agent, int(useful[template]))
-        for (agent, template), variable in choice.items()
+        for (agent, template), variable in roster.choice.items()
         if solver.value(variable)
     ]
     return Roster(assignments, f"CP-SAT {status.name}")
+
+
+def _add_agent_week(
+    roster: _RosterModel,
+    index: int,
+    agent: RosterAgent,
+    members: IntArray,
+    preference: IntArray,
+    *,
+    unused_agent_cost: float,
+    rest_intervals: int,
+    week_size: int,
+    gaps: int,
+) -> None:
+    """One agent's week in the CP-SAT roster: a choice per template it may work (costing its
+    distance from the preferred start), at most one shift a day, the days of one of its
+    patterns if it works at all, its paid hours and the rest; a must-work agent earns a bonus
+    for working."""
+    model, templates, choice = roster.model, roster.templates, roster.choice
+    used = model.new_bool_var("")
+    by_day: list[list[int]] = [[] for _ in range(7)]
+    for template, cost in zip(members.tolist(), preference.tolist(), strict=True):
+        variable = model.new_bool_var("")
+        choice[index, template] = variable
+        roster.per_template[template].append(variable)
+        by_day[int(templates.day[template])].append(template)
+        if cost:
+            roster.extra_terms.append((variable, cost))
+    on = []
+    for day in range(7):
+        flag = model.new_bool_var("")
+        model.add(sum(choice[index, t] for t in by_day[day]) == flag)
+        on.append(flag)
+    pattern_flags = [model.new_bool_var("") for _ in agent.patterns]
+    model.add(sum(pattern_flags) == used)
+    for day in range(7):
+        model.add(
+            on[day]
+            == sum(
+                flag
+                for flag, pattern in zip(pattern_flags, agent.patterns, strict=True)
+                if pattern[day]
+            )
+        )
+    roster.flags.append((used, on, pattern_flags))
+    paid = sum(int(templates.paid_minutes[t]) * choice[index, t] for t in members.tolist())
+    model.add(paid >= agent.min_paid_minutes * used)
+    model.add(paid <= agent.max_paid_minutes * used)
+    if agent.must_work and unused_agent_cost > 0:
+        roster.extra_terms.append((used, -round(unused_agent_cost * COST_SCALE)))
+    _add_rest_rows(
+        model,
+        {t: choice[index, t] for t in members.tolist()},
+        by_day,
+        templates,
+        rest_intervals=rest_intervals,
+        week_size=week_size,
+        gaps=gaps,
+        on=on,
+    )
 
 
 def _add_hint(

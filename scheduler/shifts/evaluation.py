@@ -19,9 +19,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from scheduler.agents import Agent
 from scheduler.errors import InvalidWorkloadError
-from scheduler.staffing import projected_kpis
+from scheduler.shifts.agents import Agent
+from scheduler.staffing.required import projected_kpis
 
 KpiFunction = Callable[[pd.DataFrame, npt.NDArray[np.float64]], pd.DataFrame]
 """``(requirements, present agents per row) -> frame with a service_level column``."""
@@ -86,7 +86,7 @@ def _minute_offsets(stamps: pd.Series[pd.Timestamp], origin: pd.Timestamp) -> np
     return np.round(seconds.to_numpy(dtype=float) / 60).astype(np.int64)
 
 
-def _presence(
+def presence(
     shifts: pd.DataFrame, origin: pd.Timestamp, week_minutes: int
 ) -> npt.NDArray[np.float64]:
     """Per minute of the (cyclic) week, how many of ``shifts`` are at work and not on a break."""
@@ -163,7 +163,7 @@ def schedule_coverage(
     frame = schedule.assign(channel=schedule["channel"].astype(str).str.lower())
     present: dict[str, npt.NDArray[np.float64]] = {}
     for channel in table["channel"].unique().tolist():
-        minutes = _presence(frame[frame["channel"] == channel], origin, week_minutes)
+        minutes = presence(frame[frame["channel"] == channel], origin, week_minutes)
         present[channel] = minutes.reshape(size, interval_minutes).mean(axis=1)
     required = {channel: np.zeros(size) for channel in table["channel"].unique().tolist()}
     for channel, group in table.groupby("channel"):
@@ -178,7 +178,7 @@ def schedule_coverage(
                 continue
             idle = np.maximum(on_floor - required[channel], 0.0)
             able = frame[(frame["channel"] == channel) & able_agents]
-            capable = _presence(able, origin, week_minutes).reshape(size, -1).mean(axis=1)
+            capable = presence(able, origin, week_minutes).reshape(size, -1).mean(axis=1)
             absorbed += np.minimum(idle, capable)
         present[str(target)] = present[str(target)] + absorbed
     scheduled = np.array(

@@ -1,7 +1,7 @@
 """The summary of a schedule: what a manager reads first, and every way it misses the targets.
 
 :func:`schedule_summary` is the last step of the optimizer (and may judge any schedule whose
-coverage was computed with :func:`scheduler.evaluation.schedule_coverage`). It is honest in
+coverage was computed with :func:`scheduler.shifts.evaluation.schedule_coverage`). It is honest in
 three ways:
 
 * **one bound** — ``lower_bound_hours`` is the bound the caller proved for the problem it
@@ -28,9 +28,9 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from scheduler.evaluation import channel_service_levels, normalise_requirements
-from scheduler.explain import ServiceTarget, service_warnings, shortfall_warnings
-from scheduler.shifts import week_of
+from scheduler.shifts.evaluation import channel_service_levels, normalise_requirements
+from scheduler.shifts.explain import ServiceTarget, service_warnings, shortfall_warnings
+from scheduler.shifts.templates import week_of
 
 __all__ = [
     "ScheduleSummary",
@@ -184,6 +184,45 @@ def _gap_percent(objective: float, bound: float) -> float:
     return max(100 * (objective - bound) / bound, 0.0)
 
 
+def solve_warnings(
+    *,
+    unassigned_shifts: int,
+    planned_shifts: int,
+    stopped_early: bool,
+    gap: float,
+    relative_gap: float,
+    idle_agents: Sequence[str],
+) -> list[str]:
+    """What the solve itself left undone, in words: planned shifts nobody took, a time limit
+    that stopped the search outside the gap asked for, named agents without a legal week."""
+    warnings = []
+    if unassigned_shifts > 0:
+        warnings.append(
+            f"{unassigned_shifts} of {planned_shifts} planned shifts could not be given to any "
+            "agent within the rules, so the schedule is short where they were planned"
+        )
+    if stopped_early:
+        reached = (
+            f"at {gap:.1f}% above the bound"
+            if not math.isnan(gap)
+            else "before the bound was known"
+        )
+        warnings.append(
+            f"the time limit stopped the search {reached} (asked: within "
+            f"{100 * relative_gap:g}%); a longer time limit may find a cheaper schedule"
+        )
+    warnings += [
+        f"agent {agent_id} could not be given a legal week (days, hours, rest and "
+        "availability together); check their contract and availability"
+        for agent_id in idle_agents
+    ]
+    return warnings
+
+
+def _rounded_or_nan(hours: float | None) -> float:
+    return math.nan if hours is None else round(hours, 4)
+
+
 def schedule_summary(
     *,
     shifts: pd.DataFrame,
@@ -200,11 +239,12 @@ def schedule_summary(
     solve_seconds: float,
     objective_hours: float | None = None,
 ) -> ScheduleSummary:
-    """The summary of a finished schedule.
+    """The summary of a finished schedule; its ``warnings`` list every way the schedule
+    misses the targets.
 
     Args:
         shifts: the schedule, one row per shift (``agent_id``, ``paid_hours``, ...).
-        coverage: its coverage (:func:`scheduler.evaluation.schedule_coverage`).
+        coverage: its coverage (:func:`scheduler.shifts.evaluation.schedule_coverage`).
         requirements: the requirements table it was built for (with the target columns
             ``staffcast requirements`` writes, to judge the service level).
         bound_hours: the bound of the problem solved (paid-hour equivalents; None if unknown).
@@ -218,13 +258,10 @@ def schedule_summary(
             the gap.
         idle_agents: named agents left without a legal week.
         coverage_warnings: what the checks before solving found no shift or agent can cover
-            (:func:`scheduler.explain.coverage_warnings`).
+            (:func:`scheduler.shifts.explain.coverage_warnings`).
         solve_seconds: wall time of the run.
         objective_hours: the schedule's objective in the bound's units; its paid hours when
             None (the objective of a problem without penalties).
-
-    Returns:
-        The summary; its ``warnings`` list every way the schedule misses the targets.
     """
     table = normalise_requirements(requirements)
     channels = sorted(str(channel) for channel in table["channel"].unique().tolist())
@@ -236,40 +273,26 @@ def schedule_summary(
     targets = service_targets(table)
     short, interval_minutes = _shortfall_grid(coverage, table, channels)
 
-    warnings = list(coverage_warnings)
-    warnings += service_warnings(levels, targets)
-    warnings += shortfall_warnings(short, week_of(table["interval_start"]), channels)
-    if unassigned_shifts > 0:
-        warnings.append(
-            f"{unassigned_shifts} of {planned_shifts} planned shifts could not be given to any "
-            "agent within the rules, so the schedule is short where they were planned"
-        )
-    within_gap = not math.isnan(gap) and gap <= 100 * relative_gap + _TOLERANCE
-    if time_limit_reached and not within_gap:
-        reached = (
-            f"at {gap:.1f}% above the bound"
-            if not math.isnan(gap)
-            else "before the bound was known"
-        )
-        warnings.append(
-            f"the time limit stopped the search {reached} (asked: within "
-            f"{100 * relative_gap:g}%); a longer time limit may find a cheaper schedule"
-        )
-    warnings += [
-        f"agent {agent_id} could not be given a legal week (days, hours, rest and "
-        "availability together); check their contract and availability"
-        for agent_id in idle_agents
+    warnings = [
+        *coverage_warnings,
+        *service_warnings(levels, targets),
+        *shortfall_warnings(short, week_of(table["interval_start"]), channels),
     ]
+    within_gap = not math.isnan(gap) and gap <= 100 * relative_gap + _TOLERANCE
+    warnings += solve_warnings(
+        unassigned_shifts=unassigned_shifts,
+        planned_shifts=planned_shifts,
+        stopped_early=time_limit_reached and not within_gap,
+        gap=gap,
+        relative_gap=relative_gap,
+        idle_agents=idle_agents,
+    )
     return ScheduleSummary(
         status="optimal" if within_gap and not warnings else "feasible",
         paid_hours=round(paid, 4),
         lower_bound_hours=round(bound, 4),
         gap_percent=round(gap, 3),
-        full_coverage_bound_hours=(
-            round(full_coverage_bound_hours, 4)
-            if full_coverage_bound_hours is not None
-            else math.nan
-        ),
+        full_coverage_bound_hours=_rounded_or_nan(full_coverage_bound_hours),
         headcount=int(shifts["agent_id"].nunique()) if len(shifts) else 0,
         shortfall_agent_hours=round(float(short.sum()) * interval_minutes / 60, 4),
         intervals_below_target=intervals_below_target(coverage, table),

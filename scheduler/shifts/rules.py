@@ -32,33 +32,19 @@ as an :class:`~scheduler.errors.InvalidRulesError` naming the field and the valu
     max_paid_hours = 2400
     max_headcount = 70
 
-A channel without an ``[hours.<channel>]`` table is open around the clock; in a table,
-weekdays that are not listed are closed. ``"22:00-06:00"`` runs past midnight into the next
-day and ``"00:00-24:00"`` is the whole day.
+A channel without an ``[hours.<channel>]`` table is open around the clock; the table is read
+as :mod:`scheduler.calendar` says (weekdays not listed are closed, ``"22:00-06:00"`` runs past
+midnight into the next day, ``"00:00-24:00"`` is the whole day).
 """
 
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Final
 
+from scheduler.calendar import MINUTES_PER_DAY, WeekWindows, week_windows
 from scheduler.errors import InvalidRulesError
-
-WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-WEEKDAY_NAMES: Final = (
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-)
-MINUTES_PER_DAY: Final = 1440
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -237,18 +223,13 @@ class Budget:
         return self.max_paid_hours is not None or self.max_headcount is not None
 
 
-OpenWindows = tuple[tuple[tuple[int, int], ...], ...]
-"""Per weekday (Monday first), the open windows as (start minute, end minute); the end may pass
-1440 for a window that runs past midnight."""
-
-
 @dataclass(frozen=True)
 class Rules:
     """All scheduling rules."""
 
     shifts: ShiftRules
     week: WeekRules = field(default_factory=WeekRules)
-    hours: Mapping[str, OpenWindows] = field(default_factory=dict)
+    hours: Mapping[str, WeekWindows] = field(default_factory=dict)
     weights: Weights = field(default_factory=Weights)
     interval_minutes: int | None = None
     budget: Budget = field(default_factory=Budget)
@@ -331,62 +312,13 @@ def _break_rule(raw: object, index: int) -> BreakRule:
     )
 
 
-def _clock_minutes(text: str, path: str, value: str) -> int:
-    match = _CLOCK.match(text.strip())
-    if not match or int(match[2]) >= 60 or int(match[1]) * 60 + int(match[2]) > MINUTES_PER_DAY:
-        raise _fail(path, value, "must be like '07:00-22:00' (24-hour clock) or 'closed'")
-    return int(match[1]) * 60 + int(match[2])
-
-
-def parse_weekdays(text: str, path: str) -> tuple[int, ...]:
-    """Weekday indexes (Monday = 0) of ``'mon-fri'``, ``'sat,sun'``, ``'daily'`` or ``'tue'``.
-
-    Raises:
-        InvalidRulesError: naming ``path`` if a day is not a three-letter weekday.
-    """
-    days: list[int] = []
-    spec = text.strip().lower()
-    if spec in ("daily", "all", "mon-sun"):
-        return tuple(range(7))
-    for part in spec.split(","):
-        ends = [piece.strip() for piece in part.split("-")]
-        if len(ends) > 2 or any(end not in WEEKDAYS for end in ends):
-            raise _fail(path, text, "must be weekdays like 'mon-fri', 'sat,sun' or 'daily'")
-        first, last = WEEKDAYS.index(ends[0]), WEEKDAYS.index(ends[-1])
-        days.extend((first + step) % 7 for step in range((last - first) % 7 + 1))
-    return tuple(sorted(set(days)))
-
-
-def parse_window(text: str, path: str) -> tuple[int, int]:
-    """``'07:00-22:00'`` as (420, 1320); ``'22:00-06:00'`` runs past midnight: (1320, 1800)."""
-    pieces = text.split("-")
-    if len(pieces) != 2:
-        raise _fail(path, text, "must be like '07:00-22:00' (24-hour clock) or 'closed'")
-    start = _clock_minutes(pieces[0], path, text)
-    end = _clock_minutes(pieces[1], path, text)
-    if start == MINUTES_PER_DAY:
-        raise _fail(path, text, "cannot start at 24:00")
-    if end <= start:
-        end += MINUTES_PER_DAY
-    return start, end
-
-
-def _operating_hours(table: Mapping[str, object]) -> dict[str, OpenWindows]:
-    hours: dict[str, OpenWindows] = {}
+def _operating_hours(table: Mapping[str, object]) -> dict[str, WeekWindows]:
+    hours: dict[str, WeekWindows] = {}
     for channel, spec in table.items():
         path = f"hours.{channel}"
         if not isinstance(spec, Mapping):
             raise _fail(path, spec, "must be a table like mon-fri = '07:00-22:00'")
-        per_day: list[list[tuple[int, int]]] = [[] for _ in WEEKDAYS]
-        for days_text, windows in spec.items():
-            key_path = f"{path}.{days_text}"
-            if not isinstance(windows, str):
-                raise _fail(key_path, windows, "must be a string like '07:00-22:00'")
-            for day in parse_weekdays(days_text, key_path):
-                if windows.strip().lower() == "closed":
-                    continue
-                per_day[day].extend(parse_window(piece, key_path) for piece in windows.split(","))
-        hours[channel.strip().lower()] = tuple(tuple(sorted(day)) for day in per_day)
+        hours[channel.strip().lower()] = week_windows(spec, f"{path}.".__add__, InvalidRulesError)
     return hours
 
 

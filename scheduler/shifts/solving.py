@@ -18,7 +18,7 @@ from typing import Final, Literal
 
 from ortools.sat.python import cp_model
 
-from scheduler.formulation import COST_SCALE
+from scheduler.shifts.formulation import COST_SCALE
 
 Stage = Literal["bound", "counts", "roster", "breaks", "tours", "evaluation"]
 HEARTBEAT_SECONDS: Final = 0.5

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 import numpy as np
 
 from scheduler.errors import InvalidWorkloadError
-from scheduler.live import (
+from scheduler.staffing.live import (
     live_kpis,
     offered_load,
     required_agents,
     scheduled_agents,
     unmet_targets,
 )
-from scheduler.targets import ChannelTarget, QueueModel
+from scheduler.staffing.targets import ChannelTarget, QueueModel
 
 
 @dataclass(frozen=True)

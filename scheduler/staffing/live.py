@@ -1,6 +1,7 @@
 """Agents one live channel needs per interval: Erlang C (or Erlang A with a mean patience),
 chat concurrency as servers per agent, and the KPIs of a given staffing. numpy only, so that
-``staffcast erlang`` loads quickly; :mod:`scheduler.staffing` applies these to whole tables.
+``staffcast erlang`` loads quickly; :mod:`scheduler.staffing.required` applies these to whole
+tables.
 
 The search is exact and vectorised: Erlang C steps up from the stability bound with the
 Erlang B recursion (all intervals at once); Erlang A bisects on agents, whose KPIs are
@@ -11,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from scheduler import queueing
 from scheduler.errors import InvalidTargetsError
-from scheduler.queueing import BoolArray, FloatArray, IntArray, QueueKpis
-from scheduler.targets import ChannelTarget
+from scheduler.staffing import queueing
+from scheduler.staffing.queueing import BoolArray, FloatArray, IntArray, QueueKpis
+from scheduler.staffing.targets import ChannelTarget
 
 _RELATIVE_ROUNDING = 1e-9
 _MAX_AGENTS = 10_000_000
