@@ -69,15 +69,17 @@ class JobLinks(BaseModel):
     """Where to go next."""
 
     self: str = Field(description="This job's status.")
-    result: str = Field(description="The forecast or schedule (available when `done`).")
+    result: str = Field(description="The result (available when `done`).")
     cancel: str = Field(description="`POST` here to cancel the job.")
 
 
 class JobInfo(BaseModel):
-    """A forecast or schedule job."""
+    """A forecast, schedule or simulation job."""
 
-    id: int = Field(description="Job number; also the number of its forecast or schedule.")
-    kind: JobKind = Field(description="`forecast` or `schedule`.")
+    id: int = Field(
+        description="Job number; also the number of its forecast, schedule or simulation."
+    )
+    kind: JobKind = Field(description="`forecast`, `schedule` or `simulation`.")
     status: JobStatus = Field(
         description="`queued` (waiting for a worker), `running`, `done`, `failed` (see "
         "`reason`) or `cancelled`."
