@@ -111,7 +111,7 @@ def dusk_minutes(days: pd.DatetimeIndex) -> npt.NDArray[np.float64]:
     solar_noon_utc = 720 - 4 * LONGITUDE - equation_minutes
     noon = days + pd.Timedelta(hours=12)
     offsets = np.asarray(
-        [stamp.utcoffset().total_seconds() / 60 for stamp in noon.tz_localize(TIMEZONE)]
+        (noon - noon.tz_localize(TIMEZONE).tz_convert("UTC").tz_localize(None)).total_seconds() / 60
     )
     return np.asarray(solar_noon_utc + 4 * hour_angle + offsets, dtype=np.float64)
 
