@@ -52,6 +52,7 @@ from forecast.daygrid import ChannelHistory, FloatMatrix
 from forecast.holiday_kinds import (
     KIND_NAMES,
     KindEffect,
+    KindName,
     Observation,
     WeekRoles,
     weekday_rows,
@@ -67,6 +68,9 @@ _MIN_NOISE_DAYS: Final = 10
 _REFERENCE_NOISE: Final = 1.5  # variance inflation for the noise of the reference median
 _WINDOW_Z: Final = 2.0  # standard errors a holiday-window effect must stand out by
 _NEIGHBOURS: Final = ("eve", "day_after")
+# A kind that pools its sub-kinds too: every holiday counts among the holidays, and the ones
+# that run into another day of rest also form their own, narrower pool.
+_POOLED_KINDS: Final = {"holiday": ("holiday", "holiday_eve")}
 
 
 @dataclass(frozen=True)
@@ -243,8 +247,13 @@ class SpecialDayEffects:
         for row, key in zip(window_rows, window_keys, strict=True):
             ordinary[row] = types[row] != "normal" or key not in window_ratios
         names = np.asarray(info["name"].fillna(""), dtype=str)
+        typical = _typical_daily(history, daily, normal & ordinary)
+        roles = WeekRoles.of(typical, history.open_weekdays)
+        weekdays = history.weekdays
         special_rows = [
-            int(row) for row in np.flatnonzero(np.isin(types, ("holiday", "event", *_NEIGHBOURS)))
+            int(row)
+            for row in np.flatnonzero(np.isin(types, ("holiday", "event", *_NEIGHBOURS)))
+            if not (types[row] == "day_after" and roles.off_duty(int(weekdays[row])))
         ]
         special_keys = [
             str(types[row]) if types[row] in _NEIGHBOURS else holiday_key(names[row])
@@ -252,28 +261,32 @@ class SpecialDayEffects:
         ]
         special_found, shape_found = _measure(special_rows, special_keys, history, levels, normal)
         shapes = {key: _shrunk_shape(value) for key, value in shape_found.items()}
-        typical = _typical_daily(history, daily, normal & ordinary)
-        roles = WeekRoles.of(typical, history.open_weekdays)
-        optional = np.asarray(
-            info["optional"].fillna(False) if "optional" in info else np.zeros(len(types)),
-            dtype=bool,
+        optional, between, before_holiday = (
+            _flag(info, column) for column in ("optional", "between", "before_holiday")
         )
-        between = np.asarray(
-            info["between"].fillna(False) if "between" in info else np.zeros(len(types)),
+        leads_to_rest = np.asarray(
+            [
+                roles.leads_to_rest(int(weekday), bool(before))
+                for weekday, before in zip(weekdays, before_holiday, strict=True)
+            ],
             dtype=bool,
         )
         kind_of_row = np.where(
             types == "holiday",
-            np.where(optional, "optional", "holiday"),
+            np.where(
+                optional,
+                np.where(before_holiday, "eve", "optional"),
+                np.where(leads_to_rest, "holiday_eve", "holiday"),
+            ),
             np.where((types == "normal") & between, "between", types),
         )
-        grid = (daily, shares_of(history.volume), history.weekdays)
+        grid = (daily, shares_of(history.volume), weekdays)
         kinds: dict[str, KindEffect] = {
             kind: KindEffect.learn(
                 kind,
                 _observations(
                     grid,
-                    np.flatnonzero(kind_of_row == kind),
+                    np.flatnonzero(np.isin(kind_of_row, _POOLED_KINDS.get(kind, (kind,)))),
                     levels,
                     normal & ordinary,
                     roles,
@@ -314,6 +327,7 @@ class SpecialDayEffects:
         neighbour_ratios: bool,
         optional: bool = False,
         between: bool = False,
+        before_holiday: bool = False,
     ) -> DayAdjustment:
         """How to forecast ``day`` relative to a normal day of its weekday.
 
@@ -327,16 +341,20 @@ class SpecialDayEffects:
                 otherwise, like the top-down regression, pass ``False`` and keep the shape).
             optional: the holiday is one of the country's optional holidays.
             between: a normal day between two holidays (see :func:`forecast.calendar.day_types`).
+            before_holiday: the next day is a public holiday or closure.
         """
         own = day.weekday()
         if day_type == "closed":
             return DayAdjustment(multiplier=0.0, profile_weekday=own)
         if day_type in ("holiday", "event"):
-            return self._named_adjustment(day, day_type, name, multiplier, optional=optional)
+            kinds = self._holiday_kinds(own, optional=optional, before_holiday=before_holiday)
+            return self._named_adjustment(day, day_type, name, multiplier, kinds)
         if day_type == "eve" and (math.isfinite(multiplier) or window not in self.window_ratios):
             return self._eve_adjustment(own, multiplier)
         if window in self.window_ratios or day_type not in _NEIGHBOURS:
             return self._window_or_between(own, window, between=between)
+        if day_type == "day_after" and self.roles.off_duty(own):
+            return DayAdjustment(multiplier=1.0, profile_weekday=own)
         ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
         return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
 
@@ -364,11 +382,27 @@ class SpecialDayEffects:
             effect.multiplier(weekday, self.roles), effect.profile_weekday(weekday), effect.shape
         )
 
+    def _holiday_kinds(
+        self, weekday: int, *, optional: bool, before_holiday: bool
+    ) -> tuple[KindName, ...]:
+        """The kinds a holiday never seen before may take (the quietest wins): an optional
+        holiday that is also an eve is either; a holiday that runs into another day of rest is
+        a ``holiday_eve`` once one was seen, a plain ``holiday`` before."""
+        if optional:
+            return ("optional", "eve") if before_holiday else ("optional",)
+        leads = self.roles.leads_to_rest(weekday, before_holiday)
+        return ("holiday_eve",) if leads and self.kinds["holiday_eve"].count else ("holiday",)
+
     def _named_adjustment(
-        self, day: pd.Timestamp, day_type: str, name: str, multiplier: float, *, optional: bool
+        self,
+        day: pd.Timestamp,
+        day_type: str,
+        name: str,
+        multiplier: float,
+        kinds: tuple[KindName, ...],
     ) -> DayAdjustment:
         """A holiday or event: the user's multiplier, else its past ratio, else the pooled
-        effect of its kind shrunk toward the calendar prior."""
+        effect of its kind (the quietest of ``kinds``) shrunk toward the calendar prior."""
         own = day.weekday()
         key = holiday_key(name)
         shape = self.named_shapes.get(key)
@@ -385,7 +419,10 @@ class SpecialDayEffects:
                 f"{label}: no multiplier given and not seen before; forecast as "
                 "a normal day (add a multiplier to the special-days file)",
             )
-        effect = self.kinds["optional" if optional else "holiday"]
+        effect = min(
+            (self.kinds[kind] for kind in kinds),
+            key=lambda effect: effect.multiplier(own, self.roles),
+        )
         assumption = effect.assumption(own, self.roles)
         return DayAdjustment(
             effect.multiplier(own, self.roles),
@@ -394,6 +431,13 @@ class SpecialDayEffects:
             f"{label}: not seen in this channel's history; {assumption}",
             assumption,
         )
+
+
+def _flag(info: pd.DataFrame, column: str) -> BoolArray:
+    """A boolean column of the calendar's day info (all ``False`` when absent)."""
+    if column not in info:
+        return np.zeros(len(info), dtype=bool)
+    return np.asarray(info[column].fillna(False), dtype=bool)
 
 
 def _observations(
@@ -509,33 +553,22 @@ def _special_adjustments(
 ) -> Iterator[tuple[int, pd.Timestamp, DayAdjustment]]:
     """(row, date, adjustment) for each of ``days`` that is not a plain normal day."""
     info = history.day_info.reindex(days)
-    absent = pd.Series(False, index=days)
-    optional = info["optional"].fillna(False) if "optional" in info else absent
-    between = info["between"].fillna(False) if "between" in info else absent
-    for row, (
-        day,
-        day_type,
-        name,
-        multiplier,
-        window,
-        offset,
-        is_optional,
-        is_between,
-    ) in enumerate(
-        zip(
-            days,
-            info["day_type"].fillna("normal"),
-            info["name"].fillna(""),
-            info["multiplier"],
-            info["window"].fillna(""),
-            info["offset"].fillna(0),
-            optional,
-            between,
-            strict=True,
-        )
+    optional, between, before_holiday = (
+        _flag(info, column) for column in ("optional", "between", "before_holiday")
+    )
+    columns = zip(
+        info["day_type"].fillna("normal"),
+        info["name"].fillna(""),
+        info["multiplier"],
+        info["window"].fillna(""),
+        info["offset"].fillna(0),
+        strict=True,
+    )
+    for row, (day, (day_type, name, multiplier, window, offset)) in enumerate(
+        zip(days, columns, strict=True)
     ):
         key = (str(window), int(offset))
-        pooled_between = bool(is_between) and effects.kinds["between"].weight > 0
+        pooled_between = bool(between[row]) and effects.kinds["between"].weight > 0
         if day_type == "normal" and not effects.window_effect(*key) and not pooled_between:
             continue
         adjustment = effects.adjustment(
@@ -545,8 +578,9 @@ def _special_adjustments(
             float(multiplier),
             key,
             neighbour_ratios=day_type not in regressed,
-            optional=bool(is_optional),
-            between=bool(is_between),
+            optional=bool(optional[row]),
+            between=bool(between[row]),
+            before_holiday=bool(before_holiday[row]),
         )
         yield row, day, adjustment
 

@@ -6,7 +6,11 @@ has seen are *other* holidays, eves and days off; this module pools them by kind
 ============  =====================================================  =========================
 kind          days pooled                                             calendar prior
 ============  =====================================================  =========================
-holiday       public holidays, user holidays                          like the rest day
+holiday       public holidays, user holidays (holiday_eve included)   like the rest day
+holiday_eve   holidays the day before another holiday or the rest     the pooled holidays while
+              day (the first of two holiday days; Shavuot on a        none was seen, then like
+              Friday in Israel): where a day of rest starts the       the rest day
+              evening before, these are closed all day
 optional      the country's optional holidays (partial days off)      like a normal day
 eve           eves, half days, user eves                              like the short day
 between       plain days between two holidays (at most 6 days from    like a normal day
@@ -63,8 +67,8 @@ from forecast.calendar import WEEKDAY_NAMES
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-KindName = Literal["holiday", "optional", "eve", "between"]
-KIND_NAMES: Final[tuple[KindName, ...]] = ("holiday", "optional", "eve", "between")
+KindName = Literal["holiday", "holiday_eve", "optional", "eve", "between"]
+KIND_NAMES: Final[tuple[KindName, ...]] = ("holiday", "holiday_eve", "optional", "eve", "between")
 SHORT_DAY_SHARE: Final = 0.75
 _LOG_FLOOR: Final = math.log(0.02)
 _SINGLE_DAY_VARIANCE: Final = 0.25  # log-ratio variance assumed when only one day was seen
@@ -120,7 +124,7 @@ class WeekRoles:
 
     def prior_weekday(self, kind: KindName) -> int | None:
         """The weekday whose normal day is the kind's prior (``None``: the date's own)."""
-        if kind == "holiday":
+        if kind in ("holiday", "holiday_eve"):
             return self.rest
         if kind == "eve":
             return self.short
@@ -140,6 +144,16 @@ class WeekRoles:
             else "a working day"
         )
         return f"a typical {WEEKDAY_NAMES[weekday]} ({role})"
+
+    def off_duty(self, weekday: int) -> bool:
+        """Whether ``weekday`` is the rest or short day of a team that works every day: a
+        holiday's catch-up lands on the next working day, not there."""
+        return self.rest_is_open and weekday in (self.rest, self.short)
+
+    def leads_to_rest(self, weekday: int, before_holiday: bool) -> bool:
+        """Whether a holiday on ``weekday`` runs into another day of rest (a holiday the day
+        after, or the rest day of a team that works on it)."""
+        return before_holiday or (self.rest_is_open and (weekday + 1) % 7 == self.rest)
 
     def level(self, weekday: int) -> float:
         """Typical daily total of ``weekday`` (0 when unknown)."""
@@ -251,7 +265,7 @@ class KindEffect:
     """The pooled effect of one kind of day in one channel (see the module docstring).
 
     Attributes:
-        kind: ``holiday``, ``optional``, ``eve`` or ``between``.
+        kind: one of :data:`KIND_NAMES`.
         count: past days of the kind the estimate uses.
         reference: the weekday the data's ratio is relative to (``None``: the date's own).
         prior_reference: the weekday of the calendar prior (``None``: a normal day).
@@ -356,6 +370,7 @@ class KindEffect:
         prior = roles.describe(self.prior_reference)
         plural = {
             "holiday": "holidays",
+            "holiday_eve": "holidays before another holiday or the rest day",
             "optional": "optional holidays",
             "eve": "eves",
             "between": "days between two holidays",
