@@ -68,6 +68,9 @@ _MIN_NOISE_DAYS: Final = 10
 _REFERENCE_NOISE: Final = 1.5  # variance inflation for the noise of the reference median
 _WINDOW_Z: Final = 2.0  # standard errors a holiday-window effect must stand out by
 _NEIGHBOURS: Final = ("eve", "day_after")
+# A slot with less than this share of a flat day's contacts counts as closed (a voice response
+# unit's night trickle, not staffed hours).
+OPEN_SHARE: Final = 0.25
 # A kind that pools its sub-kinds too: every holiday counts among the holidays, and the ones
 # that run into another day of rest also form their own, narrower pool.
 _POOLED_KINDS: Final = {"holiday": ("holiday", "holiday_eve")}
@@ -193,6 +196,7 @@ class SpecialDayEffects:
             :mod:`forecast.holiday_kinds`.
         ordinary: per history row, ``False`` for normal-type window days with a used effect
             (they are left out of what models treat as normal).
+        typical_shares: (7, slots) mean intraday shares of the recent normal days per weekday.
     """
 
     named_ratios: Mapping[str, float]
@@ -204,6 +208,7 @@ class SpecialDayEffects:
     roles: WeekRoles
     kinds: Mapping[str, KindEffect]
     ordinary: BoolArray
+    typical_shares: FloatMatrix
 
     @classmethod
     def learn(cls, history: ChannelHistory) -> SpecialDayEffects:
@@ -280,7 +285,8 @@ class SpecialDayEffects:
             ),
             np.where((types == "normal") & between, "between", types),
         )
-        grid = (daily, shares_of(history.volume), weekdays)
+        all_shares = shares_of(history.volume)
+        grid = (daily, all_shares, weekdays)
         kinds: dict[str, KindEffect] = {
             kind: KindEffect.learn(
                 kind,
@@ -310,6 +316,7 @@ class SpecialDayEffects:
             roles=roles,
             kinds=kinds,
             ordinary=ordinary,
+            typical_shares=_typical_shares(all_shares, weekdays, normal & ordinary),
         )
 
     def window_effect(self, window: str, offset: int) -> bool:
@@ -390,8 +397,9 @@ class SpecialDayEffects:
         a ``holiday_eve`` once one was seen, a plain ``holiday`` before."""
         if optional:
             return ("optional", "eve") if before_holiday else ("optional",)
-        leads = self.roles.leads_to_rest(weekday, before_holiday)
-        return ("holiday_eve",) if leads and self.kinds["holiday_eve"].count else ("holiday",)
+        return (
+            ("holiday_eve",) if self.roles.leads_to_rest(weekday, before_holiday) else ("holiday",)
+        )
 
     def _named_adjustment(
         self,
@@ -423,11 +431,45 @@ class SpecialDayEffects:
             (self.kinds[kind] for kind in kinds),
             key=lambda effect: effect.multiplier(own, self.roles),
         )
+        if effect.kind == "holiday_eve" and not effect.count:
+            return self._cut_to_short_day(own, label)
         assumption = effect.assumption(own, self.roles)
         return DayAdjustment(
             effect.multiplier(own, self.roles),
             effect.profile_weekday(own),
             effect.shape,
+            f"{label}: not seen in this channel's history; {assumption}",
+            assumption,
+        )
+
+    def _cut_to_short_day(self, weekday: int, label: str) -> DayAdjustment:
+        """A holiday running into another day of rest, none seen before: the holidays' effect
+        cut to the hours the short day is open (its evening belongs to the next day of rest,
+        as an eve's does). Where a day of rest starts at dusk the evening before (Israel: the
+        Sabbath, the holidays) the rest day opens in the evening and the short day closes in
+        the afternoon, so a holiday on a Friday is closed all day; a team whose weekend days
+        keep the same hours keeps the plain holiday effect."""
+        effect = self.kinds["holiday"]
+        profile_weekday = effect.profile_weekday(weekday)
+        profile = self.typical_shares[profile_weekday] * (
+            1.0 if effect.shape is None else effect.shape
+        )
+        short = self.roles.short
+        kept = np.ones_like(profile)
+        if short is not None:
+            kept = (self.typical_shares[short] >= OPEN_SHARE / len(profile)).astype(float)
+        share = float((profile * kept).sum() / profile.sum()) if profile.sum() > 0 else 1.0
+        multiplier = effect.multiplier(weekday, self.roles) * share
+        assumption = (
+            f"{effect.assumption(weekday, self.roles)}; it runs into another day of rest, so "
+            f"only the hours {self.roles.describe(short)} is open are kept: "
+            f"x{multiplier:.2f} of a normal day"
+        )
+        shape = kept if effect.shape is None else kept * effect.shape
+        return DayAdjustment(
+            multiplier,
+            profile_weekday,
+            shape,
             f"{label}: not seen in this channel's history; {assumption}",
             assumption,
         )
@@ -484,6 +526,20 @@ def _observations(
             )
         )
     return found
+
+
+def _typical_shares(
+    shares: FloatMatrix, weekdays: npt.NDArray[np.int64], normal: BoolArray
+) -> FloatMatrix:
+    """(7, slots) mean intraday shares of the recent normal days per weekday (0 if none)."""
+    recent = np.arange(len(shares)) >= len(shares) - 7 * _TYPICAL_WEEKS
+    typical = np.zeros((7, shares.shape[1]))
+    for weekday in range(7):
+        pick = normal & (weekdays == weekday)
+        window = pick & recent if (pick & recent).any() else pick
+        if window.any():
+            typical[weekday] = shares[window].mean(axis=0)
+    return typical
 
 
 def _typical_daily(history: ChannelHistory, daily: FloatArray, normal: BoolArray) -> FloatArray:
