@@ -2,6 +2,7 @@
 and sane combinations with the week (a team with a Friday-Saturday weekend, open 24/7)."""
 
 import datetime as dt
+import math
 
 import numpy as np
 import pandas as pd
@@ -259,3 +260,102 @@ def test_the_plain_days_between_christmas_and_new_year_are_days_between_two_holi
     types = day_types(Calendar(country="US"), pd.date_range("2026-12-23", "2027-01-02"))
     flagged = [day.day for day in types.index[types["between"]]]
     assert flagged == [27, 28, 29, 30]  # the 26th is the day after Christmas, the 31st its eve
+
+
+EVENING = [0.0] * 19 + [1.0] * 5
+
+
+def _dusk_to_dusk_shapes() -> dict[str, list[float]]:
+    """Fridays open in the morning only, Saturdays in the evening only: a day of rest that
+    runs from dusk to dusk (an Israeli bank)."""
+    first = dt.date.fromisoformat(START)
+    days = [first + dt.timedelta(days=offset) for offset in range(84)]
+    return {
+        day.isoformat(): MORNING if day.weekday() == 4 else EVENING
+        for day in days
+        if day.weekday() in (4, 5)
+    }
+
+
+@pytest.mark.parametrize(
+    "model", [WeekdayAverage(), TopDown()], ids=["weekday_average", "top_down"]
+)
+def test_a_holiday_running_into_the_rest_day_keeps_only_the_short_days_hours_until_one_is_seen(
+    model: WeekdayAverage | TopDown,
+) -> None:
+    calendar = Calendar(special_days=(_holiday("2025-04-04", "New"),))  # a Friday
+    dusk = _channel(calendar, {}, _dusk_to_dusk_shapes())
+    same_hours = _channel(calendar, {})
+    # Saturday opens in the evening, Friday closes at noon: nothing is left of the day.
+    assert _daily(dusk, model)["2025-04-04"] < 1.0
+    # A weekend whose days keep the same hours: the plain prior, like the rest day.
+    assert _daily(same_hours, model)["2025-04-04"] == pytest.approx(150.0, rel=0.03)
+    result = forecast_channel(dusk.before(HORIZON[0]), HORIZON, model="weekday_average")
+    (flag,) = result.unseen_holidays
+    assert "runs into another day of rest" in flag.assumption
+    assert "x0.00 of a normal day" in flag.assumption
+
+
+def test_a_holiday_running_into_the_rest_day_is_pooled_with_its_own_kind_once_one_was_seen() -> (
+    None
+):
+    calendar = Calendar(
+        special_days=(_holiday("2025-02-14", "Old"), _holiday("2025-04-04", "New"))  # Fridays
+    )
+    channel = _channel(calendar, {"2025-02-14": 0.02})  # 9 contacts: closed all day
+    effects = SpecialDayEffects.learn(channel)
+    assert effects.kinds["holiday_eve"].count == 1
+    assert effects.kinds["holiday"].count == 1  # it counts among the holidays too
+    assert _daily(channel)["2025-04-04"] == pytest.approx(9.0, abs=3.0)
+
+
+def test_an_optional_holiday_that_is_also_an_eve_takes_the_quieter_of_the_two() -> None:
+    effects = SpecialDayEffects.learn(_channel(Calendar(), {}))
+    tuesday = pd.Timestamp("2025-04-01")
+
+    def adjust(before_holiday: bool) -> tuple[float, int]:
+        adjustment = effects.adjustment(
+            tuesday,
+            "holiday",
+            "Chol HaMoed",
+            math.nan,
+            neighbour_ratios=True,
+            optional=True,
+            before_holiday=before_holiday,
+        )
+        return adjustment.multiplier, adjustment.profile_weekday
+
+    assert adjust(False) == (pytest.approx(1.0), 1)  # an optional holiday: a normal day
+    assert adjust(True) == (pytest.approx(0.45, rel=0.03), 4)  # also an eve: the short day
+
+
+def test_a_day_after_on_the_rest_day_is_no_catch_up_day() -> None:
+    calendar = Calendar(
+        special_days=(
+            _holiday("2025-01-24", "A"),  # a Friday: its day after is a Saturday
+            _holiday("2025-02-12", "B"),
+            _holiday("2025-03-05", "C"),
+        )
+    )
+    factors = {"2025-01-25": 2.0, "2025-02-13": 1.2, "2025-03-06": 1.2}
+    channel = _channel(calendar, factors)
+    assert channel.day_info.loc[pd.Timestamp("2025-01-25"), "day_type"] == "day_after"
+    effects = SpecialDayEffects.learn(channel)
+    assert effects.neighbour_ratios["day_after"] == pytest.approx(1.2, rel=0.03)
+    saturday = effects.adjustment(
+        pd.Timestamp("2025-04-05"), "day_after", "D", math.nan, neighbour_ratios=True
+    )
+    assert saturday.multiplier == 1.0
+    assert saturday.shape is None
+
+
+def test_the_calendar_marks_the_days_before_a_holiday() -> None:
+    israel = day_types(Calendar(country="IL"), pd.date_range("1999-09-10", "1999-09-13"))
+    # Rosh Hashanah on Saturday and Sunday: the Saturday is also the eve of the Sunday.
+    assert israel["before_holiday"].to_dict() == {
+        pd.Timestamp("1999-09-10"): True,
+        pd.Timestamp("1999-09-11"): True,
+        pd.Timestamp("1999-09-12"): False,
+        pd.Timestamp("1999-09-13"): False,
+    }
+    assert list(israel["day_type"]) == ["eve", "holiday", "holiday", "day_after"]
