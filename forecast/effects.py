@@ -51,6 +51,7 @@ from forecast.calendar import holiday_key
 from forecast.daygrid import ChannelHistory, FloatMatrix
 from forecast.holiday_kinds import (
     KIND_NAMES,
+    SHAPE_PRIOR_CONTACTS,
     KindEffect,
     KindName,
     Observation,
@@ -126,8 +127,18 @@ def _reference_rows(row: int, normal: BoolArray) -> list[int]:
 
 
 def _shrunk_shape(found: list[FloatArray], weight: float = 1.0) -> FloatArray:
+    """Per-slot contacts of the days over what their reference profile expected (``found``:
+    one (2, slots) array of the two per day), with :data:`SHAPE_PRIOR_CONTACTS` pseudo-contacts
+    of "no change" per slot and shrunk by ``n / (n + 1)`` for ``n`` days: at low volume a few
+    noisy days cannot redraw the curve, at high volume it takes what they show."""
     count = len(found)
-    shape: FloatArray = 1.0 + weight * count / (count + 1) * (np.mean(found, axis=0) - 1.0)
+    actual, expected = np.sum(found, axis=0)
+    pooled = np.where(
+        expected > 0,
+        (actual + SHAPE_PRIOR_CONTACTS) / (expected + SHAPE_PRIOR_CONTACTS),
+        1.0,
+    )
+    shape: FloatArray = 1.0 + weight * count / (count + 1) * (pooled - 1.0)
     return shape
 
 
@@ -138,7 +149,8 @@ def _measure(
     levels: FloatArray,
     normal: BoolArray,
 ) -> tuple[dict[Key, list[float]], dict[Key, list[FloatArray]]]:
-    """Ratio to the reference level and per-slot shape ratio of each row, grouped by key."""
+    """Ratio to the reference level, and the per-slot contacts against those the normal
+    profile around it expected, of each row, grouped by key."""
     daily = history.daily_volume
     shares = shares_of(history.volume)
     ratios: dict[Key, list[float]] = defaultdict(list)
@@ -150,9 +162,7 @@ def _measure(
         reference = _reference_rows(row, normal)
         if daily[row] > 0 and reference:
             profile = shares[reference].mean(axis=0)
-            shapes[key].append(
-                np.divide(shares[row], profile, out=np.ones_like(profile), where=profile > 0)
-            )
+            shapes[key].append(daily[row] * np.stack([shares[row], profile]))
     return ratios, shapes
 
 

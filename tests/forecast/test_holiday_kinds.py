@@ -16,7 +16,7 @@ from forecast.effects import SpecialDayEffects
 from forecast.forecaster import forecast_channel
 from forecast.holiday_kinds import KIND_NAMES, KindEffect, KindName, WeekRoles
 from forecast.topdown import TopDown
-from tests.forecast.histories import Pattern, synthetic_history
+from tests.forecast.histories import Pattern, hourly_profile, synthetic_history
 
 START = "2025-01-06"  # a Monday
 HORIZON = pd.date_range("2025-03-30", periods=7, freq="D")  # Sunday..Saturday after 12 weeks
@@ -362,3 +362,26 @@ def test_the_calendar_marks_the_days_before_a_holiday() -> None:
         pd.Timestamp("1999-09-13"): False,
     }
     assert list(israel["day_type"]) == ["eve", "holiday", "holiday", "day_after"]
+
+
+@pytest.mark.parametrize("volume", [100.0, 100_000.0])
+def test_a_day_after_redraws_the_intraday_curve_only_as_far_as_its_contacts_show(
+    volume: float,
+) -> None:
+    holidays = {"2025-01-21": "A", "2025-02-11": "B"}  # Tuesdays: their days after, Wednesdays
+    afters = {(dt.date.fromisoformat(day) + dt.timedelta(days=1)): MORNING for day in holidays}
+    pattern = Pattern(
+        daily_volume=volume, weekday_weights=WEEK, open_hours=ALL_DAY, day_shapes=afters
+    )
+    history = synthetic_history(START, 84, pattern=pattern)
+    calendar = Calendar(special_days=tuple(_holiday(day, name) for day, name in holidays.items()))
+    channel = channel_histories(history, calendar, horizon_end=dt.date(2025, 4, 30))["voice"]
+    shape = SpecialDayEffects.learn(channel).neighbour_shapes["day_after"]
+    # The two days after had a quarter of their contacts in each of four morning hours.
+    seen = 0.25 / hourly_profile(pattern)[8:12]
+    shrunk = 1 + 2 / 3 * (seen - 1)  # n / (n + 1) for two days
+    if volume > 1000:
+        np.testing.assert_allclose(shape[8:12], shrunk, rtol=0.01)
+    else:  # 20 pseudo-contacts of "no change" per slot hold it back
+        assert (shape[8:12] > 1.0).all()
+        assert (shape[8:12] - 1 < 0.75 * (shrunk - 1)).all()
