@@ -65,6 +65,7 @@ WindowKey = tuple[str, int]
 Key = TypeVar("Key", bound=Hashable)
 _REFERENCE_LAGS_DAYS: Final = (-21, -14, -7, 7, 14, 21)
 _TYPICAL_WEEKS: Final = 8
+_MIN_DISPERSION_SLOTS: Final = 50
 _MIN_NOISE_DAYS: Final = 10
 _REFERENCE_NOISE: Final = 1.5  # variance inflation for the noise of the reference median
 _WINDOW_Z: Final = 2.0  # standard errors a holiday-window effect must stand out by
@@ -126,16 +127,18 @@ def _reference_rows(row: int, normal: BoolArray) -> list[int]:
     return [other for other in near if 0 <= other < len(normal) and normal[other]]
 
 
-def _shrunk_shape(found: list[FloatArray], weight: float = 1.0) -> FloatArray:
+def _shrunk_shape(
+    found: list[FloatArray], weight: float = 1.0, prior_contacts: float = SHAPE_PRIOR_CONTACTS
+) -> FloatArray:
     """Per-slot contacts of the days over what their reference profile expected (``found``:
-    one (2, slots) array of the two per day), with :data:`SHAPE_PRIOR_CONTACTS` pseudo-contacts
-    of "no change" per slot and shrunk by ``n / (n + 1)`` for ``n`` days: at low volume a few
+    one (2, slots) array of the two per day), with ``prior_contacts`` pseudo-contacts of "no
+    change" per slot and shrunk by ``n / (n + 1)`` for ``n`` days: at low volume a few
     noisy days cannot redraw the curve, at high volume it takes what they show."""
     count = len(found)
     actual, expected = np.sum(found, axis=0)
     pooled = np.where(
         expected > 0,
-        (actual + SHAPE_PRIOR_CONTACTS) / (expected + SHAPE_PRIOR_CONTACTS),
+        (actual + prior_contacts) / (expected + prior_contacts),
         1.0,
     )
     shape: FloatArray = 1.0 + weight * count / (count + 1) * (pooled - 1.0)
@@ -207,6 +210,9 @@ class SpecialDayEffects:
         ordinary: per history row, ``False`` for normal-type window days with a used effect
             (they are left out of what models treat as normal).
         typical_shares: (7, slots) mean intraday shares of the recent normal days per weekday.
+        prior_contacts: pseudo-contacts of "no change" per slot in every learned shape
+            (:data:`~forecast.holiday_kinds.SHAPE_PRIOR_CONTACTS` times the channel's
+            overdispersion).
     """
 
     named_ratios: Mapping[str, float]
@@ -219,6 +225,7 @@ class SpecialDayEffects:
     kinds: Mapping[str, KindEffect]
     ordinary: BoolArray
     typical_shares: FloatMatrix
+    prior_contacts: float
 
     @classmethod
     def learn(cls, history: ChannelHistory) -> SpecialDayEffects:
@@ -230,6 +237,9 @@ class SpecialDayEffects:
         windows = list(zip(info["window"].fillna(""), info["offset"].fillna(0), strict=True))
         normal = (types == "normal") & np.isfinite(daily)
         levels = reference_levels(daily, normal)
+        all_shares = shares_of(history.volume)
+        weekdays = history.weekdays
+        prior_contacts = _prior_contacts(history.volume, daily, all_shares, weekdays, normal)
 
         window_rows = [
             row
@@ -255,7 +265,9 @@ class SpecialDayEffects:
                 window_ratios[key] = math.exp(effect)
                 if window_shape_found.get(key):
                     weight = effect / float(np.mean(np.log(np.clip(ratios, 1e-3, None))))
-                    window_shapes[key] = _shrunk_shape(window_shape_found[key], weight)
+                    window_shapes[key] = _shrunk_shape(
+                        window_shape_found[key], weight, prior_contacts
+                    )
         # Eves and days after stay in the pooled estimate even when their own holiday's
         # effect is known: the pooled catch-up is what other holidays fall back on.
         ordinary = np.ones(len(daily), dtype=bool)
@@ -264,7 +276,6 @@ class SpecialDayEffects:
         names = np.asarray(info["name"].fillna(""), dtype=str)
         typical = _typical_daily(history, daily, normal & ordinary)
         roles = WeekRoles.of(typical, history.open_weekdays)
-        weekdays = history.weekdays
         special_rows = [
             int(row)
             for row in np.flatnonzero(np.isin(types, ("holiday", "event", *_NEIGHBOURS)))
@@ -275,7 +286,9 @@ class SpecialDayEffects:
             for row in special_rows
         ]
         special_found, shape_found = _measure(special_rows, special_keys, history, levels, normal)
-        shapes = {key: _shrunk_shape(value) for key, value in shape_found.items()}
+        shapes = {
+            key: _shrunk_shape(value, 1.0, prior_contacts) for key, value in shape_found.items()
+        }
         optional, between, before_holiday = (
             _flag(info, column) for column in ("optional", "between", "before_holiday")
         )
@@ -295,7 +308,6 @@ class SpecialDayEffects:
             ),
             np.where((types == "normal") & between, "between", types),
         )
-        all_shares = shares_of(history.volume)
         grid = (daily, all_shares, weekdays)
         kinds: dict[str, KindEffect] = {
             kind: KindEffect.learn(
@@ -309,6 +321,7 @@ class SpecialDayEffects:
                     roles.prior_weekday(kind),
                 ),
                 roles,
+                prior_contacts,
             )
             for kind in KIND_NAMES
         }
@@ -327,6 +340,7 @@ class SpecialDayEffects:
             kinds=kinds,
             ordinary=ordinary,
             typical_shares=_typical_shares(all_shares, weekdays, normal & ordinary),
+            prior_contacts=prior_contacts,
         )
 
     def window_effect(self, window: str, offset: int) -> bool:
@@ -536,6 +550,27 @@ def _observations(
             )
         )
     return found
+
+
+def _prior_contacts(
+    volume: FloatMatrix,
+    daily: FloatArray,
+    shares: FloatMatrix,
+    weekdays: npt.NDArray[np.int64],
+    normal: BoolArray,
+) -> float:
+    """:data:`SHAPE_PRIOR_CONTACTS` times how much more the recent normal days' interval counts
+    vary around their weekday's profile than Poisson counts would (at least 1): where demand
+    comes in bursts, a special day's intraday shape needs more contacts to be believed."""
+    typical = _typical_shares(shares, weekdays, normal)
+    recent = normal & (np.arange(len(daily)) >= len(daily) - 7 * _TYPICAL_WEEKS)
+    expected = daily[recent, None] * typical[weekdays[recent]]
+    actual = volume[recent]
+    counted = (expected > 1.0) & np.isfinite(actual)
+    if counted.sum() < _MIN_DISPERSION_SLOTS:
+        return SHAPE_PRIOR_CONTACTS
+    squares = float(((actual[counted] - expected[counted]) ** 2).sum())
+    return SHAPE_PRIOR_CONTACTS * max(1.0, squares / float(expected[counted].sum()))
 
 
 def _typical_shares(

@@ -76,7 +76,9 @@ _MIN_VARIANCE: Final = 0.005
 _REACH_DAYS: Final = 21
 # Pseudo-contacts of "same shape as the reference" added to every slot of a pooled shape: a
 # slot that saw a few contacts over the pooled days keeps the reference profile, one that saw
-# hundreds takes what they show (a Poisson-gamma posterior mean of the slot's ratio).
+# hundreds takes what they show (a Poisson-gamma posterior mean of the slot's ratio). Where
+# counts vary more than Poisson within the day, :mod:`forecast.effects` multiplies it by the
+# channel's measured overdispersion.
 SHAPE_PRIOR_CONTACTS: Final = 20.0
 # Leaving the prior's way (ratio to the reference weekday) takes at least this many past days
 # and a leave-one-out error this much lower: with a handful of days the choice is noise.
@@ -206,9 +208,11 @@ def _mean_shape(shapes: Sequence[FloatArray]) -> FloatArray:
     return shape
 
 
-def _pooled_shape(days: Sequence[Observation], by_reference: bool) -> FloatArray | None:
+def _pooled_shape(
+    days: Sequence[Observation], by_reference: bool, prior_contacts: float
+) -> FloatArray | None:
     """Per-slot contacts of the days over what their reference profile expected, with
-    :data:`SHAPE_PRIOR_CONTACTS` pseudo-contacts of "no change" in every slot."""
+    ``prior_contacts`` pseudo-contacts of "no change" in every slot."""
     seen = [day for day in days if day.own_ratio > 0]
     if not seen:
         return None
@@ -220,7 +224,7 @@ def _pooled_shape(days: Sequence[Observation], by_reference: bool) -> FloatArray
         expected += total * _profile(day, by_reference)
     shape: FloatArray = np.where(
         expected > 0,
-        (actual + SHAPE_PRIOR_CONTACTS) / (expected + SHAPE_PRIOR_CONTACTS),
+        (actual + prior_contacts) / (expected + prior_contacts),
         1.0,
     )
     return shape
@@ -285,9 +289,15 @@ class KindEffect:
 
     @classmethod
     def learn(
-        cls, kind: KindName, observations: Sequence[Observation], roles: WeekRoles
+        cls,
+        kind: KindName,
+        observations: Sequence[Observation],
+        roles: WeekRoles,
+        prior_contacts: float = SHAPE_PRIOR_CONTACTS,
     ) -> KindEffect:
-        """Pool the past days of ``kind`` and weigh them against the calendar prior."""
+        """Pool the past days of ``kind`` and weigh them against the calendar prior
+        (``prior_contacts``: pseudo-contacts per slot of the pooled shape, see
+        :data:`SHAPE_PRIOR_CONTACTS`)."""
         prior = roles.prior_weekday(kind)
         usable = [o for o in observations if o.own_level > 0]
         with_reference = [
@@ -325,7 +335,7 @@ class KindEffect:
         else:
             variance = _SINGLE_DAY_VARIANCE
         weight = max(0.0, 1.0 - variance / (count * distance**2)) if distance else 1.0
-        shape = _pooled_shape(usable, by_reference)
+        shape = _pooled_shape(usable, by_reference, prior_contacts)
         return cls(kind, count, reference, prior, float(np.median(logs)), weight, shape)
 
     def _raw_multiplier(self, weekday: int, roles: WeekRoles) -> float:

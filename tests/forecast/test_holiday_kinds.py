@@ -3,6 +3,7 @@ and sane combinations with the week (a team with a Friday-Saturday weekend, open
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -385,3 +386,19 @@ def test_a_day_after_redraws_the_intraday_curve_only_as_far_as_its_contacts_show
     else:  # 20 pseudo-contacts of "no change" per slot hold it back
         assert (shape[8:12] > 1.0).all()
         assert (shape[8:12] - 1 < 0.75 * (shrunk - 1)).all()
+
+
+def test_where_counts_come_in_bursts_a_shape_needs_more_contacts_to_be_believed() -> None:
+    pattern = Pattern(daily_volume=2000.0, weekday_weights=WEEK, open_hours=ALL_DAY, noise=True)
+    history = synthetic_history(START, 84, pattern=pattern)
+    expected = synthetic_history(START, 84, pattern=replace(pattern, noise=False))
+    rng = np.random.default_rng(5)
+    bursts = expected.frame["volume"] * rng.lognormal(-0.045, 0.3, len(expected.frame))
+    bursty = replace(history, frame=history.frame.assign(volume=rng.poisson(bursts)))
+    prior = {}
+    for name, data in (("poisson", history), ("bursty", bursty)):
+        channel = channel_histories(data, Calendar(), horizon_end=dt.date(2025, 4, 30))["voice"]
+        prior[name] = SpecialDayEffects.learn(channel).prior_contacts
+    assert prior["poisson"] == pytest.approx(20.0, rel=0.3)
+    # Variance lambda + (0.3 lambda)^2 at 20-150 contacts an hour: several times Poisson.
+    assert prior["bursty"] > 3 * prior["poisson"]
