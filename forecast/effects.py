@@ -23,7 +23,9 @@ it (up to three weeks either side): its **ratio** is its daily total over their 
   (positive-part James-Stein), so a window day that merely looked odd once is left alone;
 - other eves get the pooled effect of all past eves, shrunk toward their prior (an eve
   behaves like the team's short day), by the same rules;
-- other days after (catch-up) get the mean ratio and shape of all past ones;
+- other days after (catch-up) get the mean ratio of all past ones (not on the rest or short
+  day of a team that works every day) and the normal shape of their weekday: measured on
+  the first-year benchmark, a pooled day-after shape only added noise;
 - a multiplier the user gave always wins; ``closed`` days are 0.
 
 Window days whose effect is used are, like the special days, kept out of what models treat
@@ -203,7 +205,6 @@ class SpecialDayEffects:
         window_shapes: same keys -> per-slot shape factor (already shrunk).
         neighbour_ratios: ``eve`` / ``day_after`` -> mean ratio over past ones outside
             ``window_ratios``.
-        neighbour_shapes: same keys -> per-slot shape factor (already shrunk).
         roles: the channel's rest day, short day and typical level per weekday.
         kinds: pooled effect per kind (``holiday``, ``optional``, ``eve``), see
             :mod:`forecast.holiday_kinds`.
@@ -220,7 +221,6 @@ class SpecialDayEffects:
     window_ratios: Mapping[WindowKey, float]
     window_shapes: Mapping[WindowKey, FloatArray]
     neighbour_ratios: Mapping[str, float]
-    neighbour_shapes: Mapping[str, FloatArray]
     roles: WeekRoles
     kinds: Mapping[str, KindEffect]
     ordinary: BoolArray
@@ -335,7 +335,6 @@ class SpecialDayEffects:
             neighbour_ratios={
                 str(k): float(np.mean(v)) for k, v in special_found.items() if k in _NEIGHBOURS
             },
-            neighbour_shapes={str(k): v for k, v in shapes.items() if k in _NEIGHBOURS},
             roles=roles,
             kinds=kinds,
             ordinary=ordinary,
@@ -387,7 +386,7 @@ class SpecialDayEffects:
         if day_type == "day_after" and self.roles.off_duty(own):
             return DayAdjustment(multiplier=1.0, profile_weekday=own)
         ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
-        return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
+        return DayAdjustment(ratio, own)
 
     def _window_or_between(
         self, weekday: int, window: WindowKey, *, between: bool

@@ -11,7 +11,7 @@ import pytest
 
 from forecast.backtest import backtest
 from forecast.baselines import WeekdayAverage
-from forecast.calendar import Calendar, SpecialDay, day_types, parse_special_days
+from forecast.calendar import Calendar, SpecialDay, day_types, holiday_key, parse_special_days
 from forecast.daygrid import ChannelHistory, channel_histories
 from forecast.effects import SpecialDayEffects
 from forecast.forecaster import forecast_channel
@@ -366,19 +366,21 @@ def test_the_calendar_marks_the_days_before_a_holiday() -> None:
 
 
 @pytest.mark.parametrize("volume", [100.0, 100_000.0])
-def test_a_day_after_redraws_the_intraday_curve_only_as_far_as_its_contacts_show(
+def test_a_holiday_seen_before_redraws_the_intraday_curve_only_as_far_as_its_contacts_show(
     volume: float,
 ) -> None:
-    holidays = {"2025-01-21": "A", "2025-02-11": "B"}  # Tuesdays: their days after, Wednesdays
-    afters = {(dt.date.fromisoformat(day) + dt.timedelta(days=1)): MORNING for day in holidays}
+    past = ("2025-01-21", "2025-02-11")  # the same holiday twice, on Tuesdays, at full volume
     pattern = Pattern(
-        daily_volume=volume, weekday_weights=WEEK, open_hours=ALL_DAY, day_shapes=afters
+        daily_volume=volume,
+        weekday_weights=WEEK,
+        open_hours=ALL_DAY,
+        day_shapes={dt.date.fromisoformat(day): MORNING for day in past},
     )
     history = synthetic_history(START, 84, pattern=pattern)
-    calendar = Calendar(special_days=tuple(_holiday(day, name) for day, name in holidays.items()))
+    calendar = Calendar(special_days=tuple(_holiday(day, "Audit") for day in past))
     channel = channel_histories(history, calendar, horizon_end=dt.date(2025, 4, 30))["voice"]
-    shape = SpecialDayEffects.learn(channel).neighbour_shapes["day_after"]
-    # The two days after had a quarter of their contacts in each of four morning hours.
+    shape = SpecialDayEffects.learn(channel).named_shapes[holiday_key("Audit")]
+    # Both days had a quarter of their contacts in each of four morning hours.
     seen = 0.25 / hourly_profile(pattern)[8:12]
     shrunk = 1 + 2 / 3 * (seen - 1)  # n / (n + 1) for two days
     if volume > 1000:
