@@ -24,14 +24,17 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from scheduler.targets import Targets
+from scheduler.staffing import Targets
+
+if TYPE_CHECKING:
+    from forecast import Calendar
 
 __all__ = [
     "coverage_figure",
@@ -186,6 +189,27 @@ def _finish(
     )
 
 
+def _add_line(
+    figure: go.Figure,
+    channel: str,
+    series: str,
+    x: object,
+    y: object,
+    *,
+    row: int,
+    secondary_y: bool | None = None,
+    **style: object,
+) -> None:
+    """One line trace of ``series`` in ``channel``'s panel (``mode="lines"``, its ``meta``);
+    ``style`` holds its name, legend group, line, fill and hover settings."""
+    figure.add_trace(
+        go.Scatter(x=x, y=y, mode="lines", meta={"channel": channel, "series": series}, **style),
+        row=row,
+        col=1,
+        secondary_y=secondary_y,
+    )
+
+
 def coverage_figure(
     coverage: pd.DataFrame,
     service_level_targets: Mapping[str, float] | None = None,
@@ -217,105 +241,7 @@ def coverage_figure(
     frame = coverage.assign(interval_start=_wall_clock(coverage["interval_start"]))
     for row, channel in enumerate(channels, start=1):
         part = frame[frame["channel"].astype(str) == channel].sort_values("interval_start")
-        starts = part["interval_start"]
-        step = _interval(starts)
-        required = _numbers(part, "required")
-        scheduled = _numbers(part, "scheduled")
-        shortfall = _numbers(part, "shortfall")
-        if shortfall.isna().all():
-            shortfall = (required - scheduled).clip(lower=0)
-        first = row == 1
-        for series, values in (("scheduled", scheduled), ("required", required)):  # required on top
-            xs, ys = _step_points(starts, values, step)
-            figure.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    name=series,
-                    legendgroup=series,
-                    showlegend=first,
-                    mode="lines",
-                    line={
-                        "shape": "hv",
-                        "color": COLORS[series],
-                        "width": 1.5 if series == "required" else 2,
-                        "dash": "dot" if series == "required" else "solid",
-                    },
-                    meta={"channel": channel, "series": series},
-                    hovertemplate=f"{channel} {series}: %{{y:.1f}}<extra></extra>",
-                ),
-                row=row,
-                col=1,
-            )
-        short = shortfall > 0
-        figure.add_trace(
-            go.Bar(
-                x=starts[short],
-                y=shortfall[short],
-                base=scheduled[short],
-                offset=0,
-                width=step.total_seconds() * 1000,
-                name="shortfall",
-                legendgroup="shortfall",
-                showlegend=first,
-                marker={"color": COLORS["shortfall"], "line": {"width": 0}},
-                opacity=0.75,
-                meta={"channel": channel, "series": "shortfall"},
-                hovertemplate=f"{channel} short by %{{y:.1f}} agents<extra></extra>",
-            ),
-            row=row,
-            col=1,
-        )
-        # Where nothing is required (closed hours) a service level says nothing: leave a gap.
-        service_level = _numbers(part, "projected_service_level").where(required > 0)
-        if service_level.notna().any():
-            xs, ys = _step_points(starts, service_level, step)
-            figure.add_trace(
-                go.Scatter(
-                    x=xs,
-                    y=ys,
-                    name="projected service level",
-                    legendgroup="service_level",
-                    showlegend=first,
-                    mode="lines",
-                    line={"shape": "hv", "color": COLORS["service_level"], "width": 1.5},
-                    meta={"channel": channel, "series": "service_level"},
-                    hovertemplate=f"{channel} service level %{{y:.0%}}<extra></extra>",
-                ),
-                row=row,
-                col=1,
-                secondary_y=True,
-            )
-        if {"service_level", "service_level_low", "service_level_high"} <= set(part.columns):
-            _add_simulated_band(figure, part, starts, step, required, channel, row, first)
-        if channel in targets and not starts.empty:
-            figure.add_trace(
-                go.Scatter(
-                    x=[starts.iloc[0], starts.iloc[-1] + step],
-                    y=[targets[channel], targets[channel]],
-                    name="service level target",
-                    legendgroup="target",
-                    showlegend=first,
-                    mode="lines",
-                    line={"color": COLORS["target"], "width": 1, "dash": "dash"},
-                    meta={"channel": channel, "series": "target"},
-                    hovertemplate=f"{channel} target {targets[channel]:.0%}<extra></extra>",
-                ),
-                row=row,
-                col=1,
-                secondary_y=True,
-            )
-        figure.update_yaxes(title_text="agents", rangemode="tozero", row=row, col=1)
-        figure.update_yaxes(
-            title_text="service level",
-            range=[0, 1.05],
-            tickvals=[0, 0.25, 0.5, 0.75, 1],
-            tickformat=".0%",
-            showgrid=False,
-            row=row,
-            col=1,
-            secondary_y=True,
-        )
+        _coverage_panel(figure, part, channel, row, targets.get(channel))
     _finish(
         figure,
         title,
@@ -325,6 +251,122 @@ def coverage_figure(
         hovermode="x unified",
     )
     return figure
+
+
+def _coverage_panel(
+    figure: go.Figure, part: pd.DataFrame, channel: str, row: int, target: float | None
+) -> None:
+    """One channel's panel: agents required and scheduled, the shortfall, the projected (and
+    simulated) service level and its target."""
+    starts = part["interval_start"]
+    step = _interval(starts)
+    required = _numbers(part, "required")
+    scheduled = _numbers(part, "scheduled")
+    shortfall = _numbers(part, "shortfall")
+    if shortfall.isna().all():
+        shortfall = (required - scheduled).clip(lower=0)
+    first = row == 1
+    _add_agent_steps(figure, channel, row, starts, step, required, scheduled, shortfall)
+    # Where nothing is required (closed hours) a service level says nothing: leave a gap.
+    service_level = _numbers(part, "projected_service_level").where(required > 0)
+    if service_level.notna().any():
+        xs, ys = _step_points(starts, service_level, step)
+        _add_line(
+            figure,
+            channel,
+            "service_level",
+            xs,
+            ys,
+            row=row,
+            secondary_y=True,
+            name="projected service level",
+            legendgroup="service_level",
+            showlegend=first,
+            line={"shape": "hv", "color": COLORS["service_level"], "width": 1.5},
+            hovertemplate=f"{channel} service level %{{y:.0%}}<extra></extra>",
+        )
+    if {"service_level", "service_level_low", "service_level_high"} <= set(part.columns):
+        _add_simulated_band(figure, part, starts, step, required, channel, row, first)
+    if target is not None and not starts.empty:
+        _add_line(
+            figure,
+            channel,
+            "target",
+            [starts.iloc[0], starts.iloc[-1] + step],
+            [target, target],
+            row=row,
+            secondary_y=True,
+            name="service level target",
+            legendgroup="target",
+            showlegend=first,
+            line={"color": COLORS["target"], "width": 1, "dash": "dash"},
+            hovertemplate=f"{channel} target {target:.0%}<extra></extra>",
+        )
+    figure.update_yaxes(title_text="agents", rangemode="tozero", row=row, col=1)
+    figure.update_yaxes(
+        title_text="service level",
+        range=[0, 1.05],
+        tickvals=[0, 0.25, 0.5, 0.75, 1],
+        tickformat=".0%",
+        showgrid=False,
+        row=row,
+        col=1,
+        secondary_y=True,
+    )
+
+
+def _add_agent_steps(
+    figure: go.Figure,
+    channel: str,
+    row: int,
+    starts: pd.Series[pd.Timestamp],
+    step: pd.Timedelta,
+    required: pd.Series[float],
+    scheduled: pd.Series[float],
+    shortfall: pd.Series[float],
+) -> None:
+    """Agents scheduled and required as steps, the shortfall as bars between them."""
+    first = row == 1
+    for series, values in (("scheduled", scheduled), ("required", required)):  # required on top
+        xs, ys = _step_points(starts, values, step)
+        dotted = series == "required"
+        _add_line(
+            figure,
+            channel,
+            series,
+            xs,
+            ys,
+            row=row,
+            name=series,
+            legendgroup=series,
+            showlegend=first,
+            line={
+                "shape": "hv",
+                "color": COLORS[series],
+                "width": 1.5 if dotted else 2,
+                "dash": "dot" if dotted else "solid",
+            },
+            hovertemplate=f"{channel} {series}: %{{y:.1f}}<extra></extra>",
+        )
+    short = shortfall > 0
+    figure.add_trace(
+        go.Bar(
+            x=starts[short],
+            y=shortfall[short],
+            base=scheduled[short],
+            offset=0,
+            width=step.total_seconds() * 1000,
+            name="shortfall",
+            legendgroup="shortfall",
+            showlegend=first,
+            marker={"color": COLORS["shortfall"], "line": {"width": 0}},
+            opacity=0.75,
+            meta={"channel": channel, "series": "shortfall"},
+            hovertemplate=f"{channel} short by %{{y:.1f}} agents<extra></extra>",
+        ),
+        row=row,
+        col=1,
+    )
 
 
 def _add_simulated_band(
@@ -352,46 +394,59 @@ def _add_simulated_band(
     xs, low = _step_points(starts, lines["low"], step)
     _, high = _step_points(starts, lines["high"], step)
     _, mean = _step_points(starts, lines["mean"], step)
-    common = {"x": xs, "mode": "lines", "legendgroup": "simulated", "meta": {"channel": channel}}
-    figure.add_trace(
-        go.Scatter(
-            y=low,
-            line={"shape": "hv", "width": 0},
-            showlegend=False,
-            hoverinfo="skip",
-            **{**common, "meta": {"channel": channel, "series": "simulated_low"}},
+    edge = {"shape": "hv", "width": 0}
+    for series, values, style in (
+        ("simulated_low", low, {"line": edge, "showlegend": False, "hoverinfo": "skip"}),
+        (
+            "simulated_band",
+            high,
+            {
+                "line": edge,
+                "fill": "tonexty",
+                "fillcolor": COLORS["simulated_band"],
+                "name": "simulated 95% interval",
+                "showlegend": first,
+                "hoverinfo": "skip",
+            },
         ),
-        row=row,
-        col=1,
-        secondary_y=True,
-    )
-    figure.add_trace(
-        go.Scatter(
-            y=high,
-            line={"shape": "hv", "width": 0},
-            fill="tonexty",
-            fillcolor=COLORS["simulated_band"],
-            name="simulated 95% interval",
-            showlegend=first,
-            hoverinfo="skip",
-            **{**common, "meta": {"channel": channel, "series": "simulated_band"}},
+        (
+            "simulated",
+            mean,
+            {
+                "line": {"shape": "hv", "color": COLORS["simulated"], "width": 1.5},
+                "name": "simulated service level",
+                "showlegend": first,
+                "hovertemplate": f"{channel} simulated %{{y:.0%}}<extra></extra>",
+            },
         ),
-        row=row,
-        col=1,
-        secondary_y=True,
-    )
-    figure.add_trace(
-        go.Scatter(
-            y=mean,
-            line={"shape": "hv", "color": COLORS["simulated"], "width": 1.5},
-            name="simulated service level",
-            showlegend=first,
-            hovertemplate=f"{channel} simulated %{{y:.0%}}<extra></extra>",
-            **{**common, "meta": {"channel": channel, "series": "simulated"}},
-        ),
-        row=row,
-        col=1,
-        secondary_y=True,
+    ):
+        _add_line(
+            figure,
+            channel,
+            series,
+            xs,
+            values,
+            row=row,
+            secondary_y=True,
+            legendgroup="simulated",
+            **style,
+        )
+
+
+def calendar_markers(calendar: Calendar, first: dt.date, last: dt.date) -> pd.DataFrame:
+    """The special days from ``first`` to ``last`` (inclusive) as the forecaster types them
+    (public holidays, special days, eves and days after), for ``forecast_figure``'s
+    ``day_markers``: columns ``date``, ``day_type``, ``name``; normal days left out."""
+    from forecast import day_types
+
+    types = day_types(calendar, pd.date_range(first, last, freq="D"))
+    special = types[types["day_type"] != "normal"]
+    return pd.DataFrame(
+        {
+            "date": [stamp.date() for stamp in special.index],
+            "day_type": special["day_type"].to_list(),
+            "name": special["name"].to_list(),
+        }
     )
 
 
@@ -454,73 +509,91 @@ def forecast_figure(
     figure = _panels(channels, secondary_y=False, empty="no forecast")
     has_band = {"volume_low", "volume_high"} <= set(future.columns)
     for row, channel in enumerate(channels, start=1):
-        first = row == 1
         seen = past[past["channel"].astype(str) == channel].sort_values("interval_start")
         ahead = future[future["channel"].astype(str) == channel].sort_values("interval_start")
-        figure.add_trace(
-            go.Scatter(
-                x=seen["interval_start"],
-                y=_numbers(seen, "volume"),
-                name="history",
-                legendgroup="history",
-                showlegend=first,
-                mode="lines",
-                line={"color": COLORS["history"], "width": 1},
-                meta={"channel": channel, "series": "history"},
-                hovertemplate=f"{channel} actual %{{y:.0f}}<extra></extra>",
-            ),
+        _forecast_panel(figure, seen, ahead, channel, row, has_band=has_band)
+    _shade_days(figure, day_markers)
+    _finish(
+        figure,
+        title,
+        ROW_HEIGHT_PIXELS * rows + 120,
+        {"l": 60, "r": 30, "t": 90},
+        hovermode="x unified",
+    )
+    return figure
+
+
+def _forecast_panel(
+    figure: go.Figure,
+    seen: pd.DataFrame,
+    ahead: pd.DataFrame,
+    channel: str,
+    row: int,
+    *,
+    has_band: bool,
+) -> None:
+    """One channel's panel: the history, the prediction band and the forecast."""
+    first = row == 1
+    _add_line(
+        figure,
+        channel,
+        "history",
+        seen["interval_start"],
+        _numbers(seen, "volume"),
+        row=row,
+        name="history",
+        legendgroup="history",
+        showlegend=first,
+        line={"color": COLORS["history"], "width": 1},
+        hovertemplate=f"{channel} actual %{{y:.0f}}<extra></extra>",
+    )
+    if has_band:
+        _add_line(
+            figure,
+            channel,
+            "band_low",
+            ahead["interval_start"],
+            _numbers(ahead, "volume_low"),
             row=row,
-            col=1,
+            name="band low",
+            legendgroup="band",
+            showlegend=False,
+            line={"width": 0},
+            hoverinfo="skip",
         )
-        if has_band:
-            figure.add_trace(
-                go.Scatter(
-                    x=ahead["interval_start"],
-                    y=_numbers(ahead, "volume_low"),
-                    name="band low",
-                    legendgroup="band",
-                    showlegend=False,
-                    mode="lines",
-                    line={"width": 0},
-                    meta={"channel": channel, "series": "band_low"},
-                    hoverinfo="skip",
-                ),
-                row=row,
-                col=1,
-            )
-            figure.add_trace(
-                go.Scatter(
-                    x=ahead["interval_start"],
-                    y=_numbers(ahead, "volume_high"),
-                    name="prediction band",
-                    legendgroup="band",
-                    showlegend=first,
-                    mode="lines",
-                    line={"width": 0},
-                    fill="tonexty",
-                    fillcolor=COLORS["band"],
-                    meta={"channel": channel, "series": "band_high"},
-                    hoverinfo="skip",
-                ),
-                row=row,
-                col=1,
-            )
-        figure.add_trace(
-            go.Scatter(
-                x=ahead["interval_start"],
-                y=_numbers(ahead, "volume"),
-                name="forecast",
-                legendgroup="forecast",
-                showlegend=first,
-                mode="lines",
-                line={"color": COLORS["forecast"], "width": 2},
-                meta={"channel": channel, "series": "forecast"},
-                hovertemplate=f"{channel} forecast %{{y:.0f}}<extra></extra>",
-            ),
+        _add_line(
+            figure,
+            channel,
+            "band_high",
+            ahead["interval_start"],
+            _numbers(ahead, "volume_high"),
             row=row,
-            col=1,
+            name="prediction band",
+            showlegend=first,
+            legendgroup="band",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor=COLORS["band"],
+            hoverinfo="skip",
         )
-        figure.update_yaxes(title_text="contacts", rangemode="tozero", row=row, col=1)
+    _add_line(
+        figure,
+        channel,
+        "forecast",
+        ahead["interval_start"],
+        _numbers(ahead, "volume"),
+        row=row,
+        name="forecast",
+        legendgroup="forecast",
+        showlegend=first,
+        line={"color": COLORS["forecast"], "width": 2},
+        hovertemplate=f"{channel} forecast %{{y:.0f}}<extra></extra>",
+    )
+    figure.update_yaxes(title_text="contacts", rangemode="tozero", row=row, col=1)
+
+
+def _shade_days(figure: go.Figure, day_markers: pd.DataFrame | None) -> None:
+    """Shade every marked day but normal ones across all panels, labelled down its band."""
     for day, kind, label in _marker_days(day_markers):
         if kind == "normal":
             continue
@@ -547,14 +620,6 @@ def forecast_figure(
             font={"size": 10, "color": "#374151"},
             bgcolor="rgba(255, 255, 255, 0.7)",
         )
-    _finish(
-        figure,
-        title,
-        ROW_HEIGHT_PIXELS * rows + 120,
-        {"l": 60, "r": 30, "t": 90},
-        hovermode="x unified",
-    )
-    return figure
 
 
 def _breaks(text: object) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
@@ -617,54 +682,8 @@ def timeline_figure(
         name: CHANNEL_COLORS[i % len(CHANNEL_COLORS)] for i, name in enumerate(_channels(shifts))
     }
     for name in _channels(frame):
-        part = frame[frame["channel"] == name]
-        paid = _numbers(part, "paid_hours")
-        figure.add_trace(
-            go.Bar(
-                orientation="h",
-                base=part["start"],
-                x=_milliseconds(part["end"], part["start"]),
-                y=part["agent_id"],
-                name=name,
-                marker={"color": colors[name], "line": {"width": 0}},
-                customdata=np.column_stack(
-                    [
-                        part["start"].dt.strftime("%a %H:%M"),
-                        part["end"].dt.strftime("%H:%M"),
-                        paid.round(2).astype(str).replace("nan", "-"),
-                    ]
-                )
-                if not part.empty
-                else None,
-                meta={"channel": name, "series": "shifts"},
-                hovertemplate=(
-                    f"%{{y}} · {name} %{{customdata[0]}}-%{{customdata[1]}} "
-                    "(%{customdata[2]} paid h)<extra></extra>"
-                ),
-            )
-        )
-    breaks = frame["breaks"] if "breaks" in frame.columns else pd.Series("", index=frame.index)
-    break_rows = [
-        (agent, start, end)
-        for agent, text in zip(frame["agent_id"], breaks, strict=True)
-        for start, end in _breaks(text)
-    ]
-    if break_rows:
-        starts = pd.Series([row[1] for row in break_rows])
-        ends = pd.Series([row[2] for row in break_rows])
-        figure.add_trace(
-            go.Bar(
-                orientation="h",
-                base=starts,
-                x=_milliseconds(ends, starts),
-                y=[row[0] for row in break_rows],
-                name="break",
-                marker={"color": COLORS["break"], "line": {"color": "#9ca3af", "width": 1}},
-                width=0.5,
-                meta={"channel": channel or "", "series": "breaks"},
-                hovertemplate="%{y} break %{base|%H:%M}<extra></extra>",
-            )
-        )
+        _add_shift_bars(figure, frame[frame["channel"] == name], name, colors[name])
+    _add_break_bars(figure, frame, channel or "")
     _finish(
         figure,
         title,
@@ -680,6 +699,62 @@ def timeline_figure(
         },
     )
     return figure
+
+
+def _add_shift_bars(figure: go.Figure, part: pd.DataFrame, name: str, color: str) -> None:
+    """The shifts of channel ``name`` as horizontal bars, one row per agent."""
+    paid = _numbers(part, "paid_hours")
+    figure.add_trace(
+        go.Bar(
+            orientation="h",
+            base=part["start"],
+            x=_milliseconds(part["end"], part["start"]),
+            y=part["agent_id"],
+            name=name,
+            marker={"color": color, "line": {"width": 0}},
+            customdata=np.column_stack(
+                [
+                    part["start"].dt.strftime("%a %H:%M"),
+                    part["end"].dt.strftime("%H:%M"),
+                    paid.round(2).astype(str).replace("nan", "-"),
+                ]
+            )
+            if not part.empty
+            else None,
+            meta={"channel": name, "series": "shifts"},
+            hovertemplate=(
+                f"%{{y}} · {name} %{{customdata[0]}}-%{{customdata[1]}} "
+                "(%{customdata[2]} paid h)<extra></extra>"
+            ),
+        )
+    )
+
+
+def _add_break_bars(figure: go.Figure, frame: pd.DataFrame, channel: str) -> None:
+    """The breaks of the shifts in ``frame`` as narrow bars over them (none: no trace)."""
+    breaks = frame["breaks"] if "breaks" in frame.columns else pd.Series("", index=frame.index)
+    break_rows = [
+        (agent, start, end)
+        for agent, text in zip(frame["agent_id"], breaks, strict=True)
+        for start, end in _breaks(text)
+    ]
+    if not break_rows:
+        return
+    starts = pd.Series([row[1] for row in break_rows])
+    ends = pd.Series([row[2] for row in break_rows])
+    figure.add_trace(
+        go.Bar(
+            orientation="h",
+            base=starts,
+            x=_milliseconds(ends, starts),
+            y=[row[0] for row in break_rows],
+            name="break",
+            marker={"color": COLORS["break"], "line": {"color": "#9ca3af", "width": 1}},
+            width=0.5,
+            meta={"channel": channel, "series": "breaks"},
+            hovertemplate="%{y} break %{base|%H:%M}<extra></extra>",
+        )
+    )
 
 
 def _natural_key(text: str) -> tuple[str, int, str]:

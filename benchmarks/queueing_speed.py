@@ -20,9 +20,13 @@ import time
 import numpy as np
 import pandas as pd
 
-from scheduler.live import required_agents, scheduled_agents
-from scheduler.staffing import requirements
-from scheduler.targets import ChannelTarget, Targets
+from scheduler.staffing import (
+    ChannelTarget,
+    Targets,
+    required_agents,
+    requirements,
+    scheduled_agents,
+)
 
 INTERVAL_MINUTES = 15
 SEED = 2026

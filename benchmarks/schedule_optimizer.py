@@ -93,8 +93,7 @@ def requirements_table(required: np.ndarray, channel: str = "voice") -> pd.DataF
 
 def erlang_week(peak_calls: float, seed: int) -> pd.DataFrame:
     """Requirements from Erlang C at 80% in 20 s for a voice week (the issue's week)."""
-    from scheduler.staffing import requirements
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets, requirements
 
     shape = requirement_curve(100, seed, weekend=0.55) / 100
     starts = pd.date_range(WEEK_START, periods=len(shape), freq=f"{INTERVAL_MINUTES}min")
@@ -220,7 +219,7 @@ CASES: dict[str, Case] = {
 
 def run_case(name: str, seconds: float, workers: int) -> dict[str, Any]:
     """Solve one case with whatever ``scheduler`` is importable; the figures as a dict."""
-    from scheduler import SolverOptions, agents_from_frame, rules_from_dict, solve_schedule
+    from scheduler.shifts import SolverOptions, agents_from_frame, rules_from_dict, solve_schedule
     from tests.scheduling.checker import check_schedule
 
     table, rules_dict, roster = CASES[name]()

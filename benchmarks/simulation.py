@@ -28,7 +28,7 @@ import pandas as pd
 
 from api.cli.scheduling import read_requirements
 from benchmarks.schedule_optimizer import INTERVAL_MINUTES, RULES, WEEK_START, requirement_curve
-from scheduler import SolverOptions, rules_from_dict, solve_schedule
+from scheduler.shifts import SolverOptions, rules_from_dict, solve_schedule
 from scheduler.simulation import (
     REASONS,
     SimulationOptions,
@@ -40,8 +40,7 @@ from scheduler.simulation import (
     simulate_replication,
     summarise,
 )
-from scheduler.staffing import requirements
-from scheduler.targets import Targets
+from scheduler.staffing import Targets, requirements
 
 CONTACTS = 100_000
 AHT_SECONDS = 300.0

@@ -15,6 +15,8 @@ fix it. ``errors`` holds one line per problem when a table has several.
 
 from __future__ import annotations
 
+from typing import Final, TypeVar
+
 
 class SchedulerError(ValueError):
     """Base class: bad input to the scheduler package."""
@@ -42,3 +44,24 @@ class InvalidAgentsError(SchedulerError):
 
 class InfeasibleScheduleError(SchedulerError):
     """No schedule can satisfy the rules; the message explains which rule blocks it."""
+
+
+MAX_REPORTED_ERRORS: Final = 50
+"""A table's problems beyond this many are counted, not listed."""
+
+_Error = TypeVar("_Error", bound=SchedulerError)
+
+
+def table_problems(error: type[_Error], table: str, problems: list[str]) -> _Error:
+    """One error for all the problems of a table: ``"<table> has N problem(s): <first>
+    (and M more)"``, listing the first :data:`MAX_REPORTED_ERRORS` in ``errors``.
+
+    Args:
+        error: the error class to build.
+        table: the table, as the message begins (``"the workload"``).
+        problems: one line per problem, at least one.
+    """
+    shown = problems[:MAX_REPORTED_ERRORS]
+    more = len(problems) - len(shown)
+    suffix = f" (and {more} more)" if more else ""
+    return error(f"{table} has {len(problems)} problem(s): {shown[0]}{suffix}", shown)

@@ -3,7 +3,8 @@
 import pandas as pd
 import pytest
 
-from scheduler import InvalidWorkloadError, interval_minutes_of, validate_workload
+from scheduler.errors import InvalidWorkloadError
+from scheduler.staffing import interval_minutes_of, validate_workload
 
 
 def _workload(**overrides: list[object]) -> pd.DataFrame:

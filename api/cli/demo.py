@@ -35,13 +35,10 @@ def _note(console: Console, what: str, message: str) -> None:
 
 
 def _load_history(session: Session, team: Team, sample_dir: Path, console: Console) -> None:
-    from sqlalchemy import select
-
-    from api.storage.history_import import import_history
-    from api.storage.models import HistoryUpload
+    from api.storage.history_import import import_history, upload_count
 
     path = sample_dir / "history.csv"
-    if session.scalar(select(HistoryUpload.id).where(HistoryUpload.team_id == team.id)):
+    if upload_count(session, team.id):
         _note(console, "history", "already loaded (kept)")
         return
     if not path.exists():
@@ -61,8 +58,8 @@ def _load_history(session: Session, team: Team, sample_dir: Path, console: Conso
 
 def _load_settings_file(team: Team, path: Path, console: Console) -> None:
     """targets.toml or rules.toml, checked by the parser that uses it, into the team."""
-    from scheduler.rules import rules_from_dict
-    from scheduler.targets import Targets
+    from scheduler.shifts import rules_from_dict
+    from scheduler.staffing import Targets
 
     what = path.stem  # "targets" or "rules"
     if getattr(team, what) is not None:

@@ -42,7 +42,6 @@ __all__ = [
     "calendar_from_options",
     "check_default_aht",
     "column_mapping_from_options",
-    "fill_unknown_aht",
     "progress_bar",
     "read_history_file",
 ]
@@ -54,7 +53,6 @@ if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays q
     from forecast.backtest import AccuracyReport
     from forecast.calendar import Calendar, SpecialDay
     from forecast.column_mapping import ColumnMapping
-    from forecast.forecaster import WorkloadForecast
     from forecast.history import History
 
 
@@ -107,7 +105,7 @@ def read_history_file(
     interval_minutes: int | None,
     mapping: ColumnMapping | None = None,
 ) -> History:
-    from forecast.history import parse_history
+    from forecast import parse_history
 
     with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
         return parse_history(
@@ -134,18 +132,7 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
         yield update
 
 
-def fill_unknown_aht(result: WorkloadForecast, default_aht_seconds: float | None) -> None:
-    workload = result.workload
-    unknown = (workload["volume"] > 0) & workload["aht_seconds"].isna()
-    if not unknown.any():
-        return
-    channels = ", ".join(sorted(set(workload.loc[unknown, "channel"])))
-    if default_aht_seconds is None:
-        fail(
-            f"the history has no handle time for channel(s) {channels}; add an `aht_seconds` "
-            "column to the history or give --default-aht-seconds"
-        )
-    workload.loc[unknown, "aht_seconds"] = default_aht_seconds
+DEFAULT_AHT_OPTION = "--default-aht-seconds"
 
 
 def check_default_aht(default_aht_seconds: float | None) -> None:
@@ -196,6 +183,7 @@ def forecast_command(
     check_default_aht(default_aht_seconds)
     import numpy as np
 
+    from api.jobs.pipeline import fill_unknown_aht
     from forecast.forecaster import forecast_workload
 
     calendar = calendar_from_options(country, subdivision, special_days)
@@ -212,7 +200,7 @@ def forecast_command(
             model=model,
             on_progress=progress,
         )
-    fill_unknown_aht(result, default_aht_seconds)
+    fill_unknown_aht(result.workload, default_aht_seconds, option=DEFAULT_AHT_OPTION)
     write_table(result.workload, output)
     summary = Table(title=f"Forecast {start.date()} + {days} days -> {output}")
     summary.add_column("channel")

@@ -11,7 +11,11 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import command_guard
-from api.cli.forecasting import calendar_from_options, column_mapping_from_options
+from api.cli.forecasting import (
+    calendar_from_options,
+    column_mapping_from_options,
+    read_history_file,
+)
 from api.cli.options import (
     AhtColumn,
     AsJson,
@@ -133,18 +137,13 @@ def summary(
     listed as expected, not as outliers."""
     import dataclasses
 
-    from forecast import parse_history
     from forecast.outliers import split_by_calendar
 
     calendar = calendar_from_options(country, subdivision, special_days)
     mapping = column_mapping_from_options(
         fixed_channel, date_column, time_column, offered_column, aht_column, date_order
     )
-    stderr = Console(stderr=True)
-    with stderr.status(f"Reading {history_file.name}..."), history_file.open("rb") as source:
-        history = parse_history(
-            source, timezone=timezone, interval_minutes=interval_minutes, mapping=mapping
-        )
+    history = read_history_file(history_file, timezone, interval_minutes, mapping)
     outliers, expected = split_by_calendar(history.summary.outliers, calendar)
     summary = dataclasses.replace(history.summary, outliers=outliers)
     if as_json:

@@ -13,10 +13,10 @@ from rich.console import Console
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, write_table
 from api.cli.forecasting import (
+    DEFAULT_AHT_OPTION,
     calendar_from_options,
     check_default_aht,
     column_mapping_from_options,
-    fill_unknown_aht,
     progress_bar,
     read_history_file,
 )
@@ -43,23 +43,26 @@ from api.cli.options import (
 )
 from api.cli.scheduling import (
     bound_phrase,
-    coverage_table,
+    final_detail,
     read_agents,
     read_rules,
-    schedule_table,
     service_level_line,
     solve_with_progress,
     solver_options,
-    summary_dict,
 )
 
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
     import pandas as pd
 
+    from api.jobs.pipeline import ScheduleSummary
+    from forecast import WorkloadForecast
     from forecast.calendar import Calendar
-    from scheduler.targets import Targets
+    from scheduler.shifts import ScheduleResult
+    from scheduler.staffing import Targets
 
 
+# Over 80 lines only through its signature: typer reads the command's 28 options from it; the
+# body (read, forecast_week, schedule_week, write, print) is 45 lines.
 @command_guard
 def plan(
     history: HistoryFile,
@@ -101,9 +104,8 @@ def plan(
     Writes forecast.csv, requirements.csv, schedule.csv, coverage.csv and summary.json to
     --out (plus coverage.html and forecast.html charts that work offline).
     """
-    from forecast.forecaster import forecast_workload
-    from scheduler.staffing import requirements
-    from scheduler.targets import Targets
+    from api.jobs.pipeline import ScheduleSummary, forecast_week, schedule_week
+    from scheduler.staffing import Targets
 
     check_default_aht(default_aht_seconds)
     start = week_start.date()
@@ -118,34 +120,76 @@ def plan(
     )
     parsed = read_history_file(history, timezone, parsed_rules.interval_minutes, mapping)
     with progress_bar("Forecasting channels") as progress:
-        forecast = forecast_workload(
-            parsed, start=start, days=7, calendar=calendar, model=model, on_progress=progress
+        forecast = forecast_week(
+            parsed,
+            start,
+            calendar,
+            model=model,
+            default_aht_seconds=default_aht_seconds,
+            option=DEFAULT_AHT_OPTION,
+            on_progress=progress,
         )
-    fill_unknown_aht(forecast, default_aht_seconds)
-    needs = requirements(
-        forecast.workload, parsed_targets, parsed_rules.interval_minutes, timezone, volume_column
-    )
     options = solver_options(time_limit_seconds, gap_percent, seed, workers, deterministic)
-    result = solve_with_progress(needs, parsed_rules, roster, options, quiet=False)
+    needs, result = solve_with_progress(
+        lambda report: schedule_week(
+            forecast.workload,
+            parsed_targets,
+            parsed_rules,
+            roster,
+            timezone=timezone,
+            volume_column=volume_column,
+            options=options,
+            progress=report,
+            interval_minutes=parsed_rules.interval_minutes,
+        ),
+        time_limit_seconds,
+        lambda planned: final_detail(planned[1]),
+        quiet=False,
+    )
+    summary = ScheduleSummary.of(result)
+    _write_plan(out, start, forecast, needs, result, summary)
+    _write_charts(out, parsed.frame, forecast.workload, result.coverage, parsed_targets, calendar)
+    _print_plan(out, start, result, summary)
+
+
+def _write_plan(
+    out: Path,
+    start: dt.date,
+    forecast: WorkloadForecast,
+    needs: pd.DataFrame,
+    result: ScheduleResult,
+    summary: ScheduleSummary,
+) -> None:
+    """forecast.csv, requirements.csv, schedule.csv, coverage.csv and summary.json."""
+    from api.jobs.pipeline import coverage_table, schedule_table
+
     out.mkdir(parents=True, exist_ok=True)
-    for name, table in (("forecast.csv", forecast.workload), ("requirements.csv", needs)):
+    for name, table in (
+        ("forecast.csv", forecast.workload),
+        ("requirements.csv", needs),
+        ("schedule.csv", schedule_table(result)),
+        ("coverage.csv", coverage_table(result)),
+    ):
         write_table(table, out / name)
-    write_table(schedule_table(result), out / "schedule.csv")
-    write_table(coverage_table(result), out / "coverage.csv")
-    summary = {
+    document = {
         "week_start": start.isoformat(),
         "forecast_models": {channel.channel: channel.model for channel in forecast.channels},
-        **summary_dict(result),
+        **summary.model_dump(mode="json"),
     }
-    (out / "summary.json").write_text(json.dumps(summary, indent=2) + "\n")
-    _write_charts(out, parsed.frame, forecast.workload, result.coverage, parsed_targets, calendar)
+    (out / "summary.json").write_text(json.dumps(document, indent=2) + "\n")
+
+
+def _print_plan(
+    out: Path, start: dt.date, result: ScheduleResult, summary: ScheduleSummary
+) -> None:
+    """The plan in a few lines: figures, service level per channel, warnings, files."""
     console = Console(highlight=False)
     console.print(
-        f"Week of {start}: {summary['headcount']} agents, {summary['paid_hours']} paid hours "
+        f"Week of {start}: {summary.headcount} agents, {summary.paid_hours} paid hours "
         f"({bound_phrase(result.summary)}), "
-        f"shortfall {summary['shortfall_agent_hours']} agent-hours in "
-        f"{summary['intervals_below_target']} interval(s) below target; status "
-        f"{summary['status']}"
+        f"shortfall {summary.shortfall_agent_hours} agent-hours in "
+        f"{summary.intervals_below_target} interval(s) below target; status "
+        f"{summary.status}"
     )
     console.print(service_level_line(result.summary))
     for warning in result.summary.warnings:
@@ -165,22 +209,16 @@ def _write_charts(
     calendar: Calendar,
 ) -> None:
     """The coverage and forecast charts as standalone HTML files that open offline."""
-    import pandas as pd
-
     from api.charts import (
+        calendar_markers,
         coverage_figure,
         forecast_figure,
         service_level_targets,
         write_standalone_html,
     )
-    from forecast.calendar import day_types
 
-    days = pd.date_range(
-        workload["interval_start"].min().date() - dt.timedelta(days=14),
-        workload["interval_start"].max().date(),
-        freq="D",
-    )
-    markers = day_types(calendar, days).rename_axis("date").reset_index()
+    first = workload["interval_start"].min().date() - dt.timedelta(days=14)
+    markers = calendar_markers(calendar, first, workload["interval_start"].max().date())
     write_standalone_html(
         coverage_figure(coverage, service_level_targets(targets)), out / "coverage.html"
     )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Callable
 from datetime import timedelta, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, TypeVar
 
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
@@ -19,12 +20,10 @@ from api.cli.options import AsJson, Deterministic, GapPercent, Seed, TimeLimitSe
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
     import pandas as pd
 
-    from scheduler import Progress as SolverProgress
-    from scheduler import SolverOptions
-    from scheduler.agents import Agent
-    from scheduler.optimizer import ScheduleResult, ScheduleSummary
-    from scheduler.rules import Rules
+    from scheduler.shifts import Agent, Rules, ScheduleResult, ScheduleSummary, SolverOptions
+    from scheduler.shifts import Progress as SolverProgress
 
+Solved = TypeVar("Solved")
 _OFFSET = re.compile(r"(?:Z|[+-]\d\d:?\d\d)$")
 
 
@@ -67,7 +66,7 @@ def read_requirements(path: Path, timezone_name: str | None = None) -> pd.DataFr
 
 def read_rules(path: Path) -> Rules:
     """Read and parse a rules TOML file."""
-    from scheduler.rules import rules_from_dict
+    from scheduler.shifts import rules_from_dict
 
     return rules_from_dict(read_toml(path))
 
@@ -76,37 +75,9 @@ def read_agents(path: Path) -> tuple[Agent, ...]:
     """Read and parse a named-agents CSV."""
     import pandas as pd
 
-    from scheduler.agents import agents_from_frame
+    from scheduler.shifts import agents_from_frame
 
     return agents_from_frame(pd.read_csv(path, dtype=str, keep_default_na=False))
-
-
-def _number(value: float) -> float | None:
-    """JSON has no NaN: an unknown figure is null."""
-    return None if math.isnan(value) else value
-
-
-def summary_dict(result: ScheduleResult) -> dict[str, object]:
-    """The ``--json`` summary."""
-    summary = result.summary
-    return {
-        "status": summary.status,
-        "paid_hours": summary.paid_hours,
-        "lower_bound_hours": _number(summary.lower_bound_hours),
-        "gap_percent": _number(summary.gap_percent),
-        "full_coverage_bound_hours": _number(summary.full_coverage_bound_hours),
-        "headcount": summary.headcount,
-        "shortfall_agent_hours": summary.shortfall_agent_hours,
-        "intervals_below_target": summary.intervals_below_target,
-        "projected_service_level": {
-            channel: _number(round(level, 4))
-            for channel, level in summary.service_level_by_channel.items()
-        },
-        "service_level_targets": dict(summary.service_level_targets),
-        "solve_seconds": summary.solve_seconds,
-        "unassigned_shift_share": round(summary.unassigned_shift_share, 4),
-        "warnings": list(summary.warnings),
-    }
 
 
 def final_detail(result: ScheduleResult) -> str:
@@ -154,26 +125,11 @@ def summary_lines(result: ScheduleResult, output: Path) -> list[str]:
     ]
 
 
-def schedule_table(result: ScheduleResult) -> pd.DataFrame:
-    """SCHEDULE.csv: start and end as ISO 8601 local time with offset."""
-    shifts = result.shifts.copy()
-    for column in ("start", "end"):
-        shifts[column] = [stamp.isoformat() for stamp in shifts[column]]
-    return shifts[["agent_id", "channel", "start", "end", "paid_hours", "breaks"]]
-
-
-def coverage_table(result: ScheduleResult) -> pd.DataFrame:
-    """COVERAGE.csv."""
-    coverage = result.coverage.copy()
-    coverage["interval_start"] = [stamp.isoformat() for stamp in coverage["interval_start"]]
-    return coverage
-
-
 def solver_options(
     time_limit_seconds: float, gap_percent: float, seed: int, workers: int, deterministic: bool
 ) -> SolverOptions:
     """The solver's options from the command-line flags ``schedule`` and ``plan`` share."""
-    from scheduler import SolverOptions
+    from scheduler.shifts import SolverOptions
 
     return SolverOptions(
         time_limit_seconds=time_limit_seconds,
@@ -185,17 +141,14 @@ def solver_options(
 
 
 def solve_with_progress(
-    requirements: pd.DataFrame,
-    rules: Rules,
-    roster: tuple[Agent, ...] | None,
-    options: SolverOptions,
+    solve: Callable[[Callable[[SolverProgress], None]], Solved],
+    time_limit_seconds: float,
+    last_words: Callable[[Solved], str],
     *,
     quiet: bool,
-) -> ScheduleResult:
-    """Run the optimizer behind a progress bar fed by its callback (none when ``quiet``)."""
-    from scheduler.optimizer import solve_schedule
-
-    time_limit_seconds = options.time_limit_seconds
+) -> Solved:
+    """Run ``solve(report)``, whose optimizer reports to ``report``, behind a progress bar
+    (none when ``quiet``) that ends with ``last_words`` of what it returns."""
     with Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -221,11 +174,11 @@ def solve_with_progress(
                 detail=" · ".join(parts),
             )
 
-        result = solve_schedule(requirements, rules, roster, options=options, progress=report)
+        solved = solve(report)
         bar.update(
-            task, completed=time_limit_seconds, description="done", detail=final_detail(result)
+            task, completed=time_limit_seconds, description="done", detail=last_words(solved)
         )
-    return result
+    return solved
 
 
 @command_guard
@@ -253,17 +206,26 @@ def schedule(
     as_json: AsJson = False,
 ) -> None:
     """Build the week's schedule: shifts with breaks for named agents or open positions."""
+    from api.jobs.pipeline import ScheduleSummary, coverage_table, schedule_table
+    from scheduler.shifts import solve_schedule
+
     table = read_requirements(requirements, timezone_name)
     parsed_rules = read_rules(rules)
     roster = read_agents(agents) if agents is not None else None
     options = solver_options(time_limit_seconds, gap_percent, seed, workers, deterministic)
-    result = solve_with_progress(table, parsed_rules, roster, options, quiet=as_json)
+    result = solve_with_progress(
+        lambda report: solve_schedule(
+            table, parsed_rules, roster, options=options, progress=report
+        ),
+        options.time_limit_seconds,
+        final_detail,
+        quiet=as_json,
+    )
     write_table(schedule_table(result), output)
     if coverage is not None:
         write_table(coverage_table(result), coverage)
-    summary = summary_dict(result)
     if as_json:
-        typer.echo(json.dumps(summary, indent=2))
+        typer.echo(json.dumps(ScheduleSummary.of(result).model_dump(mode="json"), indent=2))
         return
     for line in summary_lines(result, output):
         typer.echo(line)

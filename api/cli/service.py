@@ -117,19 +117,13 @@ def keys_list(
     team: Annotated[str, typer.Argument(help="Name of the team.")],
 ) -> None:
     """List a team's API keys (ids, labels, whether revoked; never the secrets)."""
-    from sqlalchemy import select
-
-    from api.storage.models import ApiKey
-    from api.storage.teams import UnknownTeamError, find_team
+    from api.storage.teams import UnknownTeamError, find_team, team_keys
 
     database = _database()
     try:
         with database.session() as session:
             found = find_team(session, team)
-            keys = session.scalars(
-                select(ApiKey).where(ApiKey.team_id == found.id).order_by(ApiKey.created_at)
-            ).all()
-            for key in keys:
+            for key in team_keys(session, found.id):
                 state = f"revoked {key.revoked_at:%Y-%m-%d}" if key.revoked_at else "active"
                 typer.echo(f"{key.id}  {state:<18} {key.created_at:%Y-%m-%d %H:%M}  {key.label}")
     except UnknownTeamError as error:

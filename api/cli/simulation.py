@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -17,15 +17,9 @@ from api.cli.files import read_table, read_toml, write_table
 if TYPE_CHECKING:  # imported by the commands themselves: `staffcast --help` stays quick
     import pandas as pd
 
-    from scheduler.agents import Agent
+    from scheduler.shifts import Agent
     from scheduler.simulation import SimulationOptions, SimulationResult
-    from scheduler.targets import Targets
-
-
-def _number(value: Any, digits: int = 4) -> float | None:
-    """JSON has no NaN: an unknown figure is null."""
-    number = float(value)
-    return None if math.isnan(number) else round(number, digits)
+    from scheduler.staffing import Targets
 
 
 def read_schedule(path: Path) -> pd.DataFrame:
@@ -60,81 +54,6 @@ def simulate_with_progress(
             bar.update(task, completed=done, total=total)
 
         return simulate_week(schedule, workload, targets, options, report, agents)
-
-
-def simulation_report(
-    schedule: pd.DataFrame,
-    workload: pd.DataFrame,
-    targets: Targets,
-    result: SimulationResult,
-    agents: tuple[Agent, ...] | None,
-    volume_column: Literal["volume", "volume_high"],
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per interval (simulated, projected, disagreement) and per channel (the comparison)."""
-    from scheduler.simulation import channel_comparison, compare_with_projection, projected_coverage
-
-    coverage = projected_coverage(schedule, workload, targets, agents, volume_column)
-    models = dict(zip(result.week["channel"], result.week["model"], strict=True))
-    table = compare_with_projection(result.intervals, coverage, models)
-    return table, channel_comparison(table, result.week)
-
-
-def summary_dict(
-    result: SimulationResult, channels: pd.DataFrame, options: SimulationOptions
-) -> dict[str, object]:
-    """The ``--json`` summary: per channel the week, the projection and the disagreements,
-    and per channel and day the KPIs with their 95% intervals."""
-    from scheduler.simulation import REASONS
-
-    week = result.week.set_index("channel")
-    by_channel: dict[str, object] = {}
-    for row in channels.to_dict("records"):
-        name = str(row["channel"])
-        simulated = week.loc[name]
-        by_channel[name] = {
-            "model": simulated["model"],
-            "offered": _number(simulated["offered"], 1),
-            "projected_service_level": _number(row["projected_service_level"]),
-            **{
-                f"{kpi}{suffix}": _number(simulated[f"{kpi}{suffix}"])
-                for kpi in ("service_level", "asa_seconds", "abandon_rate", "occupancy")
-                for suffix in ("", "_low", "_high")
-            },
-            "intervals_with_contacts": row["intervals_with_contacts"],
-            "intervals_disagreeing": row["intervals_disagreeing"],
-            "reasons": {reason: row[reason] for reason in REASONS if row[reason]},
-        }
-    days = [
-        {
-            "date": str(day["date"]),
-            "channel": day["channel"],
-            "offered": _number(day["offered"], 1),
-            "service_level": _number(day["service_level"]),
-            "service_level_low": _number(day["service_level_low"]),
-            "service_level_high": _number(day["service_level_high"]),
-            "asa_seconds": _number(day["asa_seconds"], 2),
-            "abandon_rate": _number(day["abandon_rate"]),
-            "occupancy": _number(day["occupancy"]),
-        }
-        for day in result.days.to_dict("records")
-    ]
-    return {
-        "replications": result.replications,
-        "seed": options.seed,
-        "aht_cv": options.aht_cv,
-        "volume_column": options.volume_column,
-        "channels": by_channel,
-        "days": days,
-    }
-
-
-def interval_csv(table: pd.DataFrame) -> pd.DataFrame:
-    """SIMULATION.csv: one row per channel and interval."""
-    from scheduler.simulation import INTERVAL_COLUMNS
-
-    out = table[list(INTERVAL_COLUMNS)].copy()
-    out["interval_start"] = [stamp.isoformat() for stamp in out["interval_start"]]
-    return out
 
 
 def _percent(value: float) -> str:
@@ -175,8 +94,9 @@ def simulate(
 ) -> None:
     """Simulate the schedule's week contact by contact and compare it with the projection."""
     from api.cli.scheduling import read_agents, read_requirements
+    from api.jobs.pipeline import SimulationSummary, interval_table, simulation_report
     from scheduler.simulation import REASONS, SimulationOptions
-    from scheduler.targets import Targets
+    from scheduler.staffing import Targets
 
     if volume_column not in ("volume", "volume_high"):
         fail(f"--volume-column: {volume_column!r} must be volume or volume_high")
@@ -193,9 +113,10 @@ def simulate(
     result = simulate_with_progress(shifts, table, parsed_targets, options, roster, quiet=as_json)
     intervals, channels = simulation_report(shifts, table, parsed_targets, result, roster, column)
     if output is not None:
-        write_table(interval_csv(intervals), output)
+        write_table(interval_table(intervals), output)
     if as_json:
-        typer.echo(json.dumps(summary_dict(result, channels, options), indent=2))
+        summary = SimulationSummary.of(result, channels, options)
+        typer.echo(json.dumps(summary.model_dump(mode="json"), indent=2))
         return
     typer.echo(
         f"{result.replications} replications, seed {seed}; service level per channel over "

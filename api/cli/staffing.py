@@ -17,7 +17,7 @@ from api.cli.limits import check_workload
 from api.cli.options import VolumeColumn
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
-    from scheduler.targets import ChannelTarget
+    from scheduler.staffing import ChannelTarget
 
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
 
@@ -50,7 +50,7 @@ def _flag_target(
     max_abandon: float | None,
     concurrency: int,
 ) -> ChannelTarget:
-    from scheduler.targets import ChannelTarget
+    from scheduler.staffing import ChannelTarget
 
     return ChannelTarget(
         channel=channel,
@@ -84,7 +84,7 @@ def erlang(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Agents needed in one interval for a service target, or the KPIs of --agents N."""
-    from scheduler.interval import interval_staffing
+    from scheduler.staffing import interval_staffing
 
     target = _flag_target(
         "interval",
@@ -173,9 +173,7 @@ def requirements_command(
 ) -> None:
     """Agents required per interval and channel for a workload (forecast) CSV or Parquet
     file; `-o x.parquet` writes Parquet."""
-    from scheduler.staffing import requirements
-    from scheduler.targets import Targets
-    from scheduler.workload import CHANNEL
+    from scheduler.staffing import CHANNEL, Targets, requirements
 
     table = read_workload(workload)
     check_workload(table, str(workload))

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import FastAPI
 
-from api.jobs import JobHandler, JobRunner
+from api.jobs.runner import JobHandler, JobRunner
 from api.service.body_limit import BodySizeLimit
 from api.service.deps import ServiceState
 from api.service.download_cache import DownloadCache
@@ -54,9 +54,9 @@ documents; `GET /problems` lists every kind.
 
 def default_job_handlers() -> dict[str, JobHandler]:
     """The job kinds the service runs, by name."""
-    from api.forecast_jobs import run_forecast
-    from api.schedule_jobs import run_schedule
-    from api.simulation_jobs import run_simulation
+    from api.jobs.forecast import run_forecast
+    from api.jobs.schedule import run_schedule
+    from api.jobs.simulation import run_simulation
 
     return {"forecast": run_forecast, "schedule": run_schedule, "simulation": run_simulation}
 

@@ -27,7 +27,6 @@ __all__ = [
     "csv_content",
     "csv_download",
     "csv_records_bytes",
-    "csv_records_response",
     "csv_response",
     "etag_of",
     "iso_timestamps",
@@ -107,13 +106,6 @@ def csv_records_bytes(records: Sequence[Mapping[str, Any]], columns: Sequence[st
             ["" if record.get(name) is None else formula_safe(record[name]) for name in columns]
         )
     return buffer.getvalue().encode()
-
-
-def csv_records_response(
-    records: Sequence[Mapping[str, Any]], columns: Sequence[str], filename: str
-) -> Response:
-    """Stored JSON rows as a CSV download (see :func:`csv_records_bytes`)."""
-    return csv_download(csv_records_bytes(records, columns), filename)
 
 
 def csv_content(description: str) -> dict[str, object]:

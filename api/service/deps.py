@@ -23,7 +23,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
-from api.jobs import JobRunner
+from api.jobs.runner import JobRunner
+from api.request_models import MAX_ID
 from api.service.download_cache import DownloadCache
 from api.service.key_cache import VerifiedKeyCache
 from api.service.problems import AuthenticationError
@@ -281,8 +282,6 @@ def team_row(session: Session, team: TeamSnapshot) -> Team:
         raise AuthenticationError("the API key's team no longer exists")
     return row
 
-
-MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger one names nothing
 
 ResourceId = Annotated[
     int, Path(ge=1, le=MAX_ID, description="The number of the job, forecast, schedule or upload.")

@@ -1,5 +1,5 @@
 """A team's roster in the database, and its conversion to and from the optimizer's agents
-table (columns of :mod:`scheduler.agents`; lists joined with ``|`` and ``;`` in CSV form).
+table (columns of :mod:`scheduler.shifts.agents`; lists joined with ``|`` and ``;`` in CSV form).
 
 Every write is validated by ``scheduler.agents_from_frame`` first: what is stored is a roster
 the optimizer accepts.
@@ -18,9 +18,9 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.storage.models import Agent
-from scheduler.agents import Agent as RosterAgent
-from scheduler.agents import agents_from_frame
 from scheduler.errors import InvalidAgentsError
+from scheduler.shifts import Agent as RosterAgent
+from scheduler.shifts import agents_from_frame
 
 AGENT_COLUMNS: Final = (
     "agent_id",

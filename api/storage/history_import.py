@@ -1,4 +1,5 @@
-"""Importing a history file: parse it with the forecaster's importer, store it, log it.
+"""Importing a history file: parse it with the forecaster's importer, store it, log it; the
+log of accepted uploads.
 
 The service parses a file before its write transaction begins (:func:`parsed_upload`, no
 database involved), so other writers never wait for a large file to be read: only storing
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from api.storage.history import refresh_history_overview, store_history
@@ -105,3 +107,28 @@ def import_history(
     session.add(upload)
     session.flush()
     return upload
+
+
+def upload_count(session: Session, team_id: int) -> int:
+    """How many uploads of the team were accepted."""
+    count = session.scalar(
+        select(func.count()).select_from(HistoryUpload).where(HistoryUpload.team_id == team_id)
+    )
+    return int(count or 0)
+
+
+def team_uploads(session: Session, team_id: int) -> list[HistoryUpload]:
+    """The team's accepted uploads, newest first."""
+    query = (
+        select(HistoryUpload)
+        .where(HistoryUpload.team_id == team_id)
+        .order_by(HistoryUpload.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def team_upload(session: Session, team_id: int, upload_id: int) -> HistoryUpload | None:
+    """The team's upload ``upload_id``, or ``None``."""
+    return session.scalar(
+        select(HistoryUpload).where(HistoryUpload.id == upload_id, HistoryUpload.team_id == team_id)
+    )

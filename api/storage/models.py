@@ -154,8 +154,8 @@ class Job(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(16))
-    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    kind: Mapped[JobKind] = mapped_column(String(16))
+    status: Mapped[JobStatus] = mapped_column(String(16), default="queued", index=True)
     request: Mapped[dict[str, Any]]
     progress: Mapped[dict[str, Any] | None]
     reason: Mapped[str | None] = mapped_column(Text)
@@ -182,7 +182,7 @@ class JobResult(Base):
 
 class Agent(Base):
     """A named agent of a team's roster: one row of the optimizer's agents table
-    (see :mod:`scheduler.agents` for the meaning of each column)."""
+    (see :mod:`scheduler.shifts.agents` for the meaning of each column)."""
 
     __tablename__ = "agents"
     __table_args__ = (UniqueConstraint("team_id", "agent_id"),)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import hmac
 import secrets
 import zoneinfo
 from dataclasses import dataclass
@@ -120,6 +119,12 @@ def revoke_key(session: Session, key_id: str) -> ApiKey:
     return key
 
 
+def team_keys(session: Session, team_id: int) -> list[ApiKey]:
+    """The team's API keys, revoked ones too, oldest first."""
+    query = select(ApiKey).where(ApiKey.team_id == team_id).order_by(ApiKey.created_at)
+    return list(session.scalars(query))
+
+
 def split_token(token: str) -> tuple[str, str] | None:
     """``(key id, secret)`` of a presented ``sc_<key id>_<secret>`` key, or ``None`` if it is
     malformed."""
@@ -154,19 +159,6 @@ def active_key(session: Session, key_id: str) -> ActiveKey | None:
     if found is None:
         return None
     return ActiveKey(key_id=key_id, team_id=found.team_id, secret_sha256=found.secret_sha256)
-
-
-def team_for_token(session: Session, token: str) -> Team | None:
-    """The team a presented key belongs to, or ``None`` if it is malformed, unknown or
-    revoked. Compares hashes in constant time."""
-    parts = split_token(token)
-    if parts is None:
-        return None
-    key_id, secret = parts
-    key = active_key(session, key_id)
-    if key is None or not hmac.compare_digest(key.secret_sha256, _sha256(secret)):
-        return None
-    return session.get(Team, key.team_id)
 
 
 @dataclass(frozen=True)

@@ -24,17 +24,23 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from api.charts import coverage_figure, forecast_figure, service_level_targets, timeline_figure
+from api.charts import (
+    calendar_markers,
+    coverage_figure,
+    forecast_figure,
+    service_level_targets,
+    timeline_figure,
+)
 from api.service.deps import DownloadsDep, ReadOnlyRoute, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.problems import InvalidUploadError
+from api.storage.calendars import team_calendar
 from api.storage.history import load_history
 from api.storage.models import Team
 from api.storage.teams import TeamSnapshot
-from forecast.calendar import Calendar, SpecialDay, day_types
 from forecast.errors import InvalidCalendarError
 from scheduler.errors import SchedulerError
-from scheduler.targets import Targets
+from scheduler.staffing import Targets
 
 HISTORY_DAYS: Final = 14
 
@@ -99,34 +105,13 @@ def team_targets(team: Team | TeamSnapshot) -> dict[str, float]:
 
 
 def day_markers(team: Team | TeamSnapshot, first: dt.date, last: dt.date) -> pd.DataFrame:
-    """The special days from ``first`` to ``last`` (inclusive) as the forecaster types them
-    (public holidays, the team's own special days, eves and days after): columns ``date``,
-    ``day_type``, ``name``. Settings the calendar refuses mark nothing."""
+    """The team's special days from ``first`` to ``last`` (see :func:`calendar_markers`);
+    settings the calendar refuses mark nothing."""
     try:
-        calendar = Calendar(
-            country=team.holiday_country,
-            subdivision=team.holiday_subdivision,
-            special_days=tuple(
-                SpecialDay(
-                    date=dt.date.fromisoformat(str(day["date"])),
-                    name=str(day["name"]),
-                    kind=day["kind"],
-                    multiplier=day.get("multiplier"),
-                )
-                for day in team.special_days
-            ),
-        )
+        calendar = team_calendar(team)
     except (InvalidCalendarError, KeyError, ValueError):
         return pd.DataFrame(columns=["date", "day_type", "name"])
-    types = day_types(calendar, pd.date_range(first, last, freq="D"))
-    special = types[types["day_type"] != "normal"]
-    return pd.DataFrame(
-        {
-            "date": [stamp.date() for stamp in special.index],
-            "day_type": special["day_type"].to_list(),
-            "name": special["name"].to_list(),
-        }
-    )
+    return calendar_markers(calendar, first, last)
 
 
 @router.post("/coverage")

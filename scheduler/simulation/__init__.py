@@ -53,7 +53,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from scheduler.agents import Agent
+from scheduler.shifts.agents import Agent
 from scheduler.simulation.compare import (
     INTERVAL_COLUMNS,
     REASONS,
@@ -70,7 +70,7 @@ from scheduler.simulation.inputs import (
 )
 from scheduler.simulation.replication import ChannelTotals, simulate_replication
 from scheduler.simulation.summary import KPIS, day_table, interval_table, week_table
-from scheduler.targets import Targets
+from scheduler.staffing.targets import Targets
 
 ReplicationProgress = Callable[[int, int], None]
 """``(replications done, replications in all)``; raising from it stops the simulation."""

@@ -1,7 +1,7 @@
 """The simulated week next to the Erlang projection: where do they disagree, and why?
 
 An interval *disagrees* when the projected service level (Erlang C / A or the backlog model
-on the interval's average staffing, :func:`scheduler.evaluation.schedule_coverage`) lies
+on the interval's average staffing, :func:`scheduler.shifts.evaluation.schedule_coverage`) lies
 outside the simulated 95% confidence interval. The reason given is the first that the
 simulation shows, in this order:
 
@@ -28,11 +28,11 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from scheduler.agents import Agent
-from scheduler.evaluation import schedule_coverage
+from scheduler.shifts.agents import Agent
+from scheduler.shifts.evaluation import schedule_coverage
 from scheduler.simulation.inputs import VolumeColumn
-from scheduler.staffing import requirements
-from scheduler.targets import Targets
+from scheduler.staffing.required import requirements
+from scheduler.staffing.targets import Targets
 
 SPILL_CONTACTS: Final = 1.0
 FEW_CONTACTS: Final = 10.0

@@ -17,13 +17,19 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from scheduler.agents import Agent
 from scheduler.errors import SchedulerError
-from scheduler.evaluation import _presence, parse_breaks
-from scheduler.hours import OperatingHours
-from scheduler.shifts import Week, week_of
-from scheduler.targets import QueueModel, Targets
-from scheduler.workload import AHT_SECONDS, CHANNEL, INTERVAL_START, VOLUME, validate_workload
+from scheduler.shifts.agents import Agent
+from scheduler.shifts.evaluation import parse_breaks, presence
+from scheduler.shifts.templates import Week, week_of
+from scheduler.staffing.hours import OperatingHours
+from scheduler.staffing.targets import ChannelTarget, QueueModel, Targets
+from scheduler.staffing.workload import (
+    AHT_SECONDS,
+    CHANNEL,
+    INTERVAL_START,
+    VOLUME,
+    validate_workload,
+)
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -213,8 +219,8 @@ def plan_simulation(
     Args:
         schedule: one row per shift: ``channel``, ``start``, ``end`` (ISO 8601 with offset or
             timestamps) and ``breaks`` (``START/END;...``), as ``staffcast schedule`` writes.
-        workload: the week's workload (:mod:`scheduler.workload`), timezone-aware, one local
-            week from midnight to midnight.
+        workload: the week's workload (:mod:`scheduler.staffing.workload`), timezone-aware,
+            one local week from midnight to midnight.
         targets: the service targets; every channel of the workload and schedule needs one.
         options: replications, seed, handle-time distribution, volume column, warm-up.
         agents: named agents, to know who may take deferred work when idle; agents not
@@ -243,51 +249,59 @@ def plan_simulation(
                 f"schedule row {row + 2}, column `channel`: {channel!r} has no workload "
                 f"(the workload's channels: {', '.join(workload_channels)})"
             )
-    origin = pd.Timestamp(week.starts[0])
-    week_minutes = week.size * week.interval_minutes
     models = {channel: targets.for_channel(channel).model for channel in workload_channels}
     blended = next((c for c in workload_channels if models[c] == "deferred"), None)
     skills: Mapping[str, frozenset[str]] = {a.agent_id: a.skills for a in agents or ()}
-    plans = []
-    for channel in workload_channels:
-        target = targets.for_channel(channel)
-        rows = table[table[CHANNEL] == channel].set_index(INTERVAL_START)
-        rows = rows.reindex(week.starts)
-        volume = rows[VOLUME].fillna(0.0).to_numpy(dtype=np.float64)
-        aht = rows[AHT_SECONDS].to_numpy(dtype=np.float64, na_value=np.nan)
-        aht = np.where((volume > 0) & np.isfinite(aht) & (aht > 0), aht, 1.0)
-        own = shifts[shifts["channel"] == channel]
-        present = _presence(own, origin, week_minutes)
-        able_share = np.ones(week_minutes)
-        if blended is not None and skills and "agent_id" in own.columns:
-            able = own["agent_id"].astype(str).map(lambda a: blended in skills.get(a, {blended}))
-            able_present = _presence(own[able.to_numpy(dtype=bool)], origin, week_minutes)
-            able_share = np.divide(
-                able_present, present, out=np.zeros(week_minutes), where=present > 0
-            )
-        on_floor = np.floor(present * (1.0 - target.shrinkage) + _ROUNDING)
-        servers = on_floor.astype(np.int64) * target.concurrency
-        is_open = (target.hours or OperatingHours.always()).is_open(
-            pd.Series(week.starts, dtype=week.starts.dtype)
-        )
-        if target.model == "deferred":
-            servers = servers * np.repeat(is_open, week.interval_minutes)
-        plans.append(
-            ChannelPlan(
-                channel=channel,
-                model=target.model,
-                volume=volume,
-                aht_seconds=aht,
-                on_floor=on_floor,
-                servers=servers,
-                concurrency=target.concurrency,
-                answer_seconds=target.answer_seconds or 0.0,
-                patience_seconds=target.patience_seconds,
-                response_seconds=None
-                if target.response_hours is None
-                else target.response_hours * 3600.0,
-                business_minutes=_business_minutes(is_open, week.interval_minutes),
-                able_share=able_share,
-            )
-        )
+    plans = [
+        _channel_plan(channel, targets.for_channel(channel), table, shifts, week, blended, skills)
+        for channel in workload_channels
+    ]
     return SimulationPlan(week=week, channels=tuple(plans), options=options, blended=blended)
+
+
+def _channel_plan(
+    channel: str,
+    target: ChannelTarget,
+    table: pd.DataFrame,
+    shifts: pd.DataFrame,
+    week: Week,
+    blended: str | None,
+    skills: Mapping[str, frozenset[str]],
+) -> ChannelPlan:
+    """One channel's arrivals, handle times and servers per minute of the week; for a live
+    channel next to a deferred one (``blended``), the share of its agents who may take it."""
+    origin = pd.Timestamp(week.starts[0])
+    week_minutes = week.size * week.interval_minutes
+    rows = table[table[CHANNEL] == channel].set_index(INTERVAL_START)
+    rows = rows.reindex(week.starts)
+    volume = rows[VOLUME].fillna(0.0).to_numpy(dtype=np.float64)
+    aht = rows[AHT_SECONDS].to_numpy(dtype=np.float64, na_value=np.nan)
+    aht = np.where((volume > 0) & np.isfinite(aht) & (aht > 0), aht, 1.0)
+    own = shifts[shifts["channel"] == channel]
+    present = presence(own, origin, week_minutes)
+    able_share = np.ones(week_minutes)
+    if blended is not None and skills and "agent_id" in own.columns:
+        able = own["agent_id"].astype(str).map(lambda a: blended in skills.get(a, {blended}))
+        able_present = presence(own[able.to_numpy(dtype=bool)], origin, week_minutes)
+        able_share = np.divide(able_present, present, out=np.zeros(week_minutes), where=present > 0)
+    on_floor = np.floor(present * (1.0 - target.shrinkage) + _ROUNDING)
+    servers = on_floor.astype(np.int64) * target.concurrency
+    is_open = (target.hours or OperatingHours.always()).is_open(
+        pd.Series(week.starts, dtype=week.starts.dtype)
+    )
+    if target.model == "deferred":
+        servers = servers * np.repeat(is_open, week.interval_minutes)
+    return ChannelPlan(
+        channel=channel,
+        model=target.model,
+        volume=volume,
+        aht_seconds=aht,
+        on_floor=on_floor,
+        servers=servers,
+        concurrency=target.concurrency,
+        answer_seconds=target.answer_seconds or 0.0,
+        patience_seconds=target.patience_seconds,
+        response_seconds=None if target.response_hours is None else target.response_hours * 3600.0,
+        business_minutes=_business_minutes(is_open, week.interval_minutes),
+        able_share=able_share,
+    )

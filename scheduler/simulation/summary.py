@@ -2,7 +2,7 @@
 
 Each replication gives one value of each KPI per interval (or per day, or per week): service
 level = contacts answered within the target / contacts offered (abandoned contacts count
-against it, as in :mod:`scheduler.queueing`), ASA = mean wait of answered contacts,
+against it, as in :mod:`scheduler.staffing.queueing`), ASA = mean wait of answered contacts,
 abandonment = abandoned / offered, occupancy = busy server time / server time on the floor
 (capped at 1: an agent finishing a contact after their shift or into a break is busy beyond
 the scheduled time). The estimate is the mean over replications and its 95% confidence
@@ -15,14 +15,14 @@ replications is zero, but 40 contacts in all do not prove a service level of exa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Final
 
 import numpy as np
 import pandas as pd
 from scipy import stats
 
-from scheduler.simulation.inputs import FloatArray, SimulationPlan
+from scheduler.simulation.inputs import ChannelPlan, FloatArray, SimulationPlan
 from scheduler.simulation.replication import ChannelTotals
 
 KPIS: Final = ("service_level", "asa_seconds", "abandon_rate", "occupancy")
@@ -107,14 +107,21 @@ def kpi_columns(samples: dict[str, FloatArray]) -> dict[str, FloatArray]:
     return columns
 
 
+def _by_channel(
+    plan: SimulationPlan, replications: Sequence[Sequence[ChannelTotals]]
+) -> Iterator[tuple[ChannelPlan, list[ChannelTotals]]]:
+    """Each channel of the plan with its totals from every replication."""
+    for number, channel in enumerate(plan.channels):
+        yield channel, [replication[number] for replication in replications]
+
+
 def interval_table(
     plan: SimulationPlan, replications: Sequence[Sequence[ChannelTotals]]
 ) -> pd.DataFrame:
     """One row per channel and interval of the week."""
     size = plan.week.size
     parts = []
-    for number, channel in enumerate(plan.channels):
-        totals = [replication[number] for replication in replications]
+    for channel, totals in _by_channel(plan, replications):
         samples = kpi_samples(totals, np.arange(size), size)
         minutes = channel.on_floor.reshape(size, -1)
         waiting = np.stack([t.waiting_at_start for t in totals]).mean(axis=0)
@@ -139,8 +146,7 @@ def day_table(
     """One row per channel and local day of the week."""
     day = plan.week.day
     parts = []
-    for number, channel in enumerate(plan.channels):
-        totals = [replication[number] for replication in replications]
+    for channel, totals in _by_channel(plan, replications):
         samples = kpi_samples(totals, day, 7)
         parts.append(
             pd.DataFrame(
@@ -155,8 +161,7 @@ def week_table(
 ) -> pd.DataFrame:
     """One row per channel: the whole week."""
     rows = []
-    for number, channel in enumerate(plan.channels):
-        totals = [replication[number] for replication in replications]
+    for channel, totals in _by_channel(plan, replications):
         samples = kpi_samples(totals, np.zeros(plan.week.size, dtype=np.int64), 1)
         columns = kpi_columns(samples)
         rows.append(

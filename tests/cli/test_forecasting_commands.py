@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.cli.files import read_table
 from forecast.forecaster import WORKLOAD_COLUMNS
-from scheduler.workload import validate_workload
+from scheduler.staffing import validate_workload
 from tests.forecast.histories import Pattern, synthetic_history
 
 runner = CliRunner()

@@ -10,8 +10,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from api.cli import app
-from scheduler.staffing import requirements
-from scheduler.targets import Targets
+from scheduler.staffing import Targets, requirements
 
 RULES = """
 [shifts]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.service import create_app
 from api.settings import ServiceSettings
 from api.storage.database import Database
-from api.storage.teams import find_team, team_for_token
+from api.storage.teams import find_team
 
 runner = CliRunner()
 
@@ -27,6 +29,18 @@ def _database() -> Database:
     return Database(ServiceSettings().resolved_database_url())
 
 
+def _team_of_key(token: str) -> str | None:
+    """The name of the team ``token`` authenticates as, asked of the service itself (its one
+    key check), or ``None`` if the service refuses the key."""
+    with TestClient(create_app(ServiceSettings())) as client:
+        response = client.get("/v1/team", headers={"Authorization": f"Bearer {token}"})
+    if response.status_code == 401:
+        return None
+    assert response.status_code == 200, response.text
+    name: str = response.json()["name"]
+    return name
+
+
 def test_db_upgrade_creates_the_schema() -> None:
     result = runner.invoke(app, ["db", "upgrade"])
     assert result.exit_code == 0, result.output
@@ -39,19 +53,13 @@ def test_a_created_key_authenticates_until_it_is_revoked() -> None:
     assert created.exit_code == 0, created.output
     token = created.stdout.strip().splitlines()[-1]
     key_id = token.split("_")[1]
-    database = _database()
-    with database.session() as session:
-        team = team_for_token(session, token)
-        assert team is not None
-        assert team.name == "support"
+    assert _team_of_key(token) == "support"
     listed = runner.invoke(app, ["keys", "list", "support"])
     assert key_id in listed.output
     assert "laptop" in listed.output
     assert token not in listed.output
     assert runner.invoke(app, ["keys", "revoke", key_id]).exit_code == 0
-    with database.session() as session:
-        assert team_for_token(session, token) is None
-    database.dispose()
+    assert _team_of_key(token) is None
 
 
 def test_mistakes_are_clear_messages_with_exit_code_2() -> None:
@@ -88,13 +96,13 @@ def test_demo_loads_the_sample_once_and_prints_a_fresh_key(tmp_path: Path) -> No
         if line.startswith("Demo API key")
     ]
     assert len(tokens) == 2
+    assert _team_of_key(tokens[0]) is None  # the previous demo key is revoked
+    assert _team_of_key(tokens[1]) == "demo"
     database = _database()
     with database.session() as session:
-        assert team_for_token(session, tokens[0]) is None  # the previous demo key is revoked
-        team = team_for_token(session, tokens[1])
-        assert team is not None
+        team = find_team(session, "demo")
         assert team.targets == {"channels": {"voice": {"service_level": 0.8, "answer_seconds": 20}}}
-        assert find_team(session, "demo").history_interval_minutes == 30
+        assert team.history_interval_minutes == 30
     database.dispose()
 
 

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from forecast.calendar import Calendar
 from forecast.forecaster import WORKLOAD_COLUMNS, forecast_workload
-from scheduler.workload import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, validate_workload
+from scheduler.staffing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, validate_workload
 from tests.forecast.histories import Pattern, synthetic_history
 
 HISTORY = synthetic_history(

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from scheduler import SolverOptions, rules_from_dict
-from scheduler.bound import LinearRelaxation
-from scheduler.counts import dive, explicit_counts, explicit_selection, solve_counts
-from scheduler.formulation import Program, build_program
-from scheduler.shifts import Templates, shift_templates, week_of
+from scheduler.shifts import SolverOptions, rules_from_dict
+from scheduler.shifts.bound import LinearRelaxation
+from scheduler.shifts.counts import dive, explicit_counts, explicit_selection, solve_counts
+from scheduler.shifts.formulation import Program, build_program
+from scheduler.shifts.templates import Templates, shift_templates, week_of
 from tests.scheduling.weeks import requirements, rules_with
 
 RULES = rules_from_dict(

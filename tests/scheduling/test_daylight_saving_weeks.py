@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scheduler import rules_from_dict, solve_schedule
+from scheduler.shifts import rules_from_dict, solve_schedule
 from tests.scheduling.checker import check_schedule, recompute_coverage
 from tests.scheduling.weeks import FAST, fake_kpis, rules_with
 

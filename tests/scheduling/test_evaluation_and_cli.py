@@ -8,7 +8,7 @@ import pandas as pd
 from typer.testing import CliRunner
 
 from api.cli import app
-from scheduler import SolverOptions, agents_from_frame, schedule_coverage
+from scheduler.shifts import SolverOptions, agents_from_frame, schedule_coverage
 from tests.scheduling.weeks import (
     agents_table,
     fake_kpis,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from scheduler import InfeasibleScheduleError
+from scheduler.errors import InfeasibleScheduleError
 from tests.scheduling.weeks import agents_table, requirements, rules_with, solve
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from scheduler import Progress, SolverOptions, counts, rules_from_dict, solve_schedule
-from scheduler.solving import Heartbeat
+from scheduler.shifts import Progress, SolverOptions, counts, rules_from_dict, solve_schedule
+from scheduler.shifts.solving import Heartbeat
 from tests.scheduling.weeks import fake_kpis, requirements, rules_with
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from scheduler import SolverOptions, rules_from_dict
-from scheduler.roster import RosterAgent, eligible, exact_partition, match_patterns
-from scheduler.shifts import Templates, shift_templates, week_of
+from scheduler.shifts import SolverOptions, rules_from_dict
+from scheduler.shifts.roster import RosterAgent, eligible, exact_partition, match_patterns
+from scheduler.shifts.templates import Templates, shift_templates, week_of
 from tests.scheduling.weeks import requirements, rules_with
 
 MON_FRI = np.array([[1, 1, 1, 1, 1, 0, 0]], dtype=bool)

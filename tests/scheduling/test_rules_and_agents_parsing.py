@@ -6,7 +6,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from scheduler import InvalidAgentsError, InvalidRulesError, agents_from_frame, rules_from_dict
+from scheduler.errors import InvalidAgentsError, InvalidRulesError
+from scheduler.shifts import agents_from_frame, rules_from_dict
 from tests.scheduling.weeks import agents_table
 
 SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
@@ -131,7 +132,7 @@ def test_every_bad_agent_row_is_reported_with_row_and_column() -> None:
 
 
 def test_time_off_that_splits_the_days_off_costs_a_working_day() -> None:
-    from scheduler.shifts import agent_patterns
+    from scheduler.shifts.templates import agent_patterns
 
     available = sum(1 << day for day in (0, 1, 3, 4, 5))  # off on Wednesday and Sunday
     patterns = agent_patterns(5, 2, available)

@@ -12,11 +12,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-import scheduler
-import scheduler.optimizer
+import scheduler.shifts
+from scheduler.shifts import schedule_summary
+from scheduler.shifts.summary import ScheduleSummary, intervals_below_target
+from scheduler.staffing import Targets
 from scheduler.staffing import requirements as staffing_requirements
-from scheduler.summary import ScheduleSummary, intervals_below_target, schedule_summary
-from scheduler.targets import Targets
 from tests.scheduling.weeks import WEEK_START
 
 TARGETS = Targets.from_dict(
@@ -212,6 +212,5 @@ def test_the_checks_before_solving_come_first_and_keep_their_words() -> None:
     assert summary.warnings[1].startswith("voice: 1 of 168 intervals are short")
 
 
-def test_the_summary_is_the_same_class_from_every_import_path() -> None:
-    assert scheduler.ScheduleSummary is ScheduleSummary
-    assert scheduler.optimizer.ScheduleSummary is ScheduleSummary
+def test_the_package_surface_hands_out_the_summary_module_s_class() -> None:
+    assert scheduler.shifts.ScheduleSummary is ScheduleSummary

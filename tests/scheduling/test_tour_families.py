@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scheduler import SolverOptions, agents_from_frame, rules_from_dict, solve_schedule
+from scheduler.shifts import SolverOptions, agents_from_frame, rules_from_dict, solve_schedule
 from tests.scheduling.checker import check_schedule
 from tests.scheduling.weeks import WEEK_START, fake_kpis, solve
 
@@ -142,8 +142,8 @@ def test_a_paid_hours_cap_is_kept_and_the_miss_is_said_in_words() -> None:
 
 
 def test_with_a_budget_the_missing_hours_go_where_they_cost_the_fewest_late_contacts() -> None:
+    from scheduler.staffing import Targets
     from scheduler.staffing import requirements as staffing_requirements
-    from scheduler.targets import Targets
 
     starts = pd.date_range(WEEK_START, periods=168, freq="60min")
     volume = np.zeros(168)

@@ -8,9 +8,9 @@ import itertools
 import numpy as np
 import pandas as pd
 
-from scheduler.rules import rules_from_dict
-from scheduler.shifts import Templates, Week, day_patterns, shift_templates, week_of
-from scheduler.tours import (
+from scheduler.shifts import rules_from_dict
+from scheduler.shifts.templates import Templates, Week, day_patterns, shift_templates, week_of
+from scheduler.shifts.tours import (
     Tour,
     TourGroup,
     TourSpace,

@@ -8,9 +8,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from scheduler import SolverOptions, rules_from_dict, solve_schedule
-from scheduler.agents import agents_from_frame
-from scheduler.optimizer import ScheduleResult
+from scheduler.shifts import (
+    ScheduleResult,
+    SolverOptions,
+    agents_from_frame,
+    rules_from_dict,
+    solve_schedule,
+)
 from tests.scheduling.checker import check_schedule, recompute_coverage
 
 WEEK_START = pd.Timestamp("2026-06-01", tz="Europe/Berlin")  # a Monday

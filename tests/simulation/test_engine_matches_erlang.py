@@ -21,9 +21,9 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from scheduler.queueing import QueueKpis, erlang_a, erlang_c
 from scheduler.simulation import SimulationOptions, simulate_week
-from scheduler.targets import Targets
+from scheduler.staffing import Targets
+from scheduler.staffing.queueing import QueueKpis, erlang_a, erlang_c
 from tests.simulation.weeks import WEEK_SECONDS, constant_workload, round_the_clock
 
 CONTACTS_PER_WEEK = 8_000

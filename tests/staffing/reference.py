@@ -1,7 +1,7 @@
 """An independent high-precision reference for the queueing math (mpmath, 40 digits).
 
-Written from the textbook definitions, sharing no code with ``scheduler.queueing``: Erlang B
-and C from their factorial sums, Erlang A from the truncated birth-death chain of M/M/N+M
+Written from the textbook definitions, sharing no code with ``scheduler.staffing.queueing``:
+Erlang B and C from their factorial sums, Erlang A from the truncated birth-death chain of M/M/N+M
 and, for the service level, the hypoexponential distribution of a waiting contact's time to
 service summed with the explicit distinct-rates formula.
 """

@@ -6,10 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from scheduler.deferred import deferred_requirements, deferred_service
-from scheduler.hours import OperatingHours
-from scheduler.staffing import requirements
-from scheduler.targets import Targets
+from scheduler.staffing import Targets, requirements
+from scheduler.staffing.deferred import deferred_requirements, deferred_service
+from scheduler.staffing.hours import OperatingHours
 
 MINUTES = 15
 

@@ -8,7 +8,7 @@ import mpmath
 import numpy as np
 import pytest
 
-from scheduler import queueing
+from scheduler.staffing import queueing
 from tests.staffing import reference
 
 RTOL = 1e-9

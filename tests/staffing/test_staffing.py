@@ -12,11 +12,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler import queueing
 from scheduler.errors import InvalidTargetsError, InvalidWorkloadError
-from scheduler.live import required_agents, scheduled_agents
-from scheduler.staffing import projected_kpis, requirements
-from scheduler.targets import ChannelTarget, Targets
+from scheduler.staffing import (
+    ChannelTarget,
+    Targets,
+    projected_kpis,
+    queueing,
+    required_agents,
+    requirements,
+    scheduled_agents,
+)
 from tests.staffing import reference
 
 

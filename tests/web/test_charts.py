@@ -17,7 +17,7 @@ from api.charts import (
     timeline_figure,
     write_standalone_html,
 )
-from scheduler.targets import Targets
+from scheduler.staffing import Targets
 
 ZONE = "America/New_York"
 

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Response, UploadFile, status
 from pydantic import BaseModel, Field, StringConstraints
 
+from api.request_models import RequestModel
 from api.service.csv_files import csv_content, csv_response
 from api.service.deps import SessionDep, TeamDep
 from api.service.problems import (
@@ -16,7 +17,6 @@ from api.service.problems import (
     NotFoundError,
     problem_responses,
 )
-from api.service.request_models import RequestModel
 from api.storage.agents import (
     UnreadableRosterError,
     agent_record,

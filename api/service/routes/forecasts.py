@@ -4,62 +4,30 @@ fetch it as JSON or CSV, with the accuracy report of the backtest."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.service.csv_files import csv_content
+from api.jobs.forecast import ChannelModel, ForecastRequest
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
-from api.service.problems import ConflictError, problem_responses
-from api.service.request_models import IsoDate, RequestModel
-from api.service.routes.jobs import (
+from api.service.job_views import (
     JobInfo,
+    PartRoute,
+    add_list_route,
+    add_part_routes,
     cancel_job,
     find_job,
     finished_result_json,
-    job_csv,
-    job_infos,
     json_response,
-    list_team_jobs,
+    start_job,
 )
+from api.service.problems import ConflictError, problem_responses
 from api.storage.teams import TeamSnapshot
-from forecast import ModelName
 from forecast.forecaster import WORKLOAD_COLUMNS
 
 router = APIRouter(prefix="/v1/forecasts", tags=["forecasts"])
-
-MAX_DAYS = 62
-
-
-class ForecastRequest(RequestModel):
-    """What to forecast."""
-
-    start: IsoDate | None = Field(
-        default=None,
-        description="First day to forecast (local date). Default: the day after the stored "
-        "history ends. History on or after it is ignored.",
-    )
-    days: int = Field(default=7, ge=1, le=MAX_DAYS, description="Number of days to forecast.")
-    model: ModelName = Field(
-        default="auto",
-        description="`auto` picks per channel by backtest (the best of the candidates); or "
-        "force `seasonal_naive`, `weekday_average`, `top_down` or `combined`.",
-    )
-    accuracy: bool = Field(
-        default=True, description="Also backtest the model on past weeks (the accuracy report)."
-    )
-    backtest_origins: int = Field(
-        default=8, ge=1, le=26, description="Past weekly origins the backtest forecasts from."
-    )
-    default_aht_seconds: float | None = Field(
-        default=None,
-        gt=0,
-        le=86_400,
-        description="AHT for channels whose history has no handle time.",
-    )
 
 
 class ForecastInterval(BaseModel):
@@ -71,33 +39,6 @@ class ForecastInterval(BaseModel):
     volume_low: float | None = Field(description="Lower end of the band (10th percentile).")
     volume_high: float | None = Field(description="Upper end of the band (90th percentile).")
     aht_seconds: float | None = Field(description="Expected average handle time, seconds.")
-
-
-class UnseenHoliday(BaseModel):
-    """A holiday in the forecast window that the channel's history has never shown."""
-
-    date: dt.date = Field(description="The holiday.")
-    name: str = Field(description="Its name.")
-    assumption: str = Field(
-        description="How it is forecast: the pooled effect of its kind, or the calendar prior."
-    )
-
-
-class ChannelModel(BaseModel):
-    """How one channel was forecast."""
-
-    channel: str = Field(description="Channel.")
-    model: str = Field(description="The model used for it.")
-    band_method: Literal["backtest", "poisson"] = Field(
-        description="`backtest`: the band is calibrated on past errors; `poisson`: too little "
-        "history to calibrate, count noise only."
-    )
-    notes: list[str] = Field(description="Where the forecast had to guess, in words.")
-    unseen_holidays: list[UnseenHoliday] = Field(
-        default_factory=list,
-        description="Holidays in the forecast window the history has never shown, with the "
-        "assumption used.",
-    )
 
 
 class ModelAccuracy(BaseModel):
@@ -206,21 +147,10 @@ def create_forecast(
     `Location` header), then fetch `/v1/forecasts/{id}`."""
     if team.history_interval_minutes is None:
         raise ConflictError("the team has no history yet; upload it with POST /v1/history")
-    job = runner.submit(session, team.id, "forecast", body.model_dump(mode="json"))
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobInfo.of(job)
+    return start_job(session, runner, team, "forecast", body.model_dump(mode="json"), response)
 
 
-@router.get("", summary="Recent forecasts, newest first")
-async def list_forecasts(
-    team: TeamDep,
-    reads: ReadsDep,
-    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
-) -> list[JobInfo]:
-    """The team's forecast jobs (results not included)."""
-    return await reads.run(
-        lambda session: job_infos(list_team_jobs(session, team, "forecast", limit))
-    )
+add_list_route(router, "forecast", "forecasts")
 
 
 @router.get(
@@ -261,32 +191,23 @@ def forecast_response(
     return json_response(f'{{"job":{job_json},"result":{result}}}')
 
 
-@router.get(
-    "/{forecast_id}/forecast.csv",
-    summary="A forecast as CSV",
-    response_class=Response,
-    responses={200: csv_content("The workload CSV."), **problem_responses(404, 409)},
+add_part_routes(
+    router,
+    "forecast",
+    "intervals",
+    as_json=None,
+    json_model=None,
+    as_csv=PartRoute(
+        "/{forecast_id}/forecast.csv",
+        "download_forecast",
+        "A forecast as CSV",
+        "`interval_start`, `channel`, `volume`, `volume_low`, `volume_high`, `aht_seconds`: the\n"
+        "workload format `staffcast requirements` reads.",
+    ),
+    csv_description="The workload CSV.",
+    columns=WORKLOAD_COLUMNS,
+    filename="forecast-{id}.csv",
 )
-async def download_forecast(
-    request: Request,
-    forecast_id: ResourceId,
-    team: TeamDep,
-    reads: ReadsDep,
-    downloads: DownloadsDep,
-) -> Response:
-    """`interval_start`, `channel`, `volume`, `volume_low`, `volume_high`, `aht_seconds`: the
-    workload format `staffcast requirements` reads."""
-    return await job_csv(
-        request,
-        reads,
-        downloads,
-        team,
-        forecast_id,
-        "forecast",
-        "intervals",
-        WORKLOAD_COLUMNS,
-        f"forecast-{forecast_id}.csv",
-    )
 
 
 @router.post(

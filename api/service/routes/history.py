@@ -7,10 +7,9 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile, status
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from api.request_models import IsoDateTime
 from api.service.csv_files import csv_bytes, csv_content, csv_download, etag_of, not_modified
 from api.service.deps import DownloadsDep, ReadsDep, ResourceId, SessionDep, TeamDep, team_row
 from api.service.problems import (
@@ -19,9 +18,14 @@ from api.service.problems import (
     NotFoundError,
     problem_responses,
 )
-from api.service.request_models import IsoDateTime
 from api.storage.history import delete_history, history_overview, load_history
-from api.storage.history_import import import_history, parsed_upload
+from api.storage.history_import import (
+    import_history,
+    parsed_upload,
+    team_upload,
+    team_uploads,
+    upload_count,
+)
 from api.storage.models import HistoryUpload
 from api.storage.teams import checked_timezone
 
@@ -185,11 +189,7 @@ def upload_history(
 )
 async def read_history_summary(team: TeamDep, reads: ReadsDep) -> HistorySummary:
     """Channels, range, interval and gaps of the stored history."""
-    uploads = await reads.run(
-        lambda session: session.scalar(
-            select(func.count()).select_from(HistoryUpload).where(HistoryUpload.team_id == team.id)
-        )
-    )
+    uploads = await reads.run(lambda session: upload_count(session, team.id))
     return HistorySummary(
         timezone=team.timezone,
         interval_minutes=team.history_interval_minutes,
@@ -280,15 +280,9 @@ def _aware(moment: dt.datetime | None, timezone: str) -> dt.datetime | None:
 async def list_uploads(team: TeamDep, reads: ReadsDep) -> list[HistoryUploadInfo]:
     """Every accepted upload with what it added and replaced."""
 
-    def uploads(session: Session) -> list[HistoryUploadInfo]:
-        found = session.scalars(
-            select(HistoryUpload)
-            .where(HistoryUpload.team_id == team.id)
-            .order_by(HistoryUpload.id.desc())
-        )
-        return [HistoryUploadInfo.of(upload) for upload in found]
-
-    return await reads.run(uploads)
+    return await reads.run(
+        lambda session: [HistoryUploadInfo.of(upload) for upload in team_uploads(session, team.id)]
+    )
 
 
 @router.get(
@@ -298,9 +292,7 @@ async def list_uploads(team: TeamDep, reads: ReadsDep) -> list[HistoryUploadInfo
 )
 def read_upload(upload_id: ResourceId, team: TeamDep, session: SessionDep) -> HistoryUploadInfo:
     """What one upload added and replaced, and what the importer understood of it."""
-    upload = session.scalar(
-        select(HistoryUpload).where(HistoryUpload.id == upload_id, HistoryUpload.team_id == team.id)
-    )
+    upload = team_upload(session, team.id, upload_id)
     if upload is None:
         raise NotFoundError(f"there is no history upload {upload_id}")
     return HistoryUploadInfo.of(upload)

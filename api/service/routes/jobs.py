@@ -1,254 +1,19 @@
-"""``/v1/jobs``: status of forecasts and schedules computed in the background; cancel."""
+"""``/v1/jobs``: status of forecasts, schedules and simulations computed in the background;
+cancel."""
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from collections.abc import Sequence
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from fastapi import APIRouter, Query
 
-from api.jobs import result_parts, result_parts_json
-from api.service.csv_files import cached_csv, csv_records_bytes
-from api.service.deps import Reads, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
-from api.service.download_cache import DownloadCache
-from api.service.problems import ConflictError, NotFoundError, problem_responses
-from api.storage.models import JOB_KINDS, Job, JobKind, JobStatus
-from api.storage.teams import TeamSnapshot
+from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.job_views import JobInfo, ListLimit, cancel_job, find_job, job_infos
+from api.service.problems import problem_responses
+from api.storage.jobs import team_jobs
+from api.storage.models import JOB_KINDS
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
-
-RESULT_PATHS: dict[str, str] = {
-    "forecast": "/v1/forecasts",
-    "schedule": "/v1/schedules",
-    "simulation": "/v1/simulations",
-}
-
-
-class JobProgress(BaseModel):
-    """How far a running job has got. Solver fields appear while a schedule is optimised."""
-
-    model_config = ConfigDict(extra="ignore")
-
-    stage: str = Field(
-        description="Current step, e.g. `loading`, `forecasting`, `staffing`, `solving`."
-    )
-    message: str = Field(default="", description="Human-readable note on the step.")
-    elapsed_seconds: float | None = Field(
-        default=None, description="Seconds since the job started running."
-    )
-    fraction: float | None = Field(
-        default=None, ge=0, le=1, description="Share of the work done, when it is known."
-    )
-    solutions: int | None = Field(
-        default=None, description="Schedules the optimizer has found so far."
-    )
-    best_objective: float | None = Field(
-        default=None, description="Cost of the best schedule found so far (lower is better)."
-    )
-    best_bound: float | None = Field(default=None, description="Proven lower bound on that cost.")
-    gap_percent: float | None = Field(
-        default=None, description="How far the best schedule may be above the bound, in %."
-    )
-
-
-class JobLinks(BaseModel):
-    """Where to go next."""
-
-    self: str = Field(description="This job's status.")
-    result: str = Field(description="The forecast or schedule (available when `done`).")
-    cancel: str = Field(description="`POST` here to cancel the job.")
-
-
-class JobInfo(BaseModel):
-    """A forecast or schedule job."""
-
-    id: int = Field(description="Job number; also the number of its forecast or schedule.")
-    kind: JobKind = Field(description="`forecast` or `schedule`.")
-    status: JobStatus = Field(
-        description="`queued` (waiting for a worker), `running`, `done`, `failed` (see "
-        "`reason`) or `cancelled`."
-    )
-    progress: JobProgress | None = Field(description="Progress while running.")
-    reason: str | None = Field(
-        description="Why the job failed or was cancelled, in words; null otherwise."
-    )
-    cancel_requested: bool = Field(
-        description="A cancellation was requested and the job is stopping."
-    )
-    created_at: dt.datetime = Field(description="When the job was submitted (UTC).")
-    started_at: dt.datetime | None = Field(description="When a worker started it (UTC).")
-    finished_at: dt.datetime | None = Field(description="When it ended (UTC).")
-    request: dict[str, Any] = Field(description="The parameters it was submitted with.")
-    links: JobLinks = Field(description="Related URLs.")
-
-    @classmethod
-    def of(cls, job: Job) -> JobInfo:
-        """From the stored row."""
-        base = f"/v1/jobs/{job.id}"
-        return cls(
-            id=job.id,
-            kind=job.kind,  # type: ignore[arg-type]
-            status=job.status,  # type: ignore[arg-type]
-            progress=JobProgress.model_validate(job.progress) if job.progress else None,
-            reason=job.reason,
-            cancel_requested=job.cancel_requested,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-            request=job.request,
-            links=JobLinks(
-                self=base,
-                result=f"{RESULT_PATHS.get(job.kind, '/v1/jobs')}/{job.id}",
-                cancel=f"{base}/cancel",
-            ),
-        )
-
-
-def find_job(session: Session, team: TeamSnapshot, job_id: int, kind: str | None = None) -> Job:
-    """The team's job ``job_id`` (of ``kind``, if given).
-
-    Raises:
-        NotFoundError: no such job for this team.
-    """
-    query = select(Job).where(Job.id == job_id, Job.team_id == team.id)
-    if kind is not None:
-        query = query.where(Job.kind == kind)
-    job = session.scalar(query)
-    if job is None:
-        raise NotFoundError(f"there is no {kind or 'job'} {job_id}")
-    return job
-
-
-def list_team_jobs(session: Session, team: TeamSnapshot, kind: str | None, limit: int) -> list[Job]:
-    """The team's newest jobs, optionally of one kind."""
-    query = select(Job).where(Job.team_id == team.id)
-    if kind is not None:
-        query = query.where(Job.kind == kind)
-    return list(session.scalars(query.order_by(Job.id.desc()).limit(limit)).all())
-
-
-def job_infos(jobs: list[Job]) -> list[JobInfo]:
-    """The jobs as the API shows them."""
-    return [JobInfo.of(job) for job in jobs]
-
-
-def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
-    """The named parts of a finished job's result.
-
-    Raises:
-        ConflictError: the job is not done (queued, running, failed or cancelled).
-    """
-    if job.status != "done":
-        detail = f" ({job.reason})" if job.reason else ""
-        raise ConflictError(
-            f"{job.kind} {job.id} is {job.status}{detail}; results exist once it is done "
-            f"(poll /v1/jobs/{job.id})"
-        )
-    return result_parts(session, job.id, *parts)
-
-
-def finished_result_json(
-    session: Session, job: Job, *parts: str, cache: DownloadCache | None = None
-) -> dict[str, str]:
-    """Like :func:`finished_result`, as the stored JSON text of each part.
-
-    A done job's parts never change: they are written once, in the transaction that marks it
-    done. With ``cache``, each part read is kept in memory under the job's id and finish time
-    (an id that names another job after a deletion comes with another finish time), so a
-    large result is not fetched from the database again; the job itself (its team, its
-    status) is still read by the caller on every request.
-    """
-    finished_result(session, job)
-    if cache is None:
-        return result_parts_json(session, job.id, *parts)
-    keys = {part: ("job result", job.id, job.finished_at, part) for part in parts}
-    found: dict[str, str] = {}
-    for part, key in keys.items():
-        body = cache.get(key)
-        if body is not None:
-            found[part] = body.decode()
-    missing = [part for part in parts if part not in found]
-    if missing:
-        for part, stored in result_parts_json(session, job.id, *missing).items():
-            cache.put(keys[part], stored.encode())
-            found[part] = stored
-    return found
-
-
-def finished_csv(
-    request: Request,
-    session: Session,
-    job: Job,
-    part: str,
-    columns: Sequence[str],
-    filename: str,
-    cache: DownloadCache,
-) -> Response:
-    """A list part of a finished job's result (records) as a CSV download, rendered once and
-    kept under the job's id and finish time (it never changes), with an ``ETag``.
-
-    Raises:
-        ConflictError: the job is not done.
-    """
-    finished_result(session, job)
-    key = ("job csv", job.id, job.finished_at, part)
-
-    def render() -> bytes:
-        records = json.loads(finished_result_json(session, job, part, cache=cache)[part])
-        return csv_records_bytes(records, columns)
-
-    return cached_csv(request, cache, key, render, filename)
-
-
-async def job_csv(
-    request: Request,
-    reads: Reads,
-    downloads: DownloadCache,
-    team: TeamSnapshot,
-    job_id: int,
-    kind: JobKind,
-    part: str,
-    columns: Sequence[str],
-    filename: str,
-) -> Response:
-    """The CSV download of a list part of job ``job_id``'s result (see :func:`finished_csv`).
-
-    Raises:
-        NotFoundError: the team has no such job of this kind.
-        ConflictError: the job is not done.
-    """
-    return await reads.run(
-        lambda session: finished_csv(
-            request,
-            session,
-            find_job(session, team, job_id, kind),
-            part,
-            columns,
-            filename,
-            downloads,
-        )
-    )
-
-
-def json_response(text: str) -> Response:
-    """Already-serialised JSON as a response (its shape is the route's declared model)."""
-    return Response(text, media_type="application/json")
-
-
-def cancel_job(session: Session, runner: RunnerDep, job: Job) -> JobInfo:
-    """Cancel ``job`` or say why it cannot be.
-
-    Raises:
-        ConflictError: the job has already finished.
-    """
-    if not runner.cancel(session, job):
-        raise ConflictError(f"job {job.id} has already ended ({job.status}); nothing to cancel")
-    return JobInfo.of(job)
 
 
 @router.get("", summary="Recent jobs, newest first")
@@ -259,11 +24,11 @@ async def list_jobs(
         Literal["forecast", "schedule", "simulation"] | None,
         Query(description="Only jobs of this kind."),
     ] = None,
-    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
+    limit: ListLimit = 50,
 ) -> list[JobInfo]:
-    """The team's forecast and schedule jobs."""
+    """The team's forecast, schedule and simulation jobs."""
     assert kind is None or kind in JOB_KINDS
-    return await reads.run(lambda session: job_infos(list_team_jobs(session, team, kind, limit)))
+    return await reads.run(lambda session: job_infos(team_jobs(session, team.id, kind, limit)))
 
 
 @router.get("/{job_id}", summary="A job's status", responses=problem_responses(404))

@@ -3,110 +3,33 @@ its summary, shifts and coverage as JSON or CSV; cancel."""
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.service.csv_files import csv_content
+from api.jobs.pipeline import ScheduleSummary
+from api.jobs.schedule import ScheduleRequest
 from api.service.deps import (
-    MAX_ID,
-    DownloadsDep,
     ReadsDep,
     ResourceId,
     RunnerDep,
     SessionDep,
     TeamDep,
 )
-from api.service.download_cache import DownloadCache
-from api.service.problems import ConflictError, problem_responses
-from api.service.request_models import IsoDate, RequestModel
-from api.service.routes.jobs import (
+from api.service.job_views import (
     JobInfo,
+    PartRoute,
+    add_list_route,
+    add_part_routes,
     cancel_job,
     find_job,
     finished_result,
-    finished_result_json,
-    job_csv,
-    job_infos,
-    json_response,
-    list_team_jobs,
+    start_job,
 )
+from api.service.problems import ConflictError, problem_responses
 from api.storage.teams import TeamSnapshot
 
 router = APIRouter(prefix="/v1/schedules", tags=["schedules"])
-
-
-class ScheduleRequest(RequestModel):
-    """The week to schedule and how."""
-
-    week_start: IsoDate = Field(description="First day of the week (local date), e.g. a Monday.")
-    forecast_id: int | None = Field(
-        default=None,
-        ge=1,
-        le=MAX_ID,
-        description="A finished forecast covering the week; default: forecast it now.",
-    )
-    volume_column: Literal["volume", "volume_high"] = Field(
-        default="volume",
-        description="Staff for the expected volume, or for the band's upper end (safer).",
-    )
-    use_agents: bool = Field(
-        default=True,
-        description="Schedule the named agents of the roster (when there are any); false: "
-        "open positions `open-N` with a recommended headcount.",
-    )
-    time_limit_seconds: float | None = Field(
-        default=None,
-        gt=0,
-        le=3600,
-        description="Optimizer time limit (capped by the service's setting; default: it).",
-    )
-    gap_percent: float = Field(
-        default=0.5, gt=0, le=100, description="Stop once this close to the lower bound, %."
-    )
-    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Solver seed.")
-    default_aht_seconds: float | None = Field(
-        default=None, gt=0, le=86_400, description="AHT where the history has none."
-    )
-
-
-class ScheduleSummary(BaseModel):
-    """What a manager reads first."""
-
-    status: str = Field(
-        description="`optimal` (within the gap of the bound and no warning) or `feasible`."
-    )
-    paid_hours: float = Field(description="Paid hours of the schedule.")
-    lower_bound_hours: float | None = Field(
-        description="The bound: least objective (paid-hour equivalents) any legal schedule of "
-        "the problem solved can reach."
-    )
-    gap_percent: float | None = Field(
-        description="How far the schedule's objective is above the bound, %; null if unknown."
-    )
-    headcount: int = Field(description="Agents (or open positions) with at least one shift.")
-    shortfall_agent_hours: float = Field(description="Agent-hours missing against the need.")
-    intervals_below_target: int = Field(
-        description="Intervals, of every channel, whose projected service level is below the "
-        "channel's target (a deferred channel's response share)."
-    )
-    projected_service_level: dict[str, float | None] = Field(
-        description="Projected service level per channel over the week."
-    )
-    solve_seconds: float = Field(description="Wall time of the optimizer.")
-    unassigned_shift_share: float = Field(
-        description="Share of planned shift instances no agent could take."
-    )
-    service_level_targets: dict[str, float] = Field(
-        default_factory=dict,
-        description="Target per channel: service level (live) or response share (deferred).",
-    )
-    warnings: list[str] = Field(
-        description="Every way the schedule misses the targets, in words: service level below "
-        "target, intervals short, shifts unassigned, the time limit, idle agents."
-    )
 
 
 class Shift(BaseModel):
@@ -168,21 +91,10 @@ def create_schedule(
         raise ConflictError("the team has no history to forecast the week from; upload it")
     if body.forecast_id is not None:
         finished_result(session, find_job(session, team, body.forecast_id, "forecast"))
-    job = runner.submit(session, team.id, "schedule", body.model_dump(mode="json"))
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobInfo.of(job)
+    return start_job(session, runner, team, "schedule", body.model_dump(mode="json"), response)
 
 
-@router.get("", summary="Recent schedules, newest first")
-async def list_schedules(
-    team: TeamDep,
-    reads: ReadsDep,
-    limit: Annotated[int, Query(ge=1, le=200, description="At most this many.")] = 50,
-) -> list[JobInfo]:
-    """The team's schedule jobs."""
-    return await reads.run(
-        lambda session: job_infos(list_team_jobs(session, team, "schedule", limit))
-    )
+add_list_route(router, "schedule", "schedules")
 
 
 @router.get(
@@ -211,102 +123,49 @@ def schedule_view(session: Session, team: TeamSnapshot, schedule_id: int) -> Sch
     )
 
 
-@router.get(
-    "/{schedule_id}/shifts",
-    summary="The shifts",
-    response_model=list[Shift],
-    responses=problem_responses(404, 409),
+add_part_routes(
+    router,
+    "schedule",
+    "shifts",
+    as_json=PartRoute(
+        "/{schedule_id}/shifts",
+        "read_shifts",
+        "The shifts",
+        "One entry per shift, with its breaks.",
+    ),
+    json_model=list[Shift],
+    as_csv=PartRoute(
+        "/{schedule_id}/shifts.csv",
+        "download_shifts",
+        "The shifts as CSV",
+        "`agent_id`, `channel`, `start`, `end`, `paid_hours`, `breaks` (as `staffcast schedule`).",
+    ),
+    csv_description="SCHEDULE.csv",
+    columns=list(Shift.model_fields),
+    filename="schedule-{id}.csv",
 )
-async def read_shifts(
-    schedule_id: ResourceId, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
-) -> Response:
-    """One entry per shift, with its breaks."""
-    return await reads.run(
-        lambda session: stored_part(session, team, schedule_id, "shifts", downloads)
-    )
-
-
-@router.get(
-    "/{schedule_id}/shifts.csv",
-    summary="The shifts as CSV",
-    response_class=Response,
-    responses={200: csv_content("SCHEDULE.csv"), **problem_responses(404, 409)},
+add_part_routes(
+    router,
+    "schedule",
+    "coverage",
+    as_json=PartRoute(
+        "/{schedule_id}/coverage",
+        "read_coverage",
+        "Coverage per interval",
+        "Required vs scheduled agents and projected service level, per interval and channel.",
+    ),
+    json_model=list[CoverageInterval],
+    as_csv=PartRoute(
+        "/{schedule_id}/coverage.csv",
+        "download_coverage",
+        "Coverage as CSV",
+        "`interval_start`, `channel`, `required`, `scheduled`, `shortfall`,\n"
+        "`projected_service_level`.",
+    ),
+    csv_description="COVERAGE.csv",
+    columns=list(CoverageInterval.model_fields),
+    filename="coverage-{id}.csv",
 )
-async def download_shifts(
-    request: Request,
-    schedule_id: ResourceId,
-    team: TeamDep,
-    reads: ReadsDep,
-    downloads: DownloadsDep,
-) -> Response:
-    """`agent_id`, `channel`, `start`, `end`, `paid_hours`, `breaks` (as `staffcast schedule`)."""
-    return await job_csv(
-        request,
-        reads,
-        downloads,
-        team,
-        schedule_id,
-        "schedule",
-        "shifts",
-        list(Shift.model_fields),
-        f"schedule-{schedule_id}.csv",
-    )
-
-
-@router.get(
-    "/{schedule_id}/coverage",
-    summary="Coverage per interval",
-    response_model=list[CoverageInterval],
-    responses=problem_responses(404, 409),
-)
-async def read_coverage(
-    schedule_id: ResourceId, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
-) -> Response:
-    """Required vs scheduled agents and projected service level, per interval and channel."""
-    return await reads.run(
-        lambda session: stored_part(session, team, schedule_id, "coverage", downloads)
-    )
-
-
-def stored_part(
-    session: Session, team: TeamSnapshot, schedule_id: int, part: str, cache: DownloadCache
-) -> Response:
-    """A part of schedule ``schedule_id``'s result, sent as stored (JSON).
-
-    Raises:
-        NotFoundError: the team has no such schedule.
-        ConflictError: the schedule is not done.
-    """
-    job = find_job(session, team, schedule_id, "schedule")
-    return json_response(finished_result_json(session, job, part, cache=cache)[part])
-
-
-@router.get(
-    "/{schedule_id}/coverage.csv",
-    summary="Coverage as CSV",
-    response_class=Response,
-    responses={200: csv_content("COVERAGE.csv"), **problem_responses(404, 409)},
-)
-async def download_coverage(
-    request: Request,
-    schedule_id: ResourceId,
-    team: TeamDep,
-    reads: ReadsDep,
-    downloads: DownloadsDep,
-) -> Response:
-    """`interval_start`, `channel`, `required`, `scheduled`, `shortfall`,
-    `projected_service_level`."""
-    return await job_csv(
-        request,
-        reads,
-        downloads,
-        team,
-        schedule_id,
-        "schedule",
-        "coverage",
-        list(CoverageInterval.model_fields),
-        f"coverage-{schedule_id}.csv",
-    )
 
 
 @router.post(

@@ -4,24 +4,23 @@ simulated service level per interval next to the Erlang projection."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-
 from fastapi import APIRouter, Response, status
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from api.service.csv_files import csv_content, csv_records_response
+from api.jobs.pipeline import SimulationSummary
+from api.jobs.simulation import SimulationRequest
 from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
-from api.service.problems import ConflictError, NotFoundError, problem_responses
-from api.service.request_models import RequestModel
-from api.service.routes.jobs import (
+from api.service.job_views import (
     JobInfo,
+    PartRoute,
+    add_part_routes,
     find_job,
     finished_result,
-    finished_result_json,
-    json_response,
-    list_team_jobs,
+    start_job,
 )
+from api.service.problems import ConflictError, NotFoundError, problem_responses
+from api.storage.jobs import team_jobs
 from api.storage.teams import TeamSnapshot
 from scheduler.simulation import INTERVAL_COLUMNS as SIMULATION_COLUMNS
 from scheduler.simulation import SimulationOptions
@@ -39,30 +38,12 @@ INTERVAL_COLUMNS = (
 RECENT_SIMULATIONS = 200
 
 
-class SimulationRequest(RequestModel):
-    """How to simulate the week."""
-
-    replications: int = Field(
-        default=20, ge=2, le=200, description="Independent runs of the week (95% intervals)."
-    )
-    seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Base random seed.")
-    aht_cv: float | None = Field(
-        default=None,
-        le=10,
-        description="Lognormal handle times with this coefficient of variation (>= 0); "
-        "null: exponential.",
-    )
-    volume_column: Annotated[str, Field(pattern="^(volume|volume_high)$")] = Field(
-        default="volume", description="Simulate the expected volume or the band's upper end."
-    )
-
-
 class SimulationView(BaseModel):
     """A simulation job and, once it is done, its summary."""
 
     job: JobInfo = Field(description="Status of the job.")
     schedule_id: int = Field(description="The schedule simulated.")
-    summary: dict[str, Any] | None = Field(
+    summary: SimulationSummary | None = Field(
         description="Per channel the simulated week with 95% intervals, the projection and the "
         "intervals that disagree with it (and why); per channel and day the KPIs. Null until "
         "done."
@@ -95,9 +76,7 @@ def create_simulation(
     if team.targets is None:
         raise ConflictError("set the team's service targets first (PATCH /v1/settings)")
     request = {"schedule_id": schedule_id, **body.model_dump(mode="json")}
-    job = runner.submit(session, team.id, "simulation", request)
-    response.headers["Location"] = f"/v1/jobs/{job.id}"
-    return JobInfo.of(job)
+    return start_job(session, runner, team, "simulation", request, response)
 
 
 def _view(session: Session, team: TeamSnapshot, simulation_id: int) -> SimulationView:
@@ -122,7 +101,7 @@ async def read_latest_simulation(
 
     def latest(session: Session) -> SimulationView:
         find_job(session, team, schedule_id, "schedule")
-        for job in list_team_jobs(session, team, "simulation", RECENT_SIMULATIONS):
+        for job in team_jobs(session, team.id, "simulation", RECENT_SIMULATIONS):
             if job.request.get("schedule_id") == schedule_id:
                 return _view(session, team, job.id)
         raise NotFoundError(
@@ -146,33 +125,26 @@ async def read_simulation(
     return await reads.run(lambda session: _view(session, team, simulation_id))
 
 
-@router.get(
-    "/{simulation_id}/intervals",
-    summary="The simulated week per interval",
-    responses=problem_responses(404, 409),
+add_part_routes(
+    router,
+    "simulation",
+    "intervals",
+    as_json=PartRoute(
+        "/{simulation_id}/intervals",
+        "read_intervals",
+        "The simulated week per interval",
+        "One entry per channel and interval (the columns of `intervals.csv`).",
+    ),
+    json_model=None,
+    as_csv=PartRoute(
+        "/{simulation_id}/intervals.csv",
+        "download_intervals",
+        "The simulated week per interval, as CSV",
+        "The coverage columns (`required`, `scheduled`, `shortfall`,\n"
+        "`projected_service_level`) with the simulated KPIs and their 95% bounds, `disagrees` and\n"
+        "`reason`; the coverage chart draws it with the simulated band.",
+    ),
+    csv_description="SIMULATION.csv",
+    columns=INTERVAL_COLUMNS,
+    filename="simulation-{id}.csv",
 )
-async def read_intervals(simulation_id: ResourceId, team: TeamDep, reads: ReadsDep) -> Response:
-    """One entry per channel and interval (the columns of `intervals.csv`)."""
-
-    def stored(session: Session) -> Response:
-        job = find_job(session, team, simulation_id, "simulation")
-        return json_response(finished_result_json(session, job, "intervals")["intervals"])
-
-    return await reads.run(stored)
-
-
-@router.get(
-    "/{simulation_id}/intervals.csv",
-    summary="The simulated week per interval, as CSV",
-    response_class=Response,
-    responses={200: csv_content("SIMULATION.csv"), **problem_responses(404, 409)},
-)
-def download_intervals(simulation_id: ResourceId, team: TeamDep, session: SessionDep) -> Response:
-    """The coverage columns (`required`, `scheduled`, `shortfall`,
-    `projected_service_level`) with the simulated KPIs and their 95% bounds, `disagrees` and
-    `reason`; the coverage chart draws it with the simulated band."""
-    job = find_job(session, team, simulation_id, "simulation")
-    result = finished_result(session, job, "intervals")
-    return csv_records_response(
-        result["intervals"], INTERVAL_COLUMNS, f"simulation-{simulation_id}.csv"
-    )

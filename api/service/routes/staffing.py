@@ -7,10 +7,10 @@ from typing import Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
 
+from api.request_models import RequestModel
 from api.service.deps import TeamDep
-from api.service.request_models import RequestModel
-from scheduler.interval import interval_staffing
-from scheduler.targets import ChannelTarget
+from api.target_fields import target_field
+from scheduler.staffing import ChannelTarget, interval_staffing
 
 router = APIRouter(prefix="/v1/staffing", tags=["staffing"])
 
@@ -32,45 +32,14 @@ class ErlangRequest(RequestModel):
     interval_minutes: int = Field(
         default=30, ge=1, le=1440, description="Length of the interval in minutes."
     )
-    service_level: float | None = Field(
-        default=None,
-        gt=0,
-        lt=1,
-        description="Target share answered within `answer_seconds`, e.g. 0.8.",
-        examples=[0.8],
-    )
-    answer_seconds: float | None = Field(
-        default=None,
-        gt=0,
-        le=DAY_SECONDS,
-        description="Service-level threshold in seconds.",
-        examples=[20],
-    )
-    asa_seconds: float | None = Field(
-        default=None, gt=0, le=DAY_SECONDS, description="Maximum average speed of answer, s."
-    )
-    shrinkage: float = Field(
-        default=0.0, ge=0, lt=1, description="Share of paid time off the floor, e.g. 0.3."
-    )
-    max_occupancy: float | None = Field(
-        default=None, gt=0, le=1, description="Cap on the share of agent time busy, e.g. 0.85."
-    )
-    patience_seconds: float | None = Field(
-        default=None,
-        ge=1,
-        le=DAY_SECONDS,
-        description="Mean customer patience in seconds (at least 1); switches from Erlang C "
-        "to Erlang A.",
-    )
-    max_abandon: float | None = Field(
-        default=None,
-        gt=0,
-        lt=1,
-        description="Maximum share of contacts abandoning; needs `patience_seconds`.",
-    )
-    concurrency: int = Field(
-        default=1, ge=1, le=100, description="Contacts an agent handles at once (chat)."
-    )
+    service_level: float | None = target_field("service_level", examples=[0.8])
+    answer_seconds: float | None = target_field("answer_seconds", examples=[20])
+    asa_seconds: float | None = target_field("asa_seconds")
+    shrinkage: float = target_field("shrinkage", 0.0)
+    max_occupancy: float | None = target_field("max_occupancy")
+    patience_seconds: float | None = target_field("patience_seconds")
+    max_abandon: float | None = target_field("max_abandon")
+    concurrency: int = target_field("concurrency", 1)
     agents: int | None = Field(
         default=None,
         ge=0,

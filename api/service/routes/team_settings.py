@@ -12,14 +12,15 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.forecast_jobs import calendar_of
+from api.request_models import IsoDate, RequestModel
 from api.service.deps import SessionDep, TeamDep, team_row
 from api.service.problems import InvalidParameterError
-from api.service.request_models import IsoDate, RequestModel
+from api.storage.calendars import calendar_of
 from api.storage.models import Team
 from api.storage.teams import TeamSnapshot, checked_timezone
-from scheduler.rules import rules_from_dict
-from scheduler.targets import Targets
+from api.target_fields import target_field
+from scheduler.shifts import rules_from_dict
+from scheduler.staffing import Targets
 
 MAX_CHANNELS: Final = 50  # as in an uploaded history (forecast.formats.MAX_CHANNELS)
 MAX_SPECIAL_DAYS: Final = 1_000
@@ -38,42 +39,17 @@ class ChannelTargetFields(RequestModel):
     `response_hours`. The most restrictive target wins.
     """
 
-    service_level: float | None = Field(
-        default=None, description="Share answered within `answer_seconds`, e.g. 0.8."
-    )
-    answer_seconds: float | None = Field(
-        default=None, description="Service-level threshold in seconds, e.g. 20."
-    )
-    asa_seconds: float | None = Field(
-        default=None, description="Maximum average speed of answer, seconds."
-    )
-    patience_seconds: float | None = Field(
-        default=None, description="Mean customer patience, seconds; switches to Erlang A."
-    )
-    max_abandon: float | None = Field(
-        default=None, description="Maximum share abandoning; needs `patience_seconds`."
-    )
-    max_occupancy: float | None = Field(
-        default=None, description="Cap on the share of agent time busy, e.g. 0.85."
-    )
-    shrinkage: float | None = Field(
-        default=None, description="Share of paid time off the floor, e.g. 0.3 (default 0)."
-    )
-    concurrency: int | None = Field(
-        default=None, description="Contacts an agent handles at once (chat); default 1."
-    )
-    response_share: float | None = Field(
-        default=None, description="Deferred work: share answered within `response_hours`."
-    )
-    response_hours: float | None = Field(
-        default=None, description="Deferred work: response-time target in business hours."
-    )
-    hours: dict[Label, Label] | None = Field(
-        default=None,
-        max_length=20,
-        description='Deferred work: business hours by weekday range, e.g. {"mon-fri": '
-        '"08:00-18:00"}; default around the clock.',
-    )
+    service_level: float | None = target_field("service_level")
+    answer_seconds: float | None = target_field("answer_seconds")
+    asa_seconds: float | None = target_field("asa_seconds")
+    patience_seconds: float | None = target_field("patience_seconds")
+    max_abandon: float | None = target_field("max_abandon")
+    max_occupancy: float | None = target_field("max_occupancy")
+    shrinkage: float | None = target_field("shrinkage")
+    concurrency: int | None = target_field("concurrency")
+    response_share: float | None = target_field("response_share")
+    response_hours: float | None = target_field("response_hours")
+    hours: dict[Label, Label] | None = target_field("hours", max_length=20)
 
 
 class TargetsDocument(RequestModel):

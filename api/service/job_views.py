@@ -1,0 +1,348 @@
+"""What the job routes share: a job as the API shows it, finding a team's job, its finished
+result (as stored JSON, or as a CSV download), cancelling it, and the create and list routes
+every kind of job has (``POST`` starts one and answers ``202`` with the job; ``GET`` lists the
+newest).
+
+Not a route module: the routes of ``/v1/jobs``, ``/v1/forecasts``, ``/v1/schedules`` and
+``/v1/simulations`` import from here, never from each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request, Response
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
+
+from api.jobs.runner import JobRunner
+from api.request_models import MAX_ID
+from api.service.csv_files import cached_csv, csv_content, csv_records_bytes
+from api.service.deps import DownloadsDep, Reads, ReadsDep, TeamDep
+from api.service.download_cache import DownloadCache
+from api.service.problems import ConflictError, NotFoundError, problem_responses
+from api.storage.jobs import result_parts, result_parts_json, team_job, team_jobs
+from api.storage.models import Job, JobKind, JobStatus
+from api.storage.teams import TeamSnapshot
+
+ListLimit = Annotated[int, Query(ge=1, le=200, description="At most this many.")]
+
+RESULT_PATHS: dict[str, str] = {
+    "forecast": "/v1/forecasts",
+    "schedule": "/v1/schedules",
+    "simulation": "/v1/simulations",
+}
+
+
+class JobProgress(BaseModel):
+    """How far a running job has got. Solver fields appear while a schedule is optimised."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    stage: str = Field(
+        description="Current step, e.g. `loading`, `forecasting`, `staffing`, `solving`."
+    )
+    message: str = Field(default="", description="Human-readable note on the step.")
+    elapsed_seconds: float | None = Field(
+        default=None, description="Seconds since the job started running."
+    )
+    fraction: float | None = Field(
+        default=None, ge=0, le=1, description="Share of the work done, when it is known."
+    )
+    solutions: int | None = Field(
+        default=None, description="Schedules the optimizer has found so far."
+    )
+    best_objective: float | None = Field(
+        default=None, description="Cost of the best schedule found so far (lower is better)."
+    )
+    best_bound: float | None = Field(default=None, description="Proven lower bound on that cost.")
+    gap_percent: float | None = Field(
+        default=None, description="How far the best schedule may be above the bound, in %."
+    )
+
+
+class JobLinks(BaseModel):
+    """Where to go next."""
+
+    self: str = Field(description="This job's status.")
+    result: str = Field(description="The forecast or schedule (available when `done`).")
+    cancel: str = Field(description="`POST` here to cancel the job.")
+
+
+class JobInfo(BaseModel):
+    """A forecast or schedule job."""
+
+    id: int = Field(description="Job number; also the number of its forecast or schedule.")
+    kind: JobKind = Field(description="`forecast` or `schedule`.")
+    status: JobStatus = Field(
+        description="`queued` (waiting for a worker), `running`, `done`, `failed` (see "
+        "`reason`) or `cancelled`."
+    )
+    progress: JobProgress | None = Field(description="Progress while running.")
+    reason: str | None = Field(
+        description="Why the job failed or was cancelled, in words; null otherwise."
+    )
+    cancel_requested: bool = Field(
+        description="A cancellation was requested and the job is stopping."
+    )
+    created_at: dt.datetime = Field(description="When the job was submitted (UTC).")
+    started_at: dt.datetime | None = Field(description="When a worker started it (UTC).")
+    finished_at: dt.datetime | None = Field(description="When it ended (UTC).")
+    request: dict[str, Any] = Field(description="The parameters it was submitted with.")
+    links: JobLinks = Field(description="Related URLs.")
+
+    @classmethod
+    def of(cls, job: Job) -> JobInfo:
+        """From the stored row."""
+        base = f"/v1/jobs/{job.id}"
+        return cls(
+            id=job.id,
+            kind=job.kind,
+            status=job.status,
+            progress=JobProgress.model_validate(job.progress) if job.progress else None,
+            reason=job.reason,
+            cancel_requested=job.cancel_requested,
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            request=job.request,
+            links=JobLinks(
+                self=base,
+                result=f"{RESULT_PATHS.get(job.kind, '/v1/jobs')}/{job.id}",
+                cancel=f"{base}/cancel",
+            ),
+        )
+
+
+def find_job(session: Session, team: TeamSnapshot, job_id: int, kind: str | None = None) -> Job:
+    """The team's job ``job_id`` (of ``kind``, if given).
+
+    Raises:
+        NotFoundError: no such job for this team.
+    """
+    job = team_job(session, team.id, job_id, kind)
+    if job is None:
+        raise NotFoundError(f"there is no {kind or 'job'} {job_id}")
+    return job
+
+
+def job_infos(jobs: list[Job]) -> list[JobInfo]:
+    """The jobs as the API shows them."""
+    return [JobInfo.of(job) for job in jobs]
+
+
+def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
+    """The named parts of a finished job's result.
+
+    Raises:
+        ConflictError: the job is not done (queued, running, failed or cancelled).
+    """
+    if job.status != "done":
+        detail = f" ({job.reason})" if job.reason else ""
+        raise ConflictError(
+            f"{job.kind} {job.id} is {job.status}{detail}; results exist once it is done "
+            f"(poll /v1/jobs/{job.id})"
+        )
+    return result_parts(session, job.id, *parts)
+
+
+def finished_result_json(
+    session: Session, job: Job, *parts: str, cache: DownloadCache | None = None
+) -> dict[str, str]:
+    """Like :func:`finished_result`, as the stored JSON text of each part.
+
+    A done job's parts never change: they are written once, in the transaction that marks it
+    done. With ``cache``, each part read is kept in memory under the job's id and finish time
+    (an id that names another job after a deletion comes with another finish time), so a
+    large result is not fetched from the database again; the job itself (its team, its
+    status) is still read by the caller on every request.
+    """
+    finished_result(session, job)
+    if cache is None:
+        return result_parts_json(session, job.id, *parts)
+    keys = {part: ("job result", job.id, job.finished_at, part) for part in parts}
+    found: dict[str, str] = {}
+    for part, key in keys.items():
+        body = cache.get(key)
+        if body is not None:
+            found[part] = body.decode()
+    missing = [part for part in parts if part not in found]
+    if missing:
+        for part, stored in result_parts_json(session, job.id, *missing).items():
+            cache.put(keys[part], stored.encode())
+            found[part] = stored
+    return found
+
+
+def finished_csv(
+    request: Request,
+    session: Session,
+    job: Job,
+    part: str,
+    columns: Sequence[str],
+    filename: str,
+    cache: DownloadCache,
+) -> Response:
+    """A list part of a finished job's result (records) as a CSV download, rendered once and
+    kept under the job's id and finish time (it never changes), with an ``ETag``.
+
+    Raises:
+        ConflictError: the job is not done.
+    """
+    finished_result(session, job)
+    key = ("job csv", job.id, job.finished_at, part)
+
+    def render() -> bytes:
+        records = json.loads(finished_result_json(session, job, part, cache=cache)[part])
+        return csv_records_bytes(records, columns)
+
+    return cached_csv(request, cache, key, render, filename)
+
+
+async def job_csv(
+    request: Request,
+    reads: Reads,
+    downloads: DownloadCache,
+    team: TeamSnapshot,
+    job_id: int,
+    kind: JobKind,
+    part: str,
+    columns: Sequence[str],
+    filename: str,
+) -> Response:
+    """The CSV download of a list part of job ``job_id``'s result (see :func:`finished_csv`).
+
+    Raises:
+        NotFoundError: the team has no such job of this kind.
+        ConflictError: the job is not done.
+    """
+    return await reads.run(
+        lambda session: finished_csv(
+            request,
+            session,
+            find_job(session, team, job_id, kind),
+            part,
+            columns,
+            filename,
+            downloads,
+        )
+    )
+
+
+def json_response(text: str) -> Response:
+    """Already-serialised JSON as a response (its shape is the route's declared model)."""
+    return Response(text, media_type="application/json")
+
+
+def cancel_job(session: Session, runner: JobRunner, job: Job) -> JobInfo:
+    """Cancel ``job`` or say why it cannot be.
+
+    Raises:
+        ConflictError: the job has already finished.
+    """
+    if not runner.cancel(session, job):
+        raise ConflictError(f"job {job.id} has already ended ({job.status}); nothing to cancel")
+    return JobInfo.of(job)
+
+
+def start_job(
+    session: Session,
+    runner: JobRunner,
+    team: TeamSnapshot,
+    kind: JobKind,
+    request: dict[str, Any],
+    response: Response,
+) -> JobInfo:
+    """Queue a job of ``kind`` for the team; its status URL goes in the ``Location`` header."""
+    job = runner.submit(session, team.id, kind, request)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return JobInfo.of(job)
+
+
+def add_list_route(router: APIRouter, kind: JobKind, plural: str) -> None:
+    """``GET`` on ``router``'s prefix: the team's newest jobs of ``kind`` (results not
+    included), as ``list_<plural>``."""
+
+    async def list_kind(team: TeamDep, reads: ReadsDep, limit: ListLimit = 50) -> list[JobInfo]:
+        return await reads.run(lambda session: job_infos(team_jobs(session, team.id, kind, limit)))
+
+    list_kind.__name__ = f"list_{plural}"
+    list_kind.__doc__ = f"The team's {kind} jobs (results not included)."
+    router.get("", summary=f"Recent {plural}, newest first")(list_kind)
+
+
+def _job_id(id_name: str) -> Any:
+    """The path parameter ``id_name`` (``forecast_id``, ...): a job's number."""
+    return Path(
+        alias=id_name,
+        ge=1,
+        le=MAX_ID,
+        description="The number of the job, forecast, schedule or upload.",
+    )
+
+
+@dataclass(frozen=True)
+class PartRoute:
+    """One route of :func:`add_part_routes`: its path under the router, its function name
+    (the OpenAPI operation's), summary and description."""
+
+    path: str
+    name: str
+    summary: str
+    doc: str
+
+
+def add_part_routes(
+    router: APIRouter,
+    kind: JobKind,
+    part: str,
+    *,
+    as_json: PartRoute | None,
+    json_model: Any,
+    as_csv: PartRoute,
+    csv_description: str,
+    columns: Sequence[str],
+    filename: str,
+) -> None:
+    """The routes of a list part of a finished job's result (shifts, coverage, intervals):
+    as stored JSON (``json_model`` documents it) and as a CSV download (see
+    :func:`finished_csv`); ``filename`` has ``{id}`` for the job's number."""
+    # Built here, so the annotation is the object itself (not a name to resolve in globals).
+    job_id_type = Annotated[int, _job_id(f"{kind}_id")]
+    errors = problem_responses(404, 409)
+    if as_json is not None:
+
+        async def read_part(
+            job_id: int, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
+        ) -> Response:
+            def stored(session: Session) -> Response:
+                job = find_job(session, team, job_id, kind)
+                parts = finished_result_json(session, job, part, cache=downloads)
+                return json_response(parts[part])
+
+            return await reads.run(stored)
+
+        read_part.__name__, read_part.__doc__ = as_json.name, as_json.doc
+        read_part.__annotations__["job_id"] = job_id_type
+        router.get(
+            as_json.path, summary=as_json.summary, response_model=json_model, responses=errors
+        )(read_part)
+
+    async def download_part(
+        request: Request, job_id: int, team: TeamDep, reads: ReadsDep, downloads: DownloadsDep
+    ) -> Response:
+        name = filename.format(id=job_id)
+        return await job_csv(request, reads, downloads, team, job_id, kind, part, columns, name)
+
+    download_part.__name__, download_part.__doc__ = as_csv.name, as_csv.doc
+    download_part.__annotations__["job_id"] = job_id_type
+    router.get(
+        as_csv.path,
+        summary=as_csv.summary,
+        response_class=Response,
+        responses={200: csv_content(csv_description), **errors},
+    )(download_part)
