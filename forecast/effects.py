@@ -234,45 +234,15 @@ class SpecialDayEffects:
         daily = history.daily_volume
         info = history.day_info.reindex(history.days)
         types = np.asarray(info["day_type"].fillna("normal"), dtype=str)
-        windows = list(zip(info["window"].fillna(""), info["offset"].fillna(0), strict=True))
         normal = (types == "normal") & np.isfinite(daily)
         levels = reference_levels(daily, normal)
         all_shares = shares_of(history.volume)
         weekdays = history.weekdays
         prior_contacts = _prior_contacts(history.volume, daily, all_shares, weekdays, normal)
 
-        window_rows = [
-            row
-            for row, (window, _) in enumerate(windows)
-            if window and types[row] in ("normal", *_NEIGHBOURS)
-        ]
-        window_keys = [(str(windows[row][0]), int(windows[row][1])) for row in window_rows]
-        window_found, window_shape_found = _measure(
-            window_rows, window_keys, history, levels, normal
+        window_ratios, window_shapes, ordinary = _window_effects(
+            history, types, levels, normal, prior_contacts
         )
-        extra_noise = _extra_noise(
-            daily, levels, normal & ~np.isin(np.arange(len(daily)), window_rows)
-        )
-        window_levels: dict[WindowKey, list[float]] = defaultdict(list)
-        for row, key in zip(window_rows, window_keys, strict=True):
-            if np.isfinite(daily[row]) and levels[row] > 0:
-                window_levels[key].append(float(levels[row]))
-        window_ratios: dict[WindowKey, float] = {}
-        window_shapes: dict[WindowKey, FloatArray] = {}
-        for key, ratios in window_found.items():
-            effect = _window_effect(ratios, window_levels[key], extra_noise)
-            if effect is not None:
-                window_ratios[key] = math.exp(effect)
-                if window_shape_found.get(key):
-                    weight = effect / float(np.mean(np.log(np.clip(ratios, 1e-3, None))))
-                    window_shapes[key] = _shrunk_shape(
-                        window_shape_found[key], weight, prior_contacts
-                    )
-        # Eves and days after stay in the pooled estimate even when their own holiday's
-        # effect is known: the pooled catch-up is what other holidays fall back on.
-        ordinary = np.ones(len(daily), dtype=bool)
-        for row, key in zip(window_rows, window_keys, strict=True):
-            ordinary[row] = types[row] != "normal" or key not in window_ratios
         names = np.asarray(info["name"].fillna(""), dtype=str)
         typical = _typical_daily(history, daily, normal & ordinary)
         roles = WeekRoles.of(typical, history.open_weekdays)
@@ -289,42 +259,14 @@ class SpecialDayEffects:
         shapes = {
             key: _shrunk_shape(value, 1.0, prior_contacts) for key, value in shape_found.items()
         }
-        optional, between, before_holiday = (
-            _flag(info, column) for column in ("optional", "between", "before_holiday")
+        kinds = _kind_effects(
+            (daily, all_shares, weekdays),
+            _kinds_of_rows(info, types, weekdays, roles),
+            levels,
+            normal & ordinary,
+            roles,
+            prior_contacts,
         )
-        leads_to_rest = np.asarray(
-            [
-                roles.leads_to_rest(int(weekday), bool(before))
-                for weekday, before in zip(weekdays, before_holiday, strict=True)
-            ],
-            dtype=bool,
-        )
-        kind_of_row = np.where(
-            types == "holiday",
-            np.where(
-                optional,
-                np.where(before_holiday, "eve", "optional"),
-                np.where(leads_to_rest, "holiday_eve", "holiday"),
-            ),
-            np.where((types == "normal") & between, "between", types),
-        )
-        grid = (daily, all_shares, weekdays)
-        kinds: dict[str, KindEffect] = {
-            kind: KindEffect.learn(
-                kind,
-                _observations(
-                    grid,
-                    np.flatnonzero(np.isin(kind_of_row, _POOLED_KINDS.get(kind, (kind,)))),
-                    levels,
-                    normal & ordinary,
-                    roles,
-                    roles.prior_weekday(kind),
-                ),
-                roles,
-                prior_contacts,
-            )
-            for kind in KIND_NAMES
-        }
         return cls(
             named_ratios={
                 str(k): float(np.mean(v)) for k, v in special_found.items() if k not in _NEIGHBOURS
@@ -496,6 +438,105 @@ class SpecialDayEffects:
             f"{label}: not seen in this channel's history; {assumption}",
             assumption,
         )
+
+
+def _window_effects(
+    history: ChannelHistory,
+    types: npt.NDArray[np.str_],
+    levels: FloatArray,
+    normal: BoolArray,
+    prior_contacts: float,
+) -> tuple[dict[WindowKey, float], dict[WindowKey, FloatArray], BoolArray]:
+    """The holiday-window days' effects that stand out of the noise (ratios, shapes), and per
+    history row whether it is *ordinary* (see :class:`SpecialDayEffects`)."""
+    daily = history.daily_volume
+    info = history.day_info.reindex(history.days)
+    windows = list(zip(info["window"].fillna(""), info["offset"].fillna(0), strict=True))
+    window_rows = [
+        row
+        for row, (window, _) in enumerate(windows)
+        if window and types[row] in ("normal", *_NEIGHBOURS)
+    ]
+    window_keys = [(str(windows[row][0]), int(windows[row][1])) for row in window_rows]
+    window_found, window_shape_found = _measure(window_rows, window_keys, history, levels, normal)
+    extra_noise = _extra_noise(daily, levels, normal & ~np.isin(np.arange(len(daily)), window_rows))
+    window_levels: dict[WindowKey, list[float]] = defaultdict(list)
+    for row, key in zip(window_rows, window_keys, strict=True):
+        if np.isfinite(daily[row]) and levels[row] > 0:
+            window_levels[key].append(float(levels[row]))
+    window_ratios: dict[WindowKey, float] = {}
+    window_shapes: dict[WindowKey, FloatArray] = {}
+    for key, ratios in window_found.items():
+        effect = _window_effect(ratios, window_levels[key], extra_noise)
+        if effect is not None:
+            window_ratios[key] = math.exp(effect)
+            if window_shape_found.get(key):
+                weight = effect / float(np.mean(np.log(np.clip(ratios, 1e-3, None))))
+                window_shapes[key] = _shrunk_shape(window_shape_found[key], weight, prior_contacts)
+    # Eves and days after stay in the pooled estimate even when their own holiday's
+    # effect is known: the pooled catch-up is what other holidays fall back on.
+    ordinary = np.ones(len(daily), dtype=bool)
+    for row, key in zip(window_rows, window_keys, strict=True):
+        ordinary[row] = types[row] != "normal" or key not in window_ratios
+    return window_ratios, window_shapes, ordinary
+
+
+def _kinds_of_rows(
+    info: pd.DataFrame,
+    types: npt.NDArray[np.str_],
+    weekdays: npt.NDArray[np.int64],
+    roles: WeekRoles,
+) -> npt.NDArray[np.str_]:
+    """The kind (:data:`~forecast.holiday_kinds.KIND_NAMES`) each history row is pooled as, or
+    its day type: an optional holiday before a public one is an eve, a holiday that runs into
+    another day of rest a ``holiday_eve``, a plain day between two holidays ``between``."""
+    optional, between, before_holiday = (
+        _flag(info, column) for column in ("optional", "between", "before_holiday")
+    )
+    leads_to_rest = np.asarray(
+        [
+            roles.leads_to_rest(int(weekday), bool(before))
+            for weekday, before in zip(weekdays, before_holiday, strict=True)
+        ],
+        dtype=bool,
+    )
+    kinds: npt.NDArray[np.str_] = np.where(
+        types == "holiday",
+        np.where(
+            optional,
+            np.where(before_holiday, "eve", "optional"),
+            np.where(leads_to_rest, "holiday_eve", "holiday"),
+        ),
+        np.where((types == "normal") & between, "between", types),
+    )
+    return kinds
+
+
+def _kind_effects(
+    grid: tuple[FloatArray, FloatMatrix, npt.NDArray[np.int64]],
+    kind_of_row: npt.NDArray[np.str_],
+    levels: FloatArray,
+    usable: BoolArray,
+    roles: WeekRoles,
+    prior_contacts: float,
+) -> dict[str, KindEffect]:
+    """The pooled effect of every kind (``grid``: daily totals, shares and weekdays)."""
+    return {
+        kind: KindEffect.learn(
+            kind,
+            _observations(
+                grid,
+                np.flatnonzero(np.isin(kind_of_row, _POOLED_KINDS.get(kind, (kind,)))),
+                levels,
+                usable,
+                roles,
+                roles.prior_weekday(kind),
+            ),
+            roles,
+            prior_contacts,
+        )
+        for kind in KIND_NAMES
+    }
 
 
 def _flag(info: pd.DataFrame, column: str) -> BoolArray:
