@@ -7,10 +7,10 @@ has seen are *other* holidays, eves and days off; this module pools them by kind
 kind          days pooled                                             calendar prior
 ============  =====================================================  =========================
 holiday       public holidays, user holidays (holiday_eve included)   like the rest day
-holiday_eve   holidays the day before another holiday or the rest     the pooled holidays while
-              day (the first of two holiday days; Shavuot on a        none was seen, then like
-              Friday in Israel): where a day of rest starts the       the rest day
-              evening before, these are closed all day
+holiday_eve   holidays the day before another holiday or the rest     the holidays' effect, cut
+              day (the first of two holiday days; Shavuot on a        to the hours the short
+              Friday in Israel): where a day of rest starts the       day is open (see
+              evening before, these are closed all day               :mod:`forecast.effects`)
 optional      the country's optional holidays (partial days off)      like a normal day
 eve           eves, half days, user eves                              like the short day
 between       plain days between two holidays (at most 6 days from    like a normal day
