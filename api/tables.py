@@ -12,27 +12,49 @@ Arrow's CSV writer. pandas'
 ``to_csv(float_format=...)`` calls a Python formatter per value, which was most of the time of
 ``staffcast requirements`` on a million rows.
 
-Files are written atomically (a temporary file in the same folder, renamed) and created with
-mode ``0o666`` less the process's umask, as ``open()`` does.
+Files are written atomically and honour the umask; the cell rules themselves live in
+:mod:`api.csv_writing` (numpy and Arrow only), which ``staffcast requirements`` uses without
+pandas.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import os
-import secrets
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Final
+from typing import IO, TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from api.csv_writing import (
+    FORMULA_PREFIXES,
+    PARQUET_SUFFIXES,
+    arrow_csv_rows,
+    formula_safe,
+    header_line,
+    is_parquet,
+    number_cells,
+    round_significant,
+    text_cells,
+    utc_offset,
+    write_atomically,
+)
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
-FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
-PARQUET_SUFFIXES: Final = (".parquet", ".pq")
+__all__ = [
+    "FORMULA_PREFIXES",
+    "PARQUET_SUFFIXES",
+    "csv_bytes",
+    "formula_safe",
+    "is_parquet",
+    "iso_timestamps",
+    "round_significant",
+    "writable",
+    "write_csv",
+    "write_parquet",
+    "write_table_file",
+]
 
 
 def iso_timestamps(stamps: pd.Series[pd.Timestamp]) -> pd.Series[str]:
@@ -47,22 +69,9 @@ def iso_timestamps(stamps: pd.Series[pd.Timestamp]) -> pd.Series[str]:
     text = np.datetime_as_string(local.to_numpy(dtype="datetime64[s]"), unit="s")
     offset_minutes = (local - stamps.dt.tz_convert(None)) // pd.Timedelta(minutes=1)
     codes, offsets = pd.factorize(offset_minutes)
-    suffixes = np.array([_utc_offset(int(minutes)) for minutes in offsets] + [""])
+    suffixes = np.array([utc_offset(int(minutes)) for minutes in offsets] + [""])
     iso = pd.Series(np.char.add(text, suffixes[codes]), index=stamps.index, dtype=object)
     return iso.where(stamps.notna(), None)
-
-
-def _utc_offset(minutes: int) -> str:
-    sign = "-" if minutes < 0 else "+"
-    return f"{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
-
-
-def formula_safe(value: object) -> object:
-    """A text cell with ``'`` put before a leading ``=``, ``+``, ``-``, ``@``, tab or carriage
-    return; anything else (numbers included) as it is."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _safe_text(column: pd.Series) -> pd.Series:
@@ -70,28 +79,6 @@ def _safe_text(column: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(column, use_na_sentinel=True)
     safe = np.array([formula_safe(value) for value in distinct] + [None], dtype=object)
     return pd.Series(safe[codes], index=column.index, dtype=object)
-
-
-_POWERS_OF_TEN: Final = 10.0 ** np.arange(23)  # exact doubles: 1e0 ... 1e22
-
-
-def round_significant(values: np.ndarray, digits: int) -> np.ndarray:
-    """``values`` rounded to ``digits`` significant digits, as ``%.{digits}g`` would print them.
-
-    An integer divided by an exact power of ten (at most 1e22) is the double nearest the
-    decimal, so the shortest text of the result is the short decimal. Powers come from a
-    table (``10.0 ** array`` costs more than the rest); values too small for that (below
-    about 1e-17) are left as they are.
-    """
-    values = np.asarray(values, dtype=np.float64)
-    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-        shift = digits - 1 - np.floor(np.log10(np.abs(values)))
-        shift = np.where(np.isfinite(shift), shift, 0.0).astype(np.int64)
-        up = _POWERS_OF_TEN[np.clip(shift, 0, 22)]
-        down = _POWERS_OF_TEN[np.clip(-shift, 0, 22)]
-        rounded = np.where(shift >= 0, np.round(values * up) / up, np.round(values / down) * down)
-    keep = ~np.isfinite(values) | (values == 0) | (shift > 22) | (shift < -22)
-    return np.where(keep, values, rounded)
 
 
 def writable(frame: pd.DataFrame, significant_digits: int | None = None) -> pd.DataFrame:
@@ -112,12 +99,6 @@ def writable(frame: pd.DataFrame, significant_digits: int | None = None) -> pd.D
     return pd.DataFrame(columns, index=frame.index)
 
 
-def _header_line(names: list[str]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerow([formula_safe(name) for name in names])
-    return buffer.getvalue().encode()
-
-
 def _iso_arrow(stamps: pd.Series[pd.Timestamp]) -> pa.Array:
     """:func:`iso_timestamps` as an Arrow dictionary array: each distinct instant formatted
     once (a workload repeats every interval once per channel) by Arrow's cast to text."""
@@ -133,7 +114,7 @@ def _iso_arrow(stamps: pd.Series[pd.Timestamp]) -> pa.Array:
     offset_codes, offsets = pd.factorize(offset_minutes)
     suffixes = pa.DictionaryArray.from_arrays(
         pa.array(offset_codes.astype(np.int32)),
-        pa.array([_utc_offset(int(minutes)) for minutes in offsets], pa.string()),
+        pa.array([utc_offset(int(minutes)) for minutes in offsets], pa.string()),
     ).cast(pa.string())
     formatted = pc.binary_join_element_wise(text, suffixes, "")
     return pa.DictionaryArray.from_arrays(
@@ -141,38 +122,29 @@ def _iso_arrow(stamps: pd.Series[pd.Timestamp]) -> pa.Array:
     )
 
 
-def _whole_numbers(values: np.ndarray) -> bool:
-    """Every value finite, whole and exact as an integer (Arrow writes 20.0 as ``20``)."""
-    with np.errstate(invalid="ignore"):
-        return bool(
-            values.size
-            and np.isfinite(values).all()
-            and (np.abs(values) < 2.0**53).all()
-            and (values == np.trunc(values)).all()
-        )
-
-
 def _arrow_column(column: pd.Series, significant_digits: int | None) -> pa.Array:
-    """One column of :func:`write_csv`, formatted as :func:`writable` does."""
+    """One column of :func:`write_csv`, formatted as :func:`writable` does; a column of
+    numbers and blanks (targets that only some channels set) is written as numbers."""
     import pyarrow as pa
 
     if isinstance(column.dtype, pd.DatetimeTZDtype):
         return _iso_arrow(column)
-    if pd.api.types.is_float_dtype(column.dtype):
-        values = column.to_numpy(dtype=np.float64)
-        if significant_digits is not None:
-            values = round_significant(values, significant_digits)
-        if _whole_numbers(values):  # the same text, written 3x faster as integers
-            return pa.array(values.astype(np.int64))
-        return pa.array(values, from_pandas=True)
+    if pd.api.types.is_float_dtype(column.dtype) or _numbers_and_blanks(column):
+        return number_cells(column.to_numpy(dtype=np.float64, na_value=np.nan), significant_digits)
     if column.dtype == object or pd.api.types.is_string_dtype(column.dtype):
         codes, distinct = pd.factorize(column)
-        safe = [formula_safe(value) for value in distinct]
-        dictionary = pa.array([str(value) for value in safe], pa.string())
-        return pa.DictionaryArray.from_arrays(
-            pa.array(codes.astype(np.int32), mask=codes < 0), dictionary
-        )
+        return text_cells(codes, list(distinct))
     return pa.array(column, from_pandas=True)
+
+
+def _numbers_and_blanks(column: pd.Series) -> bool:
+    """An object column holding numbers (not booleans) and at least one blank, nothing else."""
+    if column.dtype != object or not column.isna().any():
+        return False
+    present = column.dropna()
+    return len(present) > 0 and all(
+        isinstance(value, int | float) and not isinstance(value, bool) for value in present
+    )
 
 
 def write_csv(frame: pd.DataFrame, sink: IO[bytes], significant_digits: int | None = None) -> None:
@@ -180,16 +152,13 @@ def write_csv(frame: pd.DataFrame, sink: IO[bytes], significant_digits: int | No
     column handed over as an Arrow array (timestamps and text formatted once per distinct
     value), text cells quoted, numbers in their shortest form (``10`` for 10.0)."""
     import pyarrow as pa
-    from pyarrow import csv as arrow_csv
 
     names = [str(name) for name in frame.columns]
-    sink.write(_header_line(names))
+    sink.write(header_line(names))
     if frame.empty:
         return
     arrays = [_arrow_column(frame[name], significant_digits) for name in frame.columns]
-    table = pa.Table.from_arrays(arrays, names=names)
-    options = arrow_csv.WriteOptions(include_header=False, quoting_style="needed")
-    arrow_csv.write_csv(table, sink, options)
+    arrow_csv_rows(pa.Table.from_arrays(arrays, names=names), sink)
 
 
 def csv_bytes(frame: pd.DataFrame) -> bytes:
@@ -204,25 +173,15 @@ def write_parquet(frame: pd.DataFrame, sink: IO[bytes]) -> None:
     frame.to_parquet(sink, index=False, engine="pyarrow")
 
 
-def is_parquet(path: Path) -> bool:
-    """Whether ``path`` names a Parquet file (by its suffix)."""
-    return path.suffix.lower() in PARQUET_SUFFIXES
-
-
 def write_table_file(frame: pd.DataFrame, path: Path, significant_digits: int = 6) -> None:
     """Write ``frame`` to ``path``, as Parquet for ``.parquet``/``.pq`` and CSV otherwise,
     atomically: a reader never sees half a file, a failure leaves none. The file gets mode
     ``0o666`` less the umask, like any file the user creates."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-    handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            if is_parquet(path):
-                write_parquet(frame, stream)
-            else:
-                write_csv(frame, stream, significant_digits)
-        temporary.replace(path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+
+    def write(stream: IO[bytes]) -> None:
+        if is_parquet(path):
+            write_parquet(frame, stream)
+        else:
+            write_csv(frame, stream, significant_digits)
+
+    write_atomically(path, write)

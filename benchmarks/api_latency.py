@@ -338,6 +338,18 @@ def database_bytes(data_dir: Path, database_url: str | None) -> int | None:
     return path.stat().st_size + (wal.stat().st_size if wal.exists() else 0)
 
 
+def size_verdict(before: int, after_load: int | None, after_hostile: int | None) -> str:
+    """The done-when check of issue 14 in words: the database as large after as before."""
+    grown = [
+        f"{name} grew it by {size - before:,} bytes"
+        for name, size in (("the load", after_load), ("the hostile files", after_hostile))
+        if size is not None and size != before
+    ]
+    if grown:
+        return "database size: NOT the same (" + "; ".join(grown) + ")"
+    return "database size: the same after the load and the hostile files"
+
+
 def hostile_run(base_url: str, headers: dict[str, str]) -> str:
     """Upload every hostile file of the tests; all must be refused with a 422."""
     statuses: list[int | str] = []
@@ -494,6 +506,7 @@ def main() -> None:
                     f"database file + WAL: {size_before:,} bytes before the load, "
                     f"{size_after_load:,} after it, {size_after_hostile:,} after {hostile}"
                 )
+                print(size_verdict(size_before, size_after_load, size_after_hostile))
             else:
                 print(hostile)
         finally:

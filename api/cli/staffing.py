@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -11,13 +12,14 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from api.cli.errors import command_guard
+from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, read_workload, write_table
 from api.cli.limits import check_workload
 from api.cli.options import VolumeColumn
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
-    from scheduler.staffing import ChannelTarget
+    from api.cli.requirements_file import RequirementsSummary
+    from scheduler.staffing import ChannelTarget, IntervalStaffing, Targets
 
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
 
@@ -98,19 +100,17 @@ def erlang(
         concurrency,
     )
     staffing = interval_staffing(volume, aht_seconds, interval_minutes, target, agents)
-    report: dict[str, object] = {
-        name: list(value) if isinstance(value, tuple) else value
-        for name, value in dataclasses.asdict(staffing).items()
-        if not (name == "one_fewer_misses" and value is None)
-    }
     if as_json:
+        report = dataclasses.asdict(staffing)
+        if staffing.one_fewer_misses is None:
+            del report["one_fewer_misses"]
         typer.echo(json.dumps(report, indent=2))
         return
-    _print_erlang(report, volume, aht_seconds, interval_minutes, target)
+    _print_erlang(staffing, volume, aht_seconds, interval_minutes, target)
 
 
 def _print_erlang(
-    report: dict[str, object],
+    staffing: IntervalStaffing,
     volume: float,
     aht_seconds: float,
     interval_minutes: int,
@@ -119,29 +119,29 @@ def _print_erlang(
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
-    load = float(report["load_erlangs"])  # type: ignore[arg-type]
     table.add_row(
         "Offered load",
-        f"{load:.3f} erlangs ({volume:g} contacts x {aht_seconds:g} s / {interval_minutes * 60} s)",
+        f"{staffing.load_erlangs:.3f} erlangs ({volume:g} contacts x {aht_seconds:g} s / "
+        f"{interval_minutes * 60} s)",
     )
     table.add_row("Model", MODEL_NAMES[target.model])
-    table.add_row("Agents on the floor", str(report["agents"]))
-    if "one_fewer_misses" in report:
-        misses = report["one_fewer_misses"]
-        table.add_row("", f"one fewer would miss: {', '.join(misses) or '-'}")  # type: ignore[arg-type]
+    table.add_row("Agents on the floor", str(staffing.agents))
+    if staffing.one_fewer_misses is not None:
+        misses = ", ".join(staffing.one_fewer_misses) or "-"
+        table.add_row("", f"one fewer would miss: {misses}")
     table.add_row(
-        "Scheduled agents", f"{report['scheduled_agents']} (shrinkage {target.shrinkage:.0%})"
+        "Scheduled agents", f"{staffing.scheduled_agents} (shrinkage {target.shrinkage:.0%})"
     )
     answer = f" within {target.answer_seconds:g} s" if target.answer_seconds else ""
-    table.add_row("Service level", f"{float(report['service_level']):.2%}{answer}")  # type: ignore[arg-type]
-    asa = report["asa_seconds"]
-    table.add_row("ASA", "unbounded" if asa is None else f"{float(asa):.2f} s")  # type: ignore[arg-type]
-    table.add_row("Occupancy", f"{float(report['occupancy']):.2%}")  # type: ignore[arg-type]
-    table.add_row("P(wait)", f"{float(report['p_wait']):.4f}")  # type: ignore[arg-type]
-    if report["p_abandon"] is not None:
-        table.add_row("P(abandon)", f"{float(report['p_abandon']):.4f}")  # type: ignore[arg-type]
-    if report["unmet_targets"]:
-        table.add_row("Misses", ", ".join(report["unmet_targets"]))  # type: ignore[arg-type]
+    table.add_row("Service level", f"{staffing.service_level:.2%}{answer}")
+    asa = staffing.asa_seconds
+    table.add_row("ASA", "unbounded" if asa is None else f"{asa:.2f} s")
+    table.add_row("Occupancy", f"{staffing.occupancy:.2%}")
+    table.add_row("P(wait)", f"{staffing.p_wait:.4f}")
+    if staffing.p_abandon is not None:
+        table.add_row("P(abandon)", f"{staffing.p_abandon:.4f}")
+    if staffing.unmet_targets:
+        table.add_row("Misses", ", ".join(staffing.unmet_targets))
     Console(highlight=False).print(table)
 
 
@@ -173,17 +173,15 @@ def requirements_command(
 ) -> None:
     """Agents required per interval and channel for a workload (forecast) CSV or Parquet
     file; `-o x.parquet` writes Parquet."""
-    from scheduler.staffing import CHANNEL, Targets, requirements
+    from api.cli.requirements_file import requirements_file
+    from scheduler.staffing import Targets
 
-    table = read_workload(workload)
-    check_workload(table, str(workload))
-    if targets is not None:
-        parsed = Targets.from_dict(read_toml(targets))
-    else:
-        channels = sorted(
-            {str(c).strip().lower() for c in table.get(CHANNEL, []) if isinstance(c, str)}
-        )
-        parsed = Targets(
+    _check_timezone(timezone)
+
+    def parsed_targets(channels: list[str]) -> Targets:
+        if targets is not None:
+            return Targets.from_dict(read_toml(targets))
+        return Targets(
             channels={
                 name: _flag_target(
                     name,
@@ -199,11 +197,52 @@ def requirements_command(
                 for name in channels or ["all"]
             }
         )
-    result = requirements(table, parsed, interval_minutes, timezone, volume_column)
-    write_table(result, output)
+
+    summary = None
+    if volume_column == "volume":
+        summary = requirements_file(workload, output, parsed_targets, interval_minutes, timezone)
+    if summary is None:  # not a clean CSV of live channels: the pandas path names the problem
+        summary = _requirements_through_pandas(
+            workload, output, parsed_targets, interval_minutes, timezone, volume_column
+        )
     typer.echo(
-        f"{len(result)} intervals, {result[CHANNEL].nunique()} channel(s), "
-        f"peak {int(result['scheduled_agents'].max())} scheduled agents -> {output}"
+        f"{summary.rows} intervals, {summary.channels} channel(s), "
+        f"peak {summary.peak_scheduled_agents} scheduled agents -> {output}"
+    )
+
+
+def _check_timezone(timezone: str) -> None:
+    """Exit with code 2 for a zone name the timezone database does not know."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        fail(f"--timezone {timezone!r} is not an IANA timezone name, e.g. America/New_York")
+
+
+def _requirements_through_pandas(
+    workload: Path,
+    output: Path,
+    parsed_targets: Callable[[list[str]], Targets],
+    interval_minutes: int | None,
+    timezone: str,
+    volume_column: VolumeColumn,
+) -> RequirementsSummary:
+    from api.cli.requirements_file import RequirementsSummary
+    from scheduler.staffing import requirements
+
+    table = read_workload(workload)
+    check_workload(table, str(workload))
+    channels = sorted(
+        {str(c).strip().lower() for c in table.get("channel", []) if isinstance(c, str)}
+    )
+    result = requirements(
+        table, parsed_targets(channels), interval_minutes, timezone, volume_column
+    )
+    write_table(result, output)
+    return RequirementsSummary(
+        len(result), result["channel"].nunique(), int(result["scheduled_agents"].max())
     )
 
 

@@ -16,7 +16,7 @@ from scheduler.lazy import lazy_exports
 
 if TYPE_CHECKING:
     from scheduler.staffing.interval import IntervalStaffing, interval_staffing
-    from scheduler.staffing.live import required_agents, scheduled_agents
+    from scheduler.staffing.live import live_kpis, offered_load, required_agents, scheduled_agents
     from scheduler.staffing.required import projected_kpis, requirements
     from scheduler.staffing.targets import ChannelTarget, Targets
     from scheduler.staffing.workload import (
@@ -33,6 +33,8 @@ if TYPE_CHECKING:
 _EXPORTS = {
     "IntervalStaffing": "interval",
     "interval_staffing": "interval",
+    "live_kpis": "live",
+    "offered_load": "live",
     "required_agents": "live",
     "scheduled_agents": "live",
     "projected_kpis": "required",
@@ -61,6 +63,8 @@ __all__ = [
     "Targets",
     "interval_minutes_of",
     "interval_staffing",
+    "live_kpis",
+    "offered_load",
     "projected_kpis",
     "required_agents",
     "requirements",

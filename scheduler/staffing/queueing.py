@@ -5,10 +5,13 @@ Loads are in erlangs (``A = arrival rate x mean handle time``); ``servers`` are 
 
 Numerics (stable from 0.01 to 50,000 erlangs, no factorials, no overflow):
 
-* Erlang B is ``B(N, A) = P(X = N) / P(X <= N)`` for ``X ~ Poisson(A)``, from log-gamma and the
-  regularised incomplete gamma function; where ``P(X <= N)`` underflows (``N`` far below
-  ``A``) it uses ``1 / B = sum_i prod_{k<i} (N - k) / A``, a fast geometric series there. The
-  forward recursion ``B(n) = A B(n-1) / (n + A B(n-1))`` (stable) steps between neighbours.
+* Erlang B is ``B(N, A) = P(X = N) / P(X <= N)`` for ``X ~ Poisson(A)``, so
+  ``1 / B = sum_{i=0..N} prod_{k<i} (N - k) / A``. At ``m = min(N, floor(A))`` every ratio
+  ``(m - k) / A`` is at most 1, so the terms only fall (like ``exp(-i^2 / 2A)`` at worst:
+  about ``9 sqrt(A)`` terms reach double precision, no overflow, no factorials); the forward
+  recursion ``B(n) = A B(n-1) / (n + A B(n-1))``, which damps rounding errors, then steps
+  from ``m`` up to ``N``. numpy only (no scipy), so that ``staffcast erlang`` starts quickly;
+  scipy's incomplete beta function is imported by Erlang A alone.
 * Erlang C follows from B: ``C = N B / (N - A (1 - B))`` (notes/queueing.md).
 * Erlang A follows Mandelbaum & Zeltyn (2007, "Service engineering in action: the Palm/Erlang-A
   queue"), in the units ``x = N mu / theta`` and ``y = lambda / theta``: with the queue sum
@@ -35,15 +38,14 @@ from typing import Final
 
 import numpy as np
 import numpy.typing as npt
-from scipy import special
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 ArrayLike = npt.ArrayLike
 
-_TINY_CDF: Final = 1e-280
 _SERIES_RTOL: Final = 1e-17
+_LOG_SERIES_RTOL: Final = 39.2  # -ln(1e-17)
 _RESCALE: Final = 1e200
 
 
@@ -60,8 +62,12 @@ def _broadcast(*arrays: ArrayLike) -> tuple[tuple[int, ...], list[FloatArray]]:
 def erlang_b(servers: ArrayLike, load: ArrayLike) -> FloatArray:
     """Blocking probability of the Erlang loss system M/M/N/N.
 
+    Each element takes a number of steps fixed by its own ``N`` and ``A``, so its value does
+    not depend on the other elements of the array: computed once per distinct ``(N, A)`` it
+    equals the value computed in place.
+
     Args:
-        servers: number of servers ``N`` (non-negative integers).
+        servers: number of servers ``N`` (non-negative whole numbers).
         load: offered load ``A`` in erlangs (non-negative).
 
     Returns:
@@ -69,37 +75,52 @@ def erlang_b(servers: ArrayLike, load: ArrayLike) -> FloatArray:
     """
     shape, (n, a) = _broadcast(servers, load)
     result = np.ones_like(n)
-    positive = (n > 0) & (a > 0)
     result[(n > 0) & (a <= 0)] = 0.0
-    if not positive.any():
-        return result.reshape(shape)
-    np_, ap = n[positive], a[positive]
-    cdf = special.pdtr(np_, ap)
-    direct = cdf > _TINY_CDF
-    value = np.empty_like(np_)
-    log_pmf = special.xlogy(np_[direct], ap[direct]) - ap[direct] - special.gammaln(np_[direct] + 1)
-    value[direct] = np.exp(log_pmf - np.log(cdf[direct]))
-    if (~direct).any():
-        value[~direct] = _erlang_b_overloaded(np_[~direct], ap[~direct])
-    result[positive] = value
+    positive = np.flatnonzero((n > 0) & (a > 0))
+    if positive.size:
+        result[positive] = _erlang_b_positive(n[positive], a[positive])
     return result.reshape(shape)
 
 
-def _erlang_b_overloaded(servers: FloatArray, load: FloatArray) -> FloatArray:
-    """``B(N, A)`` for ``N`` far below ``A``: ``1/B = 1 + N/A + N(N-1)/A^2 + ...``.
+def _erlang_b_positive(servers: FloatArray, load: FloatArray) -> FloatArray:
+    """``B(N, A)`` for ``N, A > 0``: the series at ``m = min(N, floor(A))``, then the
+    recursion up to ``N``.
 
-    Only called where ``P(X <= N)`` underflows, i.e. ``N < A - 37 sqrt(A)``, so the terms
-    shrink at least geometrically with ratio ``N / A`` and a few hundred terms suffice.
+    The series terms ``t_i = prod_{k<i} (m - k) / A`` are at most ``exp(-i (i - 1) / 2A)``, so
+    ``sqrt(2 A ln 1e17) + 2`` terms (and never more than ``m``) leave a remainder below 1e-17
+    of the sum. Elements are sorted by how many terms (then steps) they take, so that every
+    pass works on a leading slice of the arrays instead of a gathered subset.
     """
-    total = np.ones_like(servers)
-    term = np.ones_like(servers)
-    k = 0
-    while True:
-        term = term * np.maximum(servers - k, 0.0) / load
-        total += term
-        k += 1
-        if np.all(term <= total * _SERIES_RTOL):
-            return 1.0 / total
+    start = np.minimum(servers, np.floor(load))
+    terms = np.minimum(start, np.ceil(np.sqrt(2.0 * _LOG_SERIES_RTOL * load)) + 2.0)
+    order = np.argsort(-terms, kind="stable")
+    m, a = start[order], load[order]
+    total, term, ratio = np.ones_like(m), np.ones_like(m), np.empty_like(m)
+    for k, size in enumerate(_leading_sizes(terms[order])):
+        np.subtract(m[:size], k, out=ratio[:size])
+        np.divide(ratio[:size], a[:size], out=ratio[:size])
+        np.multiply(term[:size], ratio[:size], out=term[:size])
+        np.add(total[:size], term[:size], out=total[:size])
+    blocking = np.empty_like(m)
+    blocking[order] = 1.0 / total
+    steps = servers - start
+    order = np.argsort(-steps, kind="stable")
+    b, n_now, a = blocking[order], start[order], load[order]
+    for size in _leading_sizes(steps[order]):
+        n_now[:size] += 1.0
+        b[:size] = erlang_b_step(b[:size], n_now[:size], a[:size])
+    blocking[order] = b
+    return blocking
+
+
+def _leading_sizes(counts: FloatArray) -> list[int]:
+    """For counts sorted in descending order: how many exceed 0, 1, 2, ... (pass sizes)."""
+    if not counts.size:
+        return []
+    ascending = counts[::-1]
+    passes = np.arange(int(counts[0]))
+    sizes = counts.size - np.searchsorted(ascending, passes, side="right")
+    return [int(size) for size in sizes]
 
 
 def erlang_b_step(blocking: FloatArray, servers: FloatArray, load: FloatArray) -> FloatArray:
@@ -238,6 +259,8 @@ def _erlang_a_series(x: FloatArray, y: FloatArray, p_beat: FloatArray) -> _Serie
     Terms rise while ``x + j < y`` and then fall faster than geometrically, so the loop runs
     ``max(y - x, 0) + O(sqrt(y))`` times; terms are rescaled to avoid overflow in overload.
     """
+    from scipy import special  # 0.3 s of imports: only Erlang A needs it
+
     shape = x.shape
     queue = np.ones(shape)
     term = np.ones(shape)

@@ -78,3 +78,11 @@ def test_a_parquet_file_keeps_types_and_timezone(tmp_path: Path) -> None:
     )
     write_table_file(frame, tmp_path / "table.parquet")
     pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "table.parquet"), frame)
+
+
+def test_a_column_of_numbers_and_blanks_is_written_as_numbers_not_quoted_text() -> None:
+    frame = pd.DataFrame({"target_asa_seconds": [30.0, None, 12.345678], "model": ["a", "b", "c"]})
+    frame["target_asa_seconds"] = frame["target_asa_seconds"].astype(object)
+    frame.loc[1, "target_asa_seconds"] = None
+    lines = _arrow_csv(frame).decode().splitlines()
+    assert lines[1:] == ['30,"a"', ',"b"', '12.3457,"c"']

@@ -230,3 +230,17 @@ def test_the_workload_limits_are_those_of_an_uploaded_history() -> None:
         assert getattr(api.cli.limits, name) == getattr(forecast.formats, name), name
     assert api.cli.limits.MIN_AHT_SECONDS == forecast.formats.MIN_AHT_SECONDS
     assert api.cli.limits.MAX_AHT_SECONDS == forecast.formats.MAX_AHT_SECONDS
+
+
+def test_requirements_names_an_unknown_timezone_instead_of_a_traceback(tmp_path: Path) -> None:
+    workload = tmp_path / "workload.csv"
+    workload.write_text(
+        "interval_start,channel,volume,aht_seconds\n2026-12-07T09:00:00Z,voice,4,300\n"
+        "2026-12-07T09:15:00Z,voice,5,300\n"
+    )
+    result = runner.invoke(
+        app,
+        ["requirements", str(workload), "-o", str(tmp_path / "out.csv"), "--timezone", "Mars/Base"],
+    )
+    assert result.exit_code == 2
+    assert "'Mars/Base' is not an IANA timezone name" in result.output

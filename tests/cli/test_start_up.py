@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 from typing import get_args
 
 from api.cli.forecasting import ModelName
@@ -28,6 +29,42 @@ def test_loading_the_command_line_for_help_imports_no_heavy_library() -> None:
         )
         == []
     )
+
+
+def test_the_erlang_command_imports_no_heavy_library() -> None:
+    """``staffcast erlang`` (Erlang C) runs on numpy alone: no scipy, pandas or OR-Tools."""
+    command = (
+        "from typer.testing import CliRunner; import api.cli; "
+        "result = CliRunner().invoke(api.cli.app, ['erlang', '--volume', '100', "
+        "'--aht-seconds', '180', '--service-level', '0.8', '--answer-seconds', '20']); "
+        "assert result.exit_code == 0, result.output"
+    )
+    assert _loaded_after(command) == []
+
+
+def test_staffing_a_clean_workload_file_imports_neither_pandas_nor_scipy_nor_ortools(
+    tmp_path: Path,
+) -> None:
+    """The numpy and Arrow path of ``staffcast requirements``; a bad file after it still gets
+    the pandas path and its message (pyarrow finds pandas again)."""
+    clean, bad = tmp_path / "clean.csv", tmp_path / "bad.csv"
+    header = "interval_start,channel,volume,aht_seconds\n"
+    clean.write_text(
+        header + "2026-12-07T09:00:00Z,voice,4,300\n2026-12-07T09:15:00Z,voice,9,300\n"
+    )
+    bad.write_text(header + "2026-12-07T09:00:00Z,voice,4,300\n2026-12-07T09:15:00Z,voice,-9,300\n")
+    flags = "'--service-level', '0.8', '--answer-seconds', '20'"
+    run = (
+        "from typer.testing import CliRunner; import api.cli; "
+        f"result = CliRunner().invoke(api.cli.app, ['requirements', {str(clean)!r}, '-o', "
+        f"{str(tmp_path / 'out.csv')!r}, {flags}]); "
+        "assert result.exit_code == 0, result.output"
+    )
+    assert [name for name in _loaded_after(run) if name != "pyarrow"] == []
+    run_bad = run.replace(repr(str(clean)), repr(str(bad))).replace(
+        "result.exit_code == 0", "result.exit_code == 2 and 'is negative' in result.output"
+    )
+    assert "pandas" in _loaded_after(run_bad)
 
 
 def test_the_model_option_offers_exactly_the_forecasters_models() -> None:

@@ -13,7 +13,7 @@ from tests.api.conftest import TeamCredentials
 from tests.forecast.hostile_files import HOSTILE_FILES
 
 
-def _database_bytes(settings: ServiceSettings) -> int | None:
+def database_bytes(settings: ServiceSettings) -> int | None:
     """The SQLite file and its write-ahead log, in bytes (None on a database server)."""
     url = settings.resolved_database_url()
     if not url.startswith("sqlite"):
@@ -32,7 +32,7 @@ def test_every_hostile_file_is_a_422_and_leaves_the_database_as_large_as_before(
         files={"file": ("h.csv", "interval_start,channel,volume\n2026-12-07T09:00,voice,4\n")},
     )
     assert ok.status_code == 201, ok.text
-    before = _database_bytes(settings)
+    before = database_bytes(settings)
     stored = client.get("/v1/history.csv", headers=team.headers).content
     for hostile in HOSTILE_FILES:
         response = client.post(
@@ -45,7 +45,7 @@ def test_every_hostile_file_is_a_422_and_leaves_the_database_as_large_as_before(
         assert problem["type"] == "/problems/invalid-history"
         assert problem["errors"][0].startswith(hostile.expected), problem["errors"][0]
         assert len(response.content) < 4_000
-    assert _database_bytes(settings) == before
+    assert database_bytes(settings) == before
     assert client.get("/v1/history.csv", headers=team.headers).content == stored
 
 
