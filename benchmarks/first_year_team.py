@@ -1,27 +1,43 @@
-"""A generated 24/7 team with a Friday-Saturday weekend and the Israeli holiday calendar.
+"""A generated bank call centre shaped like the Technion "Anonymous Bank" (Israel, 1999).
 
 Stands in for the undisclosed data set of issue 13 (a bank's call centre, 24/7, one year of
-6-minute counts, ~1,200 calls a weekday, a country whose weekend and holidays differ from the
-US). Built the way ``scripts/generate_sample.py`` builds the sample, per day::
+6-minute counts, ~1,200 calls a day, a country whose weekend and holidays differ from the
+US). That description matches the public "Anonymous Bank" call-centre data of the Technion SEE
+lab (Brown et al. 2005, JASA 100:36-50; 6-minute counts in the R package Rfssa), whose
+documentation gives its hours: **Sunday to Thursday 07:00-24:00, Friday until 14:00, closed on
+the Sabbath until it ends (about 20:00 on Saturday)**; the voice response unit (VRU) answers 24
+hours a day, 7 days a week; about 444,000 calls in 1999, ~1,200 a day. No data of it is used
+here: the generator follows those documented hours and the Jewish day (which runs from evening
+to evening) with parameters of its own, for 1998-1999 with the ``holidays`` package's Israeli
+calendar. Per day::
 
-    daily contacts = base x growth x level shift x season x weekday x holiday effects x noise
-    interval rate  = daily contacts x intraday shape of the day's kind (open all day)
-    volume         ~ Poisson(interval rate), per 6 minutes
+    calls in open hours = base x growth x level shift x season x day factor x noise
+    6-minute rate       = calls x shape of the day's part (open hours only)
+                          x hourly noise + the VRU's all-day trickle
+    volume              ~ Poisson(6-minute rate)
 
-The effects are drawn, not taken from staffcast's model, and vary from holiday to holiday:
+**The day's part** depends on whether the day itself and the day after are *rest days* (the
+Sabbath or a public holiday; ``holidays`` category *public*), since a rest day starts at dusk
+the evening before and ends at dusk:
 
-- Sunday-Thursday are working days (Sunday the busiest), **Friday** the short day (about 45%
-  of a weekday, busy in the morning, quiet from 14:00), **Saturday** the rest day (about 15%,
-  flat, picking up after dark).
-- **Public holidays** (``holidays`` category *public*): like a Saturday, times a factor drawn
-  per holiday and year (log-normal, sd 0.35); Yom Kippur is a near-total closure (6%).
-- **Eves** (the day before a public holiday): like a Friday, times a drawn factor (sd 0.25);
-  an eve that falls on a Saturday stays a Saturday.
-- **Optional holidays** (category *optional*: the intermediate days of Pesach and Sukkot,
-  Purim, Remembrance Day...): 55-85% of the day's usual volume, usual shape.
-- **Day after** a public holiday on a working day: 10-25% busier (catch-up).
-- **Level**: 8% a year growth, a 12% step up on 2025-06-01 (a new product), season +-5%.
-- Day-to-day noise 6% (log-normal) on top of the Poisson noise.
+==================  ========================  ==============================================
+day / next day      examples                  open hours, calls
+==================  ========================  ==============================================
+work / work         Sunday-Thursday           07:00-24:00, 1,250 a day (Sunday x1.1)
+work / rest         Friday, an eve            07:00-14:00, 36% of a weekday
+rest / work         Saturday, a holiday       from dusk + 45 min to 24:00, 12% of a weekday
+                                              (more when dusk is early)
+rest / rest         a holiday on a Friday,    closed: the VRU's trickle only (~30 calls)
+                    the first of two holidays
+==================  ========================  ==============================================
+
+Per holiday and eve a factor is drawn (log-normal, sd 0.3 and 0.2); Yom Kippur's evening is
+half a Saturday's. **Optional holidays** (category *optional*: the intermediate days of Pesach
+and Sukkot, Purim, Remembrance Day...) run at 55-85% of a working day; a working day **after a
+public holiday** 10-25% busier (catch-up). **Level**: 8% a year growth, a 12% step up on
+1999-06-01 (a new product), season +-5%. **Noise** beyond Poisson: 12% day to day and 20%
+hour to hour (log-normal), the overdispersion call-centre counts show (Jongbloed and Koole
+2001; Brown et al. 2005 model a random daily rate).
 """
 
 from __future__ import annotations
@@ -38,19 +54,27 @@ import pandas as pd
 
 TIMEZONE: Final = "Asia/Jerusalem"
 COUNTRY: Final = "IL"
-FIRST_DAY: Final = dt.date(2024, 1, 1)
-LAST_DAY: Final = dt.date(2025, 12, 31)
+FIRST_DAY: Final = dt.date(1998, 1, 1)
+LAST_DAY: Final = dt.date(1999, 12, 31)
 SOURCE_MINUTES: Final = 6
-WEEKDAY_CONTACTS: Final = 1200.0
-# Monday..Sunday: Sunday-Thursday work, Friday short, Saturday rest.
-WEEKDAY_FACTORS: Final = (0.98, 0.95, 0.93, 0.9, 0.45, 0.15, 1.1)
-LEVEL_SHIFT: Final = (dt.date(2025, 6, 1), 1.12)
+WEEKDAY_CONTACTS: Final = 1250.0
+# Monday..Sunday on a working day (Sunday, the first day of the week, the busiest).
+WORKDAY_FACTORS: Final = (1.0, 0.97, 0.95, 0.92, 0.95, 0.95, 1.1)
+SHORT_DAY_SHARE: Final = 0.36
+EVENING_SHARE: Final = 0.12
+EVENING_TYPICAL_HOURS: Final = 4.0
+VRU_CALLS_PER_DAY: Final = 30.0
+LATITUDE: Final = 32.08  # Tel Aviv
+LONGITUDE: Final = 34.78
+REOPEN_AFTER_DUSK_MINUTES: Final = 45
+LEVEL_SHIFT: Final = (dt.date(1999, 6, 1), 1.12)
 GROWTH_PER_YEAR: Final = 0.08
 SEASON_AMPLITUDE: Final = 0.05
-DAILY_NOISE: Final = 0.06
-HOLIDAY_SPREAD: Final = 0.35
-EVE_SPREAD: Final = 0.25
-CLOSURES: Final = {"Yom Kippur": 0.06}
+DAILY_NOISE: Final = 0.12
+HOURLY_NOISE: Final = 0.2
+HOLIDAY_SPREAD: Final = 0.3
+EVE_SPREAD: Final = 0.2
+EVENING_FACTORS: Final = {"Yom Kippur": 0.5}
 
 
 @dataclass(frozen=True)
@@ -64,7 +88,8 @@ class GeneratedTeam:
         timezone: IANA name.
         csv_6min: the same counts per 6 minutes as a canonical CSV (naive local times), for
             timing the whole import.
-        expected: the Poisson rate of each interval (by ``interval_start``): the noise floor.
+        expected: the Poisson rate of each interval, noise included (by ``interval_start``):
+            the noise floor.
     """
 
     frame: pd.DataFrame
@@ -74,28 +99,94 @@ class GeneratedTeam:
     expected: pd.Series
 
 
-def _kind_of_day(day: dt.date, public: dict[dt.date, str], optional: set[dt.date]) -> str:
-    if day in public:
-        return "holiday"
-    if day + dt.timedelta(days=1) in public:
-        return "eve"
-    if day in optional:
-        return "optional"
-    return "normal"
+def dusk_minutes(days: pd.DatetimeIndex) -> npt.NDArray[np.float64]:
+    """Local clock minutes of sunset in Tel Aviv (declination and equation-of-time
+    approximations, good to a few minutes), with the day's UTC offset (summer time)."""
+    day_of_year = np.asarray(days.day_of_year, dtype=np.float64)
+    angle = 2 * math.pi * (day_of_year - 81) / 365.0
+    declination = math.radians(23.44) * np.sin(angle)
+    equation_minutes = 9.87 * np.sin(2 * angle) - 7.53 * np.cos(angle) - 1.5 * np.sin(angle)
+    cos_hour = -math.tan(math.radians(LATITUDE)) * np.tan(declination)
+    hour_angle = np.degrees(np.arccos(np.clip(cos_hour, -1, 1)))
+    solar_noon_utc = 720 - 4 * LONGITUDE - equation_minutes
+    noon = days + pd.Timedelta(hours=12)
+    offsets = np.asarray(
+        (noon - noon.tz_localize(TIMEZONE).tz_convert("UTC").tz_localize(None)).total_seconds() / 60
+    )
+    return np.asarray(solar_noon_utc + 4 * hour_angle + offsets, dtype=np.float64)
 
 
-def _shapes(minutes: npt.NDArray[np.float64]) -> dict[str, npt.NDArray[np.float64]]:
-    """Relative arrival rate by minute of the day for a working day, Friday and Saturday."""
+def _parts(days: pd.DatetimeIndex, public: dict[dt.date, str]) -> list[str]:
+    """``work``, ``short``, ``evening`` or ``closed`` per day (see the module docstring)."""
+
+    def rest(day: dt.date) -> bool:
+        return day.weekday() == 5 or day in public
+
+    parts = []
+    for stamp in days:
+        day = stamp.date()
+        today, tomorrow = rest(day), rest(day + dt.timedelta(days=1))
+        parts.append(
+            ("closed" if tomorrow else "evening") if today else ("short" if tomorrow else "work")
+        )
+    return parts
+
+
+def _day_factors(
+    days: pd.DatetimeIndex,
+    parts: list[str],
+    public: dict[dt.date, str],
+    optional: set[dt.date],
+    rng: np.random.Generator,
+) -> npt.NDArray[np.float64]:
+    """Calls in open hours relative to the day's base level."""
+    dusk = dusk_minutes(days)
+    factors = np.zeros(len(days))
+    for row, (stamp, part) in enumerate(zip(days, parts, strict=True)):
+        day = stamp.date()
+        if part == "work":
+            factor = WORKDAY_FACTORS[day.weekday()]
+            if day in optional:
+                factor *= rng.uniform(0.55, 0.85)
+            elif day - dt.timedelta(days=1) in public:
+                factor *= 1 + rng.uniform(0.10, 0.25)
+        elif part == "short":
+            factor = SHORT_DAY_SHARE
+            if day + dt.timedelta(days=1) in public:
+                factor *= rng.lognormal(0.0, EVE_SPREAD)
+        elif part == "evening":
+            hours = (1440 - dusk[row] - REOPEN_AFTER_DUSK_MINUTES) / 60
+            factor = EVENING_SHARE * math.sqrt(hours / EVENING_TYPICAL_HOURS)
+            if day in public:
+                factor *= EVENING_FACTORS.get(public[day], rng.lognormal(0.0, HOLIDAY_SPREAD))
+        else:
+            factor = 0.0
+        factors[row] = factor
+    return factors
+
+
+def _open_shape(
+    minutes: npt.NDArray[np.float64], part: npt.NDArray[np.str_], opening: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Relative arrival rate per 6 minutes inside the day part's open hours (0 outside)."""
     hour = minutes / 60
 
-    def bump(centre: float, width: float) -> npt.NDArray[np.float64]:
+    def bump(centre: float | npt.NDArray[np.float64], width: float) -> npt.NDArray[np.float64]:
         return np.asarray(np.exp(-0.5 * ((hour - centre) / width) ** 2), dtype=np.float64)
 
-    night = 0.02
-    work = night + bump(10.0, 1.8) + 0.85 * bump(14.5, 2.0) + 0.35 * bump(20.0, 1.5)
-    friday = night + bump(10.5, 1.6) + 0.25 * bump(13.5, 1.0)
-    saturday = night + 0.5 * bump(12.0, 3.0) + 0.9 * bump(20.5, 1.6)
-    return {"work": work, "friday": friday, "saturday": saturday}
+    work = 0.1 + bump(10.0, 1.8) + 0.85 * bump(14.5, 2.0) + 0.35 * bump(20.0, 1.5)
+    short = 0.1 + bump(10.0, 1.6) + 0.3 * bump(12.5, 1.0)
+    evening = 0.5 + bump(opening / 60 + 1.0, 1.5)
+    shape = np.where(
+        part == "work",
+        work * (hour >= 7),
+        np.where(
+            part == "short",
+            short * ((hour >= 7) & (hour < 14)),
+            np.where(part == "evening", evening * (minutes >= opening), 0.0),
+        ),
+    )
+    return np.asarray(shape, dtype=np.float64)
 
 
 def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
@@ -103,37 +194,19 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
     rng = np.random.default_rng(seed)
     years = range(FIRST_DAY.year - 1, LAST_DAY.year + 2)
     public = {
-        day: str(name)
-        for day, name in holidays.country_holidays(COUNTRY, years=years).items()
-        if FIRST_DAY <= day <= LAST_DAY
+        day: str(name) for day, name in holidays.country_holidays(COUNTRY, years=years).items()
     }
     optional = set(holidays.country_holidays(COUNTRY, years=years, categories=("optional",)).keys())
     days = pd.date_range(FIRST_DAY, LAST_DAY, freq="D")
+    parts = _parts(days, public)
     elapsed = np.asarray((days - days[0]).days, dtype=np.float64) / 365.25
     season = 1 + SEASON_AMPLITUDE * np.cos(
         2 * math.pi * (np.asarray(days.day_of_year) - 20) / 365.25
     )
     shift = np.where(days >= pd.Timestamp(LEVEL_SHIFT[0]), LEVEL_SHIFT[1], 1.0)
-    weekday = np.asarray(WEEKDAY_FACTORS)[days.day_of_week]
-    base = WEEKDAY_CONTACTS * (1 + GROWTH_PER_YEAR) ** elapsed * season * shift
-    daily = base * weekday
-    kinds: list[str] = []
-    for position, stamp in enumerate(days):
-        day = stamp.date()
-        kind = _kind_of_day(day, public, optional)
-        kinds.append(kind)
-        if kind == "holiday":
-            factor = CLOSURES.get(public[day], rng.lognormal(0.0, HOLIDAY_SPREAD))
-            daily[position] = base[position] * WEEKDAY_FACTORS[5] * factor
-        elif kind == "eve" and day.weekday() != 5:  # an eve on the Sabbath stays a Sabbath
-            factor = rng.lognormal(0.0, EVE_SPREAD)
-            daily[position] = base[position] * WEEKDAY_FACTORS[4] * factor
-        elif kind == "optional" and day.weekday() not in (4, 5):
-            daily[position] *= rng.uniform(0.55, 0.85)
-        else:
-            previous = day - dt.timedelta(days=1)
-            if previous in public and day.weekday() not in (4, 5):
-                daily[position] *= 1 + rng.uniform(0.10, 0.25)
+    growth = (1 + GROWTH_PER_YEAR) ** elapsed
+    base = WEEKDAY_CONTACTS * growth * season * shift
+    daily = base * _day_factors(days, parts, public, optional, rng)
     daily *= rng.lognormal(-(DAILY_NOISE**2) / 2, DAILY_NOISE, size=len(days))
 
     first = pd.Timestamp(FIRST_DAY).tz_localize(TIMEZONE)
@@ -142,16 +215,14 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
     wall = instants.tz_localize(None)
     day_of = np.asarray(days.get_indexer(wall.normalize()), dtype=np.int64)
     minutes = np.asarray(wall.hour * 60 + wall.minute, dtype=np.float64)
-    shapes = _shapes(minutes)
-    kind_of = np.asarray(kinds)[day_of]
-    weekday_of = np.asarray(wall.day_of_week)
-    rest_like = (kind_of == "holiday") | (weekday_of == 5)
-    short_like = ((kind_of == "eve") | (weekday_of == 4)) & ~rest_like
-    rate = np.where(
-        rest_like, shapes["saturday"], np.where(short_like, shapes["friday"], shapes["work"])
-    )
-    share = rate / np.bincount(day_of, weights=rate)[day_of]
-    rate_6min = daily[day_of] * share
+    opening = (dusk_minutes(days) + REOPEN_AFTER_DUSK_MINUTES)[day_of]
+    shape = _open_shape(minutes, np.asarray(parts)[day_of], opening)
+    hour_of = day_of * 24 + np.asarray(wall.hour)
+    noise = rng.lognormal(-(HOURLY_NOISE**2) / 2, HOURLY_NOISE, size=len(days) * 24)
+    totals = np.bincount(day_of, weights=shape, minlength=len(days))
+    share = np.divide(shape, totals[day_of], out=np.zeros_like(shape), where=totals[day_of] > 0)
+    trickle = VRU_CALLS_PER_DAY * growth[day_of] * SOURCE_MINUTES / 1440
+    rate_6min = daily[day_of] * share * noise[hour_of] + trickle
     volume = rng.poisson(rate_6min)
     aht = np.where(volume > 0, 240.0, np.nan)
     csv_6min = pd.DataFrame(

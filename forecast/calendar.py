@@ -318,7 +318,9 @@ def day_types(
         NaN unless given by the user; 0 for closed days), ``optional`` (an optional holiday
         of the country: a partial day off, learned apart from the public holidays),
         ``between`` (a normal day with a holiday or closure at most :data:`WINDOW_DAYS` days
-        before and after it: the days between two holidays), and the
+        before and after it: the days between two holidays), ``before_holiday`` (the next
+        calendar day is a public holiday or closure: a holiday or optional holiday that is
+        also an eve, like the first of two holiday days), and the
         **holiday window**:
         ``window`` (the :func:`holiday_key` of the nearest holiday within
         :data:`WINDOW_DAYS` calendar days, "" if none or if the day is itself special) and
@@ -389,6 +391,7 @@ def day_types(
             "offset": offsets,
             "optional": [day in optional for day in index],
             "between": _between(index, anchors, labelled),
+            "before_holiday": [day + pd.Timedelta(days=1) in anchors for day in index],
         },
         index=index,
     )

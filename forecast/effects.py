@@ -23,7 +23,9 @@ it (up to three weeks either side): its **ratio** is its daily total over their 
   (positive-part James-Stein), so a window day that merely looked odd once is left alone;
 - other eves get the pooled effect of all past eves, shrunk toward their prior (an eve
   behaves like the team's short day), by the same rules;
-- other days after (catch-up) get the mean ratio and shape of all past ones;
+- other days after (catch-up) get the mean ratio of all past ones (not on the rest or short
+  day of a team that works every day) and the normal shape of their weekday: measured on
+  the first-year benchmark, a pooled day-after shape only added noise;
 - a multiplier the user gave always wins; ``closed`` days are 0.
 
 Window days whose effect is used are, like the special days, kept out of what models treat
@@ -51,7 +53,9 @@ from forecast.calendar import holiday_key
 from forecast.daygrid import ChannelHistory, FloatMatrix
 from forecast.holiday_kinds import (
     KIND_NAMES,
+    SHAPE_PRIOR_CONTACTS,
     KindEffect,
+    KindName,
     Observation,
     WeekRoles,
     weekday_rows,
@@ -63,10 +67,17 @@ WindowKey = tuple[str, int]
 Key = TypeVar("Key", bound=Hashable)
 _REFERENCE_LAGS_DAYS: Final = (-21, -14, -7, 7, 14, 21)
 _TYPICAL_WEEKS: Final = 8
+_MIN_DISPERSION_SLOTS: Final = 50
 _MIN_NOISE_DAYS: Final = 10
 _REFERENCE_NOISE: Final = 1.5  # variance inflation for the noise of the reference median
 _WINDOW_Z: Final = 2.0  # standard errors a holiday-window effect must stand out by
 _NEIGHBOURS: Final = ("eve", "day_after")
+# A slot with less than this share of a flat day's contacts counts as closed (a voice response
+# unit's night trickle, not staffed hours).
+OPEN_SHARE: Final = 0.25
+# A kind that pools its sub-kinds too: every holiday counts among the holidays, and the ones
+# that run into another day of rest also form their own, narrower pool.
+_POOLED_KINDS: Final = {"holiday": ("holiday", "holiday_eve")}
 
 
 @dataclass(frozen=True)
@@ -118,9 +129,21 @@ def _reference_rows(row: int, normal: BoolArray) -> list[int]:
     return [other for other in near if 0 <= other < len(normal) and normal[other]]
 
 
-def _shrunk_shape(found: list[FloatArray], weight: float = 1.0) -> FloatArray:
+def _shrunk_shape(
+    found: list[FloatArray], weight: float = 1.0, prior_contacts: float = SHAPE_PRIOR_CONTACTS
+) -> FloatArray:
+    """Per-slot contacts of the days over what their reference profile expected (``found``:
+    one (2, slots) array of the two per day), with ``prior_contacts`` pseudo-contacts of "no
+    change" per slot and shrunk by ``n / (n + 1)`` for ``n`` days: at low volume a few
+    noisy days cannot redraw the curve, at high volume it takes what they show."""
     count = len(found)
-    shape: FloatArray = 1.0 + weight * count / (count + 1) * (np.mean(found, axis=0) - 1.0)
+    actual, expected = np.sum(found, axis=0)
+    pooled = np.where(
+        expected > 0,
+        (actual + prior_contacts) / (expected + prior_contacts),
+        1.0,
+    )
+    shape: FloatArray = 1.0 + weight * count / (count + 1) * (pooled - 1.0)
     return shape
 
 
@@ -131,7 +154,8 @@ def _measure(
     levels: FloatArray,
     normal: BoolArray,
 ) -> tuple[dict[Key, list[float]], dict[Key, list[FloatArray]]]:
-    """Ratio to the reference level and per-slot shape ratio of each row, grouped by key."""
+    """Ratio to the reference level, and the per-slot contacts against those the normal
+    profile around it expected, of each row, grouped by key."""
     daily = history.daily_volume
     shares = shares_of(history.volume)
     ratios: dict[Key, list[float]] = defaultdict(list)
@@ -143,9 +167,7 @@ def _measure(
         reference = _reference_rows(row, normal)
         if daily[row] > 0 and reference:
             profile = shares[reference].mean(axis=0)
-            shapes[key].append(
-                np.divide(shares[row], profile, out=np.ones_like(profile), where=profile > 0)
-            )
+            shapes[key].append(daily[row] * np.stack([shares[row], profile]))
     return ratios, shapes
 
 
@@ -183,12 +205,15 @@ class SpecialDayEffects:
         window_shapes: same keys -> per-slot shape factor (already shrunk).
         neighbour_ratios: ``eve`` / ``day_after`` -> mean ratio over past ones outside
             ``window_ratios``.
-        neighbour_shapes: same keys -> per-slot shape factor (already shrunk).
         roles: the channel's rest day, short day and typical level per weekday.
         kinds: pooled effect per kind (``holiday``, ``optional``, ``eve``), see
             :mod:`forecast.holiday_kinds`.
         ordinary: per history row, ``False`` for normal-type window days with a used effect
             (they are left out of what models treat as normal).
+        typical_shares: (7, slots) mean intraday shares of the recent normal days per weekday.
+        prior_contacts: pseudo-contacts of "no change" per slot in every learned shape
+            (:data:`~forecast.holiday_kinds.SHAPE_PRIOR_CONTACTS` times the channel's
+            overdispersion).
     """
 
     named_ratios: Mapping[str, float]
@@ -196,10 +221,11 @@ class SpecialDayEffects:
     window_ratios: Mapping[WindowKey, float]
     window_shapes: Mapping[WindowKey, FloatArray]
     neighbour_ratios: Mapping[str, float]
-    neighbour_shapes: Mapping[str, FloatArray]
     roles: WeekRoles
     kinds: Mapping[str, KindEffect]
     ordinary: BoolArray
+    typical_shares: FloatMatrix
+    prior_contacts: float
 
     @classmethod
     def learn(cls, history: ChannelHistory) -> SpecialDayEffects:
@@ -208,81 +234,39 @@ class SpecialDayEffects:
         daily = history.daily_volume
         info = history.day_info.reindex(history.days)
         types = np.asarray(info["day_type"].fillna("normal"), dtype=str)
-        windows = list(zip(info["window"].fillna(""), info["offset"].fillna(0), strict=True))
         normal = (types == "normal") & np.isfinite(daily)
         levels = reference_levels(daily, normal)
+        all_shares = shares_of(history.volume)
+        weekdays = history.weekdays
+        prior_contacts = _prior_contacts(history.volume, daily, all_shares, weekdays, normal)
 
-        window_rows = [
-            row
-            for row, (window, _) in enumerate(windows)
-            if window and types[row] in ("normal", *_NEIGHBOURS)
-        ]
-        window_keys = [(str(windows[row][0]), int(windows[row][1])) for row in window_rows]
-        window_found, window_shape_found = _measure(
-            window_rows, window_keys, history, levels, normal
+        window_ratios, window_shapes, ordinary = _window_effects(
+            history, types, levels, normal, prior_contacts
         )
-        extra_noise = _extra_noise(
-            daily, levels, normal & ~np.isin(np.arange(len(daily)), window_rows)
-        )
-        window_levels: dict[WindowKey, list[float]] = defaultdict(list)
-        for row, key in zip(window_rows, window_keys, strict=True):
-            if np.isfinite(daily[row]) and levels[row] > 0:
-                window_levels[key].append(float(levels[row]))
-        window_ratios: dict[WindowKey, float] = {}
-        window_shapes: dict[WindowKey, FloatArray] = {}
-        for key, ratios in window_found.items():
-            effect = _window_effect(ratios, window_levels[key], extra_noise)
-            if effect is not None:
-                window_ratios[key] = math.exp(effect)
-                if window_shape_found.get(key):
-                    weight = effect / float(np.mean(np.log(np.clip(ratios, 1e-3, None))))
-                    window_shapes[key] = _shrunk_shape(window_shape_found[key], weight)
-        # Eves and days after stay in the pooled estimate even when their own holiday's
-        # effect is known: the pooled catch-up is what other holidays fall back on.
-        ordinary = np.ones(len(daily), dtype=bool)
-        for row, key in zip(window_rows, window_keys, strict=True):
-            ordinary[row] = types[row] != "normal" or key not in window_ratios
         names = np.asarray(info["name"].fillna(""), dtype=str)
+        typical = _typical_daily(history, daily, normal & ordinary)
+        roles = WeekRoles.of(typical, history.open_weekdays)
         special_rows = [
-            int(row) for row in np.flatnonzero(np.isin(types, ("holiday", "event", *_NEIGHBOURS)))
+            int(row)
+            for row in np.flatnonzero(np.isin(types, ("holiday", "event", *_NEIGHBOURS)))
+            if not (types[row] == "day_after" and roles.off_duty(int(weekdays[row])))
         ]
         special_keys = [
             str(types[row]) if types[row] in _NEIGHBOURS else holiday_key(names[row])
             for row in special_rows
         ]
         special_found, shape_found = _measure(special_rows, special_keys, history, levels, normal)
-        shapes = {key: _shrunk_shape(value) for key, value in shape_found.items()}
-        typical = _typical_daily(history, daily, normal & ordinary)
-        roles = WeekRoles.of(typical, history.open_weekdays)
-        optional = np.asarray(
-            info["optional"].fillna(False) if "optional" in info else np.zeros(len(types)),
-            dtype=bool,
-        )
-        between = np.asarray(
-            info["between"].fillna(False) if "between" in info else np.zeros(len(types)),
-            dtype=bool,
-        )
-        kind_of_row = np.where(
-            types == "holiday",
-            np.where(optional, "optional", "holiday"),
-            np.where((types == "normal") & between, "between", types),
-        )
-        grid = (daily, shares_of(history.volume), history.weekdays)
-        kinds: dict[str, KindEffect] = {
-            kind: KindEffect.learn(
-                kind,
-                _observations(
-                    grid,
-                    np.flatnonzero(kind_of_row == kind),
-                    levels,
-                    normal & ordinary,
-                    roles,
-                    roles.prior_weekday(kind),
-                ),
-                roles,
-            )
-            for kind in KIND_NAMES
+        shapes = {
+            key: _shrunk_shape(value, 1.0, prior_contacts) for key, value in shape_found.items()
         }
+        kinds = _kind_effects(
+            (daily, all_shares, weekdays),
+            _kinds_of_rows(info, types, weekdays, roles),
+            levels,
+            normal & ordinary,
+            roles,
+            prior_contacts,
+        )
         return cls(
             named_ratios={
                 str(k): float(np.mean(v)) for k, v in special_found.items() if k not in _NEIGHBOURS
@@ -293,10 +277,11 @@ class SpecialDayEffects:
             neighbour_ratios={
                 str(k): float(np.mean(v)) for k, v in special_found.items() if k in _NEIGHBOURS
             },
-            neighbour_shapes={str(k): v for k, v in shapes.items() if k in _NEIGHBOURS},
             roles=roles,
             kinds=kinds,
             ordinary=ordinary,
+            typical_shares=_typical_shares(all_shares, weekdays, normal & ordinary),
+            prior_contacts=prior_contacts,
         )
 
     def window_effect(self, window: str, offset: int) -> bool:
@@ -314,6 +299,7 @@ class SpecialDayEffects:
         neighbour_ratios: bool,
         optional: bool = False,
         between: bool = False,
+        before_holiday: bool = False,
     ) -> DayAdjustment:
         """How to forecast ``day`` relative to a normal day of its weekday.
 
@@ -327,18 +313,22 @@ class SpecialDayEffects:
                 otherwise, like the top-down regression, pass ``False`` and keep the shape).
             optional: the holiday is one of the country's optional holidays.
             between: a normal day between two holidays (see :func:`forecast.calendar.day_types`).
+            before_holiday: the next day is a public holiday or closure.
         """
         own = day.weekday()
         if day_type == "closed":
             return DayAdjustment(multiplier=0.0, profile_weekday=own)
         if day_type in ("holiday", "event"):
-            return self._named_adjustment(day, day_type, name, multiplier, optional=optional)
+            kinds = self._holiday_kinds(own, optional=optional, before_holiday=before_holiday)
+            return self._named_adjustment(day, day_type, name, multiplier, kinds)
         if day_type == "eve" and (math.isfinite(multiplier) or window not in self.window_ratios):
             return self._eve_adjustment(own, multiplier)
         if window in self.window_ratios or day_type not in _NEIGHBOURS:
             return self._window_or_between(own, window, between=between)
+        if day_type == "day_after" and self.roles.off_duty(own):
+            return DayAdjustment(multiplier=1.0, profile_weekday=own)
         ratio = self.neighbour_ratios.get(day_type, 1.0) if neighbour_ratios else 1.0
-        return DayAdjustment(ratio, own, self.neighbour_shapes.get(day_type))
+        return DayAdjustment(ratio, own)
 
     def _window_or_between(
         self, weekday: int, window: WindowKey, *, between: bool
@@ -364,11 +354,28 @@ class SpecialDayEffects:
             effect.multiplier(weekday, self.roles), effect.profile_weekday(weekday), effect.shape
         )
 
+    def _holiday_kinds(
+        self, weekday: int, *, optional: bool, before_holiday: bool
+    ) -> tuple[KindName, ...]:
+        """The kinds a holiday never seen before may take (the quietest wins): an optional
+        holiday that is also an eve is either; a holiday that runs into another day of rest is
+        a ``holiday_eve`` once one was seen, a plain ``holiday`` before."""
+        if optional:
+            return ("optional", "eve") if before_holiday else ("optional",)
+        return (
+            ("holiday_eve",) if self.roles.leads_to_rest(weekday, before_holiday) else ("holiday",)
+        )
+
     def _named_adjustment(
-        self, day: pd.Timestamp, day_type: str, name: str, multiplier: float, *, optional: bool
+        self,
+        day: pd.Timestamp,
+        day_type: str,
+        name: str,
+        multiplier: float,
+        kinds: tuple[KindName, ...],
     ) -> DayAdjustment:
         """A holiday or event: the user's multiplier, else its past ratio, else the pooled
-        effect of its kind shrunk toward the calendar prior."""
+        effect of its kind (the quietest of ``kinds``) shrunk toward the calendar prior."""
         own = day.weekday()
         key = holiday_key(name)
         shape = self.named_shapes.get(key)
@@ -385,7 +392,12 @@ class SpecialDayEffects:
                 f"{label}: no multiplier given and not seen before; forecast as "
                 "a normal day (add a multiplier to the special-days file)",
             )
-        effect = self.kinds["optional" if optional else "holiday"]
+        effect = min(
+            (self.kinds[kind] for kind in kinds),
+            key=lambda effect: effect.multiplier(own, self.roles),
+        )
+        if effect.kind == "holiday_eve" and not effect.count:
+            return self._cut_to_short_day(own, label)
         assumption = effect.assumption(own, self.roles)
         return DayAdjustment(
             effect.multiplier(own, self.roles),
@@ -394,6 +406,144 @@ class SpecialDayEffects:
             f"{label}: not seen in this channel's history; {assumption}",
             assumption,
         )
+
+    def _cut_to_short_day(self, weekday: int, label: str) -> DayAdjustment:
+        """A holiday running into another day of rest, none seen before: the holidays' effect
+        cut to the hours the short day is open (its evening belongs to the next day of rest,
+        as an eve's does). Where a day of rest starts at dusk the evening before (Israel: the
+        Sabbath, the holidays) the rest day opens in the evening and the short day closes in
+        the afternoon, so a holiday on a Friday is closed all day; a team whose weekend days
+        keep the same hours keeps the plain holiday effect."""
+        effect = self.kinds["holiday"]
+        profile_weekday = effect.profile_weekday(weekday)
+        profile = self.typical_shares[profile_weekday] * (
+            1.0 if effect.shape is None else effect.shape
+        )
+        short = self.roles.short
+        kept = np.ones_like(profile)
+        if short is not None:
+            kept = (self.typical_shares[short] >= OPEN_SHARE / len(profile)).astype(float)
+        share = float((profile * kept).sum() / profile.sum()) if profile.sum() > 0 else 1.0
+        multiplier = effect.multiplier(weekday, self.roles) * share
+        assumption = (
+            f"{effect.assumption(weekday, self.roles)}; it runs into another day of rest, so "
+            f"only the hours {self.roles.describe(short)} is open are kept: "
+            f"x{multiplier:.2f} of a normal day"
+        )
+        shape = kept if effect.shape is None else kept * effect.shape
+        return DayAdjustment(
+            multiplier,
+            profile_weekday,
+            shape,
+            f"{label}: not seen in this channel's history; {assumption}",
+            assumption,
+        )
+
+
+def _window_effects(
+    history: ChannelHistory,
+    types: npt.NDArray[np.str_],
+    levels: FloatArray,
+    normal: BoolArray,
+    prior_contacts: float,
+) -> tuple[dict[WindowKey, float], dict[WindowKey, FloatArray], BoolArray]:
+    """The holiday-window days' effects that stand out of the noise (ratios, shapes), and per
+    history row whether it is *ordinary* (see :class:`SpecialDayEffects`)."""
+    daily = history.daily_volume
+    info = history.day_info.reindex(history.days)
+    windows = list(zip(info["window"].fillna(""), info["offset"].fillna(0), strict=True))
+    window_rows = [
+        row
+        for row, (window, _) in enumerate(windows)
+        if window and types[row] in ("normal", *_NEIGHBOURS)
+    ]
+    window_keys = [(str(windows[row][0]), int(windows[row][1])) for row in window_rows]
+    window_found, window_shape_found = _measure(window_rows, window_keys, history, levels, normal)
+    extra_noise = _extra_noise(daily, levels, normal & ~np.isin(np.arange(len(daily)), window_rows))
+    window_levels: dict[WindowKey, list[float]] = defaultdict(list)
+    for row, key in zip(window_rows, window_keys, strict=True):
+        if np.isfinite(daily[row]) and levels[row] > 0:
+            window_levels[key].append(float(levels[row]))
+    window_ratios: dict[WindowKey, float] = {}
+    window_shapes: dict[WindowKey, FloatArray] = {}
+    for key, ratios in window_found.items():
+        effect = _window_effect(ratios, window_levels[key], extra_noise)
+        if effect is not None:
+            window_ratios[key] = math.exp(effect)
+            if window_shape_found.get(key):
+                weight = effect / float(np.mean(np.log(np.clip(ratios, 1e-3, None))))
+                window_shapes[key] = _shrunk_shape(window_shape_found[key], weight, prior_contacts)
+    # Eves and days after stay in the pooled estimate even when their own holiday's
+    # effect is known: the pooled catch-up is what other holidays fall back on.
+    ordinary = np.ones(len(daily), dtype=bool)
+    for row, key in zip(window_rows, window_keys, strict=True):
+        ordinary[row] = types[row] != "normal" or key not in window_ratios
+    return window_ratios, window_shapes, ordinary
+
+
+def _kinds_of_rows(
+    info: pd.DataFrame,
+    types: npt.NDArray[np.str_],
+    weekdays: npt.NDArray[np.int64],
+    roles: WeekRoles,
+) -> npt.NDArray[np.str_]:
+    """The kind (:data:`~forecast.holiday_kinds.KIND_NAMES`) each history row is pooled as, or
+    its day type: an optional holiday before a public one is an eve, a holiday that runs into
+    another day of rest a ``holiday_eve``, a plain day between two holidays ``between``."""
+    optional, between, before_holiday = (
+        _flag(info, column) for column in ("optional", "between", "before_holiday")
+    )
+    leads_to_rest = np.asarray(
+        [
+            roles.leads_to_rest(int(weekday), bool(before))
+            for weekday, before in zip(weekdays, before_holiday, strict=True)
+        ],
+        dtype=bool,
+    )
+    kinds: npt.NDArray[np.str_] = np.where(
+        types == "holiday",
+        np.where(
+            optional,
+            np.where(before_holiday, "eve", "optional"),
+            np.where(leads_to_rest, "holiday_eve", "holiday"),
+        ),
+        np.where((types == "normal") & between, "between", types),
+    )
+    return kinds
+
+
+def _kind_effects(
+    grid: tuple[FloatArray, FloatMatrix, npt.NDArray[np.int64]],
+    kind_of_row: npt.NDArray[np.str_],
+    levels: FloatArray,
+    usable: BoolArray,
+    roles: WeekRoles,
+    prior_contacts: float,
+) -> dict[str, KindEffect]:
+    """The pooled effect of every kind (``grid``: daily totals, shares and weekdays)."""
+    return {
+        kind: KindEffect.learn(
+            kind,
+            _observations(
+                grid,
+                np.flatnonzero(np.isin(kind_of_row, _POOLED_KINDS.get(kind, (kind,)))),
+                levels,
+                usable,
+                roles,
+                roles.prior_weekday(kind),
+            ),
+            roles,
+            prior_contacts,
+        )
+        for kind in KIND_NAMES
+    }
+
+
+def _flag(info: pd.DataFrame, column: str) -> BoolArray:
+    """A boolean column of the calendar's day info (all ``False`` when absent)."""
+    if column not in info:
+        return np.zeros(len(info), dtype=bool)
+    return np.asarray(info[column].fillna(False), dtype=bool)
 
 
 def _observations(
@@ -440,6 +590,41 @@ def _observations(
             )
         )
     return found
+
+
+def _prior_contacts(
+    volume: FloatMatrix,
+    daily: FloatArray,
+    shares: FloatMatrix,
+    weekdays: npt.NDArray[np.int64],
+    normal: BoolArray,
+) -> float:
+    """:data:`SHAPE_PRIOR_CONTACTS` times how much more the recent normal days' interval counts
+    vary around their weekday's profile than Poisson counts would (at least 1): where demand
+    comes in bursts, a special day's intraday shape needs more contacts to be believed."""
+    typical = _typical_shares(shares, weekdays, normal)
+    recent = normal & (np.arange(len(daily)) >= len(daily) - 7 * _TYPICAL_WEEKS)
+    expected = daily[recent, None] * typical[weekdays[recent]]
+    actual = volume[recent]
+    counted = (expected > 1.0) & np.isfinite(actual)
+    if counted.sum() < _MIN_DISPERSION_SLOTS:
+        return SHAPE_PRIOR_CONTACTS
+    squares = float(((actual[counted] - expected[counted]) ** 2).sum())
+    return SHAPE_PRIOR_CONTACTS * max(1.0, squares / float(expected[counted].sum()))
+
+
+def _typical_shares(
+    shares: FloatMatrix, weekdays: npt.NDArray[np.int64], normal: BoolArray
+) -> FloatMatrix:
+    """(7, slots) mean intraday shares of the recent normal days per weekday (0 if none)."""
+    recent = np.arange(len(shares)) >= len(shares) - 7 * _TYPICAL_WEEKS
+    typical = np.zeros((7, shares.shape[1]))
+    for weekday in range(7):
+        pick = normal & (weekdays == weekday)
+        window = pick & recent if (pick & recent).any() else pick
+        if window.any():
+            typical[weekday] = shares[window].mean(axis=0)
+    return typical
 
 
 def _typical_daily(history: ChannelHistory, daily: FloatArray, normal: BoolArray) -> FloatArray:
@@ -509,33 +694,22 @@ def _special_adjustments(
 ) -> Iterator[tuple[int, pd.Timestamp, DayAdjustment]]:
     """(row, date, adjustment) for each of ``days`` that is not a plain normal day."""
     info = history.day_info.reindex(days)
-    absent = pd.Series(False, index=days)
-    optional = info["optional"].fillna(False) if "optional" in info else absent
-    between = info["between"].fillna(False) if "between" in info else absent
-    for row, (
-        day,
-        day_type,
-        name,
-        multiplier,
-        window,
-        offset,
-        is_optional,
-        is_between,
-    ) in enumerate(
-        zip(
-            days,
-            info["day_type"].fillna("normal"),
-            info["name"].fillna(""),
-            info["multiplier"],
-            info["window"].fillna(""),
-            info["offset"].fillna(0),
-            optional,
-            between,
-            strict=True,
-        )
+    optional, between, before_holiday = (
+        _flag(info, column) for column in ("optional", "between", "before_holiday")
+    )
+    columns = zip(
+        info["day_type"].fillna("normal"),
+        info["name"].fillna(""),
+        info["multiplier"],
+        info["window"].fillna(""),
+        info["offset"].fillna(0),
+        strict=True,
+    )
+    for row, (day, (day_type, name, multiplier, window, offset)) in enumerate(
+        zip(days, columns, strict=True)
     ):
         key = (str(window), int(offset))
-        pooled_between = bool(is_between) and effects.kinds["between"].weight > 0
+        pooled_between = bool(between[row]) and effects.kinds["between"].weight > 0
         if day_type == "normal" and not effects.window_effect(*key) and not pooled_between:
             continue
         adjustment = effects.adjustment(
@@ -545,8 +719,9 @@ def _special_adjustments(
             float(multiplier),
             key,
             neighbour_ratios=day_type not in regressed,
-            optional=bool(is_optional),
-            between=bool(is_between),
+            optional=bool(optional[row]),
+            between=bool(between[row]),
+            before_holiday=bool(before_holiday[row]),
         )
         yield row, day, adjustment
 

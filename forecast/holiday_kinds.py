@@ -6,7 +6,11 @@ has seen are *other* holidays, eves and days off; this module pools them by kind
 ============  =====================================================  =========================
 kind          days pooled                                             calendar prior
 ============  =====================================================  =========================
-holiday       public holidays, user holidays                          like the rest day
+holiday       public holidays, user holidays (holiday_eve included)   like the rest day
+holiday_eve   holidays the day before another holiday or the rest     the holidays' effect, cut
+              day (the first of two holiday days; Shavuot on a        to the hours the short
+              Friday in Israel): where a day of rest starts the       day is open (see
+              evening before, these are closed all day               :mod:`forecast.effects`)
 optional      the country's optional holidays (partial days off)      like a normal day
 eve           eves, half days, user eves                              like the short day
 between       plain days between two holidays (at most 6 days from    like a normal day
@@ -63,8 +67,8 @@ from forecast.calendar import WEEKDAY_NAMES
 
 FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
-KindName = Literal["holiday", "optional", "eve", "between"]
-KIND_NAMES: Final[tuple[KindName, ...]] = ("holiday", "optional", "eve", "between")
+KindName = Literal["holiday", "holiday_eve", "optional", "eve", "between"]
+KIND_NAMES: Final[tuple[KindName, ...]] = ("holiday", "holiday_eve", "optional", "eve", "between")
 SHORT_DAY_SHARE: Final = 0.75
 _LOG_FLOOR: Final = math.log(0.02)
 _SINGLE_DAY_VARIANCE: Final = 0.25  # log-ratio variance assumed when only one day was seen
@@ -72,7 +76,9 @@ _MIN_VARIANCE: Final = 0.005
 _REACH_DAYS: Final = 21
 # Pseudo-contacts of "same shape as the reference" added to every slot of a pooled shape: a
 # slot that saw a few contacts over the pooled days keeps the reference profile, one that saw
-# hundreds takes what they show (a Poisson-gamma posterior mean of the slot's ratio).
+# hundreds takes what they show (a Poisson-gamma posterior mean of the slot's ratio). Where
+# counts vary more than Poisson within the day, :mod:`forecast.effects` multiplies it by the
+# channel's measured overdispersion.
 SHAPE_PRIOR_CONTACTS: Final = 20.0
 # Leaving the prior's way (ratio to the reference weekday) takes at least this many past days
 # and a leave-one-out error this much lower: with a handful of days the choice is noise.
@@ -120,7 +126,7 @@ class WeekRoles:
 
     def prior_weekday(self, kind: KindName) -> int | None:
         """The weekday whose normal day is the kind's prior (``None``: the date's own)."""
-        if kind == "holiday":
+        if kind in ("holiday", "holiday_eve"):
             return self.rest
         if kind == "eve":
             return self.short
@@ -140,6 +146,16 @@ class WeekRoles:
             else "a working day"
         )
         return f"a typical {WEEKDAY_NAMES[weekday]} ({role})"
+
+    def off_duty(self, weekday: int) -> bool:
+        """Whether ``weekday`` is the rest or short day of a team that works every day: a
+        holiday's catch-up lands on the next working day, not there."""
+        return self.rest_is_open and weekday in (self.rest, self.short)
+
+    def leads_to_rest(self, weekday: int, before_holiday: bool) -> bool:
+        """Whether a holiday on ``weekday`` runs into another day of rest (a holiday the day
+        after, or the rest day of a team that works on it)."""
+        return before_holiday or (self.rest_is_open and (weekday + 1) % 7 == self.rest)
 
     def level(self, weekday: int) -> float:
         """Typical daily total of ``weekday`` (0 when unknown)."""
@@ -192,9 +208,11 @@ def _mean_shape(shapes: Sequence[FloatArray]) -> FloatArray:
     return shape
 
 
-def _pooled_shape(days: Sequence[Observation], by_reference: bool) -> FloatArray | None:
+def _pooled_shape(
+    days: Sequence[Observation], by_reference: bool, prior_contacts: float
+) -> FloatArray | None:
     """Per-slot contacts of the days over what their reference profile expected, with
-    :data:`SHAPE_PRIOR_CONTACTS` pseudo-contacts of "no change" in every slot."""
+    ``prior_contacts`` pseudo-contacts of "no change" in every slot."""
     seen = [day for day in days if day.own_ratio > 0]
     if not seen:
         return None
@@ -206,7 +224,7 @@ def _pooled_shape(days: Sequence[Observation], by_reference: bool) -> FloatArray
         expected += total * _profile(day, by_reference)
     shape: FloatArray = np.where(
         expected > 0,
-        (actual + SHAPE_PRIOR_CONTACTS) / (expected + SHAPE_PRIOR_CONTACTS),
+        (actual + prior_contacts) / (expected + prior_contacts),
         1.0,
     )
     return shape
@@ -251,7 +269,7 @@ class KindEffect:
     """The pooled effect of one kind of day in one channel (see the module docstring).
 
     Attributes:
-        kind: ``holiday``, ``optional``, ``eve`` or ``between``.
+        kind: one of :data:`KIND_NAMES`.
         count: past days of the kind the estimate uses.
         reference: the weekday the data's ratio is relative to (``None``: the date's own).
         prior_reference: the weekday of the calendar prior (``None``: a normal day).
@@ -271,9 +289,15 @@ class KindEffect:
 
     @classmethod
     def learn(
-        cls, kind: KindName, observations: Sequence[Observation], roles: WeekRoles
+        cls,
+        kind: KindName,
+        observations: Sequence[Observation],
+        roles: WeekRoles,
+        prior_contacts: float = SHAPE_PRIOR_CONTACTS,
     ) -> KindEffect:
-        """Pool the past days of ``kind`` and weigh them against the calendar prior."""
+        """Pool the past days of ``kind`` and weigh them against the calendar prior
+        (``prior_contacts``: pseudo-contacts per slot of the pooled shape, see
+        :data:`SHAPE_PRIOR_CONTACTS`)."""
         prior = roles.prior_weekday(kind)
         usable = [o for o in observations if o.own_level > 0]
         with_reference = [
@@ -311,7 +335,7 @@ class KindEffect:
         else:
             variance = _SINGLE_DAY_VARIANCE
         weight = max(0.0, 1.0 - variance / (count * distance**2)) if distance else 1.0
-        shape = _pooled_shape(usable, by_reference)
+        shape = _pooled_shape(usable, by_reference, prior_contacts)
         return cls(kind, count, reference, prior, float(np.median(logs)), weight, shape)
 
     def _raw_multiplier(self, weekday: int, roles: WeekRoles) -> float:
@@ -356,6 +380,7 @@ class KindEffect:
         prior = roles.describe(self.prior_reference)
         plural = {
             "holiday": "holidays",
+            "holiday_eve": "holidays before another holiday or the rest day",
             "optional": "optional holidays",
             "eve": "eves",
             "between": "days between two holidays",

@@ -38,10 +38,16 @@ from statsmodels.tsa.statespace.structural import UnobservedComponents
 from forecast.daygrid import ChannelHistory, FloatMatrix
 from forecast.effects import SpecialDayEffects, apply_special_days, shares_of, window_days
 from forecast.errors import InsufficientHistoryError
-from forecast.profiles import ProfileMethod, build_profiles, choose_profile_method
+from forecast.profiles import ProfileMethod, build_chosen_profiles, choose_profile_methods
 
 FloatArray = npt.NDArray[np.float64]
 _FITTED_TYPES = ("normal", "day_after")
+
+
+def _off_duty(dates: pd.DatetimeIndex, effects: SpecialDayEffects) -> npt.NDArray[np.bool_]:
+    return np.asarray(
+        [effects.roles.off_duty(weekday) for weekday in dates.day_of_week], dtype=bool
+    )
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,8 @@ class TopDown:
         fixed_variances: reuse these (irregular, level) variances instead of maximum likelihood
             (a rolling backtest re-filters quickly with the variances of the latest fit).
         profile_method: how intraday profiles are built (:data:`forecast.profiles.
-            PROFILE_METHODS`); ``auto`` picks one per channel by backtest on the last weeks.
+            PROFILE_METHODS`); ``auto`` picks one per group of weekdays by backtest on the
+            last weeks.
     """
 
     training_days: int = 371
@@ -121,12 +128,21 @@ class TopDown:
         is_open = np.isin(np.asarray(dates.day_of_week), open_weekdays)
         ordinary = effects.ordinary[window][is_open]
         dates, daily, types = dates[is_open], daily[is_open], types[is_open]
-        fitted = np.isin(types, _FITTED_TYPES) & np.isfinite(daily) & ordinary
+        # A day after on the rest or short day is no catch-up day: left out of the fit.
+        off_duty = _off_duty(dates, effects)
+        fitted = (
+            np.isin(types, _FITTED_TYPES)
+            & np.isfinite(daily)
+            & ordinary
+            & ~((types == "day_after") & off_duty)
+        )
         y = np.where(fitted, np.log1p(np.where(fitted, daily, 0.0)), np.nan)
         future = pd.date_range(history.days[-1] + pd.Timedelta(days=1), days[-1], freq="D")
         future = future[np.isin(np.asarray(future.day_of_week), open_weekdays)]
         future_types = np.where(
-            window_days(history, future, effects), "normal", history.day_types_of(future)
+            window_days(history, future, effects) | _off_duty(future, effects),
+            "normal",
+            history.day_types_of(future),
         )
         columns = [f"weekday:{weekday}" for weekday in open_weekdays[1:]]
         regressed = frozenset(t for t in ("day_after",) if (fitted & (types == t)).any())
@@ -170,12 +186,13 @@ class TopDown:
         normal = (history.day_types_of(history.days) == "normal") & effects.ordinary
         usable = has_volume & normal
         weekdays = history.weekdays
-        method = self.profile_method
-        if method == "auto":
-            method = choose_profile_method(
+        if self.profile_method == "auto":
+            methods = choose_profile_methods(
                 shares, history.volume, weekdays, usable, has_volume, effects.roles
             )
-        return build_profiles(shares, weekdays, usable, has_volume, effects.roles, method)
+        else:
+            methods = (self.profile_method,) * 7
+        return build_chosen_profiles(shares, weekdays, usable, has_volume, effects.roles, methods)
 
     def predict(self, history: ChannelHistory, days: pd.DatetimeIndex) -> FloatMatrix:
         """Forecast ``days`` (dates after the history) as a ``(days, slots)`` matrix."""

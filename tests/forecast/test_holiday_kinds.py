@@ -2,6 +2,8 @@
 and sane combinations with the week (a team with a Friday-Saturday weekend, open 24/7)."""
 
 import datetime as dt
+import math
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -9,13 +11,13 @@ import pytest
 
 from forecast.backtest import backtest
 from forecast.baselines import WeekdayAverage
-from forecast.calendar import Calendar, SpecialDay, day_types, parse_special_days
+from forecast.calendar import Calendar, SpecialDay, day_types, holiday_key, parse_special_days
 from forecast.daygrid import ChannelHistory, channel_histories
 from forecast.effects import SpecialDayEffects
 from forecast.forecaster import forecast_channel
 from forecast.holiday_kinds import KIND_NAMES, KindEffect, KindName, WeekRoles
 from forecast.topdown import TopDown
-from tests.forecast.histories import Pattern, synthetic_history
+from tests.forecast.histories import Pattern, hourly_profile, synthetic_history
 
 START = "2025-01-06"  # a Monday
 HORIZON = pd.date_range("2025-03-30", periods=7, freq="D")  # Sunday..Saturday after 12 weeks
@@ -259,3 +261,146 @@ def test_the_plain_days_between_christmas_and_new_year_are_days_between_two_holi
     types = day_types(Calendar(country="US"), pd.date_range("2026-12-23", "2027-01-02"))
     flagged = [day.day for day in types.index[types["between"]]]
     assert flagged == [27, 28, 29, 30]  # the 26th is the day after Christmas, the 31st its eve
+
+
+EVENING = [0.0] * 19 + [1.0] * 5
+
+
+def _dusk_to_dusk_shapes() -> dict[str, list[float]]:
+    """Fridays open in the morning only, Saturdays in the evening only: a day of rest that
+    runs from dusk to dusk (an Israeli bank)."""
+    first = dt.date.fromisoformat(START)
+    days = [first + dt.timedelta(days=offset) for offset in range(84)]
+    return {
+        day.isoformat(): MORNING if day.weekday() == 4 else EVENING
+        for day in days
+        if day.weekday() in (4, 5)
+    }
+
+
+@pytest.mark.parametrize(
+    "model", [WeekdayAverage(), TopDown()], ids=["weekday_average", "top_down"]
+)
+def test_a_holiday_running_into_the_rest_day_keeps_only_the_short_days_hours_until_one_is_seen(
+    model: WeekdayAverage | TopDown,
+) -> None:
+    calendar = Calendar(special_days=(_holiday("2025-04-04", "New"),))  # a Friday
+    dusk = _channel(calendar, {}, _dusk_to_dusk_shapes())
+    same_hours = _channel(calendar, {})
+    # Saturday opens in the evening, Friday closes at noon: nothing is left of the day.
+    assert _daily(dusk, model)["2025-04-04"] < 1.0
+    # A weekend whose days keep the same hours: the plain prior, like the rest day.
+    assert _daily(same_hours, model)["2025-04-04"] == pytest.approx(150.0, rel=0.03)
+    result = forecast_channel(dusk.before(HORIZON[0]), HORIZON, model="weekday_average")
+    (flag,) = result.unseen_holidays
+    assert "runs into another day of rest" in flag.assumption
+    assert "x0.00 of a normal day" in flag.assumption
+
+
+def test_a_holiday_running_into_the_rest_day_is_pooled_with_its_own_kind_once_one_was_seen() -> (
+    None
+):
+    calendar = Calendar(
+        special_days=(_holiday("2025-02-14", "Old"), _holiday("2025-04-04", "New"))  # Fridays
+    )
+    channel = _channel(calendar, {"2025-02-14": 0.02})  # 9 contacts: closed all day
+    effects = SpecialDayEffects.learn(channel)
+    assert effects.kinds["holiday_eve"].count == 1
+    assert effects.kinds["holiday"].count == 1  # it counts among the holidays too
+    assert _daily(channel)["2025-04-04"] == pytest.approx(9.0, abs=3.0)
+
+
+def test_an_optional_holiday_that_is_also_an_eve_takes_the_quieter_of_the_two() -> None:
+    effects = SpecialDayEffects.learn(_channel(Calendar(), {}))
+    tuesday = pd.Timestamp("2025-04-01")
+
+    def adjust(before_holiday: bool) -> tuple[float, int]:
+        adjustment = effects.adjustment(
+            tuesday,
+            "holiday",
+            "Chol HaMoed",
+            math.nan,
+            neighbour_ratios=True,
+            optional=True,
+            before_holiday=before_holiday,
+        )
+        return adjustment.multiplier, adjustment.profile_weekday
+
+    alone, eve = adjust(False), adjust(True)
+    assert alone[0] == pytest.approx(1.0)  # an optional holiday: a normal day
+    assert alone[1] == 1
+    assert eve[0] == pytest.approx(0.45, rel=0.03)  # also an eve: like the short day
+    assert eve[1] == 4
+
+
+def test_a_day_after_on_the_rest_day_is_no_catch_up_day() -> None:
+    calendar = Calendar(
+        special_days=(
+            _holiday("2025-01-24", "A"),  # a Friday: its day after is a Saturday
+            _holiday("2025-02-12", "B"),
+            _holiday("2025-03-05", "C"),
+        )
+    )
+    factors = {"2025-01-25": 2.0, "2025-02-13": 1.2, "2025-03-06": 1.2}
+    channel = _channel(calendar, factors)
+    assert channel.day_info.loc[pd.Timestamp("2025-01-25"), "day_type"] == "day_after"
+    effects = SpecialDayEffects.learn(channel)
+    assert effects.neighbour_ratios["day_after"] == pytest.approx(1.2, rel=0.03)
+    saturday = effects.adjustment(
+        pd.Timestamp("2025-04-05"), "day_after", "D", math.nan, neighbour_ratios=True
+    )
+    assert saturday.multiplier == 1.0
+    assert saturday.shape is None
+
+
+def test_the_calendar_marks_the_days_before_a_holiday() -> None:
+    israel = day_types(Calendar(country="IL"), pd.date_range("1999-09-10", "1999-09-13"))
+    # Rosh Hashanah on Saturday and Sunday: the Saturday is also the eve of the Sunday.
+    assert israel["before_holiday"].to_dict() == {
+        pd.Timestamp("1999-09-10"): True,
+        pd.Timestamp("1999-09-11"): True,
+        pd.Timestamp("1999-09-12"): False,
+        pd.Timestamp("1999-09-13"): False,
+    }
+    assert list(israel["day_type"]) == ["eve", "holiday", "holiday", "day_after"]
+
+
+@pytest.mark.parametrize("volume", [100.0, 100_000.0])
+def test_a_holiday_seen_before_redraws_the_intraday_curve_only_as_far_as_its_contacts_show(
+    volume: float,
+) -> None:
+    past = ("2025-01-21", "2025-02-11")  # the same holiday twice, on Tuesdays, at full volume
+    pattern = Pattern(
+        daily_volume=volume,
+        weekday_weights=WEEK,
+        open_hours=ALL_DAY,
+        day_shapes={dt.date.fromisoformat(day): MORNING for day in past},
+    )
+    history = synthetic_history(START, 84, pattern=pattern)
+    calendar = Calendar(special_days=tuple(_holiday(day, "Audit") for day in past))
+    channel = channel_histories(history, calendar, horizon_end=dt.date(2025, 4, 30))["voice"]
+    shape = SpecialDayEffects.learn(channel).named_shapes[holiday_key("Audit")]
+    # Both days had a quarter of their contacts in each of four morning hours.
+    seen = 0.25 / hourly_profile(pattern)[8:12]
+    shrunk = 1 + 2 / 3 * (seen - 1)  # n / (n + 1) for two days
+    if volume > 1000:
+        np.testing.assert_allclose(shape[8:12], shrunk, rtol=0.01)
+    else:  # 20 pseudo-contacts of "no change" per slot hold it back
+        assert (shape[8:12] > 1.0).all()
+        assert (shape[8:12] - 1 < 0.75 * (shrunk - 1)).all()
+
+
+def test_where_counts_come_in_bursts_a_shape_needs_more_contacts_to_be_believed() -> None:
+    pattern = Pattern(daily_volume=2000.0, weekday_weights=WEEK, open_hours=ALL_DAY, noise=True)
+    history = synthetic_history(START, 84, pattern=pattern)
+    expected = synthetic_history(START, 84, pattern=replace(pattern, noise=False))
+    rng = np.random.default_rng(5)
+    bursts = expected.frame["volume"] * rng.lognormal(-0.045, 0.3, len(expected.frame))
+    bursty = replace(history, frame=history.frame.assign(volume=rng.poisson(bursts)))
+    prior = {}
+    for name, data in (("poisson", history), ("bursty", bursty)):
+        channel = channel_histories(data, Calendar(), horizon_end=dt.date(2025, 4, 30))["voice"]
+        prior[name] = SpecialDayEffects.learn(channel).prior_contacts
+    assert prior["poisson"] == pytest.approx(20.0, rel=0.3)
+    # Variance lambda + (0.3 lambda)^2 at 20-150 contacts an hour: several times Poisson.
+    assert prior["bursty"] > 3 * prior["poisson"]

@@ -1,5 +1,7 @@
 """Intraday profiles: pooled, smoothed and recency-weighted where a backtest says so."""
 
+import datetime as dt
+
 import numpy as np
 import pytest
 
@@ -10,7 +12,7 @@ from forecast.profiles import (
     PROFILE_METHODS,
     ProfileMethod,
     build_profiles,
-    choose_profile_method,
+    choose_profile_methods,
 )
 from forecast.topdown import TopDown
 from tests.forecast.histories import Pattern, hourly_profile, synthetic_history
@@ -69,8 +71,8 @@ def test_the_backtest_picks_a_sharper_profile_at_low_volume_and_the_plain_one_wi
     ):
         roles = SpecialDayEffects.learn(channel).roles
         shares, weekdays, usable, fallback = _inputs(channel)
-        chosen = choose_profile_method(shares, channel.volume, weekdays, usable, fallback, roles)
-        assert chosen in expected
+        chosen = choose_profile_methods(shares, channel.volume, weekdays, usable, fallback, roles)
+        assert chosen[0] in expected  # Monday, a working day
 
 
 def test_the_top_down_model_can_be_held_to_one_profile_method() -> None:
@@ -79,3 +81,26 @@ def test_the_top_down_model_can_be_held_to_one_profile_method() -> None:
     plain = TopDown(profile_method="recent_mean").profiles(channel, effects)
     chosen = TopDown().profiles(channel, effects)
     assert float(np.abs(chosen[:5] - _truth()).sum()) < float(np.abs(plain[:5] - _truth()).sum())
+
+
+def test_a_weekday_whose_shape_moves_week_by_week_gets_the_latest_weeks_profile() -> None:
+    # Saturdays open later every week (a team reopening at dusk); the other days stay put.
+    start = dt.date(2025, 1, 6)
+    saturdays = [start + dt.timedelta(days=5 + 7 * week) for week in range(16)]
+    shapes = {
+        day: [1.0 if 8 + week // 2 <= hour < 11 + week // 2 else 0.0 for hour in range(24)]
+        for week, day in enumerate(saturdays)
+    }
+    pattern = Pattern(daily_volume=2000.0, weekday_weights=WEEK, day_shapes=shapes, noise=True)
+    history = synthetic_history("2025-01-06", 112, pattern=pattern, interval_minutes=30, seed=3)
+    channel = channel_histories(history, Calendar())["voice"]
+    roles = SpecialDayEffects.learn(channel).roles
+    assert roles.short == 5  # a group of its own
+    shares, weekdays, usable, fallback = _inputs(channel)
+    methods = choose_profile_methods(shares, channel.volume, weekdays, usable, fallback, roles)
+    assert methods[5].startswith("latest")
+    assert not methods[0].startswith("latest")  # the working days keep the longer average
+    chosen = TopDown().profiles(channel, SpecialDayEffects.learn(channel))
+    held = TopDown(profile_method="weighted").profiles(channel, SpecialDayEffects.learn(channel))
+    latest = np.asarray(shapes[saturdays[-1]]).repeat(2) / 6
+    assert np.abs(chosen[5] - latest).sum() < 0.5 * np.abs(held[5] - latest).sum()
