@@ -49,7 +49,7 @@ from scheduler.shifts.evaluation import (
     schedule_coverage,
 )
 from scheduler.shifts.explain import check_agents, check_rules, coverage_warnings
-from scheduler.shifts.formulation import FloatArray, Program, build_program
+from scheduler.shifts.formulation import FloatArray, NamedAgents, Program, build_program
 from scheduler.shifts.roster import Roster, RosterAgent, eligible, solve_roster
 from scheduler.shifts.rules import Rules
 from scheduler.shifts.solving import Heartbeat, ProgressCallback, SolverOptions
@@ -397,18 +397,18 @@ def _count_model(run: _Run) -> _CountModel:
         max(agent.max_paid_minutes for agent in roster_agents) / 60,
     )
 
+    named = NamedAgents(
+        patterns=union,
+        pattern_limit=limits,
+        hours_range=hours,
+        headcount_limit=len(roster_agents),
+        headcount_floor=sum(1 for agent in roster_agents if agent.min_paid_minutes > 0),
+        paid_hours_floor=sum(agent.min_paid_minutes for agent in roster_agents) / 60,
+        day_capacity=capacity,
+    )
+
     def rebuild_named(subset: Templates) -> Program:
-        return run.build(
-            subset,
-            day_capacity=capacity,
-            patterns=union,
-            pattern_limit=limits,
-            hours_range=hours,
-            headcount_limit=len(roster_agents),
-            headcount_floor=sum(1 for agent in roster_agents if agent.min_paid_minutes > 0),
-            paid_hours_floor=sum(agent.min_paid_minutes for agent in roster_agents) / 60,
-            rest_intervals=run.rest,
-        )
+        return run.build(subset, named=named, rest_intervals=run.rest)
 
     return _CountModel(templates, rebuild_named(templates), rebuild_named)
 
