@@ -50,7 +50,7 @@ from scheduler.shifts.evaluation import (
 )
 from scheduler.shifts.explain import check_agents, check_rules, coverage_warnings
 from scheduler.shifts.formulation import FloatArray, NamedAgents, Program, build_program
-from scheduler.shifts.roster import Roster, RosterAgent, eligible, solve_roster
+from scheduler.shifts.roster import Roster, RosterAgent, RosterTerms, eligible, solve_roster
 from scheduler.shifts.rules import Rules
 from scheduler.shifts.solving import Heartbeat, ProgressCallback, SolverOptions
 from scheduler.shifts.summary import ScheduleSummary, schedule_summary
@@ -521,15 +521,17 @@ def _roster_stage(
         planned,
         lambda subset: run.build(subset, with_patterns=False),
         people,
+        RosterTerms(
+            rest_intervals=run.rest,
+            minute_of_position=week.minute,
+            preferred_start_weight=rules.weights.preferred_start_hour,
+            unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
+        ),
         pattern_slots=(
             (program.patterns, np.round(counts.vector[program.blocks["w"]]).astype(np.int64))
             if run.roster_agents is not None
             else None  # open positions are made one per planned pattern
         ),
-        rest_intervals=run.rest,
-        minute_of_position=week.minute,
-        preferred_start_weight=rules.weights.preferred_start_hour,
-        unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
         options=run.options,
         seconds=run.remaining(ROSTER_SHARE),
         progress=run.progress,
