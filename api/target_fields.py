@@ -3,7 +3,8 @@ the metadata of :class:`scheduler.targets.ChannelTarget`'s fields (description, 
 
 The API's request models build their target fields with :func:`target_field` (so
 ``/openapi.json`` carries the bounds and descriptions the page's form is derived from); a
-command-line option can take :func:`target_help` and :func:`target_bounds`.
+command-line option can take :func:`target_help`, :func:`target_bounds` and
+:func:`target_unit`.
 """
 
 from __future__ import annotations
@@ -38,8 +39,20 @@ def target_help(name: str) -> str:
     return description
 
 
+def target_unit(name: str) -> str:
+    """The unit of target field ``name`` (``share``, ``seconds``, ``hours``, ...)."""
+    unit: str = _metadata(name)["unit"]
+    return unit
+
+
 def target_field(name: str, default: object = None, **extra: Any) -> Any:
-    """A pydantic ``Field`` for target field ``name``: its description and bounds, with
+    """A pydantic ``Field`` for target field ``name``: its description and bounds, and its
+    unit as ``x-unit`` in the JSON schema (a form shows a ``share`` as a percentage), with
     ``default`` and any ``extra`` keywords (``examples``)."""
     keywords: dict[str, Any] = {**target_bounds(name), **extra}
-    return Field(default=default, description=target_help(name), **keywords)
+    return Field(
+        default=default,
+        description=target_help(name),
+        json_schema_extra={"x-unit": target_unit(name)},
+        **keywords,
+    )

@@ -40,13 +40,21 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from pydantic import BaseModel
-from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from api.settings import ServiceSettings
-from api.storage.database import Database, affected_rows
-from api.storage.jobs import result_parts, team_job
-from api.storage.models import FINISHED_STATUSES, Job, JobKind, JobResult, utc_now
+from api.storage.database import Database
+from api.storage.jobs import (
+    claim_job,
+    finish_job,
+    heartbeat,
+    insert_job,
+    record_progress,
+    request_cancel,
+    result_parts,
+    team_job,
+)
+from api.storage.models import Job, JobKind, JobStatus, utc_now
 from forecast.errors import ForecastError
 from scheduler.errors import SchedulerError
 
@@ -106,12 +114,7 @@ class JobContext:
             **extra,
         }
         with self.database.session(write=True) as session:
-            session.execute(
-                update(Job)
-                .where(Job.id == self.job_id, Job.status == "running")
-                .values(progress=progress, heartbeat_at=utc_now())
-            )
-            cancel = session.scalar(select(Job.cancel_requested).where(Job.id == self.job_id))
+            cancel = record_progress(session, self.job_id, progress)
             session.commit()
         if cancel:
             self.stop_event.set()
@@ -187,38 +190,16 @@ class JobRunner:
             seconds=STALE_HEARTBEATS * self.settings.job_heartbeat_seconds
         )
         with self.database.session(write=True) as session:
-            session.execute(
-                update(Job)
-                .where(Job.owner == self.owner, Job.status == "running")
-                .values(heartbeat_at=now)
-            )
-            interrupted = affected_rows(
-                session.execute(
-                    update(Job)
-                    .where(
-                        Job.status == "running",
-                        (Job.heartbeat_at.is_(None)) | (Job.heartbeat_at < stale_before),
-                    )
-                    .values(status="failed", reason=INTERRUPTED_REASON, finished_at=now)
-                )
-            )
-            cancelled = session.scalars(
-                select(Job.id).where(
-                    Job.owner == self.owner, Job.status == "running", Job.cancel_requested
-                )
-            ).all()
-            waiting = session.scalars(
-                select(Job.id).where(Job.status == "queued").order_by(Job.id)
-            ).all()
+            found = heartbeat(session, self.owner, now, stale_before, INTERRUPTED_REASON)
             session.commit()
-        if interrupted:
-            logger.warning("marked %d interrupted job(s) as failed", interrupted)
+        if found.interrupted:
+            logger.warning("marked %d interrupted job(s) as failed", found.interrupted)
         with self._lock:
-            for job_id in cancelled:
+            for job_id in found.cancelled:
                 event = self._stop_events.get(job_id)
                 if event is not None:
                     event.set()
-            waiting = [job_id for job_id in waiting if job_id not in self._stop_events]
+            waiting = [job_id for job_id in found.waiting if job_id not in self._stop_events]
         for job_id in waiting:
             self.enqueue(job_id)
 
@@ -244,8 +225,7 @@ class JobRunner:
         """Insert a job, commit it, and queue it."""
         if kind not in self.handlers:
             raise ValueError(f"no handler for jobs of kind {kind!r}")
-        job = Job(team_id=team_id, kind=kind, status="queued", request=request)
-        session.add(job)
+        job = insert_job(session, team_id, kind, request)
         session.commit()
         self.enqueue(job.id)
         return job
@@ -256,20 +236,7 @@ class JobRunner:
         Returns:
             False if the job had already finished (nothing to cancel).
         """
-        queued = affected_rows(
-            session.execute(
-                update(Job)
-                .where(Job.id == job.id, Job.status == "queued")
-                .values(status="cancelled", finished_at=utc_now(), reason="cancelled before it ran")
-            )
-        )
-        running = affected_rows(
-            session.execute(
-                update(Job)
-                .where(Job.id == job.id, Job.status == "running")
-                .values(cancel_requested=True)
-            )
-        )
+        queued, running = request_cancel(session, job.id)
         session.commit()
         if running:
             with self._lock:
@@ -277,7 +244,7 @@ class JobRunner:
             if event is not None:
                 event.set()
         session.refresh(job)
-        return bool(queued or running)
+        return queued or running
 
     def stop(self) -> None:
         """Stop the pool: running jobs are told to stop and end ``failed`` (interrupted);
@@ -296,41 +263,16 @@ class JobRunner:
 
     def _claim(self, job_id: int) -> Job | None:
         with self.database.session(write=True) as session:
-            claimed = affected_rows(
-                session.execute(
-                    update(Job)
-                    .where(Job.id == job_id, Job.status == "queued")
-                    .values(
-                        status="running",
-                        started_at=utc_now(),
-                        progress={"stage": "starting"},
-                        owner=self.owner,
-                        heartbeat_at=utc_now(),
-                    )
-                )
-            )
-            job = session.get(Job, job_id) if claimed else None
+            job = claim_job(session, job_id, self.owner)
             session.commit()
             return job
 
     def _finish(
-        self, job_id: int, status: str, parts: dict[str, Any] | None = None, **values: Any
+        self, job_id: int, status: JobStatus, parts: dict[str, Any] | None = None, **values: Any
     ) -> None:
         """Record the outcome, and a done job's result parts, in one transaction."""
-        assert status in FINISHED_STATUSES
         with self.database.session(write=True) as session:
-            finished = affected_rows(
-                session.execute(
-                    update(Job)
-                    .where(Job.id == job_id, Job.status == "running")
-                    .values(status=status, finished_at=utc_now(), **values)
-                )
-            )
-            if finished and parts:
-                session.add_all(
-                    JobResult(job_id=job_id, part=name, payload=payload)
-                    for name, payload in parts.items()
-                )
+            finish_job(session, job_id, status, parts, **values)
             session.commit()
 
     def _run(self, job_id: int) -> None:

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.runner import JobRunner
 from api.request_models import MAX_ID
 from api.service.csv_files import cached_csv, csv_content, csv_records_bytes
-from api.service.deps import DownloadsDep, Reads, ReadsDep, TeamDep
+from api.service.deps import DownloadsDep, Reads, ReadsDep, RunnerDep, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.jobs import result_parts, result_parts_json, team_job, team_jobs
@@ -69,15 +69,17 @@ class JobLinks(BaseModel):
     """Where to go next."""
 
     self: str = Field(description="This job's status.")
-    result: str = Field(description="The forecast or schedule (available when `done`).")
+    result: str = Field(description="The result (available when `done`).")
     cancel: str = Field(description="`POST` here to cancel the job.")
 
 
 class JobInfo(BaseModel):
-    """A forecast or schedule job."""
+    """A forecast, schedule or simulation job."""
 
-    id: int = Field(description="Job number; also the number of its forecast or schedule.")
-    kind: JobKind = Field(description="`forecast` or `schedule`.")
+    id: int = Field(
+        description="Job number; also the number of its forecast, schedule or simulation."
+    )
+    kind: JobKind = Field(description="`forecast`, `schedule` or `simulation`.")
     status: JobStatus = Field(
         description="`queued` (waiting for a worker), `running`, `done`, `failed` (see "
         "`reason`) or `cancelled`."
@@ -263,6 +265,48 @@ def start_job(
     return JobInfo.of(job)
 
 
+Body = TypeVar("Body", bound=BaseModel)
+
+
+def add_create_route(
+    router: APIRouter,
+    kind: JobKind,
+    body_model: type[Body],
+    check: Callable[[Session, TeamSnapshot, Body], None],
+    route: RouteDoc,
+) -> None:
+    """``POST`` on ``router``'s prefix: ``check`` the team can run the job (it raises a
+    ``ConflictError`` saying what to set or upload first), then queue a job of ``kind`` with
+    the body as its request and answer ``202`` with it (see :func:`start_job`)."""
+
+    def create(
+        body: Any, team: TeamDep, session: SessionDep, runner: RunnerDep, response: Response
+    ) -> JobInfo:
+        check(session, team, body)
+        return start_job(session, runner, team, kind, body.model_dump(mode="json"), response)
+
+    create.__name__, create.__doc__ = route.name, route.doc
+    create.__annotations__["body"] = body_model  # the model itself, not a name to resolve
+    router.post(
+        route.path,
+        status_code=status.HTTP_202_ACCEPTED,
+        summary=route.summary,
+        responses=problem_responses(409),
+    )(create)
+
+
+def add_cancel_route(router: APIRouter, kind: JobKind, route: RouteDoc) -> None:
+    """``POST`` ``/{<kind>_id}/cancel``: the same as ``POST /v1/jobs/{id}/cancel`` for a
+    job of ``kind``."""
+
+    def cancel(job_id: int, team: TeamDep, session: SessionDep, runner: RunnerDep) -> JobInfo:
+        return cancel_job(session, runner, find_job(session, team, job_id, kind))
+
+    cancel.__name__, cancel.__doc__ = route.name, route.doc
+    cancel.__annotations__["job_id"] = Annotated[int, _job_id(f"{kind}_id")]
+    router.post(route.path, summary=route.summary, responses=problem_responses(404, 409))(cancel)
+
+
 def add_list_route(router: APIRouter, kind: JobKind, plural: str) -> None:
     """``GET`` on ``router``'s prefix: the team's newest jobs of ``kind`` (results not
     included), as ``list_<plural>``."""
@@ -286,9 +330,9 @@ def _job_id(id_name: str) -> Any:
 
 
 @dataclass(frozen=True)
-class PartRoute:
-    """One route of :func:`add_part_routes`: its path under the router, its function name
-    (the OpenAPI operation's), summary and description."""
+class RouteDoc:
+    """A route the functions here add: its path under the router, its function name (the
+    OpenAPI operation's), summary and description."""
 
     path: str
     name: str
@@ -301,9 +345,9 @@ def add_part_routes(
     kind: JobKind,
     part: str,
     *,
-    as_json: PartRoute | None,
+    as_json: RouteDoc | None,
     json_model: Any,
-    as_csv: PartRoute,
+    as_csv: RouteDoc,
     csv_description: str,
     columns: Sequence[str],
     filename: str,

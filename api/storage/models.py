@@ -164,7 +164,7 @@ class Job(Base):
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
     owner: Mapped[str | None] = mapped_column(String(64))
-    """The service process running the job (see :class:`api.jobs.JobRunner`)."""
+    """The service process running the job (see :class:`api.jobs.runner.JobRunner`)."""
     heartbeat_at: Mapped[dt.datetime | None]
     """When that process last confirmed it is still running the job."""
 

@@ -5,23 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.forecast import ChannelModel, ForecastRequest
-from api.service.deps import DownloadsDep, ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.service.deps import DownloadsDep, ReadsDep, ResourceId, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.job_views import (
     JobInfo,
-    PartRoute,
+    RouteDoc,
+    add_cancel_route,
+    add_create_route,
     add_list_route,
     add_part_routes,
-    cancel_job,
     find_job,
     finished_result_json,
     json_response,
-    start_job,
 )
 from api.service.problems import ConflictError, problem_responses
 from api.storage.teams import TeamSnapshot
@@ -130,26 +130,24 @@ class ForecastView(BaseModel):
     result: ForecastResult | None = Field(description="The forecast; null until `done`.")
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_202_ACCEPTED,
-    summary="Start a forecast",
-    responses=problem_responses(409),
-)
-def create_forecast(
-    body: ForecastRequest,
-    team: TeamDep,
-    session: SessionDep,
-    runner: RunnerDep,
-    response: Response,
-) -> JobInfo:
-    """Queue a forecast of the stored history; poll the returned job (also in the
-    `Location` header), then fetch `/v1/forecasts/{id}`."""
+def _has_history(session: Session, team: TeamSnapshot, body: ForecastRequest) -> None:
     if team.history_interval_minutes is None:
         raise ConflictError("the team has no history yet; upload it with POST /v1/history")
-    return start_job(session, runner, team, "forecast", body.model_dump(mode="json"), response)
 
 
+add_create_route(
+    router,
+    "forecast",
+    ForecastRequest,
+    _has_history,
+    RouteDoc(
+        "",
+        "create_forecast",
+        "Start a forecast",
+        "Queue a forecast of the stored history; poll the returned job (also in the\n"
+        "`Location` header), then fetch `/v1/forecasts/{id}`.",
+    ),
+)
 add_list_route(router, "forecast", "forecasts")
 
 
@@ -197,7 +195,7 @@ add_part_routes(
     "intervals",
     as_json=None,
     json_model=None,
-    as_csv=PartRoute(
+    as_csv=RouteDoc(
         "/{forecast_id}/forecast.csv",
         "download_forecast",
         "A forecast as CSV",
@@ -210,13 +208,13 @@ add_part_routes(
 )
 
 
-@router.post(
-    "/{forecast_id}/cancel",
-    summary="Cancel a forecast",
-    responses=problem_responses(404, 409),
+add_cancel_route(
+    router,
+    "forecast",
+    RouteDoc(
+        "/{forecast_id}/cancel",
+        "cancel_forecast",
+        "Cancel a forecast",
+        "Same as `POST /v1/jobs/{id}/cancel`.",
+    ),
 )
-def cancel_forecast(
-    forecast_id: ResourceId, team: TeamDep, session: SessionDep, runner: RunnerDep
-) -> JobInfo:
-    """Same as `POST /v1/jobs/{id}/cancel`."""
-    return cancel_job(session, runner, find_job(session, team, forecast_id, "forecast"))

@@ -3,7 +3,7 @@ its summary, shifts and coverage as JSON or CSV; cancel."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
@@ -12,19 +12,17 @@ from api.jobs.schedule import ScheduleRequest
 from api.service.deps import (
     ReadsDep,
     ResourceId,
-    RunnerDep,
-    SessionDep,
     TeamDep,
 )
 from api.service.job_views import (
     JobInfo,
-    PartRoute,
+    RouteDoc,
+    add_cancel_route,
+    add_create_route,
     add_list_route,
     add_part_routes,
-    cancel_job,
     find_job,
     finished_result,
-    start_job,
 )
 from api.service.problems import ConflictError, problem_responses
 from api.storage.teams import TeamSnapshot
@@ -65,21 +63,7 @@ class ScheduleView(BaseModel):
     summary: ScheduleSummary | None = Field(description="The summary; null until done.")
 
 
-@router.post(
-    "",
-    status_code=status.HTTP_202_ACCEPTED,
-    summary="Start building a week's schedule",
-    responses=problem_responses(409),
-)
-def create_schedule(
-    body: ScheduleRequest,
-    team: TeamDep,
-    session: SessionDep,
-    runner: RunnerDep,
-    response: Response,
-) -> JobInfo:
-    """Queue the optimizer for the week; poll the returned job (also in `Location`) for its
-    progress, then fetch `/v1/schedules/{id}`."""
+def _can_schedule(session: Session, team: TeamSnapshot, body: ScheduleRequest) -> None:
     missing = [
         what
         for what, value in (("service targets", team.targets), ("scheduling rules", team.rules))
@@ -91,7 +75,21 @@ def create_schedule(
         raise ConflictError("the team has no history to forecast the week from; upload it")
     if body.forecast_id is not None:
         finished_result(session, find_job(session, team, body.forecast_id, "forecast"))
-    return start_job(session, runner, team, "schedule", body.model_dump(mode="json"), response)
+
+
+add_create_route(
+    router,
+    "schedule",
+    ScheduleRequest,
+    _can_schedule,
+    RouteDoc(
+        "",
+        "create_schedule",
+        "Start building a week's schedule",
+        "Queue the optimizer for the week; poll the returned job (also in `Location`) for its\n"
+        "progress, then fetch `/v1/schedules/{id}`.",
+    ),
+)
 
 
 add_list_route(router, "schedule", "schedules")
@@ -127,14 +125,14 @@ add_part_routes(
     router,
     "schedule",
     "shifts",
-    as_json=PartRoute(
+    as_json=RouteDoc(
         "/{schedule_id}/shifts",
         "read_shifts",
         "The shifts",
         "One entry per shift, with its breaks.",
     ),
     json_model=list[Shift],
-    as_csv=PartRoute(
+    as_csv=RouteDoc(
         "/{schedule_id}/shifts.csv",
         "download_shifts",
         "The shifts as CSV",
@@ -148,14 +146,14 @@ add_part_routes(
     router,
     "schedule",
     "coverage",
-    as_json=PartRoute(
+    as_json=RouteDoc(
         "/{schedule_id}/coverage",
         "read_coverage",
         "Coverage per interval",
         "Required vs scheduled agents and projected service level, per interval and channel.",
     ),
     json_model=list[CoverageInterval],
-    as_csv=PartRoute(
+    as_csv=RouteDoc(
         "/{schedule_id}/coverage.csv",
         "download_coverage",
         "Coverage as CSV",
@@ -168,11 +166,13 @@ add_part_routes(
 )
 
 
-@router.post(
-    "/{schedule_id}/cancel", summary="Cancel a schedule", responses=problem_responses(404, 409)
+add_cancel_route(
+    router,
+    "schedule",
+    RouteDoc(
+        "/{schedule_id}/cancel",
+        "cancel_schedule",
+        "Cancel a schedule",
+        "Stops the optimizer (at its next progress report) and marks the job `cancelled`.",
+    ),
 )
-def cancel_schedule(
-    schedule_id: ResourceId, team: TeamDep, session: SessionDep, runner: RunnerDep
-) -> JobInfo:
-    """Stops the optimizer (at its next progress report) and marks the job `cancelled`."""
-    return cancel_job(session, runner, find_job(session, team, schedule_id, "schedule"))

@@ -13,7 +13,7 @@ from api.jobs.simulation import SimulationRequest
 from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
 from api.service.job_views import (
     JobInfo,
-    PartRoute,
+    RouteDoc,
     add_part_routes,
     find_job,
     finished_result,
@@ -129,14 +129,14 @@ add_part_routes(
     router,
     "simulation",
     "intervals",
-    as_json=PartRoute(
+    as_json=RouteDoc(
         "/{simulation_id}/intervals",
         "read_intervals",
         "The simulated week per interval",
         "One entry per channel and interval (the columns of `intervals.csv`).",
     ),
     json_model=None,
-    as_csv=PartRoute(
+    as_csv=RouteDoc(
         "/{simulation_id}/intervals.csv",
         "download_intervals",
         "The simulated week per interval, as CSV",

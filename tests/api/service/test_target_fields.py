@@ -1,5 +1,6 @@
 """The target fields are declared once (``ChannelTarget``'s field metadata): the API's target
-models in ``/openapi.json`` carry exactly its bounds and descriptions, and enforce them."""
+models in ``/openapi.json`` carry exactly its bounds, descriptions and units, and enforce the
+bounds."""
 
 from __future__ import annotations
 
@@ -68,6 +69,7 @@ def test_each_api_target_field_has_the_dataclass_bounds_and_description(
     prop = components[model]["properties"][name]
     assert _schema_bounds(prop) == target_bounds(name)
     assert prop["description"] == metadata["description"]
+    assert prop["x-unit"] == metadata["unit"]
 
 
 def test_every_target_field_but_the_channel_declares_a_description_and_unit() -> None:
