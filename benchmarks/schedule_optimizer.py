@@ -18,7 +18,7 @@ separate process, from the same inputs — by the optimizer of an earlier commit
 Each row prints paid hours, the bound and the gap the optimizer reports, the shortfall (% of
 required agent-hours), the projected service level of the worst channel against its target,
 unassigned shifts, rule violations found by the independent checker
-(``tests/scheduling/checker.py``) and wall seconds.
+(``tests/scheduler/shifts/checker.py``) and wall seconds.
 
 Run: ``python -m benchmarks.schedule_optimizer [--time-limit-seconds 60] [--cases ...]
 [--baseline-ref REF | --no-baseline]``. Timings depend on the machine's load.
@@ -220,7 +220,7 @@ CASES: dict[str, Case] = {
 def run_case(name: str, seconds: float, workers: int) -> dict[str, Any]:
     """Solve one case with whatever ``scheduler`` is importable; the figures as a dict."""
     from scheduler.shifts import SolverOptions, agents_from_frame, rules_from_dict, solve_schedule
-    from tests.scheduling.checker import check_schedule
+    from tests.scheduler.shifts.checker import check_schedule
 
     table, rules_dict, roster = CASES[name]()
     agents = agents_from_frame(roster) if roster is not None else None

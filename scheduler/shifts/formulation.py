@@ -148,8 +148,31 @@ class Columns:
         return np.arange(block.start, block.stop, dtype=np.int64)
 
 
-# Over 80 lines only by its signature and the Args of its 17 options (the count model for open
-# positions, named agents, the bound and the break stage); the body is one call per rule.
+@dataclass(frozen=True)
+class NamedAgents:
+    """The named agents' weeks as the count model relaxes them, pooled over all agents.
+
+    Attributes:
+        patterns: the union of their day patterns.
+        pattern_limit: per pattern, at most as many agents as may work it.
+        hours_range: weekly paid hours per agent (the least minimum, the most maximum).
+        headcount_limit: at most this many agents (all of them).
+        headcount_floor: at least this many (those whose contracts have minimum hours: each
+            works a week).
+        paid_hours_floor: at least this many paid hours in all (their contracted minimums).
+        day_capacity: at most this many shifts of a set of channels on a day index (the
+            agents with one of those skills who may work that day).
+    """
+
+    patterns: npt.NDArray[np.bool_]
+    pattern_limit: IntArray
+    hours_range: tuple[float, float]
+    headcount_limit: int
+    headcount_floor: int
+    paid_hours_floor: float
+    day_capacity: Mapping[tuple[frozenset[int], int], int]
+
+
 def build_program(
     templates: Templates,
     required: FloatArray,
@@ -158,14 +181,8 @@ def build_program(
     interval_minutes: int,
     deferred: tuple[bool, ...],
     with_patterns: bool = True,
-    headcount_limit: int | None = None,
-    headcount_floor: int = 0,
-    paid_hours_floor: float = 0.0,
-    day_capacity: Mapping[tuple[frozenset[int], int], int] | None = None,
+    named: NamedAgents | None = None,
     rest_intervals: int | None = None,
-    patterns: npt.NDArray[np.bool_] | None = None,
-    pattern_limit: IntArray | None = None,
-    hours_range: tuple[float, float] | None = None,
     shortfall_costs: FloatArray | None = None,
     max_paid_hours: float | None = None,
     max_headcount: int | None = None,
@@ -181,17 +198,9 @@ def build_program(
         deferred: per channel, whether its work is deferred (may absorb idle live agents).
         with_patterns: add day-pattern and aggregate weekly-hours rows (the open-positions
             and bound model); the roster stage models each agent's week itself.
-        headcount_limit: at most this many agents (named agents).
-        headcount_floor: at least this many agents (named agents whose contracts have
-            minimum hours: each works a week).
-        paid_hours_floor: at least this many paid hours in all (the sum of those agents'
-            contracted minimums).
-        day_capacity: at most this many shifts of a set of channels on a day index.
+        named: the named agents' pooled weeks (default: open positions on the rules' day
+            patterns and hours).
         rest_intervals: with day patterns, add the rest rows of :func:`add_rest_between_days`.
-        patterns: the day patterns (default: ``days_per_agent`` on with the consecutive days
-            off); named agents pass the union of theirs.
-        pattern_limit: at most this many agents per pattern (named agents who may work it).
-        hours_range: weekly paid hours per agent (default: the rules' min and max).
         shortfall_costs: per channel, interval and segment, the cost of a missing agent-hour
             (default: the rules' ``weights.shortfall_agent_hour`` everywhere).
         max_paid_hours: at most this many paid hours in the week (a budget cap).
@@ -199,7 +208,9 @@ def build_program(
     """
     if not with_patterns:
         patterns = np.zeros((0, 7), dtype=bool)
-    elif patterns is None:
+    elif named is not None:
+        patterns = named.patterns
+    else:
         patterns = day_patterns(rules.week.days_per_agent, rules.week.consecutive_days_off)
     segments = (
         len(rules.weights.shortfall_agent_hour)
@@ -207,9 +218,8 @@ def build_program(
         else shortfall_costs.shape[2]
     )
     columns = lay_out_columns(templates, required, deferred, len(patterns), segments)
-    lower, upper = column_bounds(
-        templates, columns, pattern_limit if with_patterns else None, segments
-    )
+    pattern_limit = named.pattern_limit if named is not None and with_patterns else None
+    lower, upper = column_bounds(templates, columns, pattern_limit, segments)
     cost = column_costs(templates, columns, rules, interval_minutes / 60, shortfall_costs)
     size = required.shape[1]
     builder = RowBuilder()
@@ -217,25 +227,12 @@ def build_program(
     add_absorbed_deferred_work(builder, coverage, columns, deferred, size)
     add_each_break_once(builder, templates, columns)
     if with_patterns:
-        add_days_per_week(builder, templates, patterns, columns)
-        low_hours, high_hours = hours_range or (rules.week.min_hours, rules.week.max_hours)
-        add_weekly_hours(builder, templates, columns, low_hours, high_hours)
-        if rest_intervals is not None:
-            add_rest_between_days(
-                builder,
-                templates,
-                patterns,
-                w_start=columns.blocks["w"].start,
-                rest_intervals=rest_intervals,
-                size=size,
-            )
-        if headcount_limit is not None:
-            add_headcount(builder, columns, headcount_floor, headcount_limit)
-    add_paid_hours_floor(builder, templates, paid_hours_floor)
+        _add_week_rules(builder, templates, patterns, columns, rules, named, rest_intervals)
+    add_paid_hours_floor(builder, templates, named.paid_hours_floor if named is not None else 0.0)
     add_budget(
         builder, templates, columns, max_paid_hours, max_headcount if with_patterns else None
     )
-    add_day_capacity(builder, templates, day_capacity or {})
+    add_day_capacity(builder, templates, named.day_capacity if named is not None else {})
     return Program(
         cost=cost,
         lower=lower,
@@ -251,6 +248,36 @@ def build_program(
         over_cell=columns.over_cell,
         coverage_rows=coverage,
     )
+
+
+def _add_week_rules(
+    builder: RowBuilder,
+    templates: Templates,
+    patterns: npt.NDArray[np.bool_],
+    columns: Columns,
+    rules: Rules,
+    named: NamedAgents | None,
+    rest_intervals: int | None,
+) -> None:
+    """The rules of agents' weeks on day patterns: days per week, weekly hours, the rest
+    between days (when ``rest_intervals`` is given) and the named agents' headcount."""
+    size = columns.need.shape[1]
+    add_days_per_week(builder, templates, patterns, columns)
+    low_hours, high_hours = (
+        named.hours_range if named is not None else (rules.week.min_hours, rules.week.max_hours)
+    )
+    add_weekly_hours(builder, templates, columns, low_hours, high_hours)
+    if rest_intervals is not None:
+        add_rest_between_days(
+            builder,
+            templates,
+            patterns,
+            w_start=columns.blocks["w"].start,
+            rest_intervals=rest_intervals,
+            size=size,
+        )
+    if named is not None:
+        add_headcount(builder, columns, named.headcount_floor, named.headcount_limit)
 
 
 def lay_out_columns(

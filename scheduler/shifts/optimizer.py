@@ -49,8 +49,8 @@ from scheduler.shifts.evaluation import (
     schedule_coverage,
 )
 from scheduler.shifts.explain import check_agents, check_rules, coverage_warnings
-from scheduler.shifts.formulation import FloatArray, Program, build_program
-from scheduler.shifts.roster import Roster, RosterAgent, eligible, solve_roster
+from scheduler.shifts.formulation import FloatArray, NamedAgents, Program, build_program
+from scheduler.shifts.roster import Roster, RosterAgent, RosterTerms, eligible, solve_roster
 from scheduler.shifts.rules import Rules
 from scheduler.shifts.solving import Heartbeat, ProgressCallback, SolverOptions
 from scheduler.shifts.summary import ScheduleSummary, schedule_summary
@@ -397,18 +397,18 @@ def _count_model(run: _Run) -> _CountModel:
         max(agent.max_paid_minutes for agent in roster_agents) / 60,
     )
 
+    named = NamedAgents(
+        patterns=union,
+        pattern_limit=limits,
+        hours_range=hours,
+        headcount_limit=len(roster_agents),
+        headcount_floor=sum(1 for agent in roster_agents if agent.min_paid_minutes > 0),
+        paid_hours_floor=sum(agent.min_paid_minutes for agent in roster_agents) / 60,
+        day_capacity=capacity,
+    )
+
     def rebuild_named(subset: Templates) -> Program:
-        return run.build(
-            subset,
-            day_capacity=capacity,
-            patterns=union,
-            pattern_limit=limits,
-            hours_range=hours,
-            headcount_limit=len(roster_agents),
-            headcount_floor=sum(1 for agent in roster_agents if agent.min_paid_minutes > 0),
-            paid_hours_floor=sum(agent.min_paid_minutes for agent in roster_agents) / 60,
-            rest_intervals=run.rest,
-        )
+        return run.build(subset, named=named, rest_intervals=run.rest)
 
     return _CountModel(templates, rebuild_named(templates), rebuild_named)
 
@@ -521,15 +521,17 @@ def _roster_stage(
         planned,
         lambda subset: run.build(subset, with_patterns=False),
         people,
+        RosterTerms(
+            rest_intervals=run.rest,
+            minute_of_position=week.minute,
+            preferred_start_weight=rules.weights.preferred_start_hour,
+            unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
+        ),
         pattern_slots=(
             (program.patterns, np.round(counts.vector[program.blocks["w"]]).astype(np.int64))
             if run.roster_agents is not None
             else None  # open positions are made one per planned pattern
         ),
-        rest_intervals=run.rest,
-        minute_of_position=week.minute,
-        preferred_start_weight=rules.weights.preferred_start_hour,
-        unused_agent_cost=(rules.weights.shortfall_agent_hour[0] * rules.week.min_hours),
         options=run.options,
         seconds=run.remaining(ROSTER_SHARE),
         progress=run.progress,

@@ -18,6 +18,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import Final
 
 import numpy as np
@@ -64,6 +65,23 @@ class RosterAgent:
     max_paid_minutes: int
     preferred_start_minute: int | None = None
     must_work: bool = False
+
+
+@dataclass(frozen=True)
+class RosterTerms:
+    """What the roster keeps besides the shifts: the rest, the clock and the costs.
+
+    Attributes:
+        rest_intervals: minimum rest between two shifts of an agent, in intervals.
+        minute_of_position: local minute of the day of every interval of the week.
+        preferred_start_weight: cost per hour between preferred and actual start.
+        unused_agent_cost: cost (paid-hour equivalents) of a must-work agent left idle.
+    """
+
+    rest_intervals: int
+    minute_of_position: IntArray
+    preferred_start_weight: float
+    unused_agent_cost: float
 
 
 @dataclass(frozen=True)
@@ -656,19 +674,14 @@ def _complete_week(
             return
 
 
-# Over 80 lines only by its signature and the Args of its 13 parameters; the body is the
-# three steps of the docstring, each a call.
 def solve_roster(
     candidates: Templates,
     counts: IntArray,
     build: Callable[[Templates], Program],
     agents: list[RosterAgent],
+    terms: RosterTerms,
     *,
     pattern_slots: tuple[BoolArray, IntArray] | None = None,
-    rest_intervals: int,
-    minute_of_position: IntArray,
-    preferred_start_weight: float,
-    unused_agent_cost: float,
     options: SolverOptions,
     seconds: float,
     progress: ProgressCallback | None = None,
@@ -677,48 +690,35 @@ def solve_roster(
     """Assign agents to candidate templates.
 
     In order, stopping at the first that hands out every planned instance (and gives every
-    named agent a week): agents are matched to the count stage's day patterns
-    (:func:`match_patterns`); the greedy (:func:`greedy_roster`) runs over all candidates;
-    the exact partition (:func:`exact_partition`) searches for a perfect hand-out; CP-SAT
-    improves the greedy over the templates the count stage chose or the greedy used, with
-    coverage in its objective and every agent free to take any of its own patterns.
+    named agent a week): the greedy (:func:`greedy_roster`) on the count stage's day patterns
+    (:func:`match_patterns`); the exact partition (:func:`exact_partition`); CP-SAT over the
+    templates the count stage chose or the greedy used, with coverage in its objective and
+    every agent free to take any of its own patterns (:func:`_cp_sat_roster`).
 
     Args:
         candidates: the templates agents may work (breaks fixed).
         counts: shift counts per candidate from the count stage (the greedy's targets).
         build: builds the count model (without day patterns) over a subset of templates.
         agents: the agents or open positions.
+        terms: the rest, the clock of the week and the wish and idle costs.
         pattern_slots: the count stage's day patterns and how many agents work each.
-        rest_intervals: minimum rest between two shifts of an agent, in intervals.
-        minute_of_position: local minute of the day of every interval of the week.
-        preferred_start_weight: cost per hour between preferred and actual start.
-        unused_agent_cost: cost (paid-hour equivalents) of a must-work agent left idle.
         options: CP-SAT options; ``seconds`` of the budget for this stage.
         progress: receives each incumbent.
         started: the clock value the progress reports count from.
-
-    Returns:
-        Assignments as (agent index, candidate index).
     """
     started_here = time.monotonic()
     started = started if started is not None else started_here
-    week_size = len(minute_of_position)
-    # The greedy and the exact partition keep to the days the count stage planned; CP-SAT,
-    # if it runs, may give an agent any of its own patterns.
+    # The greedy and the partition keep the planned days; CP-SAT may use any of an agent's.
     planned_agents = match_patterns(agents, *pattern_slots) if pattern_slots else agents
     allowed = [eligible(agent, candidates) for agent in planned_agents]
-
-    def hand_out(people: list[RosterAgent], may: list[BoolArray]) -> list[tuple[int, int]]:
-        return greedy_roster(
-            people,
-            candidates,
-            counts,
-            may,
-            rest_intervals=rest_intervals,
-            minute_of_position=minute_of_position,
-        )
-
-    greedy = hand_out(planned_agents, allowed)
+    hand_out = partial(
+        greedy_roster,
+        templates=candidates,
+        counts=counts,
+        rest_intervals=terms.rest_intervals,
+        minute_of_position=terms.minute_of_position,
+    )
+    greedy = hand_out(planned_agents, allowed=allowed)
     if _shortcomings(agents, counts, greedy) == (0, 0):
         return Roster(greedy, "greedy")
     fallback = sum(int((may & (counts > 0)).sum()) for may in allowed) <= MAX_ROSTER_PAIRS
@@ -727,8 +727,8 @@ def solve_roster(
         candidates,
         counts,
         allowed,
-        rest_intervals=rest_intervals,
-        week_size=week_size,
+        rest_intervals=terms.rest_intervals,
+        week_size=len(terms.minute_of_position),
         hint=greedy,
         options=options,
         seconds=seconds * (PARTITION_SHARE if fallback else 1.0),
@@ -739,21 +739,16 @@ def solve_roster(
         return Roster(exact, "CP-SAT exact partition")
     if not fallback:
         return Roster(greedy, "greedy (too large for CP-SAT)")
-    if pattern_slots is not None:
-        # Where the planned days leave agents without a legal week, their own patterns may not.
-        free = hand_out(agents, [eligible(agent, candidates) for agent in agents])
-        if _shortcomings(agents, counts, free) < _shortcomings(agents, counts, greedy):
-            greedy = free
+    if pattern_slots is not None:  # the planned days may leave agents without a legal week
+        free = hand_out(agents, allowed=[eligible(agent, candidates) for agent in agents])
+        greedy = min(greedy, free, key=lambda found: _shortcomings(agents, counts, found))
     return _cp_sat_roster(
         candidates,
         counts,
         build,
         agents,
         greedy,
-        rest_intervals=rest_intervals,
-        minute_of_position=minute_of_position,
-        preferred_start_weight=preferred_start_weight,
-        unused_agent_cost=unused_agent_cost,
+        terms,
         options=options,
         seconds=seconds - (time.monotonic() - started_here),
         progress=progress,
@@ -791,11 +786,8 @@ def _cp_sat_roster(
     build: Callable[[Templates], Program],
     agents: list[RosterAgent],
     greedy: list[tuple[int, int]],
+    terms: RosterTerms,
     *,
-    rest_intervals: int,
-    minute_of_position: IntArray,
-    preferred_start_weight: float,
-    unused_agent_cost: float,
     options: SolverOptions,
     seconds: float,
     progress: ProgressCallback | None,
@@ -814,20 +806,21 @@ def _cp_sat_roster(
     roster = _RosterModel(
         cp_model.CpModel(), templates, {}, [[] for _ in range(templates.count)], [], []
     )
-    minutes = minute_of_position[templates.start]
-    gaps = rest_gaps(rest_intervals, templates, round(len(minute_of_position) / 7))
+    minutes = terms.minute_of_position[templates.start]
+    week_size = len(terms.minute_of_position)
+    gaps = rest_gaps(terms.rest_intervals, templates, round(week_size / 7))
     for index, agent in enumerate(agents):
         members = np.flatnonzero(eligible(agent, templates))  # over the subset
-        preference = _preference_cost(agent, minutes[members], preferred_start_weight)
+        preference = _preference_cost(agent, minutes[members], terms.preferred_start_weight)
         _add_agent_week(
             roster,
             index,
             agent,
             members,
             preference,
-            unused_agent_cost=unused_agent_cost,
-            rest_intervals=rest_intervals,
-            week_size=len(minute_of_position),
+            unused_agent_cost=terms.unused_agent_cost,
+            rest_intervals=terms.rest_intervals,
+            week_size=week_size,
             gaps=gaps,
         )
     # Idle must-work agents cost through a bonus for working (no constant in the objective).

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
-from tests.simulation.weeks import constant_workload, round_the_clock
+from tests.scheduler.simulation.weeks import constant_workload, round_the_clock
 
 runner = CliRunner()
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from scheduler.shifts import rules_from_dict, solve_schedule
-from tests.scheduling.checker import check_schedule, recompute_coverage
-from tests.scheduling.weeks import FAST, fake_kpis, rules_with
+from tests.scheduler.shifts.checker import check_schedule, recompute_coverage
+from tests.scheduler.shifts.weeks import FAST, fake_kpis, rules_with
 
 RULES = rules_with(
     shifts={"lengths_hours": [8], "start_step_minutes": 60, "breaks": []},

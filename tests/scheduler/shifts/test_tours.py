@@ -20,7 +20,7 @@ from scheduler.shifts.tours import (
     improve,
     trim,
 )
-from tests.scheduling.weeks import WEEK_START
+from tests.scheduler.shifts.weeks import WEEK_START
 
 RULES = rules_from_dict(
     {

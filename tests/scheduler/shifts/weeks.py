@@ -15,7 +15,7 @@ from scheduler.shifts import (
     rules_from_dict,
     solve_schedule,
 )
-from tests.scheduling.checker import check_schedule, recompute_coverage
+from tests.scheduler.shifts.checker import check_schedule, recompute_coverage
 
 WEEK_START = pd.Timestamp("2026-06-01", tz="Europe/Berlin")  # a Monday
 FAST = SolverOptions(time_limit_seconds=30, workers=1, seed=0, deterministic_seconds=3.0)

@@ -1,12 +1,12 @@
 """One small deterministic solve per scheduling rule, each with an exact expected outcome.
 
-Every solve is also verified by the independent checker (``tests/scheduling/checker.py``):
+Every solve is also verified by the independent checker (``tests/scheduler/shifts/checker.py``):
 all rules hold and the reported coverage matches a minute-by-minute recount.
 """
 
 import pandas as pd
 
-from tests.scheduling.weeks import agents_table, local, requirements, rules_with, solve
+from tests.scheduler.shifts.weeks import agents_table, local, requirements, rules_with, solve
 
 
 def _shift_spans(result_shifts: pd.DataFrame) -> list[tuple[str, str, str]]:

@@ -11,7 +11,7 @@ from scheduler.errors import InvalidTargetsError
 from scheduler.simulation import InvalidSimulationError, SimulationOptions, simulate_week
 from scheduler.simulation.kernel import serve
 from scheduler.staffing import Targets
-from tests.simulation.weeks import WEEK_START, constant_workload, round_the_clock
+from tests.scheduler.simulation.weeks import WEEK_START, constant_workload, round_the_clock
 
 VOICE = Targets.from_dict({"channels": {"voice": {"service_level": 0.8, "answer_seconds": 20}}})
 

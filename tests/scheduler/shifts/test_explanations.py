@@ -3,7 +3,7 @@
 import pytest
 
 from scheduler.errors import InfeasibleScheduleError
-from tests.scheduling.weeks import agents_table, requirements, rules_with, solve
+from tests.scheduler.shifts.weeks import agents_table, requirements, rules_with, solve
 
 
 def test_a_maximum_below_the_shortest_week_is_explained() -> None:

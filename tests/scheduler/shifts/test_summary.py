@@ -17,7 +17,7 @@ from scheduler.shifts import schedule_summary
 from scheduler.shifts.summary import ScheduleSummary, intervals_below_target
 from scheduler.staffing import Targets
 from scheduler.staffing import requirements as staffing_requirements
-from tests.scheduling.weeks import WEEK_START
+from tests.scheduler.shifts.weeks import WEEK_START
 
 TARGETS = Targets.from_dict(
     {

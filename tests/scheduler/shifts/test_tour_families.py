@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 
 from scheduler.shifts import SolverOptions, agents_from_frame, rules_from_dict, solve_schedule
-from tests.scheduling.checker import check_schedule
-from tests.scheduling.weeks import WEEK_START, fake_kpis, solve
+from tests.scheduler.shifts.checker import check_schedule
+from tests.scheduler.shifts.weeks import WEEK_START, fake_kpis, solve
 
 OPTIONS = SolverOptions(time_limit_seconds=60, workers=1, seed=0, deterministic_seconds=4.0)
 LUNCH = [{"minutes": 60, "after_hours": [3, 5], "paid": False, "min_shift_hours": 6}]

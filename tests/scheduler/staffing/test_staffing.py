@@ -22,7 +22,7 @@ from scheduler.staffing import (
     requirements,
     scheduled_agents,
 )
-from tests.staffing import reference
+from tests.scheduler.staffing import reference
 
 
 def _voice(**fields: float) -> ChannelTarget:

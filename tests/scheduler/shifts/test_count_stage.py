@@ -10,7 +10,7 @@ from scheduler.shifts.bound import LinearRelaxation
 from scheduler.shifts.counts import dive, explicit_counts, explicit_selection, solve_counts
 from scheduler.shifts.formulation import Program, build_program
 from scheduler.shifts.templates import Templates, shift_templates, week_of
-from tests.scheduling.weeks import requirements, rules_with
+from tests.scheduler.shifts.weeks import requirements, rules_with
 
 RULES = rules_from_dict(
     rules_with(

@@ -24,7 +24,7 @@ import pytest
 from scheduler.simulation import SimulationOptions, simulate_week
 from scheduler.staffing import Targets
 from scheduler.staffing.queueing import QueueKpis, erlang_a, erlang_c
-from tests.simulation.weeks import WEEK_SECONDS, constant_workload, round_the_clock
+from tests.scheduler.simulation.weeks import WEEK_SECONDS, constant_workload, round_the_clock
 
 CONTACTS_PER_WEEK = 8_000
 REPLICATIONS = 20

@@ -9,7 +9,7 @@ from typer.testing import CliRunner
 
 from api.cli import app
 from scheduler.shifts import SolverOptions, agents_from_frame, schedule_coverage
-from tests.scheduling.weeks import (
+from tests.scheduler.shifts.weeks import (
     agents_table,
     fake_kpis,
     requirements,

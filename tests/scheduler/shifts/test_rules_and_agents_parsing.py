@@ -8,9 +8,9 @@ import pytest
 
 from scheduler.errors import InvalidAgentsError, InvalidRulesError
 from scheduler.shifts import agents_from_frame, rules_from_dict
-from tests.scheduling.weeks import agents_table
+from tests.scheduler.shifts.weeks import agents_table
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
+SAMPLE = Path(__file__).resolve().parents[3] / "data" / "sample"
 
 
 def test_the_sample_rules_parse_with_the_issue_example_values() -> None:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from scheduler.staffing import queueing
-from tests.staffing import reference
+from tests.scheduler.staffing import reference
 
 RTOL = 1e-9
 

@@ -9,7 +9,7 @@ import pytest
 
 from scheduler.shifts import Progress, SolverOptions, counts, rules_from_dict, solve_schedule
 from scheduler.shifts.solving import Heartbeat
-from tests.scheduling.weeks import fake_kpis, requirements, rules_with
+from tests.scheduler.shifts.weeks import fake_kpis, requirements, rules_with
 
 
 class CancelledError(Exception):

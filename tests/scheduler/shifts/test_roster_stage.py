@@ -8,7 +8,7 @@ import numpy as np
 from scheduler.shifts import SolverOptions, rules_from_dict
 from scheduler.shifts.roster import RosterAgent, eligible, exact_partition, match_patterns
 from scheduler.shifts.templates import Templates, shift_templates, week_of
-from tests.scheduling.weeks import requirements, rules_with
+from tests.scheduler.shifts.weeks import requirements, rules_with
 
 MON_FRI = np.array([[1, 1, 1, 1, 1, 0, 0]], dtype=bool)
 WED_SUN = np.array([[0, 0, 1, 1, 1, 1, 1]], dtype=bool)
