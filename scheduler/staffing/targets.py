@@ -36,22 +36,6 @@ from scheduler.staffing.hours import OperatingHours
 
 QueueModel = Literal["erlang_c", "erlang_a", "deferred"]
 
-_KNOWN_KEYS = frozenset(
-    {
-        "service_level",
-        "answer_seconds",
-        "asa_seconds",
-        "patience_seconds",
-        "max_abandon",
-        "max_occupancy",
-        "shrinkage",
-        "concurrency",
-        "response_share",
-        "response_hours",
-        "hours",
-    }
-)
-
 
 def _fail(channel: str, field: str, value: object, why: str) -> InvalidTargetsError:
     return InvalidTargetsError(f"targets for channel {channel!r}, field `{field}`: {value!r} {why}")
@@ -341,6 +325,10 @@ class ChannelTarget:
                 hours, f"targets for channel {name!r}, field `hours`", InvalidTargetsError
             ),
         )
+
+
+# The keys a channel's table may hold: the target's own fields (declared once, above).
+_KNOWN_KEYS = frozenset(field.name for field in dataclasses.fields(ChannelTarget)) - {"channel"}
 
 
 @dataclass(frozen=True)
