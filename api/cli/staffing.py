@@ -6,7 +6,7 @@ import dataclasses
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -16,6 +16,7 @@ from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, read_workload, write_table
 from api.cli.limits import check_workload
 from api.cli.options import VolumeColumn
+from api.target_fields import out_of_range, target_option_help
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
     from api.cli.requirements_file import RequirementsSummary
@@ -23,22 +24,20 @@ if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays q
 
 MODEL_NAMES = {"erlang_c": "Erlang C", "erlang_a": "Erlang A", "deferred": "deferred backlog"}
 
-ServiceLevel = Annotated[
-    float | None, typer.Option(help="Target share answered within --answer-seconds, e.g. 0.8.")
-]
-AnswerSeconds = Annotated[
-    float | None, typer.Option(help="Service-level threshold in seconds, e.g. 20.")
-]
-AsaSeconds = Annotated[float | None, typer.Option(help="Maximum average speed of answer (s).")]
-Shrinkage = Annotated[float, typer.Option(help="Share of paid time off the floor, e.g. 0.3.")]
-MaxOccupancy = Annotated[float | None, typer.Option(help="Occupancy cap, e.g. 0.85.")]
-PatienceSeconds = Annotated[
-    float | None, typer.Option(help="Mean customer patience (s); switches to Erlang A.")
-]
-MaxAbandon = Annotated[
-    float | None, typer.Option(help="Maximum share abandoning; needs --patience-seconds.")
-]
-Concurrency = Annotated[int, typer.Option(help="Contacts per agent at once (chat).")]
+
+def _target_option(name: str) -> Any:
+    """The option of target field ``name``: help and range from its one declaration."""
+    return typer.Option(help=target_option_help(name))
+
+
+ServiceLevel = Annotated[float | None, _target_option("service_level")]
+AnswerSeconds = Annotated[float | None, _target_option("answer_seconds")]
+AsaSeconds = Annotated[float | None, _target_option("asa_seconds")]
+Shrinkage = Annotated[float, _target_option("shrinkage")]
+MaxOccupancy = Annotated[float | None, _target_option("max_occupancy")]
+PatienceSeconds = Annotated[float | None, _target_option("patience_seconds")]
+MaxAbandon = Annotated[float | None, _target_option("max_abandon")]
+Concurrency = Annotated[int, _target_option("concurrency")]
 
 
 def _flag_target(
@@ -54,6 +53,23 @@ def _flag_target(
 ) -> ChannelTarget:
     from scheduler.staffing import ChannelTarget
 
+    options = {
+        "service_level": service_level,
+        "answer_seconds": answer_seconds,
+        "asa_seconds": asa_seconds,
+        "shrinkage": shrinkage,
+        "max_occupancy": max_occupancy,
+        "patience_seconds": patience_seconds,
+        "max_abandon": max_abandon,
+        "concurrency": concurrency,
+    }
+    problems = [
+        f"--{name.replace('_', '-')}: {problem}"
+        for name, value in options.items()
+        if value is not None and (problem := out_of_range(name, value)) is not None
+    ]
+    if problems:
+        fail("A target option is out of range.", problems)
     return ChannelTarget(
         channel=channel,
         service_level=service_level,

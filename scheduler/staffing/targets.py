@@ -36,22 +36,6 @@ from scheduler.staffing.hours import OperatingHours
 
 QueueModel = Literal["erlang_c", "erlang_a", "deferred"]
 
-_KNOWN_KEYS = frozenset(
-    {
-        "service_level",
-        "answer_seconds",
-        "asa_seconds",
-        "patience_seconds",
-        "max_abandon",
-        "max_occupancy",
-        "shrinkage",
-        "concurrency",
-        "response_share",
-        "response_hours",
-        "hours",
-    }
-)
-
 
 def _fail(channel: str, field: str, value: object, why: str) -> InvalidTargetsError:
     return InvalidTargetsError(f"targets for channel {channel!r}, field `{field}`: {value!r} {why}")
@@ -102,15 +86,20 @@ class ChannelTarget:
     """
 
     # Each field's metadata declares it for every edge (the API's models, the page's form
-    # through the OpenAPI schema, the command line): ``description``, ``unit`` and the bounds
-    # ``gt``/``ge``/``lt``/``le`` an edge accepts (the interval endpoints' ranges, within which
-    # the queueing math is well-behaved).
+    # through the OpenAPI schema, the command line): ``label``, ``description``, ``unit`` and
+    # the bounds ``gt``/``ge``/``lt``/``le`` an edge accepts (the interval endpoints' ranges,
+    # within which the queueing math is well-behaved).
     channel: str = dataclasses.field(
-        metadata={"description": "The channel (queue) name, lower-case.", "unit": "name"}
+        metadata={
+            "label": "Channel",
+            "description": "The channel (queue) name, lower-case.",
+            "unit": "name",
+        }
     )
     service_level: float | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Service level",
             "description": "Share answered within `answer_seconds`, e.g. 0.8.",
             "unit": "share",
             "gt": 0,
@@ -120,6 +109,7 @@ class ChannelTarget:
     answer_seconds: float | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Answer within (s)",
             "description": "Service-level threshold in seconds, e.g. 20.",
             "unit": "seconds",
             "gt": 0,
@@ -129,6 +119,7 @@ class ChannelTarget:
     asa_seconds: float | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Average speed of answer (s)",
             "description": "Maximum average speed of answer, seconds.",
             "unit": "seconds",
             "gt": 0,
@@ -138,6 +129,7 @@ class ChannelTarget:
     patience_seconds: float | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Patience (s)",
             "description": "Mean customer patience in seconds (at least 1); switches from "
             "Erlang C to Erlang A.",
             "unit": "seconds",
@@ -148,6 +140,7 @@ class ChannelTarget:
     max_abandon: float | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Abandoned at most",
             "description": "Maximum share of contacts abandoning; needs `patience_seconds`.",
             "unit": "share",
             "gt": 0,
@@ -157,6 +150,7 @@ class ChannelTarget:
     max_occupancy: float | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Occupancy at most",
             "description": "Cap on the share of agent time busy with contacts, e.g. 0.85.",
             "unit": "share",
             "gt": 0,
@@ -166,6 +160,7 @@ class ChannelTarget:
     shrinkage: float = dataclasses.field(
         default=0.0,
         metadata={
+            "label": "Shrinkage",
             "description": "Share of paid time off the floor, e.g. 0.3 (default 0).",
             "unit": "share",
             "ge": 0,
@@ -175,6 +170,7 @@ class ChannelTarget:
     concurrency: int = dataclasses.field(
         default=1,
         metadata={
+            "label": "Contacts at once",
             "description": "Contacts an agent handles at once (chat); default 1.",
             "unit": "contacts",
             "ge": 1,
@@ -184,6 +180,7 @@ class ChannelTarget:
     response_share: float | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Answered in time",
             "description": "Deferred work: share answered within `response_hours`.",
             "unit": "share",
             "gt": 0,
@@ -193,6 +190,7 @@ class ChannelTarget:
     response_hours: float | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Respond within (business hours)",
             "description": "Deferred work: response-time target in business hours.",
             "unit": "hours",
             "gt": 0,
@@ -201,6 +199,7 @@ class ChannelTarget:
     hours: OperatingHours | None = dataclasses.field(
         default=None,
         metadata={
+            "label": "Business hours",
             "description": 'Deferred work: business hours by weekday range, e.g. {"mon-fri": '
             '"08:00-18:00"}; default around the clock.',
             "unit": "weekday ranges",
@@ -326,6 +325,10 @@ class ChannelTarget:
                 hours, f"targets for channel {name!r}, field `hours`", InvalidTargetsError
             ),
         )
+
+
+# The keys a channel's table may hold: the target's own fields (declared once, above).
+_KNOWN_KEYS = frozenset(field.name for field in dataclasses.fields(ChannelTarget)) - {"channel"}
 
 
 @dataclass(frozen=True)

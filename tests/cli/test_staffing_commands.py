@@ -83,8 +83,28 @@ def test_erlang_rejects_a_service_level_outside_zero_one_without_a_traceback() -
         ],
     )
     assert result.exit_code == 2
-    assert "`service_level`: 80.0 must be between 0 and 1" in result.output
+    assert "--service-level: 80 is outside 0<x<1" in result.output
     assert "Traceback" not in result.output
+
+
+def test_a_target_option_outside_the_declared_bounds_is_refused_naming_option_and_range(
+    tmp_path: Path,
+) -> None:
+    """The command line enforces the bounds the API does (one declaration): an answer time
+    beyond a day is exit 2 in both commands, not a schedule for an impossible target."""
+    workload = tmp_path / "workload.csv"
+    workload.write_text(
+        "interval_start,channel,volume,aht_seconds\n2026-12-07T09:00,voice,10,300\n"
+    )
+    too_long = ["--service-level", "0.8", "--answer-seconds", "100000"]
+    erlang = runner.invoke(app, ["erlang", "--volume", "10", "--aht-seconds", "300", *too_long])
+    required = runner.invoke(
+        app, ["requirements", str(workload), "-o", str(tmp_path / "out.csv"), *too_long]
+    )
+    for result in (erlang, required):
+        assert result.exit_code == 2
+        assert "--answer-seconds: 100000 is outside 0<x<=86400" in result.output
+    assert not (tmp_path / "out.csv").exists()
 
 
 def test_requirements_writes_a_csv_with_agents_and_kpis(tmp_path: Path) -> None:

@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from typer.testing import CliRunner
 
+from api.cli import app
 from api.service import create_app
 from api.settings import ServiceSettings
-from api.target_fields import target_bounds
+from api.target_fields import target_bounds, target_option_help, target_range
 from scheduler.staffing import ChannelTarget
 from tests.api.conftest import TeamCredentials
 
@@ -70,10 +72,25 @@ def test_each_api_target_field_has_the_dataclass_bounds_and_description(
     assert _schema_bounds(prop) == target_bounds(name)
     assert prop["description"] == metadata["description"]
     assert prop["x-unit"] == metadata["unit"]
+    assert prop["title"] == metadata["label"]
+
+
+@pytest.mark.parametrize("name", TARGET_MODELS["ErlangRequest"])
+def test_each_command_line_target_option_shows_the_declared_description_and_range(
+    name: str,
+) -> None:
+    """``staffcast erlang --help`` is derived from the same declaration; its range is one word
+    (``0<x<1``), so that help at 80 columns never breaks it."""
+    result = CliRunner().invoke(app, ["erlang", "--help"], env={"COLUMNS": "80"})
+    unwrapped = "".join(result.output.split())
+    assert "".join(target_option_help(name).split()) in unwrapped
+    assert f"({target_range(name)})" in target_option_help(name)
+    assert " " not in target_range(name)
 
 
 def test_every_target_field_but_the_channel_declares_a_description_and_unit() -> None:
     for field in dataclasses.fields(ChannelTarget):
+        assert field.metadata["label"], field.name
         assert field.metadata["description"], field.name
         assert field.metadata["unit"], field.name
 
