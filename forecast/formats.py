@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import IO, Final, Literal
 
@@ -594,26 +595,29 @@ def _vendor_counts(
     return volume, _handle_time(counts)
 
 
-def _genesys(table: RawTable, problems: RowProblems) -> _Reading:
-    volume, handle = _vendor_counts(
-        table,
-        problems,
-        offered="offered",
-        handled="interactions handled",
-        total="total handle time (seconds)",
-    )
-    return _Reading("interval start utc date", "UTC", "media type", "queue", volume, *handle)
+@dataclass(frozen=True)
+class _VendorExport:
+    """Where a vendor export keeps each field (normalised header keys); it reads the file."""
 
+    time: str
+    naive_zone: str | None
+    channel: str
+    queue: str
+    offered: str
+    handled: str
+    average: str | None = None
+    total: str | None = None
 
-def _amazon_connect(table: RawTable, problems: RowProblems) -> _Reading:
-    volume, handle = _vendor_counts(
-        table,
-        problems,
-        offered="incomingcontactvolume",
-        handled="contactshandled",
-        average="averagehandletime",
-    )
-    return _Reading("timestamp", None, "channeltype", "queuename", volume, *handle)
+    def __call__(self, table: RawTable, problems: RowProblems) -> _Reading:
+        volume, handle = _vendor_counts(
+            table,
+            problems,
+            offered=self.offered,
+            handled=self.handled,
+            average=self.average,
+            total=self.total,
+        )
+        return _Reading(self.time, self.naive_zone, self.channel, self.queue, volume, *handle)
 
 
 def _per_contact(table: RawTable, problems: RowProblems) -> _Reading:
@@ -667,10 +671,26 @@ def _interval_report(
     return mapped, reading, used
 
 
-_READERS: Final = {
+_READERS: Final[dict[str, Callable[[RawTable, RowProblems], _Reading]]] = {
     "canonical": _canonical,
-    "genesys": _genesys,
-    "amazon_connect": _amazon_connect,
+    "genesys": _VendorExport(
+        time="interval start utc date",
+        naive_zone="UTC",
+        channel="media type",
+        queue="queue",
+        offered="offered",
+        handled="interactions handled",
+        total="total handle time (seconds)",
+    ),
+    "amazon_connect": _VendorExport(
+        time="timestamp",
+        naive_zone=None,
+        channel="channeltype",
+        queue="queuename",
+        offered="incomingcontactvolume",
+        handled="contactshandled",
+        average="averagehandletime",
+    ),
     "per_contact": _per_contact,
 }
 
