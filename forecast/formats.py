@@ -609,6 +609,7 @@ class _VendorExport:
     total: str | None = None
 
     def __call__(self, table: RawTable, problems: RowProblems) -> _Reading:
+        """The export's fields: its counts read with empty cells as 0."""
         volume, handle = _vendor_counts(
             table,
             problems,
