@@ -196,51 +196,82 @@ class ColumnMapping:
             InvalidHistoryError: naming a column that is not in the file, or the date or
                 volume column when neither the mapping nor the usual names find it.
         """
-        by_name: dict[str, str] = {}
-        for written in header.values():
-            by_name.setdefault(_name_key(written), written)
-        found = ", ".join(repr(name) for name in header.values())
-
-        def named(option: str, given: str | None) -> str | None:
-            if given is None:
-                return None
-            written = header.get(header_key(given)) or by_name.get(_name_key(given))
-            if written is None:
-                raise InvalidHistoryError(
-                    f"the column mapping names {option} {given!r}, which is not a column of "
-                    f"the file; its columns are: {found}"
-                )
-            return written
-
-        def detect(candidates: tuple[str, ...], taken: set[str]) -> str | None:
-            for candidate in candidates:
-                written = by_name.get(candidate)
-                if written is not None and written not in taken:
-                    return written
-            return None
-
-        date = named("date_column", self.date_column)
-        time = named("time_column", self.time_column)
-        volume = named("volume_column", self.volume_column)
-        handled = named("handled_column", self.handled_column)
-        aht = named("aht_column", self.aht_column)
-        channel_column = named("channel_column", self.channel_column)
+        columns = _Header(header)
+        date = columns.named("date_column", self.date_column)
+        time = columns.named("time_column", self.time_column)
+        volume = columns.named("volume_column", self.volume_column)
+        handled = columns.named("handled_column", self.handled_column)
+        aht = columns.named("aht_column", self.aht_column)
+        channel_column = columns.named("channel_column", self.channel_column)
         taken = {name for name in (date, time, volume, handled, aht, channel_column) if name}
         if date is None:
-            date = detect(DATE_HEADERS, taken)
+            date = columns.detect(DATE_HEADERS, taken)
             if date is not None and time is None:
-                time = detect(TIME_HEADERS, taken | {date})
+                time = columns.detect(TIME_HEADERS, taken | {date})
             if date is None:
-                date = detect(DATE_TIME_HEADERS, taken)
+                date = columns.detect(DATE_TIME_HEADERS, taken)
         elif time is None and self.time_column is None:
-            time = detect(TIME_HEADERS, taken | {date})
+            time = columns.detect(TIME_HEADERS, taken | {date})
         taken |= {name for name in (date, time) if name}
-        volume = volume or detect(VOLUME_HEADERS, taken)
+        volume = volume or columns.detect(VOLUME_HEADERS, taken)
         taken |= {volume} if volume else set()
-        handled = handled or detect(HANDLED_HEADERS, taken)
-        aht = aht or detect(AHT_HEADERS, taken)
+        handled = handled or columns.detect(HANDLED_HEADERS, taken)
+        aht = aht or columns.detect(AHT_HEADERS, taken)
         if self.channel is None and channel_column is None:
-            channel_column = detect(CHANNEL_HEADERS, taken)
+            channel_column = columns.detect(CHANNEL_HEADERS, taken)
+        has_channel = self.channel is not None or channel_column is not None
+        columns.require(date, volume, has_channel=has_channel)
+        return replace(
+            self,
+            date_column=date,
+            time_column=time,
+            volume_column=volume,
+            handled_column=handled,
+            aht_column=aht,
+            channel_column=channel_column,
+        )
+
+
+class _Header:
+    """A file's header as :meth:`ColumnMapping.resolved` looks columns up in it."""
+
+    def __init__(self, header: dict[str, str]) -> None:
+        self.header = header
+        self.by_name: dict[str, str] = {}
+        for written in header.values():
+            self.by_name.setdefault(_name_key(written), written)
+        self.found = ", ".join(repr(name) for name in header.values())
+
+    def named(self, option: str, given: str | None) -> str | None:
+        """The header of the column ``option`` names (None if it names none).
+
+        Raises:
+            InvalidHistoryError: if the file has no such column.
+        """
+        if given is None:
+            return None
+        written = self.header.get(header_key(given)) or self.by_name.get(_name_key(given))
+        if written is None:
+            raise InvalidHistoryError(
+                f"the column mapping names {option} {given!r}, which is not a column of "
+                f"the file; its columns are: {self.found}"
+            )
+        return written
+
+    def detect(self, candidates: tuple[str, ...], taken: set[str]) -> str | None:
+        """The first column under one of the usual names ``candidates`` not ``taken``."""
+        for candidate in candidates:
+            written = self.by_name.get(candidate)
+            if written is not None and written not in taken:
+                return written
+        return None
+
+    def require(self, date: str | None, volume: str | None, *, has_channel: bool) -> None:
+        """Refuse a report without a date, a volume or a channel (column or given).
+
+        Raises:
+            InvalidHistoryError: naming what is missing and the file's columns.
+        """
         missing = [
             what
             for what, value in (
@@ -252,23 +283,14 @@ class ColumnMapping:
         if missing:
             raise InvalidHistoryError(
                 f"the interval report has no {' and no '.join(missing)}; its columns are: "
-                f"{found}. Name the column in the mapping"
+                f"{self.found}. Name the column in the mapping"
             )
-        if self.channel is None and channel_column is None:
+        if not has_channel:
             raise InvalidHistoryError(
-                f"the interval report has no channel column (its columns are: {found}); "
+                f"the interval report has no channel column (its columns are: {self.found}); "
                 "give the channel of the whole file (--channel voice, one file per queue) "
                 "or name the channel column"
             )
-        return replace(
-            self,
-            date_column=date,
-            time_column=time,
-            volume_column=volume,
-            handled_column=handled,
-            aht_column=aht,
-            channel_column=channel_column,
-        )
 
 
 def looks_like_interval_report(header: dict[str, str]) -> bool:
@@ -374,11 +396,54 @@ def interval_times(
     date_header = mapping.date_column
     raw_dates = cells[date_header].astype(str)
     dates = raw_dates.str.extract(_DATE)
+    stamp, bad_date, order = _calendar_dates(
+        dates, raw_dates, rows, date_header, mapping.date_order, problems
+    )
+    time_header = mapping.time_column or date_header
+    raw_times = (
+        cells[mapping.time_column].astype(str)
+        if mapping.time_column is not None
+        else dates["rest"].fillna("").astype(str)
+    )
+    since_midnight, bad_time = _times_of_day(raw_times, daily=mapping.time_column is None)
+    bad_time &= ~bad_date
+    problems.add_where(
+        bad_time,
+        rows,
+        lambda i: (
+            f"row {rows[i]}, column `{time_header}`: {show(raw_times.iloc[i])} is not a time "
+            "of day; write it like 1:30 PM or 13:30"
+        ),
+    )
+    bad = bad_date | bad_time
+    starts = stamp + since_midnight
+    text = starts.dt.strftime("%Y-%m-%dT%H:%M:%S").where(~bad, "").fillna("").astype(str)
+    label = date_header if mapping.time_column is None else f"{date_header} + {time_header}"
+    return IntervalTimes(text=text, bad=bad, date_order=order, label=label)
+
+
+def _calendar_dates(
+    dates: pd.DataFrame,
+    raw_dates: pd.Series,
+    rows: npt.NDArray[np.int64],
+    header: str,
+    order: DateOrder | None,
+    problems: RowProblems,
+) -> tuple[pd.Series, npt.NDArray[np.bool_], DateOrder]:
+    """Each row's date (midnight; NaT where it is not a date, reported), where it is bad,
+    and the date order: ``order`` if given, else the one the file's dates allow.
+
+    Args:
+        dates: the date cells split by :data:`_DATE` (columns ``a``, ``b``, ``c``).
+        raw_dates: the date cells as written, for messages.
+        rows: spreadsheet row number of each row.
+        header: the date column's header, for messages.
+        order: the date order given with the mapping, if any.
+        problems: where bad dates are reported.
+    """
     bad_date = dates["a"].isna().to_numpy(dtype=bool, copy=True)
     readable = ~bad_date
-    order = mapping.date_order or _date_order(
-        dates[readable], rows[readable], raw_dates[readable], date_header
-    )
+    order = order or _date_order(dates[readable], rows[readable], raw_dates[readable], header)
     a = pd.to_numeric(dates["a"], errors="coerce")
     b = pd.to_numeric(dates["b"], errors="coerce")
     c = pd.to_numeric(dates["c"], errors="coerce")
@@ -399,16 +464,19 @@ def interval_times(
         bad_date,
         rows,
         lambda i: (
-            f"row {rows[i]}, column `{date_header}`: {show(raw_dates.iloc[i])} is not a date "
+            f"row {rows[i]}, column `{header}`: {show(raw_dates.iloc[i])} is not a date "
             f"in the {order} order; write it like {written}"
         ),
     )
-    time_header = mapping.time_column or date_header
-    raw_times = (
-        cells[mapping.time_column].astype(str)
-        if mapping.time_column is not None
-        else dates["rest"].fillna("").astype(str)
-    )
+    return stamp, bad_date, order
+
+
+def _times_of_day(raw_times: pd.Series, *, daily: bool) -> tuple[pd.Series, npt.NDArray[np.bool_]]:
+    """Each row's time of day as the time since midnight, and where it is not a time.
+
+    ``daily``: the time is the rest of the date cell, so a date alone is a daily row
+    (midnight), while a date with text after it must be a time.
+    """
     no_time = (raw_times.str.strip() == "").to_numpy(dtype=bool)
     clock = raw_times.str.extract(_TIME)
     hour = pd.to_numeric(clock["hour"], errors="coerce")
@@ -421,26 +489,12 @@ def interval_times(
     bad_time |= ~twelve_hour & (hour > 23).to_numpy(dtype=bool)
     bad_time |= (minute > 59).to_numpy(dtype=bool) | (second > 59).to_numpy(dtype=bool)
     hour = hour.where(~twelve_hour, hour % 12 + np.where(half == "pm", 12, 0))
-    if mapping.time_column is None:
-        # A date alone is a daily row; a date with text after it must be a time.
+    if daily:
         bad_time &= ~no_time
         hour, minute = hour.where(~no_time, 0), minute.where(~no_time, 0)
-    bad_time &= ~bad_date
-    problems.add_where(
-        bad_time,
-        rows,
-        lambda i: (
-            f"row {rows[i]}, column `{time_header}`: {show(raw_times.iloc[i])} is not a time "
-            "of day; write it like 1:30 PM or 13:30"
-        ),
-    )
-    bad = bad_date | bad_time
-    starts = (
-        stamp
-        + pd.to_timedelta(hour.fillna(0), unit="h")
+    since_midnight = (
+        pd.to_timedelta(hour.fillna(0), unit="h")
         + pd.to_timedelta(minute.fillna(0), unit="m")
         + pd.to_timedelta(second, unit="s")
     )
-    text = starts.dt.strftime("%Y-%m-%dT%H:%M:%S").where(~bad, "").fillna("").astype(str)
-    label = date_header if mapping.time_column is None else f"{date_header} + {time_header}"
-    return IntervalTimes(text=text, bad=bad, date_order=order, label=label)
+    return since_midnight, bad_time

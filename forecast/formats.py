@@ -44,6 +44,7 @@ from __future__ import annotations
 import csv
 import io
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import IO, Final, Literal
 
@@ -59,7 +60,7 @@ from forecast.column_mapping import (
     looks_like_interval_report,
 )
 from forecast.errors import InvalidHistoryError
-from forecast.local_time import parse_times
+from forecast.local_time import ParsedTimes, parse_times
 from forecast.row_problems import RowProblems, show
 
 SourceFormat = Literal["canonical", "genesys", "amazon_connect", "per_contact", "interval_report"]
@@ -518,6 +519,35 @@ def _check_averages(
     )
 
 
+def _average_handle(
+    table: RawTable,
+    key: str,
+    counts: npt.NDArray[np.float64],
+    problems: RowProblems,
+    *,
+    unit: str = "handle time",
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Handle time from a column of averages per contact (an empty cell: not known)."""
+    seconds = _numbers(table, key, problems, blank="unknown", unit=unit, bounds=AVERAGE_SECONDS)
+    return _handle_time(counts, average_seconds=seconds)
+
+
+def _total_handle(
+    table: RawTable,
+    key: str,
+    counts: npt.NDArray[np.float64],
+    problems: RowProblems,
+    *,
+    blank: BlankRule,
+    unit: str,
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+    """Handle time from a column of interval totals, each making a plausible average."""
+    seconds = _numbers(table, key, problems, blank=blank, unit=unit, bounds=TOTAL_SECONDS)
+    handle = _handle_time(counts, total_seconds=seconds)
+    _check_averages(table, key, handle, problems)
+    return handle
+
+
 def _canonical(table: RawTable, problems: RowProblems) -> _Reading:
     if table.has("aht seconds") and table.has("handle seconds total"):
         raise InvalidHistoryError(
@@ -529,18 +559,11 @@ def _canonical(table: RawTable, problems: RowProblems) -> _Reading:
     )
     handle = _handle_time(volume)
     if table.has("aht seconds"):
-        aht = _numbers(
-            table, "aht seconds", problems, blank="unknown", unit="aht_seconds",
-            bounds=AVERAGE_SECONDS,
-        )  # fmt: skip
-        handle = _handle_time(volume, average_seconds=aht)
+        handle = _average_handle(table, "aht seconds", volume, problems, unit="aht_seconds")
     elif table.has("handle seconds total"):
-        total = _numbers(
-            table, "handle seconds total", problems, blank="unknown", unit="seconds",
-            bounds=TOTAL_SECONDS,
-        )  # fmt: skip
-        handle = _handle_time(volume, total_seconds=total)
-        _check_averages(table, "handle seconds total", handle, problems)
+        handle = _total_handle(
+            table, "handle seconds total", volume, problems, blank="unknown", unit="seconds"
+        )
     return _Reading("interval start", None, "channel", "queue", volume, *handle)
 
 
@@ -564,52 +587,45 @@ def _vendor_counts(
             table, handled, problems, blank="zero", unit="handled contacts", bounds=COUNT
         )
     if average is not None and table.has(average):
-        seconds = _numbers(
-            table, average, problems, blank="unknown", unit="handle time",
-            bounds=AVERAGE_SECONDS,
-        )  # fmt: skip
-        return volume, _handle_time(counts, average_seconds=seconds)
+        return volume, _average_handle(table, average, counts, problems)
     if total is not None and table.has(total):
-        seconds = _numbers(
-            table, total, problems, blank="zero", unit="handle time", bounds=TOTAL_SECONDS
+        return volume, _total_handle(
+            table, total, counts, problems, blank="zero", unit="handle time"
         )
-        handle = _handle_time(counts, total_seconds=seconds)
-        _check_averages(table, total, handle, problems)
-        return volume, handle
     return volume, _handle_time(counts)
 
 
-def _genesys(table: RawTable, problems: RowProblems) -> _Reading:
-    volume, handle = _vendor_counts(
-        table,
-        problems,
-        offered="offered",
-        handled="interactions handled",
-        total="total handle time (seconds)",
-    )
-    return _Reading("interval start utc date", "UTC", "media type", "queue", volume, *handle)
+@dataclass(frozen=True)
+class _VendorExport:
+    """Where a vendor export keeps each field (normalised header keys); it reads the file."""
 
+    time: str
+    naive_zone: str | None
+    channel: str
+    queue: str
+    offered: str
+    handled: str
+    average: str | None = None
+    total: str | None = None
 
-def _amazon_connect(table: RawTable, problems: RowProblems) -> _Reading:
-    volume, handle = _vendor_counts(
-        table,
-        problems,
-        offered="incomingcontactvolume",
-        handled="contactshandled",
-        average="averagehandletime",
-    )
-    return _Reading("timestamp", None, "channeltype", "queuename", volume, *handle)
+    def __call__(self, table: RawTable, problems: RowProblems) -> _Reading:
+        """The export's fields: its counts read with empty cells as 0."""
+        volume, handle = _vendor_counts(
+            table,
+            problems,
+            offered=self.offered,
+            handled=self.handled,
+            average=self.average,
+            total=self.total,
+        )
+        return _Reading(self.time, self.naive_zone, self.channel, self.queue, volume, *handle)
 
 
 def _per_contact(table: RawTable, problems: RowProblems) -> _Reading:
     volume = np.ones(len(table.cells), dtype=np.float64)
     handle = _handle_time(volume)
-    if table.has("handle time"):
-        seconds = _numbers(
-            table, "handle time", problems, blank="unknown", unit="handle time",
-            bounds=AVERAGE_SECONDS,
-        )  # fmt: skip
-        handle = _handle_time(volume, total_seconds=seconds)
+    if table.has("handle time"):  # one contact a row: its handle time is its average
+        handle = _average_handle(table, "handle time", volume, problems)
     return _Reading("created at", None, "channel", "queue", volume, *handle)
 
 
@@ -656,10 +672,26 @@ def _interval_report(
     return mapped, reading, used
 
 
-_READERS: Final = {
+_READERS: Final[dict[str, Callable[[RawTable, RowProblems], _Reading]]] = {
     "canonical": _canonical,
-    "genesys": _genesys,
-    "amazon_connect": _amazon_connect,
+    "genesys": _VendorExport(
+        time="interval start utc date",
+        naive_zone="UTC",
+        channel="media type",
+        queue="queue",
+        offered="offered",
+        handled="interactions handled",
+        total="total handle time (seconds)",
+    ),
+    "amazon_connect": _VendorExport(
+        time="timestamp",
+        naive_zone=None,
+        channel="channeltype",
+        queue="queuename",
+        offered="incomingcontactvolume",
+        handled="contactshandled",
+        average="averagehandletime",
+    ),
     "per_contact": _per_contact,
 }
 
@@ -768,15 +800,35 @@ def extract_records(
     used: ColumnMapping | None = None
     if layout.name == "interval_report":
         chosen = mapping if mapping is not None and mapping.names_columns else saved_mapping
-        chosen = _merged(chosen, mapping)
-        table, reading, used = _interval_report(table, chosen, problems)
+        table, reading, used = _interval_report(table, _merged(chosen, mapping), problems)
     else:
         _check_cell_lengths(table, problems)
         reading = _READERS[layout.name](table, problems)
-    time_header = table.header[reading.time]
+    times = _times(table, reading, timezone, problems)
+    records = _records(table, layout, reading, times, problems)
+    notes = channel_label_notes(table.column(reading.channel))
+    notes += _spring_forward(table, reading, times, records, timezone, problems)
+    claim = (
+        _interval_claim(table, "intervalduration", problems)
+        if table.has("intervalduration")
+        else None
+    )
+    return Extract(
+        source_format=layout.name,
+        records=records[~times.skipped].reset_index(drop=True),
+        rows_read=table.rows_read,
+        time_column=table.header[reading.time],
+        claimed_interval_minutes=claim,
+        notes=tuple(notes),
+        mapping=used,
+    )
+
+
+def _times(table: RawTable, reading: _Reading, timezone: str, problems: RowProblems) -> ParsedTimes:
+    """Each row's time, reporting the cells that are not times (unless already reported)."""
+    header = table.header[reading.time]
     raw_times = table.column(reading.time)
     times = parse_times(raw_times, reading.naive_zone or timezone)
-    queue = reading.queue
     unparseable = times.unparseable
     if reading.reported_times is not None:
         unparseable = unparseable & ~reading.reported_times
@@ -784,18 +836,30 @@ def extract_records(
         unparseable,
         table.rows,
         lambda i: (
-            f"row {table.rows[i]}, column `{time_header}`: {show(raw_times.iloc[i])} is "
+            f"row {table.rows[i]}, column `{header}`: {show(raw_times.iloc[i])} is "
             "not an ISO 8601 date and time; write it like 2026-12-07T09:00 (local time) or "
             "2026-12-07T14:00Z / 2026-12-07T09:00-05:00"
         ),
     )
+    return times
+
+
+def _records(
+    table: RawTable,
+    layout: ExportFormat,
+    reading: _Reading,
+    times: ParsedTimes,
+    problems: RowProblems,
+) -> pd.DataFrame:
+    """One record per row (skipped local times included), the channels checked."""
+    queue = reading.queue
     records = pd.DataFrame(
         {
             "order": np.arange(len(table.cells), dtype=np.int64),
             "row": table.rows,
             "channel": _channels(table, reading.channel, problems),
             "queue": table.column(queue).astype(str).str.strip() if table.has(queue) else "",
-            "time_text": raw_times,
+            "time_text": table.column(reading.time),
             "volume": reading.volume,
             "handle_seconds": reading.handle_seconds,
             "handled": reading.handled,
@@ -810,37 +874,37 @@ def extract_records(
     id_key = next((key for key in _ID_KEYS if table.has(key)), None)
     if layout.name == "per_contact" and id_key is not None:
         records["contact_id"] = table.column(id_key).astype(str).str.strip()
+    return records
+
+
+def _spring_forward(
+    table: RawTable,
+    reading: _Reading,
+    times: ParsedTimes,
+    records: pd.DataFrame,
+    timezone: str,
+    problems: RowProblems,
+) -> list[str]:
+    """Report rows with contacts at local times that do not exist; a note on those without."""
+    header = table.header[reading.time]
+    raw_times = table.column(reading.time)
     with_contacts = times.skipped & (records["volume"].to_numpy() > 0)
     problems.add_where(
         with_contacts,
         table.rows,
         lambda i: (
-            f"row {table.rows[i]}, column `{time_header}`: {show(raw_times.iloc[i])} does "
+            f"row {table.rows[i]}, column `{header}`: {show(raw_times.iloc[i])} does "
             f"not exist in {timezone} (the clocks jump forward over it); write the time with its "
             "UTC offset or export in UTC"
         ),
     )
-    notes = channel_label_notes(table.column(reading.channel))
     dropped = int((times.skipped & ~with_contacts).sum())
-    if dropped:
-        notes.append(
-            f"{dropped} row(s) with no contacts at local times that do not exist in {timezone} "
-            "(spring forward) were left out"
-        )
-    claim = (
-        _interval_claim(table, "intervalduration", problems)
-        if table.has("intervalduration")
-        else None
-    )
-    return Extract(
-        source_format=layout.name,
-        records=records[~times.skipped].reset_index(drop=True),
-        rows_read=table.rows_read,
-        time_column=time_header,
-        claimed_interval_minutes=claim,
-        notes=tuple(notes),
-        mapping=used,
-    )
+    if not dropped:
+        return []
+    return [
+        f"{dropped} row(s) with no contacts at local times that do not exist in {timezone} "
+        "(spring forward) were left out"
+    ]
 
 
 def _merged(base: ColumnMapping | None, given: ColumnMapping | None) -> ColumnMapping:

@@ -504,6 +504,34 @@ def _quality(
     return gaps, outliers
 
 
+def _slots(
+    records: pd.DataFrame, origin: pd.Timestamp, minutes: int, timezone: str
+) -> tuple[npt.NDArray[np.int64], _Grid]:
+    """Each record's interval number counted from ``origin`` (naive UTC), and the grid."""
+    instants = records["instant"].to_numpy(dtype=INSTANT_DTYPE)
+    step = np.timedelta64(minutes, "m")
+    slot = ((instants - origin.to_datetime64()) // step).astype(np.int64)
+    last_slot = origin + pd.Timedelta(minutes=minutes) * int(slot.max())
+    return slot, _grid(origin, last_slot, minutes, timezone)
+
+
+def _repeat_and_gap_notes(
+    duplicates: int, gaps: list[HistoryGap], volume: npt.NDArray[np.float64]
+) -> list[str]:
+    """Notes on rows that repeated an interval and on intervals with no data."""
+    notes = []
+    if duplicates:
+        notes.append(
+            f"{duplicates} row(s) repeated an interval already in the file; the last one was kept"
+        )
+    if gaps:
+        notes.append(
+            f"{int(np.isnan(volume).sum())} interval(s) of missing data in {len(gaps)} span(s): "
+            "volume is NaN there, not 0"
+        )
+    return notes
+
+
 def _frame(
     grid: _Grid, channels: list[str], volume: npt.NDArray[np.float64], aht: npt.NDArray[np.float64]
 ) -> pd.DataFrame:
@@ -560,11 +588,7 @@ def parse_history(
     minutes = _planning_interval(placed.source_minutes, interval_minutes)
     per_contact = extract.source_format == "per_contact"
     records, duplicates = _drop_duplicates(placed.records, per_contact)
-    instants = records["instant"].to_numpy(dtype=INSTANT_DTYPE)
-    step = np.timedelta64(minutes, "m")
-    slot = ((instants - placed.origin.to_datetime64()) // step).astype(np.int64)
-    last_slot = placed.origin + pd.Timedelta(minutes=minutes) * int(slot.max())
-    grid = _grid(placed.origin, last_slot, minutes, timezone)
+    slot, grid = _slots(records, placed.origin, minutes, timezone)
     channels = sorted(records["channel"].unique())
     cells = _aggregate(records, channels, slot, len(grid.starts))
     volume, closed = _fill_absent(cells, records, channels, slot, grid, per_contact=per_contact)
@@ -574,15 +598,7 @@ def parse_history(
     gaps, outliers = _quality(volume, channels, grid, minutes)
     warnings = [*extract.notes, *placed.dst_notes, *_dst_notes(grid, minutes, timezone)]
     warnings += _queue_note(records) + _empty_day_notes(volume, grid, slot)
-    if duplicates:
-        warnings.append(
-            f"{duplicates} row(s) repeated an interval already in the file; the last one was kept"
-        )
-    if gaps:
-        warnings.append(
-            f"{int(np.isnan(volume).sum())} interval(s) of missing data in {len(gaps)} span(s): "
-            "volume is NaN there, not 0"
-        )
+    warnings += _repeat_and_gap_notes(duplicates, gaps, volume)
     summary = HistorySummary(
         source_format=extract.source_format,
         channels=tuple(channels),

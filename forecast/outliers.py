@@ -19,7 +19,7 @@ so that the manager (and the forecaster) can decide.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Final, NamedTuple
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
@@ -55,6 +55,28 @@ def _describe(value: float, median: float, what: str, against: str) -> str:
     else:
         change = "above"
     return f"{what} {value:g} is {change} the median {median:g} of {against}"
+
+
+def _flagged(
+    flagged: npt.NDArray[np.bool_],
+    starts: pd.DatetimeIndex,
+    values: npt.NDArray[np.number[Any]],
+    medians: npt.NDArray[np.float64],
+    channel: str,
+    *,
+    what: str,
+    against: str,
+) -> list[HistoryOutlier]:
+    """One outlier per flagged position, its value described against its median."""
+    return [
+        HistoryOutlier(
+            starts[position],
+            channel,
+            float(values[position]),
+            _describe(float(values[position]), float(medians[position]), what, against),
+        )
+        for position in np.flatnonzero(flagged).tolist()
+    ]
 
 
 def daily_outliers(
@@ -94,20 +116,15 @@ def daily_outliers(
     limit = np.maximum.reduce([DAY_MADS * spread * median, 4 * np.sqrt(median), 0.25 * median])
     flagged = (deviation > limit) & (deviation >= 5)
     flagged &= ~np.isnan(median) & ~incomplete
-    found = [
-        HistoryOutlier(
-            day_starts[int(day)],
-            channel,
-            float(totals[day]),
-            _describe(
-                float(totals[day]),
-                float(median[day]),
-                "daily total",
-                f"the same weekday in the {WEEKS_AROUND} weeks around it",
-            ),
-        )
-        for day in np.flatnonzero(flagged)
-    ]
+    found = _flagged(
+        flagged,
+        day_starts,
+        totals,
+        median,
+        channel,
+        what="daily total",
+        against=f"the same weekday in the {WEEKS_AROUND} weeks around it",
+    )
     return found, flagged
 
 
@@ -133,20 +150,15 @@ def interval_outliers(
     mad = pd.Series(deviation).groupby(slot_of_week).transform("median").to_numpy()
     limit = np.maximum.reduce([6 * MAD_SCALE * mad, 6 * np.sqrt(median) + 5, 0.5 * median])
     flagged = (deviation > limit) & ~skip & ~np.isnan(volume)
-    return [
-        HistoryOutlier(
-            starts[int(position)],
-            channel,
-            float(volume[position]),
-            _describe(
-                float(volume[position]),
-                float(median[position]),
-                "interval volume",
-                "the same interval of the week",
-            ),
-        )
-        for position in np.flatnonzero(flagged)
-    ]
+    return _flagged(
+        flagged,
+        starts,
+        volume,
+        median,
+        channel,
+        what="interval volume",
+        against="the same interval of the week",
+    )
 
 
 def split_by_calendar(

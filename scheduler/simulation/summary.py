@@ -107,12 +107,17 @@ def kpi_columns(samples: dict[str, FloatArray]) -> dict[str, FloatArray]:
     return columns
 
 
-def _by_channel(
-    plan: SimulationPlan, replications: Sequence[Sequence[ChannelTotals]]
-) -> Iterator[tuple[ChannelPlan, list[ChannelTotals]]]:
-    """Each channel of the plan with its totals from every replication."""
+def _kpis_by_channel(
+    plan: SimulationPlan,
+    replications: Sequence[Sequence[ChannelTotals]],
+    groups: np.ndarray,
+    count: int,
+) -> Iterator[tuple[ChannelPlan, list[ChannelTotals], dict[str, FloatArray]]]:
+    """Each channel of the plan with its totals from every replication and its KPI columns
+    over ``count`` groups (``groups``: each interval's group)."""
     for number, channel in enumerate(plan.channels):
-        yield channel, [replication[number] for replication in replications]
+        totals = [replication[number] for replication in replications]
+        yield channel, totals, kpi_columns(kpi_samples(totals, groups, count))
 
 
 def interval_table(
@@ -121,8 +126,7 @@ def interval_table(
     """One row per channel and interval of the week."""
     size = plan.week.size
     parts = []
-    for channel, totals in _by_channel(plan, replications):
-        samples = kpi_samples(totals, np.arange(size), size)
+    for channel, totals, kpis in _kpis_by_channel(plan, replications, np.arange(size), size):
         minutes = channel.on_floor.reshape(size, -1)
         waiting = np.stack([t.waiting_at_start for t in totals]).mean(axis=0)
         parts.append(
@@ -130,7 +134,7 @@ def interval_table(
                 {
                     "interval_start": plan.week.starts,
                     "channel": channel.channel,
-                    **kpi_columns(samples),
+                    **kpis,
                     "on_floor": minutes.mean(axis=1),
                     "on_floor_min": minutes.min(axis=1),
                     "waiting_at_start": waiting,
@@ -144,15 +148,10 @@ def day_table(
     plan: SimulationPlan, replications: Sequence[Sequence[ChannelTotals]]
 ) -> pd.DataFrame:
     """One row per channel and local day of the week."""
-    day = plan.week.day
-    parts = []
-    for channel, totals in _by_channel(plan, replications):
-        samples = kpi_samples(totals, day, 7)
-        parts.append(
-            pd.DataFrame(
-                {"date": list(plan.week.dates), "channel": channel.channel, **kpi_columns(samples)}
-            )
-        )
+    parts = [
+        pd.DataFrame({"date": list(plan.week.dates), "channel": channel.channel, **kpis})
+        for channel, _, kpis in _kpis_by_channel(plan, replications, plan.week.day, 7)
+    ]
     return pd.concat(parts, ignore_index=True)
 
 
@@ -160,15 +159,14 @@ def week_table(
     plan: SimulationPlan, replications: Sequence[Sequence[ChannelTotals]]
 ) -> pd.DataFrame:
     """One row per channel: the whole week."""
-    rows = []
-    for channel, totals in _by_channel(plan, replications):
-        samples = kpi_samples(totals, np.zeros(plan.week.size, dtype=np.int64), 1)
-        columns = kpi_columns(samples)
-        rows.append(
+    whole_week = np.zeros(plan.week.size, dtype=np.int64)
+    return pd.DataFrame(
+        [
             {
                 "channel": channel.channel,
                 "model": channel.model,
-                **{name: float(values[0]) for name, values in columns.items()},
+                **{name: float(values[0]) for name, values in kpis.items()},
             }
-        )
-    return pd.DataFrame(rows)
+            for channel, _, kpis in _kpis_by_channel(plan, replications, whole_week, 1)
+        ]
+    )

@@ -14,7 +14,7 @@ import pandas as pd
 
 from scheduler.shifts import SolverOptions, agents_from_frame, rules_from_dict, solve_schedule
 from tests.scheduler.shifts.checker import check_schedule
-from tests.scheduler.shifts.weeks import WEEK_START, fake_kpis, solve
+from tests.scheduler.shifts.weeks import WEEK_START, channel_requirements, fake_kpis, solve
 
 OPTIONS = SolverOptions(time_limit_seconds=60, workers=1, seed=0, deterministic_seconds=4.0)
 LUNCH = [{"minutes": 60, "after_hours": [3, 5], "paid": False, "min_shift_hours": 6}]
@@ -33,18 +33,7 @@ def _week(peaks: dict[str, int], seed: int) -> pd.DataFrame:
         days = [shape / shape.max() * (1.0 if day < 5 else 0.55) for day in range(7)]
         curve = np.concatenate(days) * rng.normal(1.0, 0.05, 168)
         agents = np.round(curve / curve.max() * peak)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "interval_start": starts,
-                    "channel": channel,
-                    "volume": agents * 10,
-                    "scheduled_agents": agents,
-                    "model": "erlang_c",
-                    "target_service_level": 0.8,
-                }
-            )
-        )
+        frames.append(channel_requirements(starts, channel, agents))
     return pd.concat(frames, ignore_index=True)
 
 

@@ -60,18 +60,27 @@ def requirements(
             last = day * 1440 + int(end[:2]) * 60 + int(end[3:])
             agents[first // interval_minutes : last // interval_minutes] += count
         frames.append(
-            pd.DataFrame(
-                {
-                    "interval_start": starts,
-                    "channel": channel,
-                    "volume": agents * 10,
-                    "scheduled_agents": agents,
-                    "model": "deferred" if channel == "email" else "erlang_c",
-                    "target_service_level": 0.8,
-                }
+            channel_requirements(
+                starts, channel, agents, "deferred" if channel == "email" else "erlang_c"
             )
         )
     return pd.concat(frames, ignore_index=True)
+
+
+def channel_requirements(
+    starts: pd.DatetimeIndex, channel: str, agents: np.ndarray, model: str = "erlang_c"
+) -> pd.DataFrame:
+    """One channel's requirements: ``agents`` per interval, ten contacts per agent, 80%."""
+    return pd.DataFrame(
+        {
+            "interval_start": starts,
+            "channel": channel,
+            "volume": agents * 10,
+            "scheduled_agents": agents,
+            "model": model,
+            "target_service_level": 0.8,
+        }
+    )
 
 
 def fake_kpis(table: pd.DataFrame, present: np.ndarray) -> pd.DataFrame:
