@@ -123,21 +123,17 @@ Channel = Annotated[
         help="Channel of the whole file (one file per queue), e.g. voice.",
     ),
 ]
-DateColumn = Annotated[
-    str | None,
-    typer.Option(metavar="COL", help="Interval report: the date (or date and time) column."),
-]
-TimeColumn = Annotated[
-    str | None, typer.Option(metavar="COL", help="Interval report: the time-of-day column.")
-]
-OfferedColumn = Annotated[
-    str | None,
-    typer.Option(metavar="COL", help="Interval report: the contacts-offered column (volume)."),
-]
-AhtColumn = Annotated[
-    str | None,
-    typer.Option(metavar="COL", help="Interval report: the average handle time column."),
-]
+
+
+def _report_column(what: str) -> Any:
+    """The option naming an interval report's column that holds ``what``."""
+    return typer.Option(metavar="COL", help=f"Interval report: the {what} column.")
+
+
+DateColumn = Annotated[str | None, _report_column("date (or date and time)")]
+TimeColumn = Annotated[str | None, _report_column("time-of-day")]
+OfferedColumn = Annotated[str | None, _report_column("contacts-offered (volume)")]
+AhtColumn = Annotated[str | None, _report_column("average handle time")]
 DateOrder = Annotated[
     DateOrderName | None,
     typer.Option(
