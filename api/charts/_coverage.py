@@ -73,7 +73,7 @@ def service_level_targets(targets: Targets) -> dict[str, float]:
     """
     shares: dict[str, float] = {}
     for name, target in targets.channels.items():
-        share = target.service_level if target.service_level is not None else None
+        share = target.service_level
         if share is None:
             share = target.response_share
         if share is not None:
