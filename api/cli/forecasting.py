@@ -18,99 +18,23 @@ from rich.table import Table
 from api.cli.errors import command_guard, fail
 from api.cli.files import write_table
 from api.cli.options import (
-    AhtColumn,
     AsJson,
-    Channel,
-    Country,
-    DateColumn,
-    DateOrder,
-    DateOrderName,
     DefaultAhtSeconds,
     HistoryFile,
+    HistoryOptions,
     IntervalMinutes,
     Model,
     ModelName,
-    OfferedColumn,
-    SpecialDays,
-    Subdivision,
-    TimeColumn,
-    Timezone,
+    with_option_groups,
 )
 
-__all__ = [
-    "ModelName",
-    "calendar_from_options",
-    "check_default_aht",
-    "column_mapping_from_options",
-    "progress_bar",
-    "read_history_file",
-]
+__all__ = ["ModelName", "check_default_aht", "progress_bar"]
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
     import pandas as pd
 
     from forecast.accuracy import Accuracy
     from forecast.backtest import AccuracyReport
-    from forecast.calendar import Calendar, SpecialDay
-    from forecast.column_mapping import ColumnMapping
-    from forecast.history import History
-
-
-def calendar_from_options(
-    country: str | None, subdivision: str | None, special_days: Path | None
-) -> Calendar:
-    from forecast.calendar import Calendar, parse_special_days
-
-    days: tuple[SpecialDay, ...] = ()
-    if special_days is not None:
-        try:
-            days = parse_special_days(special_days.read_bytes())
-        except FileNotFoundError:
-            fail(f"{special_days}: no such file")
-    return Calendar(
-        country=country.upper() if country else None,
-        subdivision=subdivision.upper() if subdivision else None,
-        special_days=days,
-    )
-
-
-def column_mapping_from_options(
-    channel: str | None = None,
-    date_column: str | None = None,
-    time_column: str | None = None,
-    offered_column: str | None = None,
-    aht_column: str | None = None,
-    date_order: DateOrderName | None = None,
-) -> ColumnMapping | None:
-    """The interval-report mapping the options give, or None when none is given."""
-    from forecast.column_mapping import ColumnMapping
-
-    try:
-        mapping = ColumnMapping(
-            date_column=date_column,
-            time_column=time_column,
-            volume_column=offered_column,
-            aht_column=aht_column,
-            channel=channel,
-            date_order=date_order,
-        )
-    except ValueError as error:
-        fail(f"column mapping: {error}")
-    return None if mapping.is_empty else mapping
-
-
-def read_history_file(
-    path: Path,
-    timezone: str,
-    interval_minutes: int | None,
-    mapping: ColumnMapping | None = None,
-) -> History:
-    from forecast import parse_history
-
-    with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
-        return parse_history(
-            source, timezone=timezone, interval_minutes=interval_minutes, mapping=mapping
-        )
 
 
 @contextmanager
@@ -155,6 +79,7 @@ def _mean_aht(workload: pd.DataFrame, channel: str) -> float:
 
 
 @command_guard
+@with_option_groups
 def forecast_command(
     history: HistoryFile,
     start: Annotated[
@@ -163,18 +88,10 @@ def forecast_command(
     output: Annotated[Path, typer.Option("--output", "-o", help="Where to write the CSV.")],
     days: Annotated[int, typer.Option(help="Number of days to forecast.")] = 7,
     interval_minutes: IntervalMinutes = None,
-    timezone: Timezone = "UTC",
-    country: Country = None,
-    subdivision: Subdivision = None,
-    special_days: SpecialDays = None,
+    *,
+    source: HistoryOptions,
     model: Model = "auto",
     default_aht_seconds: DefaultAhtSeconds = None,
-    fixed_channel: Channel = None,
-    date_column: DateColumn = None,
-    time_column: TimeColumn = None,
-    offered_column: OfferedColumn = None,
-    aht_column: AhtColumn = None,
-    date_order: DateOrder = None,
 ) -> None:
     """Forecast volume (with a 10th-90th percentile band) and AHT per channel and interval.
 
@@ -186,11 +103,8 @@ def forecast_command(
     from api.jobs.pipeline import fill_unknown_aht
     from forecast.forecaster import forecast_workload
 
-    calendar = calendar_from_options(country, subdivision, special_days)
-    mapping = column_mapping_from_options(
-        fixed_channel, date_column, time_column, offered_column, aht_column, date_order
-    )
-    parsed = read_history_file(history, timezone, interval_minutes, mapping)
+    calendar = source.calendar()
+    parsed = source.read(history, interval_minutes)
     with progress_bar("Forecasting channels") as progress:
         result = forecast_workload(
             parsed,
@@ -313,33 +227,23 @@ def _print_report(report: AccuracyReport) -> None:
 
 
 @command_guard
+@with_option_groups
 def backtest_command(
     history: HistoryFile,
     days: Annotated[int, typer.Option(help="Horizon: days forecast from each origin.")] = 14,
     origins: Annotated[int, typer.Option(help="Number of weekly forecast origins.")] = 8,
     interval_minutes: IntervalMinutes = None,
-    timezone: Timezone = "UTC",
-    country: Country = None,
-    subdivision: Subdivision = None,
-    special_days: SpecialDays = None,
+    *,
+    source: HistoryOptions,
     model: Model = "auto",
-    fixed_channel: Channel = None,
-    date_column: DateColumn = None,
-    time_column: TimeColumn = None,
-    offered_column: OfferedColumn = None,
-    aht_column: AhtColumn = None,
-    date_order: DateOrder = None,
     as_json: AsJson = False,
 ) -> None:
     """Accuracy report: re-run the forecast at past weekly origins and compare with what
     happened (WAPE, MASE, bias by day type, band coverage), next to plain baselines."""
     from forecast.backtest import backtest
 
-    calendar = calendar_from_options(country, subdivision, special_days)
-    mapping = column_mapping_from_options(
-        fixed_channel, date_column, time_column, offered_column, aht_column, date_order
-    )
-    parsed = read_history_file(history, timezone, interval_minutes, mapping)
+    calendar = source.calendar()
+    parsed = source.read(history, interval_minutes)
     with progress_bar("Backtesting origins") as progress:
         report = backtest(
             parsed,

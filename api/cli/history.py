@@ -11,24 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api.cli.errors import command_guard
-from api.cli.forecasting import (
-    calendar_from_options,
-    column_mapping_from_options,
-    read_history_file,
-)
-from api.cli.options import (
-    AhtColumn,
-    AsJson,
-    Channel,
-    Country,
-    DateColumn,
-    DateOrder,
-    OfferedColumn,
-    SpecialDays,
-    Subdivision,
-    TimeColumn,
-    Timezone,
-)
+from api.cli.options import AsJson, HistoryOptions, with_option_groups
 
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
     import pandas as pd
@@ -102,6 +85,7 @@ def _print_summary(
 
 @history_app.command("summary")
 @command_guard
+@with_option_groups
 def summary(
     history_file: Annotated[
         Path,
@@ -114,20 +98,12 @@ def summary(
             readable=True,
         ),
     ],
-    timezone: Timezone = "UTC",
     interval_minutes: Annotated[
         int | None,
         typer.Option(metavar="MIN", help="Planning interval: 15, 30 or 60 (default: the file's)."),
     ] = None,
-    country: Country = None,
-    subdivision: Subdivision = None,
-    special_days: SpecialDays = None,
-    fixed_channel: Channel = None,
-    date_column: DateColumn = None,
-    time_column: TimeColumn = None,
-    offered_column: OfferedColumn = None,
-    aht_column: AhtColumn = None,
-    date_order: DateOrder = None,
+    *,
+    source: HistoryOptions,
     as_json: AsJson = False,
 ) -> None:
     """Print what was understood of HISTORY.csv (channels, range, interval, gaps, duplicates,
@@ -139,11 +115,8 @@ def summary(
 
     from forecast.outliers import split_by_calendar
 
-    calendar = calendar_from_options(country, subdivision, special_days)
-    mapping = column_mapping_from_options(
-        fixed_channel, date_column, time_column, offered_column, aht_column, date_order
-    )
-    history = read_history_file(history_file, timezone, interval_minutes, mapping)
+    calendar = source.calendar()
+    history = source.read(history_file, interval_minutes)
     outliers, expected = split_by_calendar(history.summary.outliers, calendar)
     summary = dataclasses.replace(history.summary, outliers=outliers)
     if as_json:

@@ -12,34 +12,17 @@ from rich.console import Console
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, write_table
-from api.cli.forecasting import (
-    DEFAULT_AHT_OPTION,
-    calendar_from_options,
-    check_default_aht,
-    column_mapping_from_options,
-    progress_bar,
-    read_history_file,
-)
+from api.cli.forecasting import DEFAULT_AHT_OPTION, check_default_aht, progress_bar
 from api.cli.options import (
-    AhtColumn,
-    Channel,
-    Country,
-    DateColumn,
-    DateOrder,
     DefaultAhtSeconds,
-    Deterministic,
-    GapPercent,
     HistoryFile,
+    HistoryOptions,
     Model,
-    OfferedColumn,
-    Seed,
-    SpecialDays,
-    Subdivision,
-    TimeColumn,
-    TimeLimitSeconds,
-    Timezone,
+    ModelName,
+    SolverFlags,
     VolumeColumn,
-    Workers,
+    VolumeColumnName,
+    with_option_groups,
 )
 from api.cli.scheduling import (
     bound_phrase,
@@ -48,7 +31,6 @@ from api.cli.scheduling import (
     read_rules,
     service_level_line,
     solve_with_progress,
-    solver_options,
 )
 
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
@@ -57,13 +39,13 @@ if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays qu
     from api.jobs.pipeline import ScheduleSummary
     from forecast import WorkloadForecast
     from forecast.calendar import Calendar
-    from scheduler.shifts import ScheduleResult
+    from forecast.history import History
+    from scheduler.shifts import Agent, Rules, ScheduleResult
     from scheduler.staffing import Targets
 
 
-# Over 80 lines only through its signature: typer reads the command's 28 options from it; the
-# body (read, forecast_week, schedule_week, write, print) is 45 lines.
 @command_guard
+@with_option_groups
 def plan(
     history: HistoryFile,
     week_start: Annotated[
@@ -80,31 +62,19 @@ def plan(
     agents: Annotated[
         Path | None, typer.Option(metavar="CSV", help="Named agents CSV; else open positions.")
     ] = None,
-    timezone: Timezone = "UTC",
-    country: Country = None,
-    subdivision: Subdivision = None,
-    special_days: SpecialDays = None,
+    *,
+    source: HistoryOptions,
     model: Model = "auto",
     default_aht_seconds: DefaultAhtSeconds = None,
     volume_column: VolumeColumn = "volume",
-    time_limit_seconds: TimeLimitSeconds = 60.0,
-    seed: Seed = 0,
-    workers: Workers = 8,
-    gap_percent: GapPercent = 0.5,
-    deterministic: Deterministic = False,
-    fixed_channel: Channel = None,
-    date_column: DateColumn = None,
-    time_column: TimeColumn = None,
-    offered_column: OfferedColumn = None,
-    aht_column: AhtColumn = None,
-    date_order: DateOrder = None,
+    solver: SolverFlags,
 ) -> None:
     """Plan a week end to end: forecast, requirements, schedule, coverage and a summary.
 
     Writes forecast.csv, requirements.csv, schedule.csv, coverage.csv and summary.json to
     --out (plus coverage.html and forecast.html charts that work offline).
     """
-    from api.jobs.pipeline import ScheduleSummary, forecast_week, schedule_week
+    from api.jobs.pipeline import ScheduleSummary
     from scheduler.staffing import Targets
 
     check_default_aht(default_aht_seconds)
@@ -114,14 +84,31 @@ def plan(
     parsed_targets = Targets.from_dict(read_toml(targets))
     parsed_rules = read_rules(rules)
     roster = read_agents(agents) if agents is not None else None
-    calendar = calendar_from_options(country, subdivision, special_days)
-    mapping = column_mapping_from_options(
-        fixed_channel, date_column, time_column, offered_column, aht_column, date_order
+    calendar = source.calendar()
+    parsed = source.read(history, parsed_rules.interval_minutes)
+    forecast = _forecast(parsed, start, calendar, model, default_aht_seconds)
+    needs, result = _schedule(
+        forecast, parsed_targets, parsed_rules, roster, source.timezone, volume_column, solver
     )
-    parsed = read_history_file(history, timezone, parsed_rules.interval_minutes, mapping)
+    summary = ScheduleSummary.of(result)
+    _write_plan(out, start, forecast, needs, result, summary)
+    _write_charts(out, parsed.frame, forecast.workload, result.coverage, parsed_targets, calendar)
+    _print_plan(out, start, result, summary)
+
+
+def _forecast(
+    history: History,
+    start: dt.date,
+    calendar: Calendar,
+    model: ModelName,
+    default_aht_seconds: float | None,
+) -> WorkloadForecast:
+    """The week's workload from ``history``, behind a progress bar of channels."""
+    from api.jobs.pipeline import forecast_week
+
     with progress_bar("Forecasting channels") as progress:
-        forecast = forecast_week(
-            parsed,
+        return forecast_week(
+            history,
             start,
             calendar,
             model=model,
@@ -129,27 +116,37 @@ def plan(
             option=DEFAULT_AHT_OPTION,
             on_progress=progress,
         )
-    options = solver_options(time_limit_seconds, gap_percent, seed, workers, deterministic)
-    needs, result = solve_with_progress(
+
+
+def _schedule(
+    forecast: WorkloadForecast,
+    targets: Targets,
+    rules: Rules,
+    roster: tuple[Agent, ...] | None,
+    timezone: str,
+    volume_column: VolumeColumnName,
+    solver: SolverFlags,
+) -> tuple[pd.DataFrame, ScheduleResult]:
+    """The requirements of ``forecast`` and the week's schedule, behind the solver's bar."""
+    from api.jobs.pipeline import schedule_week
+
+    options = solver.options()
+    return solve_with_progress(
         lambda report: schedule_week(
             forecast.workload,
-            parsed_targets,
-            parsed_rules,
+            targets,
+            rules,
             roster,
             timezone=timezone,
             volume_column=volume_column,
             options=options,
             progress=report,
-            interval_minutes=parsed_rules.interval_minutes,
+            interval_minutes=rules.interval_minutes,
         ),
-        time_limit_seconds,
+        options.time_limit_seconds,
         lambda planned: final_detail(planned[1]),
         quiet=False,
     )
-    summary = ScheduleSummary.of(result)
-    _write_plan(out, start, forecast, needs, result, summary)
-    _write_charts(out, parsed.frame, forecast.workload, result.coverage, parsed_targets, calendar)
-    _print_plan(out, start, result, summary)
 
 
 def _write_plan(

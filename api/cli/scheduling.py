@@ -15,12 +15,12 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, write_table
-from api.cli.options import AsJson, Deterministic, GapPercent, Seed, TimeLimitSeconds, Workers
+from api.cli.options import AsJson, SolverFlags, with_option_groups
 
 if TYPE_CHECKING:  # imported by the command itself: `staffcast --help` stays quick
     import pandas as pd
 
-    from scheduler.shifts import Agent, Rules, ScheduleResult, ScheduleSummary, SolverOptions
+    from scheduler.shifts import Agent, Rules, ScheduleResult, ScheduleSummary
     from scheduler.shifts import Progress as SolverProgress
 
 Solved = TypeVar("Solved")
@@ -125,21 +125,6 @@ def summary_lines(result: ScheduleResult, output: Path) -> list[str]:
     ]
 
 
-def solver_options(
-    time_limit_seconds: float, gap_percent: float, seed: int, workers: int, deterministic: bool
-) -> SolverOptions:
-    """The solver's options from the command-line flags ``schedule`` and ``plan`` share."""
-    from scheduler.shifts import SolverOptions
-
-    return SolverOptions(
-        time_limit_seconds=time_limit_seconds,
-        relative_gap=gap_percent / 100,
-        seed=seed,
-        workers=workers,
-        deterministic_seconds=time_limit_seconds if deterministic else None,
-    )
-
-
 def solve_with_progress(
     solve: Callable[[Callable[[SolverProgress], None]], Solved],
     time_limit_seconds: float,
@@ -182,6 +167,7 @@ def solve_with_progress(
 
 
 @command_guard
+@with_option_groups
 def schedule(
     requirements: Annotated[
         Path, typer.Argument(help="Requirements CSV (staffcast requirements).")
@@ -194,15 +180,12 @@ def schedule(
     coverage: Annotated[
         Path | None, typer.Option("--coverage", help="Where to write COVERAGE.csv.")
     ] = None,
-    time_limit_seconds: TimeLimitSeconds = 60.0,
-    seed: Seed = 0,
-    workers: Workers = 8,
-    gap_percent: GapPercent = 0.5,
+    *,
+    solver: SolverFlags,
     timezone_name: Annotated[
         str | None,
         typer.Option("--timezone", metavar="ZONE", help="IANA zone, for weeks with a DST change."),
     ] = None,
-    deterministic: Deterministic = False,
     as_json: AsJson = False,
 ) -> None:
     """Build the week's schedule: shifts with breaks for named agents or open positions."""
@@ -212,7 +195,7 @@ def schedule(
     table = read_requirements(requirements, timezone_name)
     parsed_rules = read_rules(rules)
     roster = read_agents(agents) if agents is not None else None
-    options = solver_options(time_limit_seconds, gap_percent, seed, workers, deterministic)
+    options = solver.options()
     result = solve_with_progress(
         lambda report: solve_schedule(
             table, parsed_rules, roster, options=options, progress=report

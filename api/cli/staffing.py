@@ -15,7 +15,7 @@ from rich.table import Table
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, read_workload, write_table
 from api.cli.limits import check_workload
-from api.cli.options import VolumeColumn
+from api.cli.options import VolumeColumn, with_option_groups
 from api.target_fields import out_of_range, target_option_help
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick
@@ -40,62 +40,43 @@ MaxAbandon = Annotated[float | None, _target_option("max_abandon")]
 Concurrency = Annotated[int, _target_option("concurrency")]
 
 
-def _flag_target(
-    channel: str,
-    service_level: float | None,
-    answer_seconds: float | None,
-    asa_seconds: float | None,
-    shrinkage: float,
-    max_occupancy: float | None,
-    patience_seconds: float | None,
-    max_abandon: float | None,
-    concurrency: int,
-) -> ChannelTarget:
-    from scheduler.staffing import ChannelTarget
+@dataclasses.dataclass(frozen=True)
+class TargetFlags:
+    """The target options of ``erlang`` and ``requirements`` (without a targets file)."""
 
-    options = {
-        "service_level": service_level,
-        "answer_seconds": answer_seconds,
-        "asa_seconds": asa_seconds,
-        "shrinkage": shrinkage,
-        "max_occupancy": max_occupancy,
-        "patience_seconds": patience_seconds,
-        "max_abandon": max_abandon,
-        "concurrency": concurrency,
-    }
-    problems = [
-        f"--{name.replace('_', '-')}: {problem}"
-        for name, value in options.items()
-        if value is not None and (problem := out_of_range(name, value)) is not None
-    ]
-    if problems:
-        fail("A target option is out of range.", problems)
-    return ChannelTarget(
-        channel=channel,
-        service_level=service_level,
-        answer_seconds=answer_seconds,
-        asa_seconds=asa_seconds,
-        shrinkage=shrinkage,
-        max_occupancy=max_occupancy,
-        patience_seconds=patience_seconds,
-        max_abandon=max_abandon,
-        concurrency=concurrency,
-    )
+    service_level: ServiceLevel = None
+    answer_seconds: AnswerSeconds = None
+    asa_seconds: AsaSeconds = None
+    shrinkage: Shrinkage = 0.0
+    max_occupancy: MaxOccupancy = None
+    patience_seconds: PatienceSeconds = None
+    max_abandon: MaxAbandon = None
+    concurrency: Concurrency = 1
+
+    def target(self, channel: str) -> ChannelTarget:
+        """``channel``'s target from these flags; exits with code 2 naming each flag out of
+        its range."""
+        from scheduler.staffing import ChannelTarget
+
+        flags = dataclasses.asdict(self)
+        problems = [
+            f"--{name.replace('_', '-')}: {problem}"
+            for name, value in flags.items()
+            if value is not None and (problem := out_of_range(name, value)) is not None
+        ]
+        if problems:
+            fail("A target option is out of range.", problems)
+        return ChannelTarget(channel=channel, **flags)
 
 
 @command_guard
+@with_option_groups
 def erlang(
     volume: Annotated[float, typer.Option(help="Contacts offered in the interval.")],
     aht_seconds: Annotated[float, typer.Option(help="Average handle time (s).")],
     interval_minutes: Annotated[int, typer.Option(help="Interval length (minutes).")] = 30,
-    service_level: ServiceLevel = None,
-    answer_seconds: AnswerSeconds = None,
-    asa_seconds: AsaSeconds = None,
-    shrinkage: Shrinkage = 0.0,
-    max_occupancy: MaxOccupancy = None,
-    patience_seconds: PatienceSeconds = None,
-    max_abandon: MaxAbandon = None,
-    concurrency: Concurrency = 1,
+    *,
+    flags: TargetFlags,
     agents: Annotated[
         int | None, typer.Option(help="Agents on the floor: report their KPIs (what-if).")
     ] = None,
@@ -104,17 +85,7 @@ def erlang(
     """Agents needed in one interval for a service target, or the KPIs of --agents N."""
     from scheduler.staffing import interval_staffing
 
-    target = _flag_target(
-        "interval",
-        service_level,
-        answer_seconds,
-        asa_seconds,
-        shrinkage,
-        max_occupancy,
-        patience_seconds,
-        max_abandon,
-        concurrency,
-    )
+    target = flags.target("interval")
     staffing = interval_staffing(volume, aht_seconds, interval_minutes, target, agents)
     if as_json:
         report = dataclasses.asdict(staffing)
@@ -162,6 +133,7 @@ def _print_erlang(
 
 
 @command_guard
+@with_option_groups
 def requirements_command(
     workload: Annotated[
         Path, typer.Argument(help="CSV: interval_start, channel, volume, aht_seconds.")
@@ -178,14 +150,8 @@ def requirements_command(
         typer.Option(metavar="ZONE", help="IANA timezone for naive timestamps and business hours."),
     ] = "UTC",
     volume_column: VolumeColumn = "volume",
-    service_level: ServiceLevel = None,
-    answer_seconds: AnswerSeconds = None,
-    asa_seconds: AsaSeconds = None,
-    shrinkage: Shrinkage = 0.0,
-    max_occupancy: MaxOccupancy = None,
-    patience_seconds: PatienceSeconds = None,
-    max_abandon: MaxAbandon = None,
-    concurrency: Concurrency = 1,
+    *,
+    flags: TargetFlags,
 ) -> None:
     """Agents required per interval and channel for a workload (forecast) CSV or Parquet
     file; `-o x.parquet` writes Parquet."""
@@ -197,22 +163,7 @@ def requirements_command(
     def parsed_targets(channels: list[str]) -> Targets:
         if targets is not None:
             return Targets.from_dict(read_toml(targets))
-        return Targets(
-            channels={
-                name: _flag_target(
-                    name,
-                    service_level,
-                    answer_seconds,
-                    asa_seconds,
-                    shrinkage,
-                    max_occupancy,
-                    patience_seconds,
-                    max_abandon,
-                    concurrency,
-                )
-                for name in channels or ["all"]
-            }
-        )
+        return Targets(channels={name: flags.target(name) for name in channels or ["all"]})
 
     summary = None
     if volume_column == "volume":

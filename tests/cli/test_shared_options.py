@@ -3,19 +3,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import pandas as pd
 import pytest
+import typer
 import typer.main
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.cli.options import with_option_groups
 from tests.cli.test_plan_command import RULES, TARGETS
 
 runner = CliRunner()
@@ -159,3 +162,25 @@ def test_history_summary_lists_holidays_as_expected_days_not_outliers(tmp_path: 
     assert expected["2026-12-25"].startswith("holiday (Christmas Day)")
     assert "Special days (expected, not outliers)" in with_calendar.output
     assert "closed (Team day)" in with_calendar.output
+
+
+@dataclasses.dataclass(frozen=True)
+class Pair:
+    """A group of two options, for :func:`with_option_groups`."""
+
+    left: Annotated[int, typer.Option(help="Left.")] = 1
+    right: Annotated[int, typer.Option(help="Right.")] = 2
+
+
+def test_an_option_group_is_one_parameter_in_code_and_its_fields_on_the_command_line() -> None:
+    seen: list[tuple[str, Pair]] = []
+
+    @with_option_groups
+    def command(name: str, *, pair: Pair) -> None:
+        seen.append((name, pair))
+
+    little = typer.Typer()
+    little.command()(command)
+    result = runner.invoke(little, ["x", "--right", "5"])
+    assert result.exit_code == 0, result.output
+    assert seen == [("x", Pair(left=1, right=5))]

@@ -1,4 +1,4 @@
-"""The figure builders of api/charts.py, on small tables with known answers."""
+"""The figure builders of api/charts/, on small tables with known answers."""
 
 from __future__ import annotations
 
