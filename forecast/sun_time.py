@@ -65,8 +65,17 @@ def on_standard_time(matrix: FloatMatrix, shifts: IntArray) -> FloatMatrix:
 
 
 def on_clock_time(matrix: FloatMatrix, shifts: IntArray) -> FloatMatrix:
-    """The inverse of :func:`on_standard_time`."""
-    return on_standard_time(matrix, -shifts)
+    """The inverse of :func:`on_standard_time` for a forecast, where the day's first ``shift``
+    slots (which would wrap in from the end of the standard-time day, the evening) keep the
+    night's level on standard time instead, and each row keeps its total: on a summer-time
+    day 00:00-01:00 on the clock is the night, whatever the evening before looked like."""
+    slots = matrix.shape[1]
+    moved = on_standard_time(matrix, -shifts)
+    wrapped = np.arange(slots)[None, :] < shifts[:, None]
+    moved = np.where(wrapped, matrix, moved)
+    totals, kept = matrix.sum(axis=1, keepdims=True), moved.sum(axis=1, keepdims=True)
+    scaled: FloatMatrix = np.divide(moved * totals, kept, out=moved, where=kept > 0)
+    return scaled
 
 
 def _shares(volume: FloatMatrix) -> FloatMatrix:
