@@ -28,6 +28,7 @@ A zone without summer time, or a team without such a weekday, is left exactly as
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, replace
 from typing import Final
 
@@ -39,6 +40,7 @@ from forecast.daygrid import ChannelHistory, FloatMatrix
 from forecast.holiday_kinds import SHORT_DAY_SHARE
 
 IntArray = npt.NDArray[np.int64]
+FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 _RECENT_WEEKS: Final = 26
 _SIDE_DAYS: Final = 3
@@ -85,28 +87,39 @@ def _shares(volume: FloatMatrix) -> FloatMatrix:
     return shares
 
 
+def _openings(shares: FloatMatrix) -> FloatArray:
+    """Each day's first slot busier than a flat day's share (NaN for a day without one)."""
+    busy = shares >= 1.0 / shares.shape[1]
+    openings: FloatArray = np.where(busy.any(axis=1), busy.argmax(axis=1), np.nan)
+    return openings
+
+
 def _clock_change_evidence(shares: FloatMatrix, shifts: IntArray) -> bool | None:
-    """Whether standard time brings the days either side of the clock changes closer (``None``
-    without a change). ``shares`` and ``shifts``: one weekday's normal days, oldest first."""
+    """Whether the opening stays put across the clock changes on standard time and moves on
+    the clock (``None`` without a change). ``shares`` and ``shifts``: one weekday's normal
+    days, oldest first. The opening, not the whole day, is compared: a day that opens at
+    dusk still closes at midnight on the clock."""
     changes = np.flatnonzero(np.diff(shifts) != 0) + 1
     if not changes.size:
         return None
-    standard = on_standard_time(shares, shifts)
-    clock_distance = standard_distance = 0.0
+    clock = _openings(shares)
+    standard = clock - shifts
+    clock_moves = standard_moves = 0.0
     for change in changes:
         before = slice(max(0, change - _SIDE_DAYS), change)
         after = slice(change, min(len(shares), change + _SIDE_DAYS))
-        clock_distance += float(np.abs(shares[before].mean(0) - shares[after].mean(0)).sum())
-        standard_distance += float(np.abs(standard[before].mean(0) - standard[after].mean(0)).sum())
-    return standard_distance < clock_distance
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # a side without openings: NaN
+            clock_moves += abs(np.nanmedian(clock[after]) - np.nanmedian(clock[before]))
+            standard_moves += abs(np.nanmedian(standard[after]) - np.nanmedian(standard[before]))
+    return bool(standard_moves < clock_moves)
 
 
 def _opening_drifts(shares: FloatMatrix) -> bool:
-    """Whether the first interval busier than a flat day moves by an interval or more from
-    the oldest third of the days to the newest (all on one clock)."""
-    busy = shares >= 1.0 / shares.shape[1]
-    openings = np.where(busy.any(axis=1), busy.argmax(axis=1), -1)
-    openings = openings[openings >= 0]
+    """Whether the opening moves by an interval or more from the oldest third of the days to
+    the newest (all on one clock)."""
+    openings = _openings(shares)
+    openings = openings[np.isfinite(openings)]
     third = len(openings) // 3
     if third < 2:
         return False
