@@ -39,12 +39,13 @@ from the prior and per-day variance ``v``, the data's weight is ``max(0, 1 - v /
 scattered holidays leave the prior in place, a consistent set replaces it. The pooled intraday
 shape is, per interval, the contacts the days had over those their reference profile expected,
 each with 20 pseudo-contacts of "no change": at low volume the shape stays near the reference
-profile, at high volume it follows the days. It is used only where it earns its place: predicting
-each past day's shares from the others' pooled shape must beat the reference profile alone
-(leave-one-out; so never from a single day), else the kind keeps the reference profile. (The leave-one-out choice above scores each day
+profile, at high volume it follows the days. (The leave-one-out choice above scores each day
 with the plain mean shape ratio of the others, shrunk by ``n / (n + 1)``: measured on the
 first-year benchmark, scoring it with the pooled shape, or with daily totals alone, picked the
-own-weekday way too often.)
+own-weekday way too often.) The pooled shape is used only where it earns its place: each past
+day's shares predicted from the others' pooled shape must come closer than from the reference
+profile alone (leave-one-out, so never from a single day); else the kind keeps the reference
+profile.
 
 **Interplay with the week** (both hold on every weekday):
 

@@ -36,6 +36,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from forecast.daygrid import ChannelHistory, FloatMatrix
+from forecast.effects import shares_of
 from forecast.holiday_kinds import SHORT_DAY_SHARE
 
 IntArray = npt.NDArray[np.int64]
@@ -81,13 +82,6 @@ def on_clock_time(matrix: FloatMatrix, shifts: IntArray) -> FloatMatrix:
     totals, kept = matrix.sum(axis=1, keepdims=True), moved.sum(axis=1, keepdims=True)
     scaled: FloatMatrix = np.divide(moved * totals, kept, out=moved, where=kept > 0)
     return scaled
-
-
-def _shares(volume: FloatMatrix) -> FloatMatrix:
-    filled = np.nan_to_num(volume)
-    totals = filled.sum(axis=1, keepdims=True)
-    shares: FloatMatrix = np.divide(filled, totals, out=np.zeros_like(filled), where=totals > 0)
-    return shares
 
 
 def _openings(shares: FloatMatrix) -> tuple[FloatArray, FloatArray]:
@@ -170,7 +164,7 @@ class SunTime:
         normal = (history.day_types_of(history.days) == "normal") & (np.nan_to_num(daily) > 0)
         normal[: max(0, len(normal) - 7 * _RECENT_WEEKS)] = False
         rest_days = _days_of_rest(history, normal)
-        shares = _shares(history.volume)
+        shares = shares_of(history.volume)
         shifts = clock_shift_slots(history, history.days)
         following = set()
         for weekday in rest_days:
