@@ -297,6 +297,33 @@ def test_a_holiday_running_into_the_rest_day_keeps_only_the_short_days_hours_unt
     assert "x0.00 of a normal day" in flag.assumption
 
 
+def test_a_holiday_running_into_the_rest_day_keeps_the_rest_days_night_trickle() -> None:
+    # A voice response unit answers all night: 1% of a Saturday's weight in every hour.
+    trickle = [0.01] * 24
+    shapes = {
+        day: (
+            [max(a, b) for a, b in zip(shape, trickle, strict=True)] if shape is EVENING else shape
+        )
+        for day, shape in _dusk_to_dusk_shapes().items()
+    }
+    calendar = Calendar(special_days=(_holiday("2025-04-04", "New"),))  # a Friday
+    forecast = WeekdayAverage().predict(_channel(calendar, {}, shapes), HORIZON)
+    friday = forecast[HORIZON.get_loc(pd.Timestamp("2025-04-04"))]
+    saturday = forecast[HORIZON.get_loc(pd.Timestamp("2025-04-05"))]
+    night = np.asarray(EVENING) == 0  # the hours a Saturday is closed
+    np.testing.assert_allclose(friday[night], saturday[night], rtol=1e-6)
+    assert friday[~night].sum() == pytest.approx(0.0, abs=1e-6)  # its evening is cut
+    # Once one such holiday was seen (an all-day trickle), its level is the kind's, and the
+    # rest day's evening is still cut.
+    calendar = Calendar(special_days=(_holiday("2025-02-14", "Old"), _holiday("2025-04-04", "New")))
+    seen = _channel(calendar, {"2025-02-14": 0.02 / WEEK[4]}, shapes | {"2025-02-14": trickle})
+    assert SpecialDayEffects.learn(seen).kinds["holiday_eve"].count == 1
+    friday = WeekdayAverage().predict(seen, HORIZON)[HORIZON.get_loc(pd.Timestamp("2025-04-04"))]
+    # 2% of a working day like the one seen (20 contacts), shrunk a little toward the prior.
+    assert friday.sum() == pytest.approx(20.0, rel=0.2)
+    assert friday[~night].sum() == pytest.approx(0.0, abs=1e-6)
+
+
 def test_a_holiday_running_into_the_rest_day_is_pooled_with_its_own_kind_once_one_was_seen() -> (
     None
 ):
