@@ -29,12 +29,18 @@ def _evening(open_hour: int) -> list[float]:
     return [0.0] * open_hour + [1.0] * (24 - open_hour)
 
 
+def _gradual(peak_hour: int) -> list[float]:
+    """Busy all day, most around ``peak_hour``: no hour where contacts jump."""
+    return [0.3 + float(np.exp(-(((hour - peak_hour) / 4) ** 2))) for hour in range(24)]
+
+
 def _channel(
     start: str,
     end: str,
     *,
     standard_opening: dict[pd.Timestamp, int] | None = None,
     clock_opening: int | None = None,
+    gradual: bool = False,
     calendar: Calendar | None = None,
 ) -> ChannelHistory:
     """Saturdays open from ``standard_opening[day]`` on standard time (dusk: one hour later
@@ -42,7 +48,9 @@ def _channel(
     days = pd.date_range(start, end, freq="D")
     shapes = {}
     for day in days[days.day_of_week == 5]:
-        if clock_opening is not None:
+        if gradual:
+            shapes[day.date()] = _gradual(14 + _summer(day))
+        elif clock_opening is not None:
             shapes[day.date()] = _evening(clock_opening)
         else:
             standard = (standard_opening or {}).get(day, 18)
@@ -104,6 +112,13 @@ def test_a_rest_day_open_by_the_clock_is_not_moved() -> None:
     saturday = _row(channel, "2025-04-05")
     assert saturday[17] == pytest.approx(0.0, abs=1e-6)
     assert saturday[18] > 0.1 * saturday.sum()
+
+
+def test_a_rest_day_that_fills_up_gradually_stays_on_the_clock_even_if_its_peak_moves() -> None:
+    # Its busiest hour moves with standard time, but it has no opening the sun could set:
+    # nowhere do its contacts even double from one hour to the next.
+    channel = _channel("2024-10-06", "2025-03-29", gradual=True)
+    assert SunTime.of(channel).weekdays == frozenset()
 
 
 def test_back_on_the_clock_the_first_hour_keeps_the_nights_level_and_the_day_its_total() -> None:
