@@ -25,6 +25,9 @@ Data sets:
     its data set: **a team's first year**, history from 1999-01-01 only, 7 origins through
     1999 whose windows hold every public holiday once. ``il_year``: the same origins with
     one-year histories (1998 included, the window's holidays blanked there).
+    Under each table: the Poisson noise floor, and the WAPE of the generator's own formula
+    without its random draws (what no forecast learned from the data can beat by more than
+    luck).
 (b) ``us_bank``: the real US bank calls in ``../shared/data/us_bank_2003/`` (weekdays only,
     holidays absent from the file), weekly origins from 2003-03-31; skipped when absent.
 (c) ``us_sample``: the voice channel of ``data/sample/history.csv`` (US team), 8 origins
