@@ -25,6 +25,9 @@ Data sets:
     its data set: **a team's first year**, history from 1999-01-01 only, 7 origins through
     1999 whose windows hold every public holiday once. ``il_year``: the same origins with
     one-year histories (1998 included, the window's holidays blanked there).
+    Under each table: the Poisson noise floor, and the WAPE of the generator's own formula
+    without its random draws (what no forecast learned from the data can beat by more than
+    luck).
 (b) ``us_bank``: the real US bank calls in ``../shared/data/us_bank_2003/`` (weekdays only,
     holidays absent from the file), weekly origins from 2003-03-31; skipped when absent.
 (c) ``us_sample``: the voice channel of ``data/sample/history.csv`` (US team), 8 origins
@@ -50,7 +53,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from benchmarks.first_year_team import COUNTRY, generate, poisson_floor
+from benchmarks.first_year_team import COUNTRY, GeneratedTeam, generate, poisson_floor
 from benchmarks.forecast_accuracy import BANK_FILE, find_data, load_bank
 from forecast.baselines import SeasonalNaive, WeekdayAverage
 from forecast.calendar import Calendar, holiday_key
@@ -301,18 +304,40 @@ def il_team(options: Options) -> None:
             weekend,
             replace(options, since=since),
         )
-        floors = []
-        for day_type in ("all", *DAY_TYPES):
-            of_type = records if day_type == "all" else records[records["day_type"] == day_type]
-            starts = intervals_of_days(
-                pd.DatetimeIndex(of_type["date"].unique()), team.interval_minutes, team.timezone
-            )[0]
-            expected = team.expected.reindex(starts).dropna().to_numpy(dtype=np.float64)
-            floors.append(f"{day_type} {poisson_floor(expected):.1%}" if expected.size else "")
-        print(
-            "Poisson noise floor of the scored days (WAPE of a forecast that knew every "
-            "interval's rate, hourly noise included): " + ", ".join(f for f in floors if f)
+        print_floors(records, team, generate(draws=False))
+
+
+def print_floors(records: pd.DataFrame, team: GeneratedTeam, formula: GeneratedTeam) -> None:
+    """WAPE per day type of two forecasts that know more than any can: every interval's
+    Poisson rate (the noise floor), and the generator's formula without its random draws
+    (``formula``: the same team drawn with ``draws=False``)."""
+    floors, formulas = [], []
+    for day_type in ("all", *DAY_TYPES):
+        of_type = records if day_type == "all" else records[records["day_type"] == day_type]
+        if not len(of_type):
+            continue
+        days = pd.DatetimeIndex(of_type["date"].unique())
+        starts, rows, slots = intervals_of_days(days, team.interval_minutes, team.timezone)
+        expected = team.expected.reindex(starts).dropna().to_numpy(dtype=np.float64)
+        floors.append(f"{day_type} {poisson_floor(expected):.1%}")
+        by_slot = pd.Series(
+            formula.expected.reindex(starts).to_numpy(dtype=np.float64),
+            index=pd.MultiIndex.from_arrays([days[rows], slots]),
         )
+        rates = by_slot.groupby(level=[0, 1]).mean()  # the two intervals of a repeated hour
+        keys = pd.MultiIndex.from_arrays([of_type["date"], of_type["slot"]])
+        # The hour the clocks skip has no interval, so no rate: 0, as the day grid holds it.
+        forecast = rates.reindex(keys).fillna(0.0).to_numpy(dtype=np.float64)
+        actual = of_type["actual"].to_numpy(dtype=np.float64)
+        formulas.append(f"{day_type} {np.abs(forecast - actual).sum() / actual.sum():.1%}")
+    print(
+        "Poisson noise floor of the scored days (WAPE of a forecast that knew every "
+        "interval's rate, hourly noise included): " + ", ".join(floors)
+    )
+    print(
+        "WAPE of the generator's formula without its random draws (no noise, no holiday or "
+        "eve spread): " + ", ".join(formulas)
+    )
 
 
 def us_bank(data: Path | None, options: Options) -> None:

@@ -138,8 +138,10 @@ def _day_factors(
     public: dict[dt.date, str],
     optional: set[dt.date],
     rng: np.random.Generator,
+    spread: float,
 ) -> npt.NDArray[np.float64]:
-    """Calls in open hours relative to the day's base level."""
+    """Calls in open hours relative to the day's base level (``spread``: 1 for the holiday and
+    eve spreads as set, 0 for none)."""
     dusk = dusk_minutes(days)
     factors = np.zeros(len(days))
     for row, (stamp, part) in enumerate(zip(days, parts, strict=True)):
@@ -153,12 +155,14 @@ def _day_factors(
         elif part == "short":
             factor = SHORT_DAY_SHARE
             if day + dt.timedelta(days=1) in public:
-                factor *= rng.lognormal(0.0, EVE_SPREAD)
+                factor *= rng.lognormal(0.0, spread * EVE_SPREAD)
         elif part == "evening":
             hours = (1440 - dusk[row] - REOPEN_AFTER_DUSK_MINUTES) / 60
             factor = EVENING_SHARE * math.sqrt(hours / EVENING_TYPICAL_HOURS)
             if day in public:
-                factor *= EVENING_FACTORS.get(public[day], rng.lognormal(0.0, HOLIDAY_SPREAD))
+                factor *= EVENING_FACTORS.get(
+                    public[day], rng.lognormal(0.0, spread * HOLIDAY_SPREAD)
+                )
         else:
             factor = 0.0
         factors[row] = factor
@@ -189,8 +193,12 @@ def _open_shape(
     return np.asarray(shape, dtype=np.float64)
 
 
-def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
-    """Draw the team's history (see the module docstring)."""
+def generate(seed: int = 13, interval_minutes: int = 30, *, draws: bool = True) -> GeneratedTeam:
+    """Draw the team's history (see the module docstring). With ``draws=False`` the daily and
+    hourly noise and the holiday and eve spreads are 0 (the same random numbers are drawn,
+    so the optional holidays and days after match): ``expected`` is then what a forecast
+    that knew the generator's formula, but none of its random draws, would give."""
+    spread = 1.0 if draws else 0.0
     rng = np.random.default_rng(seed)
     years = range(FIRST_DAY.year - 1, LAST_DAY.year + 2)
     public = {
@@ -206,8 +214,9 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
     shift = np.where(days >= pd.Timestamp(LEVEL_SHIFT[0]), LEVEL_SHIFT[1], 1.0)
     growth = (1 + GROWTH_PER_YEAR) ** elapsed
     base = WEEKDAY_CONTACTS * growth * season * shift
-    daily = base * _day_factors(days, parts, public, optional, rng)
-    daily *= rng.lognormal(-(DAILY_NOISE**2) / 2, DAILY_NOISE, size=len(days))
+    daily = base * _day_factors(days, parts, public, optional, rng, spread)
+    daily_noise, hourly_noise = spread * DAILY_NOISE, spread * HOURLY_NOISE
+    daily *= rng.lognormal(-(daily_noise**2) / 2, daily_noise, size=len(days))
 
     first = pd.Timestamp(FIRST_DAY).tz_localize(TIMEZONE)
     end = pd.Timestamp(LAST_DAY + dt.timedelta(days=1)).tz_localize(TIMEZONE)
@@ -218,7 +227,7 @@ def generate(seed: int = 13, interval_minutes: int = 30) -> GeneratedTeam:
     opening = (dusk_minutes(days) + REOPEN_AFTER_DUSK_MINUTES)[day_of]
     shape = _open_shape(minutes, np.asarray(parts)[day_of], opening)
     hour_of = day_of * 24 + np.asarray(wall.hour)
-    noise = rng.lognormal(-(HOURLY_NOISE**2) / 2, HOURLY_NOISE, size=len(days) * 24)
+    noise = rng.lognormal(-(hourly_noise**2) / 2, hourly_noise, size=len(days) * 24)
     totals = np.bincount(day_of, weights=shape, minlength=len(days))
     share = np.divide(shape, totals[day_of], out=np.zeros_like(shape), where=totals[day_of] > 0)
     trickle = VRU_CALLS_PER_DAY * growth[day_of] * SOURCE_MINUTES / 1440

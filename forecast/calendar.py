@@ -48,6 +48,7 @@ from forecast.errors import InvalidCalendarError
 SpecialDayKind = Literal["closed", "holiday", "event", "eve"]
 DayType = Literal["normal", "holiday", "eve", "day_after", "closed", "event"]
 DAY_TYPES: Final[tuple[DayType, ...]] = get_args(DayType)
+Mark = tuple[DayType, str, float]  # a marked date's day type, name and user multiplier
 SPECIAL_DAY_COLUMNS: Final = ("date", "name", "kind", "multiplier")
 ALL_WEEKDAYS: Final = frozenset(range(7))
 WEEKDAY_NAMES: Final = (
@@ -335,40 +336,13 @@ def day_types(
     if index.empty:
         return types
     reach = pd.Timedelta(days=max(_NEIGHBOUR_REACH_DAYS, WINDOW_DAYS))
-    first, last = (index[0] - reach).date(), (index[-1] + reach).date()
-    marks: dict[pd.Timestamp, tuple[DayType, str, float]] = {
-        pd.Timestamp(date): ("holiday", name, math.nan)
-        for date, name in calendar.holidays_between(first, last).items()
-    }
-    optional: set[pd.Timestamp] = set()
-    for date, (name, category) in calendar.categorised_between(first, last).items():
-        marks[pd.Timestamp(date)] = ("holiday" if category == "optional" else "eve", name, math.nan)
-        if category == "optional":
-            optional.add(pd.Timestamp(date))
-    for special in calendar.special_days:
-        optional.discard(pd.Timestamp(special.date))
-        multiplier = 0.0 if special.kind == "closed" else special.multiplier
-        marks[pd.Timestamp(special.date)] = (
-            special.kind,
-            special.name,
-            math.nan if multiplier is None else multiplier,
-        )
+    marks, optional = _marks(calendar, (index[0] - reach).date(), (index[-1] + reach).date())
     anchors = {
         day
         for day, (kind, _, _) in marks.items()
         if kind in ("holiday", "closed") and day not in optional
     }
-    neighbours: dict[pd.Timestamp, tuple[DayType, str]] = {}
-    for anchor in sorted(anchors):
-        if anchor.weekday() not in open_weekdays:
-            continue
-        name = marks[anchor][1]
-        eve = _neighbour(anchor, -1, anchors, open_weekdays)
-        if eve is not None and eve not in marks and neighbours.get(eve, ("",))[0] != "day_after":
-            neighbours[eve] = ("eve", name)
-        after = _neighbour(anchor, +1, anchors, open_weekdays)
-        if after is not None and after not in marks:
-            neighbours[after] = ("day_after", name)
+    neighbours = _neighbours(marks, anchors, open_weekdays)
     labelled = {day: (kind, name, math.nan) for day, (kind, name) in neighbours.items()}
     labelled.update(marks)
     positions = {day: position for position, day in enumerate(index)}
@@ -397,10 +371,54 @@ def day_types(
     )
 
 
+def _marks(
+    calendar: Calendar, first: dt.date, last: dt.date
+) -> tuple[dict[pd.Timestamp, Mark], set[pd.Timestamp]]:
+    """(day type, name, multiplier) of every public holiday, optional holiday, half day and
+    user special day from ``first`` to ``last`` (user days win), and the optional holidays."""
+    marks: dict[pd.Timestamp, Mark] = {
+        pd.Timestamp(date): ("holiday", name, math.nan)
+        for date, name in calendar.holidays_between(first, last).items()
+    }
+    optional: set[pd.Timestamp] = set()
+    for date, (name, category) in calendar.categorised_between(first, last).items():
+        marks[pd.Timestamp(date)] = ("holiday" if category == "optional" else "eve", name, math.nan)
+        if category == "optional":
+            optional.add(pd.Timestamp(date))
+    for special in calendar.special_days:
+        optional.discard(pd.Timestamp(special.date))
+        multiplier = 0.0 if special.kind == "closed" else special.multiplier
+        marks[pd.Timestamp(special.date)] = (
+            special.kind,
+            special.name,
+            math.nan if multiplier is None else multiplier,
+        )
+    return marks, optional
+
+
+def _neighbours(
+    marks: dict[pd.Timestamp, Mark], anchors: set[pd.Timestamp], open_weekdays: frozenset[int]
+) -> dict[pd.Timestamp, tuple[DayType, str]]:
+    """The eve and the day after of each holiday or closure on an open weekday, named after
+    it (a day that is both takes ``day_after``; marked days keep their own type)."""
+    neighbours: dict[pd.Timestamp, tuple[DayType, str]] = {}
+    for anchor in sorted(anchors):
+        if anchor.weekday() not in open_weekdays:
+            continue
+        name = marks[anchor][1]
+        eve = _neighbour(anchor, -1, anchors, open_weekdays)
+        if eve is not None and eve not in marks and neighbours.get(eve, ("",))[0] != "day_after":
+            neighbours[eve] = ("eve", name)
+        after = _neighbour(anchor, +1, anchors, open_weekdays)
+        if after is not None and after not in marks:
+            neighbours[after] = ("day_after", name)
+    return neighbours
+
+
 def _between(
     index: pd.DatetimeIndex,
     anchors: set[pd.Timestamp],
-    labelled: dict[pd.Timestamp, tuple[DayType, str, float]],
+    labelled: dict[pd.Timestamp, Mark],
 ) -> list[bool]:
     """Plain days with a holiday or closure at most :data:`WINDOW_DAYS` before *and* after
     them (the days between Christmas and New Year, a working day inside a festival)."""
@@ -420,7 +438,7 @@ def _between(
 
 
 def _holiday_windows(
-    index: pd.DatetimeIndex, marks: dict[pd.Timestamp, tuple[DayType, str, float]]
+    index: pd.DatetimeIndex, marks: dict[pd.Timestamp, Mark]
 ) -> tuple[list[str], npt.NDArray[np.int64]]:
     """Nearest holiday (key) and the offset from it, for days that are not special themselves.
 

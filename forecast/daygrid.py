@@ -55,7 +55,8 @@ class ChannelHistory:
         volume: contacts per slot; NaN where the data is missing.
         aht_seconds: average handle time per slot; NaN when unknown or volume is 0.
         day_info: the output of :func:`forecast.calendar.day_types` for at least ``days`` and
-            the dates to forecast.
+            the dates to forecast, plus ``clock_shift_minutes`` (see
+            :func:`clock_shift_minutes`; taken as 0 where absent).
         open_weekdays: weekdays (0 = Monday) on which this channel ever had contacts.
     """
 
@@ -153,6 +154,21 @@ def _skipped_slots(
     return skipped
 
 
+def clock_shift_minutes(days: pd.DatetimeIndex, timezone: str) -> npt.NDArray[np.int64]:
+    """Minutes the local clock runs ahead, at noon of each date, of where it runs on the
+    earliest-clocked of ``days`` (60 on summer-time days of a zone whose range holds winter
+    days too): what :mod:`forecast.sun_time` undoes for days whose hours follow the sun."""
+    noon = (days + pd.Timedelta(hours=12)).tz_localize(
+        timezone, nonexistent="shift_forward", ambiguous=False
+    )
+    offsets = np.asarray(
+        (noon.tz_localize(None) - noon.tz_convert("UTC").tz_localize(None)).total_seconds() // 60,
+        dtype=np.int64,
+    )
+    shifts: npt.NDArray[np.int64] = offsets - (offsets.min() if offsets.size else 0)
+    return shifts
+
+
 def channel_histories(
     history: HistoryLike,
     calendar: Calendar,
@@ -200,11 +216,9 @@ def channel_histories(
         aht_seconds = _slot_matrix(rows, "aht_seconds", days, slots, interval_minutes)
         daily = np.nansum(volume, axis=1)
         open_weekdays = frozenset(int(w) for w in np.unique(days.day_of_week[daily > 0]))
-        info = day_types(
-            calendar,
-            pd.date_range(days[0], max(last, days[-1]), freq="D"),
-            open_weekdays or ALL_WEEKDAYS,
-        )
+        dates_to_type = pd.date_range(days[0], max(last, days[-1]), freq="D")
+        info = day_types(calendar, dates_to_type, open_weekdays or ALL_WEEKDAYS)
+        info["clock_shift_minutes"] = clock_shift_minutes(dates_to_type, history.timezone)
         result[str(channel)] = ChannelHistory(
             channel=str(channel),
             interval_minutes=interval_minutes,

@@ -396,8 +396,8 @@ class SpecialDayEffects:
             (self.kinds[kind] for kind in kinds),
             key=lambda effect: effect.multiplier(own, self.roles),
         )
-        if effect.kind == "holiday_eve" and not effect.count:
-            return self._cut_to_short_day(own, label)
+        if effect.kind == "holiday_eve":
+            return self._cut_to_short_day(own, label, effect)
         assumption = effect.assumption(own, self.roles)
         return DayAdjustment(
             effect.multiplier(own, self.roles),
@@ -407,34 +407,35 @@ class SpecialDayEffects:
             assumption,
         )
 
-    def _cut_to_short_day(self, weekday: int, label: str) -> DayAdjustment:
-        """A holiday running into another day of rest, none seen before: the holidays' effect
-        cut to the hours the short day is open (its evening belongs to the next day of rest,
-        as an eve's does). Where a day of rest starts at dusk the evening before (Israel: the
-        Sabbath, the holidays) the rest day opens in the evening and the short day closes in
-        the afternoon, so a holiday on a Friday is closed all day; a team whose weekend days
-        keep the same hours keeps the plain holiday effect."""
-        effect = self.kinds["holiday"]
-        profile_weekday = effect.profile_weekday(weekday)
-        profile = self.typical_shares[profile_weekday] * (
-            1.0 if effect.shape is None else effect.shape
-        )
+    def _cut_to_short_day(self, weekday: int, label: str, effect: KindEffect) -> DayAdjustment:
+        """A holiday running into another day of rest: the rest day's open hours outside those
+        the short day is open are cut (that evening belongs to the next day of rest, as an
+        eve's does); its closed hours keep their level (a voice response unit's night trickle).
+        Where a day of rest starts at dusk the evening before (Israel: the Sabbath, the
+        holidays) the rest day opens in the evening and the short day closes in the afternoon,
+        so a holiday on a Friday is closed all day; a team whose weekend days keep the same
+        hours keeps the whole day. Its level is that of the holidays so cut while none of its
+        own ``effect`` kind was seen, then the kind's."""
+        holidays = self.kinds["holiday"] if not effect.count else effect
+        profile_weekday = holidays.profile_weekday(weekday)
+        reference = self.typical_shares[profile_weekday]
+        profile = reference * (1.0 if holidays.shape is None else holidays.shape)
         short = self.roles.short
         kept = np.ones_like(profile)
         if short is not None:
-            kept = (self.typical_shares[short] >= OPEN_SHARE / len(profile)).astype(float)
+            flat = OPEN_SHARE / len(profile)
+            kept = ((self.typical_shares[short] >= flat) | (reference < flat)).astype(float)
         share = float((profile * kept).sum() / profile.sum()) if profile.sum() > 0 else 1.0
-        multiplier = effect.multiplier(weekday, self.roles) * share
+        multiplier = holidays.multiplier(weekday, self.roles) * (1.0 if effect.count else share)
         assumption = (
-            f"{effect.assumption(weekday, self.roles)}; it runs into another day of rest, so "
-            f"only the hours {self.roles.describe(short)} is open are kept: "
-            f"x{multiplier:.2f} of a normal day"
+            f"{holidays.assumption(weekday, self.roles)}; it runs into another day of rest, so "
+            f"of the hours the rest day is open only those {self.roles.describe(short)} is "
+            f"open are kept: x{multiplier:.2f} of a normal day"
         )
-        shape = kept if effect.shape is None else kept * effect.shape
         return DayAdjustment(
             multiplier,
             profile_weekday,
-            shape,
+            kept if holidays.shape is None else kept * holidays.shape,
             f"{label}: not seen in this channel's history; {assumption}",
             assumption,
         )

@@ -37,6 +37,7 @@ from forecast.selection import (
     predict_named,
     select_model,
 )
+from forecast.sun_time import SunTime
 
 Progress = Callable[[int, int], None]
 WORKLOAD_COLUMNS = (
@@ -82,6 +83,38 @@ class ChannelForecast:
     unseen_holidays: tuple[UnseenHoliday, ...] = ()
 
 
+def _span_days(history: ChannelHistory) -> int:
+    observed = np.flatnonzero(~np.isnan(history.volume).all(axis=1))
+    return int(observed[-1] - observed[0] + 1) if observed.size else 0
+
+
+def _require_history(history: ChannelHistory) -> None:
+    """Refuse a channel with less than a week of history."""
+    span_days = _span_days(history)
+    if span_days < MIN_HISTORY_DAYS["seasonal_naive"]:
+        raise InsufficientHistoryError(
+            f"channel {history.channel!r}: {span_days} day(s) of history; at least 7 days are "
+            "needed to forecast (two weeks or more to choose a model by backtest)"
+        )
+
+
+def _band(
+    selection: Selection | None, low_quantile: float, high_quantile: float
+) -> BandCalibration:
+    """The prediction band, calibrated on the chosen model's backtest errors where there is
+    a backtest (Poisson noise alone otherwise)."""
+    if selection is None:
+        return BandCalibration(low_quantile, high_quantile, "poisson")
+    return calibrate_band(
+        selection.forecast,
+        selection.actual,
+        selection.horizon_day,
+        origins=selection.origins,
+        low_quantile=low_quantile,
+        high_quantile=high_quantile,
+    )
+
+
 def forecast_channel(
     history: ChannelHistory,
     days: pd.DatetimeIndex,
@@ -104,24 +137,21 @@ def forecast_channel(
     Raises:
         InsufficientHistoryError: less than a week of history, or too little for ``model``.
     """
-    observed = np.flatnonzero(~np.isnan(history.volume).all(axis=1))
-    span_days = int(observed[-1] - observed[0] + 1) if observed.size else 0
-    if span_days < MIN_HISTORY_DAYS["seasonal_naive"]:
-        raise InsufficientHistoryError(
-            f"channel {history.channel!r}: {span_days} day(s) of history; at least 7 days are "
-            "needed to forecast (two weeks or more to choose a model by backtest)"
-        )
+    _require_history(history)
+    # Days that reopen at dusk are modelled on standard time (see forecast.sun_time).
+    sun = SunTime.of(history)
+    aligned = sun.to_standard_time(history)
     span = pd.date_range(history.days[-1] + pd.Timedelta(days=1), days[-1], freq="D")
-    models = base_models(history, span)
+    models = base_models(aligned, span)
     needed = COMBINED_MEMBERS if model == "combined" else (model,)
     if model != "auto" and not all(name in models for name in needed):
         raise InsufficientHistoryError(
             f"channel {history.channel!r}: the {model} model needs at least "
             f"{MIN_HISTORY_DAYS[model]} days of history with enough complete days; this channel "
-            f"has {span_days}. Use --model auto to fall back to simpler methods"
+            f"has {_span_days(history)}. Use --model auto to fall back to simpler methods"
         )
     selection: Selection | None = select_model(
-        history,
+        aligned,
         models,
         horizon_days=max(7, len(span)),
         origins=selection_origins,
@@ -130,21 +160,15 @@ def forecast_channel(
     chosen = selection.model if selection is not None else model
     if chosen == "auto":
         chosen = "seasonal_naive"
-    if selection is None:
-        band = BandCalibration(low_quantile, high_quantile, "poisson")
-    else:
-        band = calibrate_band(
-            selection.forecast,
-            selection.actual,
-            selection.horizon_day,
-            origins=selection.origins,
-            low_quantile=low_quantile,
-            high_quantile=high_quantile,
-        )
-    volume = predict_named(chosen, models, history, span)[-len(days) :]
+    band = _band(selection, low_quantile, high_quantile)
+    volume = predict_named(chosen, models, aligned, span)[-len(days) :]
     volume = np.clip(np.nan_to_num(volume), 0.0, None)
     horizon = (days - history.days[-1]).days.to_numpy(dtype=np.int64)
     low, high = band.band(volume.ravel(), np.repeat(horizon, volume.shape[1]))
+    volume, low, high = (
+        sun.to_clock_time(history, days, matrix.reshape(volume.shape))
+        for matrix in (volume, low, high)
+    )
     notes, unseen = special_day_notes(history, days)
     if band.method == "poisson":
         notes.append(
@@ -156,8 +180,8 @@ def forecast_channel(
         model=chosen,
         days=days,
         volume=volume,
-        volume_low=low.reshape(volume.shape),
-        volume_high=high.reshape(volume.shape),
+        volume_low=low,
+        volume_high=high,
         aht_seconds=forecast_aht(history, days),
         selection_wape=dict(selection.wape) if selection is not None else {},
         band=band,

@@ -42,7 +42,10 @@ each with 20 pseudo-contacts of "no change": at low volume the shape stays near 
 profile, at high volume it follows the days. (The leave-one-out choice above scores each day
 with the plain mean shape ratio of the others, shrunk by ``n / (n + 1)``: measured on the
 first-year benchmark, scoring it with the pooled shape, or with daily totals alone, picked the
-own-weekday way too often.)
+own-weekday way too often.) The pooled shape is used only where it earns its place: each past
+day's shares predicted from the others' pooled shape must come closer than from the reference
+profile alone (leave-one-out, so never from a single day); else the kind keeps the reference
+profile.
 
 **Interplay with the week** (both hold on every weekday):
 
@@ -264,6 +267,24 @@ def _loo_error(observations: Sequence[Observation], by_reference: bool) -> float
     return error
 
 
+def _shape_helps(
+    observations: Sequence[Observation], by_reference: bool, prior_contacts: float
+) -> bool:
+    """Whether the pooled intraday shape of the others predicts each day's shares better than
+    its reference profile alone (leave-one-out, at least two days with contacts)."""
+    seen = [day for day in observations if day.own_ratio > 0]
+    if len(seen) < 2:
+        return False
+    plain = shaped = 0.0
+    for index, day in enumerate(seen):
+        others = [other for position, other in enumerate(seen) if position != index]
+        shape = _pooled_shape(others, by_reference, prior_contacts)
+        profile = _profile(day, by_reference)
+        plain += float(np.abs(_spread(profile, None) - day.shares).sum())
+        shaped += float(np.abs(_spread(profile, shape) - day.shares).sum())
+    return shaped < plain
+
+
 @dataclass(frozen=True)
 class KindEffect:
     """The pooled effect of one kind of day in one channel (see the module docstring).
@@ -336,6 +357,8 @@ class KindEffect:
             variance = _SINGLE_DAY_VARIANCE
         weight = max(0.0, 1.0 - variance / (count * distance**2)) if distance else 1.0
         shape = _pooled_shape(usable, by_reference, prior_contacts)
+        if shape is not None and not _shape_helps(usable, by_reference, prior_contacts):
+            shape = None
         return cls(kind, count, reference, prior, float(np.median(logs)), weight, shape)
 
     def _raw_multiplier(self, weekday: int, roles: WeekRoles) -> float:

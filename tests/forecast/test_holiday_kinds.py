@@ -15,7 +15,7 @@ from forecast.calendar import Calendar, SpecialDay, day_types, holiday_key, pars
 from forecast.daygrid import ChannelHistory, channel_histories
 from forecast.effects import SpecialDayEffects
 from forecast.forecaster import forecast_channel
-from forecast.holiday_kinds import KIND_NAMES, KindEffect, KindName, WeekRoles
+from forecast.holiday_kinds import KIND_NAMES, KindEffect, KindName, Observation, WeekRoles
 from forecast.topdown import TopDown
 from tests.forecast.histories import Pattern, hourly_profile, synthetic_history
 
@@ -297,6 +297,33 @@ def test_a_holiday_running_into_the_rest_day_keeps_only_the_short_days_hours_unt
     assert "x0.00 of a normal day" in flag.assumption
 
 
+def test_a_holiday_running_into_the_rest_day_keeps_the_rest_days_night_trickle() -> None:
+    # A voice response unit answers all night: 1% of a Saturday's weight in every hour.
+    trickle = [0.01] * 24
+    shapes = {
+        day: (
+            [max(a, b) for a, b in zip(shape, trickle, strict=True)] if shape is EVENING else shape
+        )
+        for day, shape in _dusk_to_dusk_shapes().items()
+    }
+    calendar = Calendar(special_days=(_holiday("2025-04-04", "New"),))  # a Friday
+    forecast = WeekdayAverage().predict(_channel(calendar, {}, shapes), HORIZON)
+    friday = forecast[HORIZON.get_loc(pd.Timestamp("2025-04-04"))]
+    saturday = forecast[HORIZON.get_loc(pd.Timestamp("2025-04-05"))]
+    night = np.asarray(EVENING) == 0  # the hours a Saturday is closed
+    np.testing.assert_allclose(friday[night], saturday[night], rtol=1e-6)
+    assert friday[~night].sum() == pytest.approx(0.0, abs=1e-6)  # its evening is cut
+    # Once one such holiday was seen (an all-day trickle), its level is the kind's, and the
+    # rest day's evening is still cut.
+    calendar = Calendar(special_days=(_holiday("2025-02-14", "Old"), _holiday("2025-04-04", "New")))
+    seen = _channel(calendar, {"2025-02-14": 0.02 / WEEK[4]}, shapes | {"2025-02-14": trickle})
+    assert SpecialDayEffects.learn(seen).kinds["holiday_eve"].count == 1
+    friday = WeekdayAverage().predict(seen, HORIZON)[HORIZON.get_loc(pd.Timestamp("2025-04-04"))]
+    # 2% of a working day like the one seen (20 contacts), shrunk a little toward the prior.
+    assert friday.sum() == pytest.approx(20.0, rel=0.2)
+    assert friday[~night].sum() == pytest.approx(0.0, abs=1e-6)
+
+
 def test_a_holiday_running_into_the_rest_day_is_pooled_with_its_own_kind_once_one_was_seen() -> (
     None
 ):
@@ -404,3 +431,29 @@ def test_where_counts_come_in_bursts_a_shape_needs_more_contacts_to_be_believed(
     assert prior["poisson"] == pytest.approx(20.0, rel=0.3)
     # Variance lambda + (0.3 lambda)^2 at 20-150 contacts an hour: several times Poisson.
     assert prior["bursty"] > 3 * prior["poisson"]
+
+
+def _observation(shares: list[float]) -> Observation:
+    flat = np.full(4, 0.25)
+    return Observation(
+        own_ratio=0.2,
+        reference_ratio=1.0,
+        own_profile=flat,
+        reference_profile=flat,
+        shares=np.asarray(shares),
+        own_level=5000.0,
+        reference_level=1000.0,
+    )
+
+
+def test_a_pooled_shape_is_kept_only_where_it_predicts_each_day_from_the_others() -> None:
+    roles = WeekRoles.of(1000 * np.asarray(WEEK), frozenset(range(7)))
+    alike = [_observation([0.7, 0.1, 0.1, 0.1]) for _ in range(3)]
+    kept = KindEffect.learn("holiday", alike, roles)
+    assert kept.shape is not None
+    assert kept.shape[0] > 1.5  # busy first slot, seen on every day
+    # Each day busy in a different slot: the others' shape only misleads, so none is used.
+    scattered = [_observation(list(np.roll([0.7, 0.1, 0.1, 0.1], k))) for k in range(3)]
+    assert KindEffect.learn("holiday", scattered, roles).shape is None
+    # One day cannot be checked against another: the reference profile stays.
+    assert KindEffect.learn("holiday", alike[:1], roles).shape is None
