@@ -54,6 +54,20 @@ class SimulationRequest(RequestModel):
         default="volume", description="Simulate the expected volume or the band's upper end."
     )
 
+    def options(self) -> SimulationOptions:
+        """The engine's options; built by the route too, so a bad value (a negative CV) is
+        refused with the engine's own message before a job is queued.
+
+        Raises:
+            ValueError: the engine refuses a value.
+        """
+        return SimulationOptions(
+            replications=self.replications,
+            seed=self.seed,
+            aht_cv=self.aht_cv,
+            volume_column="volume_high" if self.volume_column == "volume_high" else "volume",
+        )
+
 
 class SimulationJob(SimulationRequest):
     """What a simulation job is asked: the API's request and the schedule to simulate."""
@@ -97,12 +111,7 @@ def run_simulation(context: JobContext) -> SimulationOutcome:
         forecast_id=meta.get("forecast_id"),
         default_aht_seconds=schedule_request.get("default_aht_seconds"),
     )
-    options = SimulationOptions(
-        replications=request.replications,
-        seed=request.seed,
-        aht_cv=request.aht_cv,
-        volume_column="volume_high" if request.volume_column == "volume_high" else "volume",
-    )
+    options = request.options()
 
     def progress(done: int, total: int) -> None:
         context.raise_if_stopped()
