@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from typing import Final, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -48,6 +49,12 @@ class ErlangRequest(RequestModel):
     )
 
 
+TARGET_FIELDS: Final = frozenset(ErlangRequest.model_fields) & {
+    field.name for field in dataclasses.fields(ChannelTarget)
+}
+"""The request's fields that are the interval's service target (its ``ChannelTarget``)."""
+
+
 class ErlangResult(BaseModel):
     """Agents needed (or the KPIs of the given agents) and what they achieve."""
 
@@ -81,17 +88,7 @@ def erlang(body: ErlangRequest, team: TeamDep) -> ErlangResult:
     """The `staffcast erlang` calculation: the least agents meeting every given target
     (service level, ASA, abandonment, occupancy — the most restrictive wins), or with
     `agents` the KPIs that many would reach."""
-    target = ChannelTarget(
-        channel="interval",
-        service_level=body.service_level,
-        answer_seconds=body.answer_seconds,
-        asa_seconds=body.asa_seconds,
-        patience_seconds=body.patience_seconds,
-        max_abandon=body.max_abandon,
-        max_occupancy=body.max_occupancy,
-        shrinkage=body.shrinkage,
-        concurrency=body.concurrency,
-    )
+    target = ChannelTarget(channel="interval", **body.model_dump(include=set(TARGET_FIELDS)))
     result = interval_staffing(
         body.volume, body.aht_seconds, body.interval_minutes, target, body.agents
     )
