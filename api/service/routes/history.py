@@ -30,6 +30,7 @@ from api.storage.column_mappings import file_columns, mapping_for_columns, team_
 from api.storage.history import delete_history, history_overview, load_history
 from api.storage.history_import import (
     MappingSource,
+    UploadOptions,
     import_history,
     parsed_upload,
     team_upload,
@@ -251,23 +252,14 @@ def upload_history(
     # saved mapping is read in a session of its own, which takes no write lock either.
     with state.database.session() as reading:
         saved = mapping_for_columns(reading, team.id, file_columns(content))
-    parsed = parsed_upload(
-        content,
-        team_timezone=team.timezone,
-        stored_minutes=team.history_interval_minutes,
-        timezone=timezone,
-        interval_minutes=interval_minutes,
-        mapping=mapping,
-        saved_mapping=saved,
-    )
+    options = UploadOptions(timezone, interval_minutes, mapping)
+    parsed = parsed_upload(content, team, options, saved_mapping=saved)
     upload = import_history(
         session,
         team_row(session, team),
         content,
         filename=file.filename or "",
-        timezone=timezone,
-        interval_minutes=interval_minutes,
-        mapping=mapping,
+        options=options,
         parsed=parsed,
     )
     session.commit()
