@@ -108,15 +108,7 @@ class HistoryUploadInfo(BaseModel):
     @classmethod
     def of(cls, upload: HistoryUpload) -> HistoryUploadInfo:
         """From the stored row."""
-        return cls(
-            id=upload.id,
-            filename=upload.filename,
-            timezone=upload.timezone,
-            rows_added=upload.rows_added,
-            rows_replaced=upload.rows_replaced,
-            uploaded_at=upload.uploaded_at,
-            summary=ParsedFileSummary.model_validate(upload.summary),
-        )
+        return cls.model_validate(upload, from_attributes=True)  # the row's own columns
 
 
 class ChannelSummary(BaseModel):
@@ -277,14 +269,7 @@ async def read_history_summary(team: TeamDep, reads: ReadsDep) -> HistorySummary
         timezone=team.timezone,
         interval_minutes=team.history_interval_minutes,
         channels=[
-            ChannelSummary(
-                channel=item.channel,
-                first_interval_start=item.first_interval_start,
-                last_interval_start=item.last_interval_start,
-                intervals=item.intervals,
-                gap_intervals=item.gap_intervals,
-                total_volume=item.total_volume,
-            )
+            ChannelSummary.model_validate(item, from_attributes=True)
             for item in history_overview(team)
         ],
         uploads=uploads or 0,

@@ -92,16 +92,6 @@ def erlang(body: ErlangRequest, team: TeamDep) -> ErlangResult:
     result = interval_staffing(
         body.volume, body.aht_seconds, body.interval_minutes, target, body.agents
     )
-    return ErlangResult(
-        model="erlang_a" if result.model == "erlang_a" else "erlang_c",
-        load_erlangs=result.load_erlangs,
-        agents=result.agents,
-        scheduled_agents=result.scheduled_agents,
-        service_level=result.service_level,
-        asa_seconds=result.asa_seconds,
-        occupancy=result.occupancy,
-        p_wait=result.p_wait,
-        p_abandon=result.p_abandon,
-        unmet_targets=list(result.unmet_targets),
-        one_fewer_misses=None if result.one_fewer_misses is None else list(result.one_fewer_misses),
-    )
+    # The result's fields are the model's, one for one; pydantic checks each (a tuple of
+    # targets becomes a list).
+    return ErlangResult.model_validate(result, from_attributes=True)
