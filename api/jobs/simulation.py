@@ -21,7 +21,6 @@ The result, in parts::
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Final
 
 import pandas as pd
@@ -30,7 +29,7 @@ from pydantic import BaseModel, Field
 from api.jobs.numbers import Record, json_records
 from api.jobs.pipeline import SimulationSummary, VolumeColumn, interval_table, simulation_report
 from api.jobs.runner import JobContext, done_job_parts
-from api.jobs.schedule import team_inputs, week_workload
+from api.jobs.schedule import ScheduleMeta, team_inputs, week_workload
 from api.request_models import RequestModel
 from scheduler.simulation import SimulationOptions, simulate_week
 
@@ -102,13 +101,14 @@ def run_simulation(context: JobContext) -> SimulationOutcome:
     schedule_request, parts = done_job_parts(
         context, request.schedule_id, "schedule", "meta", "shifts", "coverage"
     )
-    meta, shifts, coverage = parts["meta"], pd.DataFrame(parts["shifts"]), parts["coverage"]
+    meta = ScheduleMeta.model_validate(parts["meta"])
+    shifts, coverage = pd.DataFrame(parts["shifts"]), parts["coverage"]
     _, targets, agents = team_inputs(context, require_rules=False)
     workload = week_workload(
         context,
-        dt.date.fromisoformat(meta["week_start"]),
-        meta["timezone"],
-        forecast_id=meta.get("forecast_id"),
+        meta.week_start,
+        meta.timezone,
+        forecast_id=meta.forecast_id,
         default_aht_seconds=schedule_request.get("default_aht_seconds"),
     )
     options = request.options()
@@ -129,8 +129,8 @@ def run_simulation(context: JobContext) -> SimulationOutcome:
     return SimulationOutcome(
         meta=SimulationMeta(
             schedule_id=request.schedule_id,
-            week_start=meta["week_start"],
-            timezone=meta["timezone"],
+            week_start=meta.week_start.isoformat(),
+            timezone=meta.timezone,
             replications=options.replications,
             seed=options.seed,
             aht_cv=options.aht_cv,

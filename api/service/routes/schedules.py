@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import ScheduleSummary
-from api.jobs.schedule import ScheduleRequest
+from api.jobs.schedule import ScheduleMeta, ScheduleRequest
 from api.service.deps import (
     ReadsDep,
     ResourceId,
@@ -116,10 +116,11 @@ def schedule_view(session: Session, team: TeamSnapshot, schedule_id: int) -> Sch
     if job.status != "done":
         return ScheduleView(job=JobInfo.of(job), week_start=None, timezone=None, summary=None)
     parts = finished_result(session, job, "meta", "summary")
+    meta = ScheduleMeta.model_validate(parts["meta"])
     return ScheduleView(
         job=JobInfo.of(job),
-        week_start=parts["meta"]["week_start"],
-        timezone=parts["meta"]["timezone"],
+        week_start=meta.week_start.isoformat(),
+        timezone=meta.timezone,
         summary=ScheduleSummary.model_validate(parts["summary"]),
     )
 
