@@ -1,7 +1,8 @@
 """What the job routes share: a job as the API shows it, finding a team's job, its finished
-result (as stored JSON, or as a CSV download), cancelling it, and the create and list routes
-every kind of job has (``POST`` starts one and answers ``202`` with the job; ``GET`` lists the
-newest).
+result (as stored JSON, or as a CSV download), cancelling it, and the routes every kind of job
+has, added by one factory each: create (``POST`` starts one and answers ``202`` with the job;
+:func:`add_create_route`, also for a job of another job, such as a schedule's simulation),
+list the newest and cancel (:func:`add_job_routes` adds the three to a collection).
 
 Not a route module: the routes of ``/v1/jobs``, ``/v1/forecasts``, ``/v1/schedules`` and
 ``/v1/simulations`` import from here, never from each other.
