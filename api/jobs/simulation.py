@@ -21,7 +21,6 @@ The result, in parts::
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Annotated, Final
 
 import pandas as pd
@@ -30,7 +29,7 @@ from pydantic import BaseModel, Field
 from api.jobs.numbers import Record, json_records
 from api.jobs.pipeline import SimulationSummary, VolumeColumn, interval_table, simulation_report
 from api.jobs.runner import JobContext, done_job_parts
-from api.jobs.schedule import team_inputs, week_workload
+from api.jobs.schedule import ScheduleMeta, team_inputs, week_workload
 from api.request_models import RequestModel
 from scheduler.simulation import SimulationOptions, simulate_week
 
@@ -53,6 +52,20 @@ class SimulationRequest(RequestModel):
     volume_column: Annotated[str, Field(pattern="^(volume|volume_high)$")] = Field(
         default="volume", description="Simulate the expected volume or the band's upper end."
     )
+
+    def options(self) -> SimulationOptions:
+        """The engine's options; built by the route too, so a bad value (a negative CV) is
+        refused with the engine's own message before a job is queued.
+
+        Raises:
+            ValueError: the engine refuses a value.
+        """
+        return SimulationOptions(
+            replications=self.replications,
+            seed=self.seed,
+            aht_cv=self.aht_cv,
+            volume_column="volume_high" if self.volume_column == "volume_high" else "volume",
+        )
 
 
 class SimulationJob(SimulationRequest):
@@ -88,21 +101,17 @@ def run_simulation(context: JobContext) -> SimulationOutcome:
     schedule_request, parts = done_job_parts(
         context, request.schedule_id, "schedule", "meta", "shifts", "coverage"
     )
-    meta, shifts, coverage = parts["meta"], pd.DataFrame(parts["shifts"]), parts["coverage"]
+    meta = ScheduleMeta.model_validate(parts["meta"])
+    shifts, coverage = pd.DataFrame(parts["shifts"]), parts["coverage"]
     _, targets, agents = team_inputs(context, require_rules=False)
     workload = week_workload(
         context,
-        dt.date.fromisoformat(meta["week_start"]),
-        meta["timezone"],
-        forecast_id=meta.get("forecast_id"),
+        meta.week_start,
+        meta.timezone,
+        forecast_id=meta.forecast_id,
         default_aht_seconds=schedule_request.get("default_aht_seconds"),
     )
-    options = SimulationOptions(
-        replications=request.replications,
-        seed=request.seed,
-        aht_cv=request.aht_cv,
-        volume_column="volume_high" if request.volume_column == "volume_high" else "volume",
-    )
+    options = request.options()
 
     def progress(done: int, total: int) -> None:
         context.raise_if_stopped()
@@ -120,8 +129,8 @@ def run_simulation(context: JobContext) -> SimulationOutcome:
     return SimulationOutcome(
         meta=SimulationMeta(
             schedule_id=request.schedule_id,
-            week_start=meta["week_start"],
-            timezone=meta["timezone"],
+            week_start=meta.week_start.isoformat(),
+            timezone=meta.timezone,
             replications=options.replications,
             seed=options.seed,
             aht_cv=options.aht_cv,

@@ -1,7 +1,8 @@
 """What the job routes share: a job as the API shows it, finding a team's job, its finished
-result (as stored JSON, or as a CSV download), cancelling it, and the create and list routes
-every kind of job has (``POST`` starts one and answers ``202`` with the job; ``GET`` lists the
-newest).
+result (as stored JSON, or as a CSV download), cancelling it, and the routes every kind of job
+has, added by one factory each: create (``POST`` starts one and answers ``202`` with the job;
+:func:`add_create_route`, also for a job of another job, such as a schedule's simulation),
+list the newest and cancel (:func:`add_job_routes` adds the three to a collection).
 
 Not a route module: the routes of ``/v1/jobs``, ``/v1/forecasts``, ``/v1/schedules`` and
 ``/v1/simulations`` import from here, never from each other.
@@ -265,34 +266,94 @@ def start_job(
     return JobInfo.of(job)
 
 
-Body = TypeVar("Body", bound=BaseModel)
+Request_ = TypeVar("Request_", bound=BaseModel)
 
 
 def add_create_route(
     router: APIRouter,
     kind: JobKind,
-    body_model: type[Body],
-    check: Callable[[Session, TeamSnapshot, Body], None],
+    job_model: type[Request_],
+    check: Callable[[Session, TeamSnapshot, Request_], None],
     route: RouteDoc,
+    *,
+    body_model: type[BaseModel] | None = None,
+    parent: JobKind | None = None,
+    errors: tuple[int, ...] = (409,),
 ) -> None:
-    """``POST`` on ``router``'s prefix: ``check`` the team can run the job (it raises a
+    """``POST`` on ``route.path``: ``check`` the team can run the job (it raises a
     ``ConflictError`` saying what to set or upload first), then queue a job of ``kind`` with
-    the body as its request and answer ``202`` with it (see :func:`start_job`)."""
+    the request as its parameters and answer ``202`` with it (see :func:`start_job`).
+
+    Args:
+        router: the router the route is added to.
+        kind: the kind of job started.
+        job_model: the job's request, which ``check`` is given and the job is queued with.
+        check: raises the problem that stops the job from starting.
+        route: the route's path, name and documentation.
+        body_model: the JSON body, when it is not the whole request: a job of another job
+            (``parent``) has its parent's number in the path instead.
+        parent: the kind of job whose number is the path parameter ``{<parent>_id}``, stored
+            in the request as ``<parent>_id``.
+        errors: the problem statuses the route documents.
+    """
+
+    def start(
+        request: Request_,
+        team: TeamSnapshot,
+        session: Session,
+        runner: JobRunner,
+        response: Response,
+    ) -> JobInfo:
+        check(session, team, request)
+        return start_job(session, runner, team, kind, request.model_dump(mode="json"), response)
 
     def create(
         body: Any, team: TeamDep, session: SessionDep, runner: RunnerDep, response: Response
     ) -> JobInfo:
-        check(session, team, body)
-        return start_job(session, runner, team, kind, body.model_dump(mode="json"), response)
+        return start(body, team, session, runner, response)
 
-    create.__name__, create.__doc__ = route.name, route.doc
-    create.__annotations__["body"] = body_model  # the model itself, not a name to resolve
+    def create_under(
+        parent_id: int,
+        body: Any,
+        team: TeamDep,
+        session: SessionDep,
+        runner: RunnerDep,
+        response: Response,
+    ) -> JobInfo:
+        fields = {**body.model_dump(), f"{parent}_id": parent_id}
+        return start(job_model.model_validate(fields), team, session, runner, response)
+
+    endpoint: Callable[..., JobInfo] = create
+    if parent is not None:
+        endpoint = create_under
+        create_under.__annotations__["parent_id"] = Annotated[int, _job_id(f"{parent}_id")]
+    endpoint.__name__, endpoint.__doc__ = route.name, route.doc
+    endpoint.__annotations__["body"] = body_model or job_model  # the model, not a name
     router.post(
         route.path,
         status_code=status.HTTP_202_ACCEPTED,
         summary=route.summary,
-        responses=problem_responses(409),
-    )(create)
+        responses=problem_responses(*errors),
+    )(endpoint)
+
+
+def add_job_routes(
+    router: APIRouter,
+    kind: JobKind,
+    plural: str,
+    job_model: type[Request_],
+    check: Callable[[Session, TeamSnapshot, Request_], None],
+    *,
+    create: RouteDoc,
+    cancel: RouteDoc,
+    create_errors: tuple[int, ...] = (409,),
+) -> None:
+    """The routes of a collection of jobs of ``kind`` at ``router``'s prefix: create (see
+    :func:`add_create_route`), list the newest (:func:`add_list_route`) and cancel
+    (:func:`add_cancel_route`)."""
+    add_create_route(router, kind, job_model, check, create, errors=create_errors)
+    add_list_route(router, kind, plural)
+    add_cancel_route(router, kind, cancel)
 
 
 def add_cancel_route(router: APIRouter, kind: JobKind, route: RouteDoc) -> None:

@@ -9,7 +9,7 @@ it holds SQLite's write lock.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -22,6 +22,35 @@ from forecast import ColumnMapping, History, InvalidHistoryError, parse_history
 MappingSource = Literal["given", "saved", "found by name"]
 
 
+class TeamClock(Protocol):
+    """What parsing a file needs of a team (its stored row, or a snapshot of it)."""
+
+    @property
+    def timezone(self) -> str:
+        """The team's timezone: naive timestamps are read in it unless the upload says."""
+
+    @property
+    def history_interval_minutes(self) -> int | None:
+        """The interval of the stored history (None: no history yet)."""
+
+
+@dataclass(frozen=True)
+class UploadOptions:
+    """How to read an uploaded history file, as the upload asks.
+
+    Attributes:
+        timezone: of naive timestamps in the file (None: the team's).
+        interval_minutes: the planning interval to aggregate to (None: the file's own, or the
+            stored history's).
+        mapping: the columns of an interval report (None: the saved mapping for the file's
+            columns, or found by name).
+    """
+
+    timezone: str | None = None
+    interval_minutes: int | None = None
+    mapping: ColumnMapping | None = None
+
+
 @dataclass(frozen=True)
 class ParsedUpload:
     """A history file parsed for a team as it was: its timezone and stored interval, and for
@@ -32,7 +61,7 @@ class ParsedUpload:
     stored_minutes: int | None
     mapping_source: MappingSource | None = None
 
-    def fits(self, team: Team) -> bool:
+    def fits(self, team: TeamClock) -> bool:
         """Whether ``team`` still has the timezone and interval the file was parsed for."""
         return (team.timezone, team.history_interval_minutes) == (
             self.team_timezone,
@@ -42,22 +71,21 @@ class ParsedUpload:
 
 def parsed_upload(
     content: bytes | str,
+    team: TeamClock,
+    options: UploadOptions,
     *,
-    team_timezone: str,
-    stored_minutes: int | None,
-    timezone: str | None = None,
-    interval_minutes: int | None = None,
-    mapping: ColumnMapping | None = None,
     saved_mapping: ColumnMapping | None = None,
 ) -> ParsedUpload:
-    """Parse a history export for a team in ``team_timezone`` whose history is at
-    ``stored_minutes`` (None: no history yet), an interval report through ``mapping`` or the
-    team's ``saved_mapping`` for its columns. Pure work on the file: no database, so no lock
-    is held while it runs.
+    """Parse a history export for ``team`` as it is now (its timezone, and the interval of its
+    stored history), an interval report through ``options.mapping`` or the team's
+    ``saved_mapping`` for its columns. Pure work on the file: no database, so no lock is held
+    while it runs.
 
     Raises:
         InvalidHistoryError: the file is rejected (every row problem listed).
     """
+    team_timezone, stored_minutes = team.timezone, team.history_interval_minutes
+    interval_minutes, mapping = options.interval_minutes, options.mapping
     if interval_minutes and stored_minutes and interval_minutes != stored_minutes:
         raise InvalidHistoryError(
             f"this team's history is at {stored_minutes}-minute intervals, so a file cannot be "
@@ -66,7 +94,7 @@ def parsed_upload(
         )
     history = parse_history(
         content,
-        timezone=timezone or team_timezone,
+        timezone=options.timezone or team_timezone,
         interval_minutes=interval_minutes or stored_minutes,
         mapping=mapping,
         saved_mapping=saved_mapping,
@@ -86,16 +114,14 @@ def import_history(
     content: bytes | str,
     *,
     filename: str = "",
-    timezone: str | None = None,
-    interval_minutes: int | None = None,
-    mapping: ColumnMapping | None = None,
+    options: UploadOptions | None = None,
     parsed: ParsedUpload | None = None,
 ) -> HistoryUpload:
     """Parse a history export and store it for ``team``, as one unit (the caller commits).
 
-    Naive timestamps in the file are local to ``timezone`` (default: the team's). Once a team
-    has history, later files are brought to the same planning interval (a finer file is summed
-    up; a coarser one is refused by the parser). ``parsed`` is the file as
+    The file is read as ``options`` say (naive timestamps in the team's timezone by default).
+    Once a team has history, later files are brought to the same planning interval (a finer
+    file is summed up; a coarser one is refused by the parser). ``parsed`` is the file as
     :func:`parsed_upload` read it before the caller's transaction began; it is used if the
     team still has the timezone and interval it was parsed for, else the file is parsed again.
 
@@ -105,17 +131,11 @@ def import_history(
     Raises:
         InvalidHistoryError: the file is rejected (every row problem listed); nothing stored.
     """
+    options = options or UploadOptions()
     columns = file_columns(content)
     if parsed is None or not parsed.fits(team):
-        parsed = parsed_upload(
-            content,
-            team_timezone=team.timezone,
-            stored_minutes=team.history_interval_minutes,
-            timezone=timezone,
-            interval_minutes=interval_minutes,
-            mapping=mapping,
-            saved_mapping=mapping_for_columns(session, team.id, columns),
-        )
+        saved = mapping_for_columns(session, team.id, columns)
+        parsed = parsed_upload(content, team, options, saved_mapping=saved)
     history = parsed.history
     written = store_history(session, team.id, history.frame)
     team.history_interval_minutes = history.interval_minutes
@@ -123,7 +143,7 @@ def import_history(
     upload = HistoryUpload(
         team_id=team.id,
         filename=filename[:255],
-        timezone=timezone or team.timezone,
+        timezone=options.timezone or team.timezone,
         rows_added=written.rows_added,
         rows_replaced=written.rows_replaced,
         summary={**history.summary.to_dict(), "mapping_source": parsed.mapping_source},

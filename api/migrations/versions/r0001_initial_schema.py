@@ -17,7 +17,18 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """One step per table, parents before the tables that refer to them."""
+    _create_teams()
+    _create_agents()
+    _create_api_keys()
+    _create_history_intervals()
+    _create_history_uploads()
+    _create_jobs()
+    _create_job_results()
 
+
+def _create_teams() -> None:
+    """A team: its timezone, holiday calendar, targets, rules and history shape."""
     op.create_table(
         "teams",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -34,6 +45,10 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_teams")),
         sa.UniqueConstraint("name", name=op.f("uq_teams_name")),
     )
+
+
+def _create_agents() -> None:
+    """The roster: one row per agent of a team."""
     op.create_table(
         "agents",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -47,15 +62,15 @@ def upgrade() -> None:
         sa.Column("time_off", sa.JSON(), nullable=False),
         sa.Column("preferred_start", sa.String(length=5), nullable=True),
         sa.Column("updated_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["teams.id"], name=op.f("fk_agents_team_id_teams"), ondelete="CASCADE"
-        ),
+        _team_foreign_key("agents"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_agents")),
         sa.UniqueConstraint("team_id", "agent_id", name=op.f("uq_agents_team_id")),
     )
-    with op.batch_alter_table("agents", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_agents_team_id"), ["team_id"], unique=False)
+    _index_team_id("agents")
 
+
+def _create_api_keys() -> None:
+    """API keys: a team's hashed secrets."""
     op.create_table(
         "api_keys",
         sa.Column("id", sa.String(length=32), nullable=False),
@@ -64,14 +79,14 @@ def upgrade() -> None:
         sa.Column("label", sa.String(length=100), nullable=False),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("revoked_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["teams.id"], name=op.f("fk_api_keys_team_id_teams"), ondelete="CASCADE"
-        ),
+        _team_foreign_key("api_keys"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_api_keys")),
     )
-    with op.batch_alter_table("api_keys", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_api_keys_team_id"), ["team_id"], unique=False)
+    _index_team_id("api_keys")
 
+
+def _create_history_intervals() -> None:
+    """The history: volume and AHT per team, channel and interval."""
     op.create_table(
         "history_intervals",
         sa.Column("team_id", sa.Integer(), nullable=False),
@@ -79,16 +94,15 @@ def upgrade() -> None:
         sa.Column("interval_start", sa.DateTime(), nullable=False),
         sa.Column("volume", sa.Float(), nullable=True),
         sa.Column("aht_seconds", sa.Float(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["team_id"],
-            ["teams.id"],
-            name=op.f("fk_history_intervals_team_id_teams"),
-            ondelete="CASCADE",
-        ),
+        _team_foreign_key("history_intervals"),
         sa.PrimaryKeyConstraint(
             "team_id", "channel", "interval_start", name=op.f("pk_history_intervals")
         ),
     )
+
+
+def _create_history_uploads() -> None:
+    """The log of accepted history uploads."""
     op.create_table(
         "history_uploads",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -99,17 +113,14 @@ def upgrade() -> None:
         sa.Column("rows_replaced", sa.Integer(), nullable=False),
         sa.Column("summary", sa.JSON(), nullable=False),
         sa.Column("uploaded_at", sa.DateTime(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["team_id"],
-            ["teams.id"],
-            name=op.f("fk_history_uploads_team_id_teams"),
-            ondelete="CASCADE",
-        ),
+        _team_foreign_key("history_uploads"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_history_uploads")),
     )
-    with op.batch_alter_table("history_uploads", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_history_uploads_team_id"), ["team_id"], unique=False)
+    _index_team_id("history_uploads")
 
+
+def _create_jobs() -> None:
+    """Background jobs (forecast, schedule): request, status, progress."""
     op.create_table(
         "jobs",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -123,15 +134,16 @@ def upgrade() -> None:
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("started_at", sa.DateTime(), nullable=True),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["team_id"], ["teams.id"], name=op.f("fk_jobs_team_id_teams"), ondelete="CASCADE"
-        ),
+        _team_foreign_key("jobs"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_jobs")),
     )
     with op.batch_alter_table("jobs", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_jobs_status"), ["status"], unique=False)
         batch_op.create_index("ix_jobs_team_kind", ["team_id", "kind"], unique=False)
 
+
+def _create_job_results() -> None:
+    """A finished job's result, one row per part."""
     op.create_table(
         "job_results",
         sa.Column("job_id", sa.Integer(), nullable=False),
@@ -142,6 +154,19 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("job_id", "part", name=op.f("pk_job_results")),
     )
+
+
+def _team_foreign_key(table: str) -> sa.ForeignKeyConstraint:
+    """``table.team_id`` refers to a team; its rows go with the team."""
+    return sa.ForeignKeyConstraint(
+        ["team_id"], ["teams.id"], name=op.f(f"fk_{table}_team_id_teams"), ondelete="CASCADE"
+    )
+
+
+def _index_team_id(table: str) -> None:
+    """An index on ``table.team_id`` (a team's rows are read together)."""
+    with op.batch_alter_table(table, schema=None) as batch_op:
+        batch_op.create_index(batch_op.f(f"ix_{table}_team_id"), ["team_id"], unique=False)
 
 
 def downgrade() -> None:

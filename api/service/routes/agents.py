@@ -124,6 +124,13 @@ def _found(session: SessionDep, team: TeamDep, agent_id: str) -> Agent:
     return agent
 
 
+def _stored(session: SessionDep, team: TeamDep, agent_id: str, fields: AgentFields) -> AgentInfo:
+    """Store agent ``agent_id`` with ``fields`` (checked by the optimizer's parser), committed."""
+    store_roster(session, team.id, [_checked(agent_id, fields)], replace=False)
+    session.commit()
+    return AgentInfo.of(_found(session, team, agent_id))
+
+
 @router.get("", summary="The roster")
 def list_agents(team: TeamDep, session: SessionDep) -> list[AgentInfo]:
     """Every agent of the team, by id."""
@@ -153,9 +160,7 @@ def create_agent(body: NewAgent, team: TeamDep, session: SessionDep) -> AgentInf
     """Add one agent; checked by the optimizer's own parser."""
     if find_agent(session, team.id, body.agent_id) is not None:
         raise ConflictError(f"agent {body.agent_id!r} already exists; PUT it to change it")
-    store_roster(session, team.id, [_checked(body.agent_id, body)], replace=False)
-    session.commit()
-    return AgentInfo.of(_found(session, team, body.agent_id))
+    return _stored(session, team, body.agent_id, body)
 
 
 @router.get("/{agent_id}", summary="One agent", responses=problem_responses(404))
@@ -170,9 +175,7 @@ def update_agent(
 ) -> AgentInfo:
     """Replace an agent's fields."""
     _found(session, team, agent_id)
-    store_roster(session, team.id, [_checked(agent_id, body)], replace=False)
-    session.commit()
-    return AgentInfo.of(_found(session, team, agent_id))
+    return _stored(session, team, agent_id, body)
 
 
 @router.delete(

@@ -9,13 +9,13 @@ running one.
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Annotated
 
 import pandas as pd
 from fastapi import APIRouter, Query
 from pydantic import BaseModel, Field
 
+from api.jobs.numbers import json_number
 from api.request_models import IsoDate
 from api.service.deps import TeamDep
 from api.storage.calendars import team_calendar
@@ -62,7 +62,7 @@ def read_calendar(
             name=str(name),
             kind=str(kind),
             source="team" if stamp.date() in own else "public",
-            multiplier=None if math.isnan(multiplier) else float(multiplier),
+            multiplier=json_number(multiplier),
         )
         for stamp, name, kind, multiplier in zip(
             pd.DatetimeIndex(special.index),

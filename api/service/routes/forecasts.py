@@ -15,9 +15,7 @@ from api.service.download_cache import DownloadCache
 from api.service.job_views import (
     JobInfo,
     RouteDoc,
-    add_cancel_route,
-    add_create_route,
-    add_list_route,
+    add_job_routes,
     add_part_routes,
     find_job,
     finished_result_json,
@@ -135,20 +133,26 @@ def _has_history(session: Session, team: TeamSnapshot, body: ForecastRequest) ->
         raise ConflictError("the team has no history yet; upload it with POST /v1/history")
 
 
-add_create_route(
+add_job_routes(
     router,
     "forecast",
+    "forecasts",
     ForecastRequest,
     _has_history,
-    RouteDoc(
+    create=RouteDoc(
         "",
         "create_forecast",
         "Start a forecast",
         "Queue a forecast of the stored history; poll the returned job (also in the\n"
         "`Location` header), then fetch `/v1/forecasts/{id}`.",
     ),
+    cancel=RouteDoc(
+        "/{forecast_id}/cancel",
+        "cancel_forecast",
+        "Cancel a forecast",
+        "Same as `POST /v1/jobs/{id}/cancel`.",
+    ),
 )
-add_list_route(router, "forecast", "forecasts")
 
 
 @router.get(
@@ -205,16 +209,4 @@ add_part_routes(
     csv_description="The workload CSV.",
     columns=WORKLOAD_COLUMNS,
     filename="forecast-{id}.csv",
-)
-
-
-add_cancel_route(
-    router,
-    "forecast",
-    RouteDoc(
-        "/{forecast_id}/cancel",
-        "cancel_forecast",
-        "Cancel a forecast",
-        "Same as `POST /v1/jobs/{id}/cancel`.",
-    ),
 )

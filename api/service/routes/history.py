@@ -30,6 +30,7 @@ from api.storage.column_mappings import file_columns, mapping_for_columns, team_
 from api.storage.history import delete_history, history_overview, load_history
 from api.storage.history_import import (
     MappingSource,
+    UploadOptions,
     import_history,
     parsed_upload,
     team_upload,
@@ -107,15 +108,7 @@ class HistoryUploadInfo(BaseModel):
     @classmethod
     def of(cls, upload: HistoryUpload) -> HistoryUploadInfo:
         """From the stored row."""
-        return cls(
-            id=upload.id,
-            filename=upload.filename,
-            timezone=upload.timezone,
-            rows_added=upload.rows_added,
-            rows_replaced=upload.rows_replaced,
-            uploaded_at=upload.uploaded_at,
-            summary=ParsedFileSummary.model_validate(upload.summary),
-        )
+        return cls.model_validate(upload, from_attributes=True)  # the row's own columns
 
 
 class ChannelSummary(BaseModel):
@@ -251,23 +244,14 @@ def upload_history(
     # saved mapping is read in a session of its own, which takes no write lock either.
     with state.database.session() as reading:
         saved = mapping_for_columns(reading, team.id, file_columns(content))
-    parsed = parsed_upload(
-        content,
-        team_timezone=team.timezone,
-        stored_minutes=team.history_interval_minutes,
-        timezone=timezone,
-        interval_minutes=interval_minutes,
-        mapping=mapping,
-        saved_mapping=saved,
-    )
+    options = UploadOptions(timezone, interval_minutes, mapping)
+    parsed = parsed_upload(content, team, options, saved_mapping=saved)
     upload = import_history(
         session,
         team_row(session, team),
         content,
         filename=file.filename or "",
-        timezone=timezone,
-        interval_minutes=interval_minutes,
-        mapping=mapping,
+        options=options,
         parsed=parsed,
     )
     session.commit()
@@ -285,14 +269,7 @@ async def read_history_summary(team: TeamDep, reads: ReadsDep) -> HistorySummary
         timezone=team.timezone,
         interval_minutes=team.history_interval_minutes,
         channels=[
-            ChannelSummary(
-                channel=item.channel,
-                first_interval_start=item.first_interval_start,
-                last_interval_start=item.last_interval_start,
-                intervals=item.intervals,
-                gap_intervals=item.gap_intervals,
-                total_volume=item.total_volume,
-            )
+            ChannelSummary.model_validate(item, from_attributes=True)
             for item in history_overview(team)
         ],
         uploads=uploads or 0,

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import ScheduleSummary
-from api.jobs.schedule import ScheduleRequest
+from api.jobs.schedule import ScheduleMeta, ScheduleRequest
 from api.service.deps import (
     ReadsDep,
     ResourceId,
@@ -17,9 +17,7 @@ from api.service.deps import (
 from api.service.job_views import (
     JobInfo,
     RouteDoc,
-    add_cancel_route,
-    add_create_route,
-    add_list_route,
+    add_job_routes,
     add_part_routes,
     find_job,
     finished_result,
@@ -77,22 +75,27 @@ def _can_schedule(session: Session, team: TeamSnapshot, body: ScheduleRequest) -
         finished_result(session, find_job(session, team, body.forecast_id, "forecast"))
 
 
-add_create_route(
+add_job_routes(
     router,
     "schedule",
+    "schedules",
     ScheduleRequest,
     _can_schedule,
-    RouteDoc(
+    create=RouteDoc(
         "",
         "create_schedule",
         "Start building a week's schedule",
         "Queue the optimizer for the week; poll the returned job (also in `Location`) for its\n"
         "progress, then fetch `/v1/schedules/{id}`.",
     ),
+    cancel=RouteDoc(
+        "/{schedule_id}/cancel",
+        "cancel_schedule",
+        "Cancel a schedule",
+        "Stops the optimizer (at its next progress report) and marks the job `cancelled`.",
+    ),
+    create_errors=(404, 409),
 )
-
-
-add_list_route(router, "schedule", "schedules")
 
 
 @router.get(
@@ -113,10 +116,11 @@ def schedule_view(session: Session, team: TeamSnapshot, schedule_id: int) -> Sch
     if job.status != "done":
         return ScheduleView(job=JobInfo.of(job), week_start=None, timezone=None, summary=None)
     parts = finished_result(session, job, "meta", "summary")
+    meta = ScheduleMeta.model_validate(parts["meta"])
     return ScheduleView(
         job=JobInfo.of(job),
-        week_start=parts["meta"]["week_start"],
-        timezone=parts["meta"]["timezone"],
+        week_start=meta.week_start.isoformat(),
+        timezone=meta.timezone,
         summary=ScheduleSummary.model_validate(parts["summary"]),
     )
 
@@ -163,16 +167,4 @@ add_part_routes(
     csv_description="COVERAGE.csv",
     columns=list(CoverageInterval.model_fields),
     filename="coverage-{id}.csv",
-)
-
-
-add_cancel_route(
-    router,
-    "schedule",
-    RouteDoc(
-        "/{schedule_id}/cancel",
-        "cancel_schedule",
-        "Cancel a schedule",
-        "Stops the optimizer (at its next progress report) and marks the job `cancelled`.",
-    ),
 )

@@ -4,26 +4,25 @@ simulated service level per interval next to the Erlang projection."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import SimulationSummary
-from api.jobs.simulation import SimulationRequest
-from api.service.deps import ReadsDep, ResourceId, RunnerDep, SessionDep, TeamDep
+from api.jobs.simulation import SimulationJob, SimulationRequest
+from api.service.deps import ReadsDep, ResourceId, TeamDep
 from api.service.job_views import (
     JobInfo,
     RouteDoc,
+    add_create_route,
     add_part_routes,
     find_job,
     finished_result,
-    start_job,
 )
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.jobs import team_jobs
 from api.storage.teams import TeamSnapshot
 from scheduler.simulation import INTERVAL_COLUMNS as SIMULATION_COLUMNS
-from scheduler.simulation import SimulationOptions
 
 schedule_router = APIRouter(prefix="/v1/schedules", tags=["simulations"])
 router = APIRouter(prefix="/v1/simulations", tags=["simulations"])
@@ -50,33 +49,29 @@ class SimulationView(BaseModel):
     )
 
 
-@schedule_router.post(
-    "/{schedule_id}/simulation",
-    status_code=status.HTTP_202_ACCEPTED,
-    summary="Start simulating a schedule's week",
-    responses=problem_responses(404, 409),
-)
-def create_simulation(
-    schedule_id: ResourceId,
-    body: SimulationRequest,
-    team: TeamDep,
-    session: SessionDep,
-    runner: RunnerDep,
-    response: Response,
-) -> JobInfo:
-    """Queue the simulation of a finished schedule against the workload it was built for;
-    poll the returned job (also in `Location`), then fetch `/v1/simulations/{id}`."""
-    SimulationOptions(  # the engine's own checks, with its messages (e.g. a negative CV)
-        replications=body.replications,
-        seed=body.seed,
-        aht_cv=body.aht_cv,
-        volume_column="volume_high" if body.volume_column == "volume_high" else "volume",
-    )
-    finished_result(session, find_job(session, team, schedule_id, "schedule"), "meta")
+def _can_simulate(session: Session, team: TeamSnapshot, request: SimulationJob) -> None:
+    request.options()
+    finished_result(session, find_job(session, team, request.schedule_id, "schedule"), "meta")
     if team.targets is None:
         raise ConflictError("set the team's service targets first (PATCH /v1/settings)")
-    request = {"schedule_id": schedule_id, **body.model_dump(mode="json")}
-    return start_job(session, runner, team, "simulation", request, response)
+
+
+add_create_route(
+    schedule_router,
+    "simulation",
+    SimulationJob,
+    _can_simulate,
+    RouteDoc(
+        "/{schedule_id}/simulation",
+        "create_simulation",
+        "Start simulating a schedule's week",
+        "Queue the simulation of a finished schedule against the workload it was built for;\n"
+        "poll the returned job (also in `Location`), then fetch `/v1/simulations/{id}`.",
+    ),
+    body_model=SimulationRequest,
+    parent="schedule",
+    errors=(404, 409),
+)
 
 
 def _view(session: Session, team: TeamSnapshot, simulation_id: int) -> SimulationView:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Literal
+import dataclasses
+from typing import Final, Literal
 
 from fastapi import APIRouter
 from pydantic import BaseModel, Field
@@ -48,6 +49,12 @@ class ErlangRequest(RequestModel):
     )
 
 
+TARGET_FIELDS: Final = frozenset(ErlangRequest.model_fields) & {
+    field.name for field in dataclasses.fields(ChannelTarget)
+}
+"""The request's fields that are the interval's service target (its ``ChannelTarget``)."""
+
+
 class ErlangResult(BaseModel):
     """Agents needed (or the KPIs of the given agents) and what they achieve."""
 
@@ -81,30 +88,10 @@ def erlang(body: ErlangRequest, team: TeamDep) -> ErlangResult:
     """The `staffcast erlang` calculation: the least agents meeting every given target
     (service level, ASA, abandonment, occupancy — the most restrictive wins), or with
     `agents` the KPIs that many would reach."""
-    target = ChannelTarget(
-        channel="interval",
-        service_level=body.service_level,
-        answer_seconds=body.answer_seconds,
-        asa_seconds=body.asa_seconds,
-        patience_seconds=body.patience_seconds,
-        max_abandon=body.max_abandon,
-        max_occupancy=body.max_occupancy,
-        shrinkage=body.shrinkage,
-        concurrency=body.concurrency,
-    )
+    target = ChannelTarget(channel="interval", **body.model_dump(include=set(TARGET_FIELDS)))
     result = interval_staffing(
         body.volume, body.aht_seconds, body.interval_minutes, target, body.agents
     )
-    return ErlangResult(
-        model="erlang_a" if result.model == "erlang_a" else "erlang_c",
-        load_erlangs=result.load_erlangs,
-        agents=result.agents,
-        scheduled_agents=result.scheduled_agents,
-        service_level=result.service_level,
-        asa_seconds=result.asa_seconds,
-        occupancy=result.occupancy,
-        p_wait=result.p_wait,
-        p_abandon=result.p_abandon,
-        unmet_targets=list(result.unmet_targets),
-        one_fewer_misses=None if result.one_fewer_misses is None else list(result.one_fewer_misses),
-    )
+    # The result's fields are the model's, one for one; pydantic checks each (a tuple of
+    # targets becomes a list).
+    return ErlangResult.model_validate(result, from_attributes=True)

@@ -119,6 +119,22 @@ def test_a_schedule_needs_targets_and_rules_first(
     assert "targets and scheduling rules" in response.json()["detail"]
 
 
+def test_a_schedule_from_a_forecast_that_does_not_exist_is_a_documented_404(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    settings = client.patch(
+        "/v1/settings", headers=team.headers, json={"targets": TARGETS, "rules": RULES}
+    )
+    assert settings.status_code == 200, settings.text
+    response = client.post(
+        "/v1/schedules", headers=team.headers, json={"week_start": WEEK, "forecast_id": 999}
+    )
+    assert response.status_code == 404
+    assert "forecast 999" in response.json()["detail"]
+    documented = client.get("/openapi.json").json()["paths"]["/v1/schedules"]["post"]
+    assert {"404", "409"} <= set(documented["responses"])
+
+
 def test_rules_the_optimizer_refuses_are_a_422_naming_the_field(
     client: TestClient, team: TeamCredentials
 ) -> None:

@@ -65,6 +65,17 @@ def test_simulating_a_schedule_that_does_not_exist_is_404(
     assert response.headers["content-type"].startswith("application/problem+json")
 
 
+def test_starting_a_simulation_takes_the_schedule_from_the_path_and_documents_404_and_409(
+    client: TestClient,
+) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    create = paths["/v1/schedules/{schedule_id}/simulation"]["post"]
+    assert [parameter["name"] for parameter in create["parameters"]] == ["schedule_id"]
+    assert create["operationId"].startswith("create_simulation")
+    assert "schedule_id" not in str(create["requestBody"])
+    assert {"202", "404", "409"} <= set(create["responses"])
+
+
 def test_a_negative_aht_cv_is_a_422_naming_the_field(
     client: TestClient, team: TeamCredentials
 ) -> None:
