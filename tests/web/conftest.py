@@ -201,6 +201,11 @@ def page(browser: Browser, service: LiveService) -> Iterator[Page]:
     viewport: ViewportSize = {"width": LAPTOP_WIDTH, "height": LAPTOP_HEIGHT}
     context = browser.new_context(viewport=viewport, accept_downloads=True)
     context.set_default_timeout(15_000)
+    # `expect` has its own 5 s default; a chart drawn while the shared 2-core CI machine runs
+    # solver jobs can take longer, and a wait is not what these tests measure.
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
     errors: list[str] = []
     opened = context.new_page()
     opened.on("pageerror", lambda error: errors.append(str(error)))
