@@ -19,19 +19,8 @@ from sqlalchemy.orm import Session
 
 from api.storage.models import Agent
 from scheduler.errors import InvalidAgentsError
+from scheduler.shifts import AGENT_COLUMNS, agents_from_frame
 from scheduler.shifts import Agent as RosterAgent
-from scheduler.shifts import agents_from_frame
-
-AGENT_COLUMNS: Final = (
-    "agent_id",
-    "name",
-    "skills",
-    "min_hours",
-    "max_hours",
-    "unavailable",
-    "time_off",
-    "preferred_start",
-)
 
 
 class UnreadableRosterError(ValueError):

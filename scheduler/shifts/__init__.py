@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from scheduler.lazy import lazy_exports
 
 if TYPE_CHECKING:
-    from scheduler.shifts.agents import Agent, agents_from_frame
+    from scheduler.shifts.agents import AGENT_COLUMNS, Agent, agents_from_frame
     from scheduler.shifts.evaluation import channel_service_levels, schedule_coverage
     from scheduler.shifts.optimizer import ScheduleResult, solve_schedule
     from scheduler.shifts.rules import Rules, Weights, rules_from_dict
@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from scheduler.shifts.summary import ScheduleSummary, schedule_summary
 
 _EXPORTS = {
+    "AGENT_COLUMNS": "agents",
     "Agent": "agents",
     "agents_from_frame": "agents",
     "channel_service_levels": "evaluation",
@@ -42,6 +43,7 @@ _EXPORTS = {
 }
 
 __all__ = [
+    "AGENT_COLUMNS",
     "Agent",
     "Progress",
     "Rules",

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Final
 
 import numpy as np
 import pandas as pd
@@ -142,6 +143,20 @@ def _time_off(raw: object, row: int, errors: list[str]) -> frozenset[date]:
     return frozenset(days)
 
 
+AGENT_COLUMNS: Final = (
+    "agent_id",
+    "name",
+    "skills",
+    "min_hours",
+    "max_hours",
+    "unavailable",
+    "time_off",
+    "preferred_start",
+)
+"""The agents table's columns, in the order downloads write them; ``agent_id`` and ``skills``
+are required, the rest may be empty."""
+
+
 def agents_from_frame(table: pd.DataFrame) -> tuple[Agent, ...]:
     """Parse the agents table.
 
@@ -152,7 +167,7 @@ def agents_from_frame(table: pd.DataFrame) -> tuple[Agent, ...]:
     if missing:
         raise InvalidAgentsError(
             f"the agents table is missing the column(s) {', '.join(missing)}; expected "
-            "agent_id, name, skills, min_hours, max_hours, unavailable, time_off, preferred_start"
+            f"{', '.join(AGENT_COLUMNS)}"
         )
     errors: list[str] = []
     agents: list[Agent] = []

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from scheduler.shifts import (
+    AGENT_COLUMNS,
     ScheduleResult,
     SolverOptions,
     agents_from_frame,
@@ -117,17 +118,7 @@ def solve(
 
 def agents_table(rows: list[dict[str, str]]) -> pd.DataFrame:
     """An agents table with every optional column present."""
-    columns = [
-        "agent_id",
-        "name",
-        "skills",
-        "min_hours",
-        "max_hours",
-        "unavailable",
-        "time_off",
-        "preferred_start",
-    ]
-    return pd.DataFrame([{column: row.get(column, "") for column in columns} for row in rows])
+    return pd.DataFrame([{column: row.get(column, "") for column in AGENT_COLUMNS} for row in rows])
 
 
 def local(shift_start: pd.Timestamp) -> str:
