@@ -8,7 +8,9 @@ whose AHTs are given to 0.1 s). The staffing search and the KPIs
 run once per distinct tuple, and the text after each row's timestamp is formatted once per
 tuple by Arrow's CSV writer with the cell rules of every CSV the product writes
 (:mod:`api.csv_writing`); each row is then its timestamp (fixed-width text built in numpy)
-joined to its tuple's text. No pandas, OR-Tools or scipy is imported.
+joined to its tuple's text. ``-o x.parquet`` writes the same rows from the same Arrow
+columns with ``pyarrow.parquet`` (the types, values and nulls of the pandas path's file). No
+pandas, OR-Tools or scipy is imported.
 
 This path takes only a clean CSV file of live channels without business hours: ISO 8601
 timestamps in whole seconds (aware, or naive and unambiguous in the timezone), numbers where
@@ -149,7 +151,7 @@ def requirements_file(
         interval_minutes: the interval length; inferred from the timestamps when ``None``.
         timezone: the zone of naive timestamps and of the written ones.
     """
-    if is_parquet(workload) or is_parquet(output):
+    if is_parquet(workload):
         return None
     with _pandas_left_unloaded():
         table = _read(workload)
@@ -199,8 +201,9 @@ def _staff_and_write(
     interval_minutes: int | None,
     timezone: str,
 ) -> RequirementsSummary | None:
-    """The requirements of clean rows written to ``output``; ``None`` (nothing written) for
-    deferred work, business hours or an interval length that does not divide a day."""
+    """The requirements of clean rows written to ``output`` (CSV, or Parquet by its suffix);
+    ``None`` (nothing written) for deferred work, business hours or an interval length that
+    does not divide a day."""
     import pyarrow as pa
 
     from scheduler.errors import SchedulerError
@@ -214,12 +217,33 @@ def _staff_and_write(
         return None
     distinct = _distinct(rows)
     try:
-        tails, peak = _row_texts(distinct, rows.names, channel_targets, minutes)
-        stamps = _timestamp_cells(rows.starts, timezone)
+        staffed = _staffed(distinct, channel_targets, minutes)
+        if is_parquet(output):
+            table = _parquet_table(rows, distinct, staffed, channel_targets, timezone)
+            write_atomically(output, lambda stream: _write_parquet(table, stream))
+        elif not _write_csv(rows, distinct, staffed, channel_targets, output, timezone):
+            return None
     except (SchedulerError, pa.ArrowException):
         return None
+    return RequirementsSummary(len(rows.starts), len(rows.names), int(staffed.scheduled.max()))
+
+
+def _write_csv(
+    rows: _Rows,
+    distinct: _Distinct,
+    staffed: _Staffed,
+    targets: list[ChannelTarget],
+    output: Path,
+    timezone: str,
+) -> bool:
+    """Write the CSV file; ``False`` (nothing written) if a text has a line break or a
+    timestamp falls outside the years 1000-9999."""
+    import pyarrow as pa
+
+    tails = _row_texts(distinct, staffed, rows.names, targets)
+    stamps = _timestamp_cells(rows.starts, timezone)
     if tails is None or stamps is None:
-        return None
+        return False
 
     def write(stream: IO[bytes]) -> None:
         stream.write(header_line(COLUMNS))
@@ -229,7 +253,51 @@ def _staff_and_write(
             stream.write(_joined(stamps.slice(start, rows_here.size), taken))
 
     write_atomically(output, write)
-    return RequirementsSummary(len(rows.starts), len(rows.names), peak)
+    return True
+
+
+def _parquet_table(
+    rows: _Rows,
+    distinct: _Distinct,
+    staffed: _Staffed,
+    targets: list[ChannelTarget],
+    timezone: str,
+) -> pa.Table:
+    """The rows as the pandas path's Parquet file holds them: values unrounded, text as
+    large strings, a missing number (NaN) as null, a target no channel sets as a null
+    column."""
+    import pyarrow as pa
+
+    per_row = pa.array(distinct.of_row)
+    channel = pa.array(rows.channel)
+
+    def numbers(values: FloatArray) -> pa.Array:
+        return pa.array(values, from_pandas=True)
+
+    def per_channel(column: pa.Array) -> pa.Array:
+        return _arrow("take", column, channel)
+
+    settings = _target_columns(targets, text=False)
+    columns = {
+        "interval_start": pa.array(rows.starts * 1_000_000_000, pa.timestamp("ns", timezone)),
+        "channel": per_channel(pa.array(rows.names, pa.large_string())),
+        "volume": numbers(rows.volume),
+        "aht_seconds": numbers(rows.aht),
+        "agents": pa.array(staffed.agents[distinct.of_row]),
+        "scheduled_agents": pa.array(staffed.scheduled[distinct.of_row]),
+        **{
+            column: _arrow("take", numbers(staffed.kpis[column]), per_row) for column in KPI_COLUMNS
+        },
+        **{name: per_channel(settings.column(name).chunk(0)) for name in COLUMNS[11:]},
+    }
+    return pa.Table.from_arrays(list(columns.values()), names=list(columns))
+
+
+def _write_parquet(table: pa.Table, stream: IO[bytes]) -> None:
+    """``table`` as Parquet, with the writer's defaults (as pandas' ``to_parquet`` uses)."""
+    from pyarrow import parquet
+
+    parquet.write_table(table, stream)
 
 
 def _arrow(function: str, *arguments: object, options: object = None) -> Any:
@@ -375,14 +443,18 @@ def _distinct(rows: _Rows) -> _Distinct:
     )
 
 
-def _row_texts(
-    distinct: _Distinct, names: list[str], targets: list[ChannelTarget], minutes: int
-) -> tuple[pa.StringArray | None, int]:
-    """Each distinct tuple's CSV text after the timestamp (``,"chat",12,300,...,true\\n``
-    without the leading comma) and the peak of scheduled agents."""
-    import pyarrow as pa
-    from pyarrow import _compute
+@dataclass(frozen=True)
+class _Staffed:
+    """Per distinct tuple: agents on the floor, scheduled agents and the KPIs they reach."""
 
+    agents: IntArray
+    scheduled: IntArray
+    kpis: dict[str, FloatArray]
+
+
+def _staffed(distinct: _Distinct, targets: list[ChannelTarget], minutes: int) -> _Staffed:
+    """The staffing search and the KPIs, once per distinct tuple (``p_abandon`` NaN but under
+    Erlang A, as :func:`scheduler.staffing.requirements` writes it)."""
     from scheduler.staffing import live_kpis, offered_load, required_agents, scheduled_agents
 
     size = distinct.channel.size
@@ -398,39 +470,56 @@ def _row_texts(
         for column in KPI_COLUMNS:
             if column != "p_abandon" or target.model == "erlang_a":
                 kpis[column][rows] = getattr(achieved, column)
-    per_channel = distinct.channel
+    return _Staffed(agents, scheduled, kpis)
+
+
+def _row_texts(
+    distinct: _Distinct, staffed: _Staffed, names: list[str], targets: list[ChannelTarget]
+) -> pa.StringArray | None:
+    """Each distinct tuple's CSV text after the timestamp (``,"chat",12,300,...,true\\n``
+    without the leading comma)."""
+    import pyarrow as pa
+    from pyarrow import _compute
+
     varying = [
-        text_cells(per_channel, names),
+        text_cells(distinct.channel, names),
         number_cells(distinct.volume, 6),
         number_cells(distinct.aht, 6),
-        pa.array(agents),
-        pa.array(scheduled),
-        *(number_cells(kpis[column], 6) for column in KPI_COLUMNS),
+        pa.array(staffed.agents),
+        pa.array(staffed.scheduled),
+        *(number_cells(staffed.kpis[column], 6) for column in KPI_COLUMNS),
     ]
     lines = _csv_lines(pa.Table.from_arrays(varying, names=list(COLUMNS[1:11])))
     settings = _csv_lines(_target_columns(targets))
     if lines is None or settings is None:
-        return None, 0
+        return None
     without_newline = _arrow("utf8_slice_codeunits", lines, options=_compute.SliceOptions(0, -1))
-    per_row = _arrow("take", settings, pa.array(per_channel))
-    tails = _arrow("binary_join_element_wise", without_newline, per_row, pa.scalar(","))
-    return tails, int(scheduled.max())
+    per_row = _arrow("take", settings, pa.array(distinct.channel))
+    tails: pa.StringArray = _arrow(
+        "binary_join_element_wise", without_newline, per_row, pa.scalar(",")
+    )
+    return tails
 
 
-def _target_columns(targets: list[ChannelTarget]) -> pa.Table:
+def _target_columns(targets: list[ChannelTarget], text: bool = True) -> pa.Table:
     """One row per channel: the model and target parameters, as ``scheduler.staffing``
-    writes them in every row of the channel."""
+    writes them in every row of the channel: for the CSV writer (``text``: formula-safe
+    text, numbers rounded) or as they are."""
     import pyarrow as pa
 
     def numbers(field: str) -> pa.Array:
         values = [getattr(target, field) for target in targets]
         if all(value is None for value in values):
             return pa.nulls(len(targets))
+        if not text:
+            return pa.array(values, pa.float64())
         return number_cells([np.nan if value is None else value for value in values], 6)
 
-    codes = np.arange(len(targets))
+    models = [target.model for target in targets]
     columns = [
-        text_cells(codes, [target.model for target in targets]),
+        text_cells(np.arange(len(targets)), models)
+        if text
+        else pa.array(models, pa.large_string()),
         *(numbers(field) for field in TARGET_NUMBERS.values()),
         pa.array([target.concurrency for target in targets], pa.int64()),
         pa.nulls(len(targets)),
