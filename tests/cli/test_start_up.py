@@ -120,11 +120,11 @@ def test_a_command_loads_only_the_module_that_registers_it() -> None:
     assert _main_run(["plan", "--help"], "print('api.cli.plan' in sys.modules)") == "True"
 
 
-def test_the_staffing_commands_start_openblas_with_one_thread_unless_told_otherwise() -> None:
-    probe = "print(os.environ.get('OPENBLAS_NUM_THREADS'))"
+def test_short_runs_start_openblas_with_one_thread_unless_told_and_collect_no_garbage() -> None:
+    probe = "import gc; print(os.environ.get('OPENBLAS_NUM_THREADS'), gc.isenabled())"
     unset = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
     erlang = [*ERLANG, "--answer-seconds", "20"]
-    assert _main_run(erlang, probe, unset) == "1"
-    assert _main_run(["--help"], probe, unset) == "1"
-    assert _main_run(erlang, probe, {**unset, "OPENBLAS_NUM_THREADS": "2"}) == "2"
-    assert _main_run(["plan", "--help"], probe, unset) == "None"
+    assert _main_run(erlang, probe, unset) == "1 False"
+    assert _main_run(["--help"], probe, unset) == "1 False"
+    assert _main_run(erlang, probe, {**unset, "OPENBLAS_NUM_THREADS": "2"}) == "2 False"
+    assert _main_run(["plan", "--help"], probe, unset) == "None True"
