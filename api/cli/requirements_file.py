@@ -133,6 +133,10 @@ class _Distinct:
     channel: IntArray
     volume: FloatArray
     aht: FloatArray
+    volume_code: IntArray  # per tuple, the index of its volume among the distinct volumes
+    aht_code: IntArray
+    volumes: FloatArray  # the distinct volumes
+    ahts: FloatArray
 
 
 def requirements_file(
@@ -446,11 +450,16 @@ def _distinct(rows: _Rows) -> _Distinct:
     aht_codes, ahts = _encoded(rows.aht.view(np.int64))
     key = (rows.channel * volumes.size + volume_codes) * ahts.size + aht_codes
     of_row, keys = _encoded(key)
+    volume_code, aht_code = keys // ahts.size % volumes.size, keys % ahts.size
     return _Distinct(
         of_row=of_row,
         channel=keys // (volumes.size * ahts.size),
-        volume=volumes[keys // ahts.size % volumes.size].view(np.float64),
-        aht=ahts[keys % ahts.size].view(np.float64),
+        volume=volumes[volume_code].view(np.float64),
+        aht=ahts[aht_code].view(np.float64),
+        volume_code=volume_code,
+        aht_code=aht_code,
+        volumes=volumes.view(np.float64),
+        ahts=ahts.view(np.float64),
     )
 
 
@@ -487,29 +496,50 @@ def _staffed(distinct: _Distinct, targets: list[ChannelTarget], minutes: int) ->
 def _row_texts(
     distinct: _Distinct, staffed: _Staffed, names: list[str], targets: list[ChannelTarget]
 ) -> pa.StringArray | None:
-    """Each distinct tuple's CSV text after the timestamp (``,"chat",12,300,...,true\\n``
-    without the leading comma)."""
+    """Each distinct tuple's CSV text after the timestamp (``"chat",12,300,...,true\\n``),
+    its cells joined in one pass: the channel's text and settings written once per channel
+    by Arrow's CSV writer, each distinct volume, AHT and agent count formatted once, the KPIs
+    once per tuple (Arrow's cast to text prints numbers as its CSV writer does). ``None`` if
+    a text holds a line break."""
     import pyarrow as pa
     from pyarrow import _compute
 
-    varying = [
-        text_cells(distinct.channel, names),
-        number_cells(distinct.volume, 6),
-        number_cells(distinct.aht, 6),
-        pa.array(staffed.agents),
-        pa.array(staffed.scheduled),
-        *(number_cells(staffed.kpis[column], 6) for column in KPI_COLUMNS),
-    ]
-    lines = _csv_lines(pa.Table.from_arrays(varying, names=list(COLUMNS[1:11])))
+    head = _csv_lines(pa.table({"channel": text_cells(np.arange(len(names)), names)}))
     settings = _csv_lines(_target_columns(targets))
-    if lines is None or settings is None:
+    if head is None or settings is None:
         return None
-    without_newline = _arrow("utf8_slice_codeunits", lines, options=_compute.SliceOptions(0, -1))
-    per_row = _arrow("take", settings, pa.array(distinct.channel))
+    per_channel = pa.array(distinct.channel)
+
+    def texts(values: pa.Array) -> pa.Array:
+        return _arrow("cast", values, options=_compute.CastOptions.safe(pa.string()))
+
+    def each_once(values: pa.Array, codes: npt.NDArray[np.integer]) -> pa.Array:
+        return _arrow("take", texts(values), pa.array(codes))
+
+    agent_counts = (_encoded(staffed.agents), _encoded(staffed.scheduled))
+    cells = [
+        _arrow("take", _without_newlines(head), per_channel),
+        each_once(number_cells(distinct.volumes, 6), distinct.volume_code),
+        each_once(number_cells(distinct.ahts, 6), distinct.aht_code),
+        *(each_once(pa.array(values), codes) for codes, values in agent_counts),
+        *(texts(number_cells(staffed.kpis[column], 6)) for column in KPI_COLUMNS),
+        _arrow("take", settings, per_channel),
+    ]
+    options = _compute.JoinOptions(null_handling="replace", null_replacement="")
     tails: pa.StringArray = _arrow(
-        "binary_join_element_wise", without_newline, per_row, pa.scalar(",")
+        "binary_join_element_wise", *cells, pa.scalar(","), options=options
     )
     return tails
+
+
+def _without_newlines(lines: pa.StringArray) -> pa.StringArray:
+    """Lines without their final character (the newline)."""
+    from pyarrow import _compute
+
+    cut: pa.StringArray = _arrow(
+        "utf8_slice_codeunits", lines, options=_compute.SliceOptions(0, -1)
+    )
+    return cut
 
 
 def _target_columns(targets: list[ChannelTarget], text: bool = True) -> pa.Table:
