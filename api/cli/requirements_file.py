@@ -5,12 +5,11 @@ a few thousand distinct handle times (238,507 distinct ``(channel, volume, AHT)`
 the 1,051,200 rows of ``benchmarks.file_io``; 108,893 in the 146,384 of the sample history,
 whose AHTs are given to 0.1 s). The staffing search and the KPIs
 (:mod:`scheduler.staffing.live`, whose results do not depend on what else is in the array)
-run once per distinct tuple, and the text after each row's timestamp is formatted once per
-tuple by Arrow's CSV writer with the cell rules of every CSV the product writes
-(:mod:`api.csv_writing`); each row is then its timestamp (fixed-width text built in numpy)
-joined to its tuple's text. ``-o x.parquet`` writes the same rows from the same Arrow
-columns with ``pyarrow.parquet`` (the types, values and nulls of the pandas path's file). No
-pandas, OR-Tools or scipy is imported.
+run once per distinct tuple, and the text after each row's timestamp is built once per
+tuple with the cell rules of every CSV the product writes (:mod:`api.csv_writing`); each row
+is then its timestamp (fixed-width text built in numpy) joined to its tuple's text.
+``-o x.parquet`` writes the same rows from the same arrays with ``pyarrow.parquet`` (the
+types, values and nulls of the pandas path's file). No pandas, OR-Tools or scipy is imported.
 
 This path takes only a clean CSV file of live channels without business hours: ISO 8601
 timestamps in whole seconds (aware, or naive and unambiguous in the timezone), numbers where
@@ -101,6 +100,8 @@ _STAMP_CELL: Final = np.dtype(  # "2026-12-07T09:00:00-05:00", (28 bytes)
         ("close", "S2"),
     ]
 )
+# Parquet holds instants in nanoseconds, as pandas does: up to 2262-04-11 (int64 overflow).
+_NANOSECOND_RANGE_SECONDS: Final = 2**63 // 10**9
 _FIRST_DAY: Final = np.datetime64("1000-01-01")
 _LAST_DAY: Final = np.datetime64("9999-12-31")
 
@@ -224,6 +225,8 @@ def _staff_and_write(
     try:
         staffed = _staffed(distinct, channel_targets, minutes)
         if is_parquet(output):
+            if np.abs(rows.starts).max() >= _NANOSECOND_RANGE_SECONDS:
+                return None  # the pandas path names the instant it cannot hold
             table = _parquet_table(rows, distinct, staffed, channel_targets, timezone)
             write_atomically(output, lambda stream: _write_parquet(table, stream))
         elif not _write_csv(rows, distinct, staffed, channel_targets, output, timezone):
@@ -587,7 +590,7 @@ def _csv_lines(table: pa.Table) -> pa.StringArray | None:
 
 class _Stamps:
     """Each row's ``"2026-12-07T09:00:00-05:00",`` (quoted, comma included), local to the
-    timezone, built in numpy a slice of rows at a time (small buffers, each reused): the date
+    timezone, built in numpy a slice of rows at a time (no array the size of the file): the date
     from a table of the days spanned, the time of day from a table of a day's seconds, the
     UTC offset (one of a few, each formatted once) from Arrow's zone database."""
 

@@ -211,3 +211,19 @@ def test_a_clean_workload_to_parquet_holds_what_the_pandas_path_writes(
     assert ours.equals(theirs)
     pd.testing.assert_frame_equal(pd.read_parquet(fast), pd.read_parquet(slow))
     assert int(ours["scheduled_agents"].to_numpy().max()) == summary.peak_scheduled_agents
+
+
+def test_instants_past_what_nanoseconds_hold_leave_parquet_to_the_pandas_path(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "workload.csv"
+    header = "interval_start,channel,volume,aht_seconds\n"
+    source.write_text(
+        header + "2300-01-01T09:00:00Z,voice,4,300\n2300-01-01T09:15:00Z,voice,9,300\n"
+    )
+    targets = Targets.from_dict(tomllib.loads(TARGETS))
+    output = tmp_path / "fast.parquet"
+
+    assert requirements_file(source, output, lambda _: targets, 15, "UTC") is None
+    assert not output.exists()
+    assert requirements_file(source, tmp_path / "fast.csv", lambda _: targets, 15, "UTC")
