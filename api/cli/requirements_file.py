@@ -368,10 +368,11 @@ def _clean_rows(table: pa.Table, timezone: str) -> _Rows | None:
             and np.all((aht[busy] >= MIN_AHT_SECONDS) & (aht[busy] <= MAX_AHT_SECONDS))
         ):
             return None
-    order = _output_order(starts, codes)
-    if order is None:
+    ordered = _in_output_order(starts, codes)
+    if ordered is None:
         return None
-    return _Rows(starts[order], codes[order], names, volume[order], aht[order])
+    order, starts, codes = ordered
+    return _Rows(starts, codes, names, volume[order], aht[order])
 
 
 def _instants(column: pa.ChunkedArray, timezone: str) -> IntArray | None:
@@ -414,16 +415,22 @@ def _channel_codes(column: pa.ChunkedArray) -> tuple[IntArray, list[str]] | None
     return position[encoded.indices.to_numpy()], names
 
 
-def _output_order(starts: IntArray, channel: IntArray) -> IntArray | None:
-    """Rows by channel name, then time (a stable sort: most files are in time order within
-    each channel); ``None`` if an interval of a channel appears twice."""
+def _in_output_order(
+    starts: IntArray, channel: IntArray
+) -> tuple[IntArray, IntArray, IntArray] | None:
+    """The order of the rows by channel name, then time (a stable sort: most files are in
+    time order within each channel), and the starts and channels in that order; ``None`` if
+    an interval of a channel appears twice."""
     order = np.argsort(channel.astype(np.int16), kind="stable")
-    same_channel = channel[order][1:] == channel[order][:-1]
-    if np.any(np.diff(starts[order])[same_channel] <= 0):
+    ordered_channel = channel[order]  # the same after the lexsort below: channel comes first
+    same_channel = ordered_channel[1:] == ordered_channel[:-1]
+    ordered_starts = starts[order]
+    if np.any(np.diff(ordered_starts)[same_channel] <= 0):
         order = np.lexsort((starts, channel))
-        if np.any(np.diff(starts[order])[same_channel] == 0):
+        ordered_starts = starts[order]
+        if np.any(np.diff(ordered_starts)[same_channel] == 0):
             return None
-    return order
+    return order, ordered_starts, ordered_channel
 
 
 def _interval_minutes(starts: IntArray) -> int | None:
@@ -451,7 +458,10 @@ def _distinct(rows: _Rows) -> _Distinct:
     """Distinct tuples by their exact bits (``-0.0`` and ``0.0`` apart, as they print)."""
     volume_codes, volumes = _encoded(rows.volume.view(np.int64))
     aht_codes, ahts = _encoded(rows.aht.view(np.int64))
-    key = (rows.channel * volumes.size + volume_codes) * ahts.size + aht_codes
+    key = rows.channel * volumes.size  # then in place: no array of temporaries this long
+    key += volume_codes
+    key *= ahts.size
+    key += aht_codes
     of_row, keys = _encoded(key)
     volume_code, aht_code = keys // ahts.size % volumes.size, keys % ahts.size
     return _Distinct(
@@ -592,7 +602,7 @@ class _Stamps:
     """Each row's ``"2026-12-07T09:00:00-05:00",`` (quoted, comma included), local to the
     timezone, built in numpy a slice of rows at a time (no array the size of the file): the date
     from a table of the days spanned, the time of day from a table of a day's seconds, the
-    UTC offset (one of a few, each formatted once) from Arrow's zone database."""
+    UTC offset (local time less UTC, from Arrow's zone database) from a table of offsets."""
 
     def __init__(self, starts: IntArray, first_day: int, local: IntArray) -> None:
         """Use :meth:`of`."""
@@ -601,10 +611,9 @@ class _Stamps:
         dates = np.arange(first_day, first_day + days).astype("datetime64[D]")
         self.dates = np.datetime_as_string(dates).astype("S10")
         self.times = _times_of_day()
-        offset_minutes = (local - starts) // 60 + 1440
-        self.offsets = np.zeros(2881, dtype="S6")
-        for minutes in np.flatnonzero(np.bincount(offset_minutes, minlength=2881)):
-            self.offsets[minutes] = utc_offset(int(minutes) - 1440).encode()
+        # Every offset from -24:00 to +24:00 by the minute (3 ms), rather than finding the few
+        # in use over arrays the size of the file.
+        self.offsets = np.array([utc_offset(minutes).encode() for minutes in range(-1440, 1441)])
 
     @classmethod
     def of(cls, starts: IntArray, timezone: str) -> _Stamps | None:
