@@ -418,7 +418,8 @@ def measure_reads(
     )
 
 
-def main() -> None:
+def parsed_arguments() -> argparse.Namespace:
+    """The command line of this script."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=4000, help="GETs per round")
     parser.add_argument("--rounds", type=int, default=1, help="concurrent phases, one server")
@@ -445,33 +446,99 @@ def main() -> None:
         help="keep the prepared data here; a later run with it measures the reads only "
         "(default: a temporary folder, prepared every time)",
     )
-    arguments = parser.parse_args()
+    return parser.parse_args()
+
+
+def started_server(
+    arguments: argparse.Namespace, data_dir: Path, port: int
+) -> subprocess.Popen[bytes]:
+    """``staffcast serve`` on ``port`` with the data folder (and database) to measure."""
+    environment = {**os.environ, "STAFFCAST_DATA_DIR": str(data_dir)}
+    if arguments.database_url:
+        environment["STAFFCAST_DATABASE_URL"] = arguments.database_url
+    command = [arguments.staffcast, "serve", "--port", str(port)]
+    command += ["--workers", str(arguments.workers)]
+    return subprocess.Popen(
+        command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """End the server, killing it if it is still busy with a request after 30 s."""
+    server.terminate()
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def prepared_data(
+    base_url: str,
+    headers: dict[str, str],
+    data_dir: Path,
+    earlier: dict[str, Any] | None,
+    arguments: argparse.Namespace,
+) -> dict[str, Any]:
+    """Steps 1 and 2 (or what an earlier run with this data folder prepared): the key, and
+    the forecast and schedule whose results are read."""
+    if earlier is not None:
+        print(f"reusing the data prepared in {data_dir}")
+        return earlier
+    forecast, schedule = prepare(base_url, headers)
+    prepared = {
+        "database_url": arguments.database_url,
+        "token": headers["Authorization"].removeprefix("Bearer "),
+        "forecast": forecast,
+        "schedule": schedule,
+    }
+    (data_dir / "bench.json").write_text(json.dumps(prepared))
+    return prepared
+
+
+def reads_and_hostile_files(
+    base_url: str,
+    headers: dict[str, str],
+    data_dir: Path,
+    prepared: dict[str, Any],
+    arguments: argparse.Namespace,
+    server_pid: int,
+) -> None:
+    """Steps 3 to 5: the reads alone and under load, then the hostile files, with the
+    database's size before and after."""
+    paths = read_paths(prepared["forecast"], prepared["schedule"])
+    if arguments.no_figures:
+        paths = [path for path in paths if path not in FIGURES]
+    bodies = figure_bodies(base_url, headers, prepared["forecast"], prepared["schedule"])
+    size_before = database_bytes(data_dir, arguments.database_url)
+    measure_reads(base_url, headers, paths, arguments, server_pid, bodies)
+    size_after_load = database_bytes(data_dir, arguments.database_url)
+    hostile = "no hostile uploads" if arguments.no_hostile else hostile_run(base_url, headers)
+    size_after_hostile = database_bytes(data_dir, arguments.database_url)
+    if size_before is None:
+        print(hostile)
+        return
+    print(
+        f"database file + WAL: {size_before:,} bytes before the load, "
+        f"{size_after_load:,} after it, {size_after_hostile:,} after {hostile}"
+    )
+    print(size_verdict(size_before, size_after_load, size_after_hostile))
+
+
+def main() -> None:
+    arguments = parsed_arguments()
     with tempfile.TemporaryDirectory(prefix="staffcast-bench-") as temporary:
         data_dir = arguments.data_dir or Path(temporary)
         data_dir.mkdir(parents=True, exist_ok=True)
         prepared_file = data_dir / "bench.json"
-        prepared = json.loads(prepared_file.read_text()) if prepared_file.exists() else None
-        if prepared is not None and prepared["database_url"] != arguments.database_url:
+        earlier = json.loads(prepared_file.read_text()) if prepared_file.exists() else None
+        if earlier is not None and earlier["database_url"] != arguments.database_url:
             raise SystemExit(f"{data_dir} was prepared for another database: use a new folder")
         settings = ServiceSettings(data_dir=data_dir, database_url=arguments.database_url)
-        token = prepared["token"] if prepared else make_key(settings)
-        headers = {"Authorization": f"Bearer {token}"}
+        headers = {"Authorization": f"Bearer {earlier['token'] if earlier else make_key(settings)}"}
         port = free_port()
         base_url = f"http://127.0.0.1:{port}"
-        environment = {**os.environ, "STAFFCAST_DATA_DIR": str(data_dir)}
-        if arguments.database_url:
-            environment["STAFFCAST_DATABASE_URL"] = arguments.database_url
-        command = [
-            arguments.staffcast,
-            "serve",
-            "--port",
-            str(port),
-            "--workers",
-            str(arguments.workers),
-        ]
-        server = subprocess.Popen(
-            command, env=environment, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
+        server = started_server(arguments, data_dir, port)
         try:
             wait_until_up(base_url, server)
             backend = httpx.get(f"{base_url}/readyz").json()["database"]
@@ -479,43 +546,10 @@ def main() -> None:
                 f"database: {backend}; {arguments.workers} server process(es); "
                 f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at start"
             )
-            if prepared is None:
-                forecast, schedule = prepare(base_url, headers)
-                prepared = {
-                    "database_url": arguments.database_url,
-                    "token": token,
-                    "forecast": forecast,
-                    "schedule": schedule,
-                }
-                prepared_file.write_text(json.dumps(prepared))
-            else:
-                print(f"reusing the data prepared in {data_dir}")
-            paths = read_paths(prepared["forecast"], prepared["schedule"])
-            if arguments.no_figures:
-                paths = [path for path in paths if path not in FIGURES]
-            bodies = figure_bodies(base_url, headers, prepared["forecast"], prepared["schedule"])
-            size_before = database_bytes(data_dir, arguments.database_url)
-            measure_reads(base_url, headers, paths, arguments, server.pid, bodies)
-            size_after_load = database_bytes(data_dir, arguments.database_url)
-            hostile = "no hostile uploads"
-            if not arguments.no_hostile:
-                hostile = hostile_run(base_url, headers)
-            size_after_hostile = database_bytes(data_dir, arguments.database_url)
-            if size_before is not None:
-                print(
-                    f"database file + WAL: {size_before:,} bytes before the load, "
-                    f"{size_after_load:,} after it, {size_after_hostile:,} after {hostile}"
-                )
-                print(size_verdict(size_before, size_after_load, size_after_hostile))
-            else:
-                print(hostile)
+            prepared = prepared_data(base_url, headers, data_dir, earlier, arguments)
+            reads_and_hostile_files(base_url, headers, data_dir, prepared, arguments, server.pid)
         finally:
-            server.terminate()
-            try:
-                server.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                server.kill()  # still busy with a request
-                server.wait()
+            stop(server)
 
 
 if __name__ == "__main__":

@@ -158,6 +158,7 @@ def main() -> None:
             timed_with_cpu([*base, "-o", str(work / f"requirements{run}.csv")]) for run in range(3)
         )
         csv_seconds, csv_cpu = csv_runs[1]  # the median run by wall time
+        load_after_csv = os.getloadavg()[0]
         (work / "requirements1.csv").rename(work / "requirements.csv")
         parquet_seconds, parquet_cpu = timed_with_cpu(
             [*base, "-o", str(work / "requirements.parquet")]
@@ -165,11 +166,12 @@ def main() -> None:
         print(f"{'':4}{'':41}{'wall':>8}  {'CPU':>8}")
         print(
             f"    staffcast requirements -> CSV            {csv_seconds:8.2f}  {csv_cpu:8.2f} s"
-            f" (median of 3; walls {', '.join(f'{wall:.2f}' for wall, _ in csv_runs)})"
+            f" (median of 3; walls {', '.join(f'{wall:.2f}' for wall, _ in csv_runs)}; "
+            f"load {load_after_csv:.1f})"
         )
         print(
             f"    staffcast requirements -> Parquet        {parquet_seconds:8.2f}  "
-            f"{parquet_cpu:8.2f} s"
+            f"{parquet_cpu:8.2f} s (load {os.getloadavg()[0]:.1f})"
         )
         try:
             baseline, baseline_cpu, looped = pyworkforce_end_to_end(
@@ -181,7 +183,7 @@ def main() -> None:
             scaled = "" if looped == rows else f" (loop timed on {looped:,} rows, scaled)"
             print(
                 f"    pyworkforce 0.5.1 read + loop + write    {baseline:8.2f}  "
-                f"{baseline_cpu:8.2f} s{scaled}"
+                f"{baseline_cpu:8.2f} s{scaled} (load {os.getloadavg()[0]:.1f})"
             )
             print(
                 f"    speed-up, wall: CSV / Parquet            {baseline / csv_seconds:7.1f}x "
@@ -204,7 +206,7 @@ def main() -> None:
         print(
             f"(b) {name:<38} {statistics.median(walls):8.3f} s median of 7 "
             f"(min {min(walls):.3f}; CPU median {statistics.median(cpus):.3f} s; "
-            "target <= 0.5 s)"
+            f"target <= 0.5 s; load {os.getloadavg()[0]:.1f})"
         )
     print(f"load average {os.getloadavg()[0]:.1f} at the end")
 

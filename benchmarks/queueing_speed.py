@@ -15,6 +15,7 @@ Run: ``.venv/bin/python -m benchmarks.queueing_speed`` (install pyworkforce with
 from __future__ import annotations
 
 import math
+import os
 import time
 
 import numpy as np
@@ -75,7 +76,10 @@ def erlang_c_year() -> None:
     table_seconds = _seconds(lambda: requirements(workload, targets, INTERVAL_MINUTES))
     agents = required_agents(volume, aht, INTERVAL_MINUTES, voice)
     scheduled = scheduled_agents(agents, 0.3)
-    print(f"(a) Erlang C, {len(workload):,} intervals (a year of 15-min x 3 channels)")
+    print(
+        f"(a) Erlang C, {len(workload):,} intervals (a year of 15-min x 3 channels); "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"    staffcast kernel (required_agents)      {kernel:8.3f} s")
     print(f"    staffcast requirements() whole table    {table_seconds:8.3f} s")
     try:
@@ -138,7 +142,10 @@ def erlang_a_week() -> None:
     assert list(agents) == one_by_one
     load = volume * aht / (INTERVAL_MINUTES * 60)
     from_load = np.maximum(agents, np.ceil(load).astype(np.int64))
-    print(f"(b) Erlang A, {volume.size} intervals (one week, patience 120 s, AHT 240 s)")
+    print(
+        f"(b) Erlang A, {volume.size} intervals (one week, patience 120 s, AHT 240 s); "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"    staffcast vectorised                    {vectorised:8.3f} s")
     print(f"    staffcast kernel one interval at a time {per_interval:8.3f} s")
     print("    pyworkforce 0.5.1                       has no Erlang A (PyPI release)")

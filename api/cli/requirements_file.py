@@ -5,10 +5,11 @@ a few thousand distinct handle times (238,507 distinct ``(channel, volume, AHT)`
 the 1,051,200 rows of ``benchmarks.file_io``; 108,893 in the 146,384 of the sample history,
 whose AHTs are given to 0.1 s). The staffing search and the KPIs
 (:mod:`scheduler.staffing.live`, whose results do not depend on what else is in the array)
-run once per distinct tuple, and the text after each row's timestamp is formatted once per
-tuple by Arrow's CSV writer with the cell rules of every CSV the product writes
-(:mod:`api.csv_writing`); each row is then its timestamp (fixed-width text built in numpy)
-joined to its tuple's text. No pandas, OR-Tools or scipy is imported.
+run once per distinct tuple, and the text after each row's timestamp is built once per
+tuple with the cell rules of every CSV the product writes (:mod:`api.csv_writing`); each row
+is then its timestamp (fixed-width text built in numpy) joined to its tuple's text.
+``-o x.parquet`` writes the same rows from the same arrays with ``pyarrow.parquet`` (the
+types, values and nulls of the pandas path's file). No pandas, OR-Tools or scipy is imported.
 
 This path takes only a clean CSV file of live channels without business hours: ISO 8601
 timestamps in whole seconds (aware, or naive and unambiguous in the timezone), numbers where
@@ -24,6 +25,7 @@ import importlib.abc
 import io
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,6 +100,8 @@ _STAMP_CELL: Final = np.dtype(  # "2026-12-07T09:00:00-05:00", (28 bytes)
         ("close", "S2"),
     ]
 )
+# Parquet holds instants in nanoseconds, as pandas does: up to 2262-04-11 (int64 overflow).
+_NANOSECOND_RANGE_SECONDS: Final = 2**63 // 10**9
 _FIRST_DAY: Final = np.datetime64("1000-01-01")
 _LAST_DAY: Final = np.datetime64("9999-12-31")
 
@@ -130,6 +134,10 @@ class _Distinct:
     channel: IntArray
     volume: FloatArray
     aht: FloatArray
+    volume_code: IntArray  # per tuple, the index of its volume among the distinct volumes
+    aht_code: IntArray
+    volumes: FloatArray  # the distinct volumes
+    ahts: FloatArray
 
 
 def requirements_file(
@@ -149,7 +157,7 @@ def requirements_file(
         interval_minutes: the interval length; inferred from the timestamps when ``None``.
         timezone: the zone of naive timestamps and of the written ones.
     """
-    if is_parquet(workload) or is_parquet(output):
+    if is_parquet(workload):
         return None
     with _pandas_left_unloaded():
         table = _read(workload)
@@ -199,8 +207,9 @@ def _staff_and_write(
     interval_minutes: int | None,
     timezone: str,
 ) -> RequirementsSummary | None:
-    """The requirements of clean rows written to ``output``; ``None`` (nothing written) for
-    deferred work, business hours or an interval length that does not divide a day."""
+    """The requirements of clean rows written to ``output`` (CSV, or Parquet by its suffix);
+    ``None`` (nothing written) for deferred work, business hours or an interval length that
+    does not divide a day."""
     import pyarrow as pa
 
     from scheduler.errors import SchedulerError
@@ -214,22 +223,99 @@ def _staff_and_write(
         return None
     distinct = _distinct(rows)
     try:
-        tails, peak = _row_texts(distinct, rows.names, channel_targets, minutes)
-        stamps = _timestamp_cells(rows.starts, timezone)
+        staffed = _staffed(distinct, channel_targets, minutes)
+        if is_parquet(output):
+            if np.abs(rows.starts).max() >= _NANOSECOND_RANGE_SECONDS:
+                return None  # the pandas path names the instant it cannot hold
+            table = _parquet_table(rows, distinct, staffed, channel_targets, timezone)
+            write_atomically(output, lambda stream: _write_parquet(table, stream))
+        elif not _write_csv(rows, distinct, staffed, channel_targets, output, timezone):
+            return None
     except (SchedulerError, pa.ArrowException):
         return None
+    return RequirementsSummary(len(rows.starts), len(rows.names), int(staffed.scheduled.max()))
+
+
+def _write_csv(
+    rows: _Rows,
+    distinct: _Distinct,
+    staffed: _Staffed,
+    targets: list[ChannelTarget],
+    output: Path,
+    timezone: str,
+) -> bool:
+    """Write the CSV file; ``False`` (nothing written) if a text has a line break or a
+    timestamp falls outside the years 1000-9999."""
+    import pyarrow as pa
+
+    tails = _row_texts(distinct, staffed, rows.names, targets)
+    stamps = _Stamps.of(rows.starts, timezone)
     if tails is None or stamps is None:
-        return None
+        return False
+
+    def lines(start: int) -> memoryview:
+        stop = min(start + _ROWS_PER_WRITE, len(rows.starts))
+        taken = _arrow("take", tails, pa.array(distinct.of_row[start:stop]))
+        return _joined(stamps.cells(start, stop), taken)
 
     def write(stream: IO[bytes]) -> None:
         stream.write(header_line(COLUMNS))
-        for start in range(0, len(stamps), _ROWS_PER_WRITE):
-            rows_here = distinct.of_row[start : start + _ROWS_PER_WRITE]
-            taken = _arrow("take", tails, pa.array(rows_here))
-            stream.write(_joined(stamps.slice(start, rows_here.size), taken))
+        # The next slice's text is built (numpy and Arrow, without the GIL much of the time)
+        # while this one is written: the two use both cores when the machine has them free.
+        starts = range(0, len(rows.starts), _ROWS_PER_WRITE)
+        with ThreadPoolExecutor(max_workers=1) as builder:
+            ahead = builder.submit(lines, starts[0])
+            for start in starts[1:]:
+                text, ahead = ahead.result(), builder.submit(lines, start)
+                stream.write(text)
+            stream.write(ahead.result())
 
     write_atomically(output, write)
-    return RequirementsSummary(len(rows.starts), len(rows.names), peak)
+    return True
+
+
+def _parquet_table(
+    rows: _Rows,
+    distinct: _Distinct,
+    staffed: _Staffed,
+    targets: list[ChannelTarget],
+    timezone: str,
+) -> pa.Table:
+    """The rows as the pandas path's Parquet file holds them: values unrounded, text as
+    large strings, a missing number (NaN) as null, a target no channel sets as a null
+    column."""
+    import pyarrow as pa
+
+    per_row = pa.array(distinct.of_row)
+    channel = pa.array(rows.channel)
+
+    def numbers(values: FloatArray) -> pa.Array:
+        return pa.array(values, from_pandas=True)
+
+    def per_channel(column: pa.Array) -> pa.Array:
+        return _arrow("take", column, channel)
+
+    settings = _target_columns(targets, text=False)
+    columns = {
+        "interval_start": pa.array(rows.starts * 1_000_000_000, pa.timestamp("ns", timezone)),
+        "channel": per_channel(pa.array(rows.names, pa.large_string())),
+        "volume": numbers(rows.volume),
+        "aht_seconds": numbers(rows.aht),
+        "agents": pa.array(staffed.agents[distinct.of_row]),
+        "scheduled_agents": pa.array(staffed.scheduled[distinct.of_row]),
+        **{
+            column: _arrow("take", numbers(staffed.kpis[column]), per_row) for column in KPI_COLUMNS
+        },
+        **{name: per_channel(settings.column(name).chunk(0)) for name in COLUMNS[11:]},
+    }
+    return pa.Table.from_arrays(list(columns.values()), names=list(columns))
+
+
+def _write_parquet(table: pa.Table, stream: IO[bytes]) -> None:
+    """``table`` as Parquet, with the writer's defaults (as pandas' ``to_parquet`` uses)."""
+    from pyarrow import parquet
+
+    parquet.write_table(table, stream)
 
 
 def _arrow(function: str, *arguments: object, options: object = None) -> Any:
@@ -282,10 +368,11 @@ def _clean_rows(table: pa.Table, timezone: str) -> _Rows | None:
             and np.all((aht[busy] >= MIN_AHT_SECONDS) & (aht[busy] <= MAX_AHT_SECONDS))
         ):
             return None
-    order = _output_order(starts, codes)
-    if order is None:
+    ordered = _in_output_order(starts, codes)
+    if ordered is None:
         return None
-    return _Rows(starts[order], codes[order], names, volume[order], aht[order])
+    order, starts, codes = ordered
+    return _Rows(starts, codes, names, volume[order], aht[order])
 
 
 def _instants(column: pa.ChunkedArray, timezone: str) -> IntArray | None:
@@ -328,16 +415,22 @@ def _channel_codes(column: pa.ChunkedArray) -> tuple[IntArray, list[str]] | None
     return position[encoded.indices.to_numpy()], names
 
 
-def _output_order(starts: IntArray, channel: IntArray) -> IntArray | None:
-    """Rows by channel name, then time (a stable sort: most files are in time order within
-    each channel); ``None`` if an interval of a channel appears twice."""
+def _in_output_order(
+    starts: IntArray, channel: IntArray
+) -> tuple[IntArray, IntArray, IntArray] | None:
+    """The order of the rows by channel name, then time (a stable sort: most files are in
+    time order within each channel), and the starts and channels in that order; ``None`` if
+    an interval of a channel appears twice."""
     order = np.argsort(channel.astype(np.int16), kind="stable")
-    same_channel = channel[order][1:] == channel[order][:-1]
-    if np.any(np.diff(starts[order])[same_channel] <= 0):
+    ordered_channel = channel[order]  # the same after the lexsort below: channel comes first
+    same_channel = ordered_channel[1:] == ordered_channel[:-1]
+    ordered_starts = starts[order]
+    if np.any(np.diff(ordered_starts)[same_channel] <= 0):
         order = np.lexsort((starts, channel))
-        if np.any(np.diff(starts[order])[same_channel] == 0):
+        ordered_starts = starts[order]
+        if np.any(np.diff(ordered_starts)[same_channel] == 0):
             return None
-    return order
+    return order, ordered_starts, ordered_channel
 
 
 def _interval_minutes(starts: IntArray) -> int | None:
@@ -365,24 +458,36 @@ def _distinct(rows: _Rows) -> _Distinct:
     """Distinct tuples by their exact bits (``-0.0`` and ``0.0`` apart, as they print)."""
     volume_codes, volumes = _encoded(rows.volume.view(np.int64))
     aht_codes, ahts = _encoded(rows.aht.view(np.int64))
-    key = (rows.channel * volumes.size + volume_codes) * ahts.size + aht_codes
+    key = rows.channel * volumes.size  # then in place: no array of temporaries this long
+    key += volume_codes
+    key *= ahts.size
+    key += aht_codes
     of_row, keys = _encoded(key)
+    volume_code, aht_code = keys // ahts.size % volumes.size, keys % ahts.size
     return _Distinct(
         of_row=of_row,
         channel=keys // (volumes.size * ahts.size),
-        volume=volumes[keys // ahts.size % volumes.size].view(np.float64),
-        aht=ahts[keys % ahts.size].view(np.float64),
+        volume=volumes[volume_code].view(np.float64),
+        aht=ahts[aht_code].view(np.float64),
+        volume_code=volume_code,
+        aht_code=aht_code,
+        volumes=volumes.view(np.float64),
+        ahts=ahts.view(np.float64),
     )
 
 
-def _row_texts(
-    distinct: _Distinct, names: list[str], targets: list[ChannelTarget], minutes: int
-) -> tuple[pa.StringArray | None, int]:
-    """Each distinct tuple's CSV text after the timestamp (``,"chat",12,300,...,true\\n``
-    without the leading comma) and the peak of scheduled agents."""
-    import pyarrow as pa
-    from pyarrow import _compute
+@dataclass(frozen=True)
+class _Staffed:
+    """Per distinct tuple: agents on the floor, scheduled agents and the KPIs they reach."""
 
+    agents: IntArray
+    scheduled: IntArray
+    kpis: dict[str, FloatArray]
+
+
+def _staffed(distinct: _Distinct, targets: list[ChannelTarget], minutes: int) -> _Staffed:
+    """The staffing search and the KPIs, once per distinct tuple (``p_abandon`` NaN but under
+    Erlang A, as :func:`scheduler.staffing.requirements` writes it)."""
     from scheduler.staffing import live_kpis, offered_load, required_agents, scheduled_agents
 
     size = distinct.channel.size
@@ -398,39 +503,77 @@ def _row_texts(
         for column in KPI_COLUMNS:
             if column != "p_abandon" or target.model == "erlang_a":
                 kpis[column][rows] = getattr(achieved, column)
-    per_channel = distinct.channel
-    varying = [
-        text_cells(per_channel, names),
-        number_cells(distinct.volume, 6),
-        number_cells(distinct.aht, 6),
-        pa.array(agents),
-        pa.array(scheduled),
-        *(number_cells(kpis[column], 6) for column in KPI_COLUMNS),
-    ]
-    lines = _csv_lines(pa.Table.from_arrays(varying, names=list(COLUMNS[1:11])))
+    return _Staffed(agents, scheduled, kpis)
+
+
+def _row_texts(
+    distinct: _Distinct, staffed: _Staffed, names: list[str], targets: list[ChannelTarget]
+) -> pa.StringArray | None:
+    """Each distinct tuple's CSV text after the timestamp (``"chat",12,300,...,true\\n``),
+    its cells joined in one pass: the channel's text and settings written once per channel
+    by Arrow's CSV writer, each distinct volume, AHT and agent count formatted once, the KPIs
+    once per tuple (Arrow's cast to text prints numbers as its CSV writer does). ``None`` if
+    a text holds a line break."""
+    import pyarrow as pa
+    from pyarrow import _compute
+
+    head = _csv_lines(pa.table({"channel": text_cells(np.arange(len(names)), names)}))
     settings = _csv_lines(_target_columns(targets))
-    if lines is None or settings is None:
-        return None, 0
-    without_newline = _arrow("utf8_slice_codeunits", lines, options=_compute.SliceOptions(0, -1))
-    per_row = _arrow("take", settings, pa.array(per_channel))
-    tails = _arrow("binary_join_element_wise", without_newline, per_row, pa.scalar(","))
-    return tails, int(scheduled.max())
+    if head is None or settings is None:
+        return None
+    per_channel = pa.array(distinct.channel)
+
+    def texts(values: pa.Array) -> pa.Array:
+        return _arrow("cast", values, options=_compute.CastOptions.safe(pa.string()))
+
+    def each_once(values: pa.Array, codes: npt.NDArray[np.integer]) -> pa.Array:
+        return _arrow("take", texts(values), pa.array(codes))
+
+    agent_counts = (_encoded(staffed.agents), _encoded(staffed.scheduled))
+    cells = [
+        _arrow("take", _without_newlines(head), per_channel),
+        each_once(number_cells(distinct.volumes, 6), distinct.volume_code),
+        each_once(number_cells(distinct.ahts, 6), distinct.aht_code),
+        *(each_once(pa.array(values), codes) for codes, values in agent_counts),
+        *(texts(number_cells(staffed.kpis[column], 6)) for column in KPI_COLUMNS),
+        _arrow("take", settings, per_channel),
+    ]
+    options = _compute.JoinOptions(null_handling="replace", null_replacement="")
+    tails: pa.StringArray = _arrow(
+        "binary_join_element_wise", *cells, pa.scalar(","), options=options
+    )
+    return tails
 
 
-def _target_columns(targets: list[ChannelTarget]) -> pa.Table:
+def _without_newlines(lines: pa.StringArray) -> pa.StringArray:
+    """Lines without their final character (the newline)."""
+    from pyarrow import _compute
+
+    cut: pa.StringArray = _arrow(
+        "utf8_slice_codeunits", lines, options=_compute.SliceOptions(0, -1)
+    )
+    return cut
+
+
+def _target_columns(targets: list[ChannelTarget], text: bool = True) -> pa.Table:
     """One row per channel: the model and target parameters, as ``scheduler.staffing``
-    writes them in every row of the channel."""
+    writes them in every row of the channel: for the CSV writer (``text``: formula-safe
+    text, numbers rounded) or as they are."""
     import pyarrow as pa
 
     def numbers(field: str) -> pa.Array:
         values = [getattr(target, field) for target in targets]
         if all(value is None for value in values):
             return pa.nulls(len(targets))
+        if not text:
+            return pa.array(values, pa.float64())
         return number_cells([np.nan if value is None else value for value in values], 6)
 
-    codes = np.arange(len(targets))
+    models = [target.model for target in targets]
     columns = [
-        text_cells(codes, [target.model for target in targets]),
+        text_cells(np.arange(len(targets)), models)
+        if text
+        else pa.array(models, pa.large_string()),
         *(numbers(field) for field in TARGET_NUMBERS.values()),
         pa.array([target.concurrency for target in targets], pa.int64()),
         pa.nulls(len(targets)),
@@ -455,33 +598,52 @@ def _csv_lines(table: pa.Table) -> pa.StringArray | None:
     return pa.StringArray.from_buffers(table.num_rows, pa.py_buffer(offsets), pa.py_buffer(text))
 
 
-def _timestamp_cells(starts: IntArray, timezone: str) -> pa.StringArray | None:
-    """Each row's ``"2026-12-07T09:00:00-05:00",`` (quoted, comma included), local to
-    ``timezone``, built in numpy: the date from a table of the days spanned, the time of day
-    from its digits, the UTC offset (one of a few, each formatted once) from Arrow's zone
-    database. ``None`` outside the years 1000-9999."""
-    import pyarrow as pa
+class _Stamps:
+    """Each row's ``"2026-12-07T09:00:00-05:00",`` (quoted, comma included), local to the
+    timezone, built in numpy a slice of rows at a time (no array the size of the file): the date
+    from a table of the days spanned, the time of day from a table of a day's seconds, the
+    UTC offset (local time less UTC, from Arrow's zone database) from a table of offsets."""
 
-    local = starts
-    if timezone != "UTC":
-        zoned = pa.array(starts, pa.timestamp("s", tz=timezone))
-        local = _arrow("local_timestamp", zoned).view(pa.int64()).to_numpy()
-    days, seconds = np.divmod(local, 86_400)
-    first, last = int(days.min()), int(days.max())
-    dates = np.arange(first, last + 1).astype("datetime64[D]")
-    if dates[0] < _FIRST_DAY or dates[-1] > _LAST_DAY:
-        return None
-    offset_minutes = (local - starts) // 60 + 1440
-    offsets = np.zeros(2881, dtype="S6")
-    for minutes in np.flatnonzero(np.bincount(offset_minutes, minlength=2881)):
-        offsets[minutes] = utc_offset(int(minutes) - 1440).encode()
-    cells = np.empty(starts.size, dtype=_STAMP_CELL)
-    cells["open"], cells["t"], cells["close"] = b'"', b"T", b'",'
-    cells["date"] = np.datetime_as_string(dates).astype("S10")[days - first]
-    cells["time"] = _times_of_day()[seconds]
-    cells["offset"] = offsets[offset_minutes]
-    ends = np.arange(0, 28 * (starts.size + 1), 28, dtype=np.int32)
-    return pa.StringArray.from_buffers(starts.size, pa.py_buffer(ends), pa.py_buffer(cells))
+    def __init__(self, starts: IntArray, first_day: int, local: IntArray) -> None:
+        """Use :meth:`of`."""
+        self.starts, self.local, self.first_day = starts, local, first_day
+        days = int(local.max()) // 86_400 - first_day + 1
+        dates = np.arange(first_day, first_day + days).astype("datetime64[D]")
+        self.dates = np.datetime_as_string(dates).astype("S10")
+        self.times = _times_of_day()
+        # Every offset from -24:00 to +24:00 by the minute (3 ms), rather than finding the few
+        # in use over arrays the size of the file.
+        self.offsets = np.array([utc_offset(minutes).encode() for minutes in range(-1440, 1441)])
+
+    @classmethod
+    def of(cls, starts: IntArray, timezone: str) -> _Stamps | None:
+        """The formatter of ``starts`` (UTC seconds) in ``timezone``; ``None`` outside the
+        years 1000-9999."""
+        import pyarrow as pa
+
+        local = starts
+        if timezone != "UTC":
+            zoned = pa.array(starts, pa.timestamp("s", tz=timezone))
+            local = _arrow("local_timestamp", zoned).view(pa.int64()).to_numpy()
+        first, last = int(local.min()) // 86_400, int(local.max()) // 86_400
+        if np.datetime64(first, "D") < _FIRST_DAY or np.datetime64(last, "D") > _LAST_DAY:
+            return None
+        return cls(starts, first, local)
+
+    def cells(self, start: int, stop: int) -> pa.StringArray:
+        """The cells of rows ``start`` to ``stop`` (exclusive)."""
+        import pyarrow as pa
+
+        local = self.local[start:stop]
+        days, seconds = np.divmod(local, 86_400)
+        offset_minutes = (local - self.starts[start:stop]) // 60 + 1440
+        cells = np.empty(local.size, dtype=_STAMP_CELL)
+        cells["open"], cells["t"], cells["close"] = b'"', b"T", b'",'
+        cells["date"] = self.dates[days - self.first_day]
+        cells["time"] = self.times[seconds]
+        cells["offset"] = self.offsets[offset_minutes]
+        ends = np.arange(0, 28 * (local.size + 1), 28, dtype=np.int32)
+        return pa.StringArray.from_buffers(local.size, pa.py_buffer(ends), pa.py_buffer(cells))
 
 
 def _times_of_day() -> npt.NDArray[np.bytes_]:

@@ -184,3 +184,46 @@ def test_deferred_work_and_business_hours_are_left_to_the_pandas_path(tmp_path: 
     )
     targets = Targets.from_dict(tomllib.loads(deferred))
     assert requirements_file(source, tmp_path / "o.csv", lambda _: targets, 15, "UTC") is None
+
+
+@pytest.mark.parametrize("timezone", ["Europe/Berlin", "UTC"])
+def test_a_clean_workload_to_parquet_holds_what_the_pandas_path_writes(
+    tmp_path: Path, timezone: str
+) -> None:
+    """The Arrow path writes Parquet from the same staffing: same types, values and nulls
+    (NaN where a KPI does not apply, a target no channel sets as a null column)."""
+    from pyarrow import parquet
+
+    workload = _workload(seed=5, weeks=1)
+    source = tmp_path / "workload.csv"
+    workload.to_csv(source, index=False)
+    targets = Targets.from_dict(tomllib.loads(TARGETS))
+    fast = tmp_path / "fast.parquet"
+
+    summary = requirements_file(source, fast, lambda _: targets, 15, timezone)
+
+    assert summary is not None
+    assert summary.rows == len(workload)
+    slow = tmp_path / "pandas.parquet"
+    write_table_file(requirements(pd.read_csv(source), targets, 15, timezone), slow)
+    ours, theirs = parquet.read_table(fast), parquet.read_table(slow)
+    assert ours.schema == theirs.schema
+    assert ours.equals(theirs)
+    pd.testing.assert_frame_equal(pd.read_parquet(fast), pd.read_parquet(slow))
+    assert int(ours["scheduled_agents"].to_numpy().max()) == summary.peak_scheduled_agents
+
+
+def test_instants_past_what_nanoseconds_hold_leave_parquet_to_the_pandas_path(
+    tmp_path: Path,
+) -> None:
+    source = tmp_path / "workload.csv"
+    header = "interval_start,channel,volume,aht_seconds\n"
+    source.write_text(
+        header + "2300-01-01T09:00:00Z,voice,4,300\n2300-01-01T09:15:00Z,voice,9,300\n"
+    )
+    targets = Targets.from_dict(tomllib.loads(TARGETS))
+    output = tmp_path / "fast.parquet"
+
+    assert requirements_file(source, output, lambda _: targets, 15, "UTC") is None
+    assert not output.exists()
+    assert requirements_file(source, tmp_path / "fast.csv", lambda _: targets, 15, "UTC")

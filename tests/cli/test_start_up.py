@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import get_args
 
+import typer
+
+import api.cli
+from api.cli import COMMAND_MODULES, MODULES_WITH_SERVICE, application
 from api.cli.forecasting import ModelName
 from forecast.selection import ModelName as ForecasterModelName
 
@@ -69,3 +74,57 @@ def test_staffing_a_clean_workload_file_imports_neither_pandas_nor_scipy_nor_ort
 
 def test_the_model_option_offers_exactly_the_forecasters_models() -> None:
     assert get_args(ModelName) == get_args(ForecasterModelName)
+
+
+def _names(application: typer.Typer) -> set[str]:
+    commands = {command.name for command in application.registered_commands}
+    return {
+        str(name) for name in commands | {group.name for group in application.registered_groups}
+    }
+
+
+def test_each_command_is_registered_by_the_module_the_command_table_names() -> None:
+    for module in MODULES_WITH_SERVICE:
+        expected = {command for command, owner in COMMAND_MODULES.items() if owner == module}
+        assert _names(application([module])) == expected, module
+    assert _names(api.cli.app) == set(COMMAND_MODULES)
+
+
+def _main_run(arguments: list[str], probe: str, environment: dict[str, str] | None = None) -> str:
+    """What ``probe`` prints after ``staffcast ARGUMENTS`` ran in a new process."""
+    code = (
+        f"import sys, os; sys.argv = ['staffcast', *{arguments!r}]; import api.cli\n"
+        "try:\n    api.cli.main()\nexcept SystemExit as stop:\n    assert not stop.code\n"
+        f"print('|'); {probe}"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=environment,
+    )
+    return result.stdout.rpartition("|")[2].strip()
+
+
+ERLANG = ["erlang", "--volume", "100", "--aht-seconds", "180", "--service-level", "0.8"]
+
+
+def test_a_command_loads_only_the_module_that_registers_it() -> None:
+    others = [f"api.cli.{module}" for module in MODULES_WITH_SERVICE if module != "staffing"]
+    loaded = _main_run(
+        [*ERLANG, "--answer-seconds", "20"],
+        f"print(' '.join(m for m in {others!r} if m in sys.modules))",
+    )
+    assert loaded == ""
+    assert _main_run(["plan", "--help"], "print('api.cli.plan' in sys.modules)") == "True"
+
+
+def test_short_runs_start_openblas_with_one_thread_unless_told_and_collect_no_garbage() -> None:
+    probe = "import gc; print(os.environ.get('OPENBLAS_NUM_THREADS'), gc.isenabled())"
+    unset = {key: value for key, value in os.environ.items() if key != "OPENBLAS_NUM_THREADS"}
+    erlang = [*ERLANG, "--answer-seconds", "20"]
+    assert _main_run(erlang, probe, unset) == "1 False"
+    assert _main_run(["--help"], probe, unset) == "1 False"
+    assert _main_run(erlang, probe, {**unset, "OPENBLAS_NUM_THREADS": "2"}) == "2 False"
+    assert _main_run(["plan", "--help"], probe, unset) == "None True"

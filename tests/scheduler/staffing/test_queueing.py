@@ -164,3 +164,21 @@ def test_no_load_means_no_waiting() -> None:
     for kpis in (queueing.erlang_c(2, 0.0, 60, 20), queueing.erlang_a(2, 0.0, 60, 60, 20)):
         assert float(kpis.p_wait) == 0.0
         assert float(kpis.service_level) == 1.0
+
+
+def test_each_erlang_a_value_is_the_same_alone_as_in_any_array() -> None:
+    """A few elements take the per-element path, many the vectorised loop: same bits,
+    from no load and no agents to an overload whose terms need rescaling."""
+    rng = np.random.default_rng(13)
+    load = np.exp(rng.uniform(np.log(0.05), np.log(600.0), 400))
+    load[:3] = [0.0, 0.0, 50_000.0]
+    servers = np.maximum(np.floor(load) + rng.integers(-20, 30, load.size), 0.0)
+    servers[:3] = [0.0, 3.0, 40_000.0]
+    aht = rng.uniform(60, 600, load.size)
+    patience = aht * rng.uniform(0.2, 3.0, load.size)
+    together = queueing.erlang_a(servers, load, aht, patience, 20.0)
+    for start in range(0, 40, 5):
+        part = slice(start, start + 5)
+        alone = queueing.erlang_a(servers[part], load[part], aht[part], patience[part], 20.0)
+        for name in ("p_wait", "p_abandon", "service_level", "asa_seconds", "occupancy"):
+            assert np.array_equal(getattr(alone, name), getattr(together, name)[part]), name
