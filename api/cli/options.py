@@ -136,7 +136,7 @@ TimeColumn = Annotated[str | None, _report_column("time-of-day")]
 OfferedColumn = Annotated[str | None, _report_column("contacts-offered (volume)")]
 HandledColumn = Annotated[str | None, _report_column("contacts-handled")]
 AhtColumn = Annotated[str | None, _report_column("average handle time")]
-ChannelColumn = Annotated[str | None, _report_column("channel (instead of --channel)")]
+ChannelColumn = Annotated[str | None, _report_column("per-row channel")]
 DateOrder = Annotated[
     DateOrderName | None,
     typer.Option(
