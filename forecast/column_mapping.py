@@ -35,6 +35,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from forecast.errors import InvalidHistoryError
+from forecast.limits import MAX_CELL_CHARACTERS
 from forecast.row_problems import RowProblems, show
 
 DateOrder = Literal["us", "day_first", "iso"]
@@ -140,8 +141,10 @@ class ColumnMapping:
             value = getattr(self, item.name)
             if isinstance(value, str) and not value.strip():
                 raise ValueError(f"{item.name} is empty; leave it out to detect it")
-            if isinstance(value, str) and len(value) > 100:
-                raise ValueError(f"{item.name} is longer than 100 characters")
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARACTERS:
+                raise ValueError(
+                    f"{item.name} is longer than the limit of {MAX_CELL_CHARACTERS} characters"
+                )
         if self.channel is not None and self.channel_column is not None:
             raise ValueError(
                 f"give either channel_column ({self.channel_column!r}) or a fixed channel "

@@ -29,11 +29,12 @@ kept, lower-cased, as a team-named queue. Vendors leave metric cells empty when 
 happened, so in vendor exports an empty count is 0; in the canonical format an empty
 ``volume`` is an error. A handle time of 0 means "not known" (e.g. all contacts abandoned).
 
-**Limits.** A file is refused, naming the row, column, value and limit, when it has more than
-:data:`MAX_ROWS` data rows (counted before the CSV is parsed), a cell of a column staffcast
-reads longer than :data:`MAX_CELL_CHARACTERS` (checked before anything is computed from the
-cells), a count above :data:`MAX_VOLUME_PER_ROW`, a handle time other than 0 outside
-:data:`MIN_AHT_SECONDS`-:data:`MAX_AHT_SECONDS`, or more than :data:`MAX_CHANNELS` channels.
+**Limits** (declared in :mod:`forecast.limits`). A file is refused, naming the row, column,
+value and limit, when it has more than :data:`MAX_ROWS` data rows (counted before the CSV is
+parsed), a cell of a column staffcast reads longer than :data:`MAX_CELL_CHARACTERS` (checked
+before anything is computed from the cells), a count above :data:`MAX_VOLUME_PER_ROW`, a
+handle time other than 0 outside :data:`MIN_AHT_SECONDS`-:data:`MAX_AHT_SECONDS`, or more than
+:data:`MAX_CHANNELS` channels.
 A spreadsheet-safe export writes a label starting with ``=``, ``+``, ``-``, ``@``, a tab or a
 carriage return with a leading ``'``; such a cell reads back without it, so a downloaded file
 uploads again unchanged.
@@ -60,6 +61,14 @@ from forecast.column_mapping import (
     looks_like_interval_report,
 )
 from forecast.errors import InvalidHistoryError
+from forecast.limits import (
+    MAX_AHT_SECONDS,
+    MAX_CELL_CHARACTERS,
+    MAX_CHANNELS,
+    MAX_ROWS,
+    MAX_VOLUME_PER_ROW,
+    MIN_AHT_SECONDS,
+)
 from forecast.local_time import ParsedTimes, parse_times
 from forecast.row_problems import RowProblems, show
 
@@ -101,13 +110,6 @@ CHANNEL_ALIASES: Final[dict[str, str]] = {
 }
 DEFAULT_CHANNELS: Final = frozenset(("voice", "chat", "email"))
 _ID_KEYS: Final = ("id", "ticket id", "contact id", "conversation id")
-
-MAX_ROWS: Final = 2_000_000  # data rows per file: 19 years of 15-minute rows for 3 channels
-MAX_CELL_CHARACTERS: Final = 100  # channel, queue and id labels, timestamps, numbers
-MAX_VOLUME_PER_ROW: Final = 100_000  # contacts in one row (one interval of a channel/queue)
-MIN_AHT_SECONDS: Final = 1.0  # a handle time above 0 and below this is a unit mistake
-MAX_AHT_SECONDS: Final = 86_400.0  # 24 hours
-MAX_CHANNELS: Final = 50
 
 
 @dataclass(frozen=True)

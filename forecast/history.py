@@ -45,9 +45,9 @@ Outside a channel's span the volume is NaN. Explicit zeros in the file stay zero
 
 **Outliers** are found as described in :mod:`forecast.outliers` and reported, never changed.
 
-**Limits.** Besides those of :mod:`forecast.formats` (rows, cell length, counts, handle times,
-channels), a file may span at most :data:`MAX_SPAN_DAYS` days, checked before the grid is
-built.
+**Limits** (:mod:`forecast.limits`). Besides those :mod:`forecast.formats` checks (rows, cell
+length, counts, handle times, channels), a file may span at most :data:`MAX_SPAN_DAYS` days,
+checked before the grid is built.
 
 **Errors.** Every bad cell is reported with its row (header = row 1), column and value, up to
 ``max_errors``, and the whole file is rejected: nothing is ever half-imported.
@@ -66,6 +66,7 @@ import pandas as pd
 from forecast.column_mapping import ColumnMapping
 from forecast.errors import InvalidHistoryError
 from forecast.formats import Extract, HistorySource, SourceFormat, extract_records
+from forecast.limits import MAX_SPAN_DAYS
 from forecast.local_time import (
     INSTANT_DTYPE,
     settle_repeated_contacts,
@@ -80,7 +81,6 @@ OPEN_SHARE: Final = 0.5  # an interval of the week with contacts in at least hal
 ALIGNED_SHARE: Final = 0.98  # rows that must start on the inferred source interval
 _MINUTES_PER_DAY: Final = 1440
 _DIVISORS_OF_AN_HOUR: Final = tuple(d for d in range(60, 0, -1) if 60 % d == 0)
-MAX_SPAN_DAYS: Final = 3_653  # ten years: the grid is channels x intervals of the whole span
 
 __all__ = [
     "PLANNING_INTERVALS",

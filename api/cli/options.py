@@ -112,8 +112,9 @@ Deterministic = Annotated[
 ]
 AsJson = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 
-# How an interval report without a channel column is read (forecast.column_mapping); columns
-# left out are found by their usual names (Date, Interval, Offered, Handled, AHT).
+# How an interval report is read (forecast.column_mapping), with the columns the service's
+# upload form takes; columns left out are found by their usual names (Date, Interval,
+# Offered, Handled, AHT, Channel).
 DateOrderName = Literal["us", "day_first", "iso"]
 Channel = Annotated[
     str | None,
@@ -133,7 +134,9 @@ def _report_column(what: str) -> Any:
 DateColumn = Annotated[str | None, _report_column("date (or date and time)")]
 TimeColumn = Annotated[str | None, _report_column("time-of-day")]
 OfferedColumn = Annotated[str | None, _report_column("contacts-offered (volume)")]
+HandledColumn = Annotated[str | None, _report_column("contacts-handled")]
 AhtColumn = Annotated[str | None, _report_column("average handle time")]
+ChannelColumn = Annotated[str | None, _report_column("per-row channel")]
 DateOrder = Annotated[
     DateOrderName | None,
     typer.Option(
@@ -156,7 +159,9 @@ class HistoryOptions:
     date_column: DateColumn = None
     time_column: TimeColumn = None
     offered_column: OfferedColumn = None
+    handled_column: HandledColumn = None
     aht_column: AhtColumn = None
+    channel_column: ChannelColumn = None
     date_order: DateOrder = None
 
     def calendar(self) -> Calendar:
@@ -184,7 +189,9 @@ class HistoryOptions:
                 date_column=self.date_column,
                 time_column=self.time_column,
                 volume_column=self.offered_column,
+                handled_column=self.handled_column,
                 aht_column=self.aht_column,
+                channel_column=self.channel_column,
                 channel=self.fixed_channel,
                 date_order=self.date_order,
             )

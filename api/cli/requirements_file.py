@@ -34,14 +34,6 @@ from typing import IO, TYPE_CHECKING, Any, Final
 import numpy as np
 import numpy.typing as npt
 
-from api.cli.limits import (
-    MAX_AHT_SECONDS,
-    MAX_CELL_CHARACTERS,
-    MAX_CHANNELS,
-    MAX_ROWS,
-    MAX_VOLUME_PER_ROW,
-    MIN_AHT_SECONDS,
-)
 from api.csv_writing import (
     arrow_csv_rows,
     header_line,
@@ -50,6 +42,14 @@ from api.csv_writing import (
     text_cells,
     utc_offset,
     write_atomically,
+)
+from forecast.limits import (
+    MAX_AHT_SECONDS,
+    MAX_CELL_CHARACTERS,
+    MAX_CHANNELS,
+    MAX_ROWS,
+    MAX_VOLUME_PER_ROW,
+    MIN_AHT_SECONDS,
 )
 
 if TYPE_CHECKING:

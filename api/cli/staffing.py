@@ -14,8 +14,8 @@ from rich.table import Table
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, read_workload, write_table
-from api.cli.limits import check_workload
 from api.cli.options import VolumeColumn, with_option_groups
+from api.cli.workload_limits import check_workload
 from api.target_fields import out_of_range, target_option_help
 
 if TYPE_CHECKING:  # imported by each command itself: `staffcast --help` stays quick

@@ -30,14 +30,8 @@ from api.request_models import IsoDate, RequestModel
 from api.storage.calendars import team_calendar
 from api.storage.history import load_history
 from api.storage.models import Team
-from forecast import (
-    Calendar,
-    ForecastError,
-    ModelName,
-    WorkloadForecast,
-    backtest,
-    forecast_workload,
-)
+from forecast import Calendar, ForecastError, ModelName, WorkloadForecast, forecast_workload
+from forecast.backtest import backtest
 from forecast.forecaster import WORKLOAD_COLUMNS
 from scheduler.staffing import CHANNEL, INTERVAL_START
 

@@ -242,16 +242,6 @@ def test_a_hostile_workload_exits_with_code_2_naming_row_column_value_and_limit(
     assert len(result.stderr) < 4_000
 
 
-def test_the_workload_limits_are_those_of_an_uploaded_history() -> None:
-    import api.cli.limits
-    import forecast.formats
-
-    for name in ("MAX_ROWS", "MAX_CELL_CHARACTERS", "MAX_VOLUME_PER_ROW", "MAX_CHANNELS"):
-        assert getattr(api.cli.limits, name) == getattr(forecast.formats, name), name
-    assert api.cli.limits.MIN_AHT_SECONDS == forecast.formats.MIN_AHT_SECONDS
-    assert api.cli.limits.MAX_AHT_SECONDS == forecast.formats.MAX_AHT_SECONDS
-
-
 def test_requirements_names_an_unknown_timezone_instead_of_a_traceback(tmp_path: Path) -> None:
     workload = tmp_path / "workload.csv"
     workload.write_text(

@@ -36,6 +36,24 @@ def test_loading_the_command_line_for_help_imports_no_heavy_library() -> None:
     )
 
 
+def test_staffcast_help_imports_neither_pandas_nor_statsmodels() -> None:
+    """``staffcast --help`` and each command's help, as a user runs them (issue #14)."""
+    for arguments in (["--help"], ["requirements", "--help"], ["history", "summary", "--help"]):
+        command = (
+            "from typer.testing import CliRunner; import api.cli; "
+            f"result = CliRunner().invoke(api.cli.app, {arguments!r}); "
+            "assert result.exit_code == 0, result.output"
+        )
+        assert _loaded_after(command) == [], arguments
+
+
+def test_the_input_limits_load_without_pandas_or_statsmodels() -> None:
+    """The command line reads :mod:`forecast.limits`; ``forecast`` resolves its other names
+    lazily, so the limits cost no heavy import."""
+    assert _loaded_after("import forecast.limits, forecast.errors") == []
+    assert "statsmodels" in _loaded_after("from forecast import forecast_workload")
+
+
 def test_the_erlang_command_imports_no_heavy_library() -> None:
     """``staffcast erlang`` (Erlang C) runs on numpy alone: no scipy, pandas or OR-Tools."""
     command = (

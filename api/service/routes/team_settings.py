@@ -19,10 +19,10 @@ from api.storage.calendars import calendar_of
 from api.storage.models import Team
 from api.storage.teams import TeamSnapshot, checked_timezone
 from api.target_fields import target_field
+from forecast.limits import MAX_CHANNELS
 from scheduler.shifts import rules_from_dict
 from scheduler.staffing import Targets
 
-MAX_CHANNELS: Final = 50  # as in an uploaded history (forecast.formats.MAX_CHANNELS)
 MAX_SPECIAL_DAYS: Final = 1_000
 # Channel names and other labels: at most 100 characters, as in an uploaded history.
 ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=100)]

@@ -1,10 +1,7 @@
-"""Bounds on the workload table `staffcast requirements` reads, checked before the staffing
-math sees it: the limits of an uploaded history (:mod:`forecast.formats`), so that a
-hand-made or hostile workload is refused with its row, column, value and limit instead of
-running the staffing search on ``1e308`` contacts.
-
-The numbers are spelled out here rather than imported: importing ``forecast`` loads
-statsmodels, which this command does not otherwise need; a test checks they agree.
+"""The workload table ``staffcast requirements`` reads, checked against the limits of an
+uploaded history (:mod:`forecast.limits`) before the staffing math sees it, so that a hand-made
+or hostile workload is refused with its row, column, value and limit instead of running the
+staffing search on ``1e308`` contacts.
 """
 
 from __future__ import annotations
@@ -12,16 +9,18 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 from api.cli.errors import fail
+from forecast.limits import (
+    MAX_AHT_SECONDS,
+    MAX_CELL_CHARACTERS,
+    MAX_CHANNELS,
+    MAX_ROWS,
+    MAX_VOLUME_PER_ROW,
+    MIN_AHT_SECONDS,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-MAX_ROWS: Final = 2_000_000
-MAX_CELL_CHARACTERS: Final = 100
-MAX_VOLUME_PER_ROW: Final = 100_000
-MIN_AHT_SECONDS: Final = 1.0
-MAX_AHT_SECONDS: Final = 86_400.0
-MAX_CHANNELS: Final = 50
 VOLUME_COLUMNS: Final = ("volume", "volume_low", "volume_high")
 SHOWN: Final = 20
 

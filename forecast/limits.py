@@ -1,0 +1,17 @@
+"""The input limits: how large a history (or a workload built from one) staffcast accepts.
+
+Declared once, here, for every reader: :mod:`forecast.formats` and :mod:`forecast.history`
+refuse an uploaded history past them, and the command line checks a workload file against
+them before the staffing math runs. This module imports nothing, so the command line reads it
+without loading pandas or statsmodels (``forecast`` resolves its public names lazily).
+"""
+
+from typing import Final
+
+MAX_ROWS: Final = 2_000_000  # data rows per file: 19 years of 15-minute rows for 3 channels
+MAX_CELL_CHARACTERS: Final = 100  # channel, queue and id labels, timestamps, numbers
+MAX_VOLUME_PER_ROW: Final = 100_000  # contacts in one row (one interval of a channel/queue)
+MIN_AHT_SECONDS: Final = 1.0  # a handle time above 0 and below this is a unit mistake
+MAX_AHT_SECONDS: Final = 86_400.0  # 24 hours
+MAX_CHANNELS: Final = 50
+MAX_SPAN_DAYS: Final = 3_653  # ten years: the grid is channels x intervals of the whole span
