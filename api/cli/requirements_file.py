@@ -13,7 +13,7 @@ types, values and nulls of the pandas path's file). No pandas, OR-Tools or scipy
 
 This path takes only a clean CSV file of live channels without business hours: ISO 8601
 timestamps in whole seconds (aware, or naive and unambiguous in the timezone), numbers where
-numbers belong, every value within :mod:`api.cli.limits`, no interval twice, text channel
+numbers belong, every value within :mod:`forecast.limits`, no interval twice, text channel
 names, no ``volume_low``/``volume_high``. For anything else it returns ``None`` and the
 command reads the file again through pandas and :mod:`scheduler.staffing`, which name every
 problem (row, column, value, limit) as they always have. Both write the same bytes (tests).

@@ -18,6 +18,7 @@ from api.service.problems import (
     problem_responses,
 )
 from api.storage.agents import (
+    MAX_LABEL_CHARACTERS,
     UnreadableRosterError,
     agent_record,
     checked_roster,
@@ -38,13 +39,13 @@ AgentIdPath = Annotated[
 
 # A skill (channel name), a weekday window or a date: at most 100 characters, like the
 # channel names of an uploaded history.
-Label = Annotated[str, StringConstraints(max_length=100)]
+Label = Annotated[str, StringConstraints(max_length=MAX_LABEL_CHARACTERS)]
 
 
 class AgentFields(RequestModel):
     """An agent's contract, availability and wishes (the columns of agents.csv)."""
 
-    name: str = Field(default="", max_length=100, description="Display name.")
+    name: str = Field(default="", max_length=MAX_LABEL_CHARACTERS, description="Display name.")
     skills: list[Label] = Field(
         min_length=1,
         max_length=50,
@@ -69,7 +70,7 @@ class AgentFields(RequestModel):
     )
     preferred_start: str | None = Field(
         default=None,
-        max_length=100,
+        max_length=MAX_LABEL_CHARACTERS,
         description="Preferred start time of day, `08:00` (a soft wish).",
     )
 

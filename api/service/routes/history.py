@@ -40,6 +40,7 @@ from api.storage.history_import import (
 from api.storage.models import HistoryUpload
 from api.storage.teams import checked_timezone
 from forecast import ColumnMapping
+from forecast.limits import MAX_CELL_CHARACTERS
 
 router = APIRouter(prefix="/v1/history", tags=["history"])
 
@@ -137,7 +138,7 @@ MappingColumn = Annotated[
     str | None,
     Form(
         min_length=1,
-        max_length=100,
+        max_length=MAX_CELL_CHARACTERS,
         description="Interval reports: the column as written in the file's header (default: "
         "found by its usual names, or the team's saved mapping for these columns).",
     ),
@@ -155,7 +156,7 @@ def upload_mapping(
         str | None,
         Form(
             min_length=1,
-            max_length=100,
+            max_length=MAX_CELL_CHARACTERS,
             description="Interval reports without a channel column: the channel of the whole "
             "file (one file per queue), e.g. `voice`.",
         ),

@@ -11,11 +11,10 @@ from pydantic import BaseModel, Field
 from api.request_models import RequestModel
 from api.service.deps import TeamDep
 from api.target_fields import target_field
+from forecast.limits import MAX_AHT_SECONDS
 from scheduler.staffing import ChannelTarget, interval_staffing
 
 router = APIRouter(prefix="/v1/staffing", tags=["staffing"])
-
-DAY_SECONDS = 86_400
 
 
 class ErlangRequest(RequestModel):
@@ -26,7 +25,7 @@ class ErlangRequest(RequestModel):
     )
     aht_seconds: float = Field(
         gt=0,
-        le=DAY_SECONDS,
+        le=MAX_AHT_SECONDS,
         description="Average handle time in seconds (per contact).",
         examples=[180],
     )

@@ -19,14 +19,14 @@ from api.storage.calendars import calendar_of
 from api.storage.models import Team
 from api.storage.teams import TeamSnapshot, checked_timezone
 from api.target_fields import target_field
-from forecast.limits import MAX_CHANNELS
+from forecast.limits import MAX_CELL_CHARACTERS, MAX_CHANNELS
 from scheduler.shifts import rules_from_dict
 from scheduler.staffing import Targets
 
 MAX_SPECIAL_DAYS: Final = 1_000
 # Channel names and other labels: at most 100 characters, as in an uploaded history.
-ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=100)]
-Label = Annotated[str, StringConstraints(max_length=100)]
+ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CELL_CHARACTERS)]
+Label = Annotated[str, StringConstraints(max_length=MAX_CELL_CHARACTERS)]
 
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
 
@@ -158,7 +158,7 @@ class SpecialDayFields(RequestModel):
     date: IsoDate = Field(description="Local calendar date (YYYY-MM-DD).")
     name: str = Field(
         min_length=1,
-        max_length=100,
+        max_length=MAX_CELL_CHARACTERS,
         description="What it is; days with the same name teach the forecast their effect.",
     )
     kind: Literal["closed", "holiday", "eve", "event"] = Field(
