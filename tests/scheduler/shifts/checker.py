@@ -103,7 +103,7 @@ def _shift_problems(
         *_shift_length(agent_id, start, hours, shift_rules),
         *_start_step(agent_id, start, shift_rules),
         *_break_placement(agent_id, start, end, applicable, taken),
-        *_paid_hours(agent_id, row["paid_hours"], hours, applicable, taken),
+        *_paid_hours(agent_id, row["paid_hours"], hours - _unpaid_hours(applicable, taken)),
         *_operating_hours(row, start, hours, rules),
     ]
 
@@ -148,20 +148,21 @@ def _break_placement(
     return problems
 
 
-def _paid_hours(
-    agent_id: str,
-    paid_hours: float,
-    hours: float,
-    applicable: list[Mapping[str, Any]],
-    taken: list[tuple[datetime, datetime]],
-) -> list[str]:
-    """The shift's hours less its unpaid breaks (those taken, by their rule's minutes)."""
+def _unpaid_hours(
+    applicable: list[Mapping[str, Any]], taken: list[tuple[datetime, datetime]]
+) -> float:
+    """The unpaid breaks taken, by their rule's minutes."""
     unpaid = 0.0
     for rule, _ in zip(applicable, taken, strict=False):
         if not rule.get("paid", False):
             unpaid += rule["minutes"] / 60
-    if abs(paid_hours - (hours - unpaid)) > 1e-6:
-        return [f"{agent_id}: paid_hours {paid_hours} != {hours - unpaid}"]
+    return unpaid
+
+
+def _paid_hours(agent_id: str, paid_hours: float, expected: float) -> list[str]:
+    """The shift's paid hours: its hours less its unpaid breaks."""
+    if abs(paid_hours - expected) > 1e-6:
+        return [f"{agent_id}: paid_hours {paid_hours} != {expected}"]
     return []
 
 
