@@ -13,6 +13,7 @@ from typer.testing import CliRunner, Result
 from api.cli import app
 from scheduler.staffing import Targets, requirements
 from tests.scheduler.shifts import weeks
+from tests.scheduler.shifts.weeks import COVERAGE_COLUMNS
 
 RULES = """
 [shifts]
@@ -126,14 +127,7 @@ def test_the_schedule_command_writes_the_contract_files(tmp_path: Path) -> None:
     assert schedule["start"].str.endswith("+02:00").all()
     assert summary["shortfall_agent_hours"] == 0
     coverage = pd.read_csv(tmp_path / "out" / "coverage.csv")
-    assert list(coverage.columns) == [
-        "interval_start",
-        "channel",
-        "required",
-        "scheduled",
-        "shortfall",
-        "projected_service_level",
-    ]
+    assert list(coverage.columns) == COVERAGE_COLUMNS
     assert np.isclose(coverage["required"].sum(), 56)
 
 

@@ -4,6 +4,7 @@ import pandas as pd
 
 from scheduler.shifts import SolverOptions, agents_from_frame, schedule_coverage
 from tests.scheduler.shifts.weeks import (
+    COVERAGE_COLUMNS,
     agents_table,
     fake_kpis,
     requirements,
@@ -34,14 +35,7 @@ def test_an_edited_schedule_is_evaluated_net_of_breaks_and_partial_intervals() -
     assert monday.loc["Mon 13:00", "scheduled"] == 1.5
     assert monday.loc["Mon 14:00", "shortfall"] == 1.0
     assert monday.loc["Mon 14:00", "projected_service_level"] == 0.5
-    assert list(coverage.columns) == [
-        "interval_start",
-        "channel",
-        "required",
-        "scheduled",
-        "shortfall",
-        "projected_service_level",
-    ]
+    assert list(coverage.columns) == COVERAGE_COLUMNS
 
 
 def test_idle_live_agents_absorb_deferred_work_only_with_the_skill() -> None:
