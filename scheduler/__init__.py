@@ -9,6 +9,7 @@ Subpackages, each with a small public surface (its ``__all__``):
   solve; it uses the staffing math, never the other way round.
 * :mod:`scheduler.simulation` — a discrete-event check of a schedule's week.
 
-Shared by all three: :mod:`scheduler.errors` (the error hierarchy) and
-:mod:`scheduler.calendar` (weekdays, time windows, overnight hours).
+Shared by all three: :mod:`scheduler.errors` (the error hierarchy),
+:mod:`scheduler.calendar` (weekdays, time windows, overnight hours) and
+:mod:`scheduler.arrays` (the numpy array types of their signatures).
 """

@@ -25,6 +25,7 @@ from typing import Any, Final
 import numpy as np
 import numpy.typing as npt
 
+from scheduler.arrays import BoolArray, IntArray
 from scheduler.errors import SchedulerError
 
 WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -159,9 +160,7 @@ def week_windows(
     return tuple(days)
 
 
-def in_window(
-    weekday: Moments, minute: Moments, day: int, start: int, end: int
-) -> npt.NDArray[np.bool_]:
+def in_window(weekday: Moments, minute: Moments, day: int, start: int, end: int) -> BoolArray:
     """Which moments (``weekday`` 0 = Monday, ``minute`` of the day) fall in the window
     (``start``, ``end``) that opens on ``day``, its part past midnight on the next day included.
     """
@@ -171,7 +170,7 @@ def in_window(
     return inside
 
 
-def clock_distance(minutes: Moments, anchor: int) -> npt.NDArray[np.int64]:
+def clock_distance(minutes: Moments, anchor: int) -> IntArray:
     """Minutes between each time of day in ``minutes`` and ``anchor``, the short way round the
     clock (23:00 is 120 minutes from 01:00)."""
     distance = np.abs(np.asarray(minutes, dtype=np.int64) - anchor)

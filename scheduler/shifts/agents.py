@@ -31,10 +31,11 @@ import numpy as np
 import pandas as pd
 
 from scheduler import calendar
+from scheduler.arrays import BoolArray
 from scheduler.calendar import MINUTES_PER_DAY
 from scheduler.errors import InvalidAgentsError, table_problems
 from scheduler.shifts.rules import Rules
-from scheduler.shifts.templates import BoolArray, Week
+from scheduler.shifts.templates import Week
 
 
 @dataclass(frozen=True)

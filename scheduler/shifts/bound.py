@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 from ortools.linear_solver import pywraplp
 
+from scheduler.arrays import BoolArray, FloatArray
 from scheduler.errors import SchedulerError
-from scheduler.shifts.formulation import FloatArray, Program
+from scheduler.shifts.formulation import Program
 
 INTEGER_BLOCKS: Final = ("x", "y", "w", "short")
 """Columns that count agents (shifts, breaks, day patterns, missing agents)."""
@@ -47,7 +47,7 @@ class MipSolution:
 
 
 def _load(
-    solver: pywraplp.Solver, program: Program, integer: npt.NDArray[np.bool_] | None = None
+    solver: pywraplp.Solver, program: Program, integer: BoolArray | None = None
 ) -> list[pywraplp.Variable]:
     """Add ``program``'s columns (integer where ``integer``), rows and costs to ``solver``."""
     infinity = solver.infinity()

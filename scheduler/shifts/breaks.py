@@ -15,10 +15,11 @@ from dataclasses import replace
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.arrays import IntArray
 from scheduler.shifts.counts import complete_solution, cp_from_program
 from scheduler.shifts.formulation import Program
 from scheduler.shifts.solving import ProgressCallback, SolverOptions, solve_model
-from scheduler.shifts.templates import IntArray, Templates
+from scheduler.shifts.templates import Templates
 
 
 def template_index(templates: Templates) -> dict[tuple[int, int, int], int]:

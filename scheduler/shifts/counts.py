@@ -23,11 +23,12 @@ from typing import Any, Final
 import numpy as np
 from ortools.sat.python import cp_model
 
+from scheduler.arrays import BoolArray, FloatArray, IntArray
 from scheduler.errors import SchedulerError
 from scheduler.shifts.bound import IntegerProgram, LinearRelaxation, LpSolution
-from scheduler.shifts.formulation import COST_SCALE, FloatArray, Program
+from scheduler.shifts.formulation import COST_SCALE, Program
 from scheduler.shifts.solving import Heartbeat, ProgressCallback, SolverOptions
-from scheduler.shifts.templates import BoolArray, IntArray, Templates
+from scheduler.shifts.templates import Templates
 
 BIG: Final = 10**7
 DAY_SEARCH_SECONDS: Final = 5.0

@@ -16,14 +16,14 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from scheduler.arrays import FloatArray, IntArray
 from scheduler.errors import InvalidWorkloadError
 from scheduler.shifts.agents import Agent
 from scheduler.staffing.required import projected_kpis
 
-KpiFunction = Callable[[pd.DataFrame, npt.NDArray[np.float64]], pd.DataFrame]
+KpiFunction = Callable[[pd.DataFrame, FloatArray], pd.DataFrame]
 """``(requirements, present agents per row) -> frame with a service_level column``."""
 COVERAGE_COLUMNS: Final = (
     "interval_start",
@@ -81,14 +81,12 @@ def parse_breaks(text: object) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
     return pairs
 
 
-def _minute_offsets(stamps: pd.Series[pd.Timestamp], origin: pd.Timestamp) -> npt.NDArray[np.int64]:
+def _minute_offsets(stamps: pd.Series[pd.Timestamp], origin: pd.Timestamp) -> IntArray:
     seconds = (pd.to_datetime(stamps, utc=True) - origin.tz_convert("UTC")).dt.total_seconds()
     return np.round(seconds.to_numpy(dtype=float) / 60).astype(np.int64)
 
 
-def presence(
-    shifts: pd.DataFrame, origin: pd.Timestamp, week_minutes: int
-) -> npt.NDArray[np.float64]:
+def presence(shifts: pd.DataFrame, origin: pd.Timestamp, week_minutes: int) -> FloatArray:
     """Per minute of the (cyclic) week, how many of ``shifts`` are at work and not on a break."""
     delta = np.zeros(week_minutes + 1)
     spans: list[tuple[int, int, int]] = []
@@ -161,7 +159,7 @@ def schedule_coverage(
     )
     skills: Mapping[str, frozenset[str]] = {a.agent_id: a.skills for a in agents or ()}
     frame = schedule.assign(channel=schedule["channel"].astype(str).str.lower())
-    present: dict[str, npt.NDArray[np.float64]] = {}
+    present: dict[str, FloatArray] = {}
     for channel in table["channel"].unique().tolist():
         minutes = presence(frame[frame["channel"] == channel], origin, week_minutes)
         present[channel] = minutes.reshape(size, interval_minutes).mean(axis=1)

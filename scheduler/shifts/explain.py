@@ -13,13 +13,13 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-import numpy.typing as npt
 
+from scheduler.arrays import BoolArray, FloatArray
 from scheduler.calendar import MINUTES_PER_DAY
 from scheduler.errors import InfeasibleScheduleError
 from scheduler.shifts.agents import Agent, availability, hour_limits
 from scheduler.shifts.rules import Rules
-from scheduler.shifts.templates import BoolArray, Templates, Week, agent_patterns, day_patterns
+from scheduler.shifts.templates import Templates, Week, agent_patterns, day_patterns
 
 MAX_WARNINGS = 20
 
@@ -240,9 +240,7 @@ def service_warnings(
     return warnings
 
 
-def shortfall_warnings(
-    short: npt.NDArray[np.float64], week: Week, channels: Sequence[str]
-) -> list[str]:
+def shortfall_warnings(short: FloatArray, week: Week, channels: Sequence[str]) -> list[str]:
     """A sentence per channel with intervals short of the required agents: how many, how many
     agent-hours, and the first few times in words.
 

@@ -28,13 +28,12 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
-import numpy.typing as npt
 from scipy import sparse
 
+from scheduler.arrays import BoolArray, FloatArray, IntArray
 from scheduler.shifts.rules import Rules
-from scheduler.shifts.templates import IntArray, Templates, day_patterns, rest_kept
+from scheduler.shifts.templates import Templates, day_patterns, rest_kept
 
-FloatArray = npt.NDArray[np.float64]
 COST_SCALE: Final = 600
 """Integer objective units per paid-hour equivalent (0.1 agent-minute)."""
 INFINITY: Final = math.inf
@@ -57,7 +56,7 @@ class Program:
     row_upper: FloatArray
     blocks: Mapping[str, slice]
     templates: Templates
-    patterns: npt.NDArray[np.bool_]
+    patterns: BoolArray
     short_cell: IntArray
     short_segment: IntArray
     over_cell: IntArray
@@ -164,7 +163,7 @@ class NamedAgents:
             agents with one of those skills who may work that day).
     """
 
-    patterns: npt.NDArray[np.bool_]
+    patterns: BoolArray
     pattern_limit: IntArray
     hours_range: tuple[float, float]
     headcount_limit: int
@@ -253,7 +252,7 @@ def build_program(
 def _add_week_rules(
     builder: RowBuilder,
     templates: Templates,
-    patterns: npt.NDArray[np.bool_],
+    patterns: BoolArray,
     columns: Columns,
     rules: Rules,
     named: NamedAgents | None,
@@ -439,7 +438,7 @@ def add_each_break_once(builder: RowBuilder, templates: Templates, columns: Colu
 
 
 def add_days_per_week(
-    builder: RowBuilder, templates: Templates, patterns: npt.NDArray[np.bool_], columns: Columns
+    builder: RowBuilder, templates: Templates, patterns: BoolArray, columns: Columns
 ) -> None:
     """The shifts starting on each day equal the agents whose day pattern works that day."""
     day_rows = builder.new_rows(7, 0.0, 0.0)
@@ -516,7 +515,7 @@ def _add_paid_hours_row(builder: RowBuilder, templates: Templates, row: int) -> 
 def add_rest_between_days(
     builder: RowBuilder,
     templates: Templates,
-    patterns: npt.NDArray[np.bool_],
+    patterns: BoolArray,
     *,
     w_start: int,
     rest_intervals: int,

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from scheduler.arrays import FloatArray
 from scheduler.errors import SchedulerError
 from scheduler.shifts.agents import Agent, availability, hour_limits
 from scheduler.shifts.bound import LinearRelaxation, LpSolution
@@ -49,7 +50,7 @@ from scheduler.shifts.evaluation import (
     schedule_coverage,
 )
 from scheduler.shifts.explain import check_agents, check_rules, coverage_warnings
-from scheduler.shifts.formulation import FloatArray, NamedAgents, Program, build_program
+from scheduler.shifts.formulation import NamedAgents, Program, build_program
 from scheduler.shifts.roster import Roster, RosterAgent, RosterTerms, eligible, solve_roster
 from scheduler.shifts.rules import Rules
 from scheduler.shifts.solving import Heartbeat, ProgressCallback, SolverOptions

@@ -25,11 +25,12 @@ import numpy as np
 from ortools.sat.python import cp_model
 from scipy import optimize
 
+from scheduler.arrays import BoolArray, FloatArray, IntArray
 from scheduler.calendar import MINUTES_PER_DAY, clock_distance
 from scheduler.shifts.counts import complete_solution, cp_from_program
-from scheduler.shifts.formulation import COST_SCALE, FloatArray, Program
+from scheduler.shifts.formulation import COST_SCALE, Program
 from scheduler.shifts.solving import ProgressCallback, SolverOptions, solve_model
-from scheduler.shifts.templates import BoolArray, IntArray, Templates, rest_kept, workable
+from scheduler.shifts.templates import Templates, rest_kept, workable
 
 FORBIDDEN: Final = 1e9
 GREEDY_REWARD: Final = 1e6

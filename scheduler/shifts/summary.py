@@ -25,9 +25,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from scheduler.arrays import BoolArray, FloatArray
 from scheduler.shifts.evaluation import channel_service_levels, normalise_requirements
 from scheduler.shifts.explain import ServiceTarget, service_warnings, shortfall_warnings
 from scheduler.shifts.templates import week_of
@@ -84,19 +84,19 @@ class ScheduleSummary:
     service_level_targets: dict[str, float] = field(default_factory=dict)
 
 
-def _column(table: pd.DataFrame, name: str) -> npt.NDArray[np.float64]:
+def _column(table: pd.DataFrame, name: str) -> FloatArray:
     if name not in table.columns:
         return np.full(len(table), np.nan)
     return pd.to_numeric(table[name], errors="coerce").to_numpy(dtype=float)
 
 
-def _is_deferred(table: pd.DataFrame) -> npt.NDArray[np.bool_]:
+def _is_deferred(table: pd.DataFrame) -> BoolArray:
     if "model" not in table.columns:
         return np.zeros(len(table), dtype=bool)
     return (table["model"].astype(str) == "deferred").to_numpy()
 
 
-def _row_targets(table: pd.DataFrame) -> npt.NDArray[np.float64]:
+def _row_targets(table: pd.DataFrame) -> FloatArray:
     """Each requirement row's target share: response share if deferred, else service level."""
     return np.where(
         _is_deferred(table),
@@ -165,7 +165,7 @@ def intervals_below_target(coverage: pd.DataFrame, requirements: pd.DataFrame) -
 
 def _shortfall_grid(
     coverage: pd.DataFrame, table: pd.DataFrame, channels: Sequence[str]
-) -> tuple[npt.NDArray[np.float64], int]:
+) -> tuple[FloatArray, int]:
     """Missing agents per channel and interval of the week, and the interval length."""
     week = week_of(table["interval_start"])
     rows = _aligned(coverage, table)

@@ -19,18 +19,15 @@ from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from scheduler.arrays import BoolArray, FloatArray, IntArray
 from scheduler.calendar import MINUTES_PER_DAY, WEEKDAY_NAMES, WeekWindows, in_window
 from scheduler.errors import InvalidRulesError, InvalidWorkloadError
 from scheduler.shifts.rules import Rules
 
 if TYPE_CHECKING:
     from ortools.sat.python import cp_model
-
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 
 @overload
@@ -239,7 +236,7 @@ def concatenate(first: Templates, second: Templates) -> Templates:
     )
 
 
-def day_fillers(templates: Templates, required: npt.NDArray[np.float64]) -> Templates:
+def day_fillers(templates: Templates, required: FloatArray) -> Templates:
     """One template per channel, day and length — the one over the most required agents —
     with each break at the middle of its window: shifts a named agent can work to reach their
     days and hours when demand alone would not give them any."""
@@ -361,7 +358,7 @@ def shift_templates(week: Week, rules: Rules, channels: tuple[str, ...]) -> Temp
 
 def day_patterns(
     days_per_agent: int, consecutive_days_off: int, available: int = 0b1111111
-) -> npt.NDArray[np.bool_]:
+) -> BoolArray:
     """All weekly on/off patterns: ``min(days_per_agent, available days)`` working days among
     the ``available`` ones (bit d = day index d) whose days off contain a run of at least
     ``consecutive_days_off`` consecutive days, counted cyclically (Sunday-Monday counts).
@@ -386,9 +383,7 @@ def day_patterns(
     return np.array(patterns, dtype=bool).reshape(-1, 7)
 
 
-def agent_patterns(
-    days_per_agent: int, consecutive_days_off: int, available: int
-) -> npt.NDArray[np.bool_]:
+def agent_patterns(days_per_agent: int, consecutive_days_off: int, available: int) -> BoolArray:
     """The day patterns of an agent available on the days in bitmask ``available``: as many
     working days as possible up to ``days_per_agent`` such that the days off (time off
     included) still hold ``consecutive_days_off`` in a row — a day of time off that splits the

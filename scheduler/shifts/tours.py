@@ -37,12 +37,11 @@ from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
-import numpy.typing as npt
 
+from scheduler.arrays import BoolArray, FloatArray, IntArray
 from scheduler.calendar import clock_distance
-from scheduler.shifts.templates import BoolArray, IntArray, Templates, rest_kept, workable
+from scheduler.shifts.templates import Templates, rest_kept, workable
 
-FloatArray = npt.NDArray[np.float64]
 INFEASIBLE: Final = math.inf
 DEFICIT_VALUE: Final = 100.0
 """Value (paid hours) of covering one short agent-interval when a week is chosen: above any

@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Final, Literal
 
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 
+from scheduler.arrays import BoolArray, FloatArray, IntArray
 from scheduler.errors import SchedulerError
 from scheduler.shifts.agents import Agent
 from scheduler.shifts.evaluation import parse_breaks, presence
@@ -30,10 +30,6 @@ from scheduler.staffing.workload import (
     VOLUME,
     validate_workload,
 )
-
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
 
 SCHEDULE_REQUIRED: Final = ("channel", "start", "end")
 _ROUNDING: Final = 1e-9

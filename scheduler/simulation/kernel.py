@@ -30,10 +30,8 @@ import math
 from collections import deque
 
 import numpy as np
-import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
+from scheduler.arrays import FloatArray, IntArray
 
 
 def serve(  # noqa: PLR0915  (one loop in one frame on purpose: see the docstring)

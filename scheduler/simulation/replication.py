@@ -15,13 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from scheduler.simulation.inputs import (
-    BoolArray,
-    ChannelPlan,
-    FloatArray,
-    IntArray,
-    SimulationPlan,
-)
+from scheduler.arrays import BoolArray, FloatArray, IntArray
+from scheduler.simulation.inputs import ChannelPlan, SimulationPlan
 from scheduler.simulation.kernel import serve
 
 

@@ -22,7 +22,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from scheduler.simulation.inputs import ChannelPlan, FloatArray, SimulationPlan
+from scheduler.arrays import FloatArray
+from scheduler.simulation.inputs import ChannelPlan, SimulationPlan
 from scheduler.simulation.replication import ChannelTotals
 
 KPIS: Final = ("service_level", "asa_seconds", "abandon_rate", "occupancy")

@@ -33,9 +33,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
+from scheduler.arrays import BoolArray, FloatArray, IntArray
 
 _EPSILON = 1e-9
 

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-import numpy.typing as npt
 
+from scheduler.arrays import BoolArray
 from scheduler.calendar import MINUTES_PER_DAY, WeekWindows, in_window, week_windows
 from scheduler.errors import SchedulerError
 
@@ -51,7 +51,7 @@ class OperatingHours:
         """Open around the clock."""
         return cls(windows=tuple(((0, MINUTES_PER_DAY),) for _ in range(7)))
 
-    def is_open(self, starts: pd.Series[pd.Timestamp]) -> npt.NDArray[np.bool_]:
+    def is_open(self, starts: pd.Series[pd.Timestamp]) -> BoolArray:
         """Whether each interval start (local, timezone-aware) falls in an open window."""
         weekday = starts.dt.day_of_week.to_numpy()
         minute = (starts.dt.hour * 60 + starts.dt.minute).to_numpy()

@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from scheduler.arrays import BoolArray, FloatArray, IntArray
 from scheduler.errors import InvalidTargetsError
 from scheduler.staffing import queueing
-from scheduler.staffing.queueing import BoolArray, FloatArray, IntArray, QueueKpis
+from scheduler.staffing.queueing import QueueKpis
 from scheduler.staffing.targets import ChannelTarget
 
 _RELATIVE_ROUNDING = 1e-9

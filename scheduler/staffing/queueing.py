@@ -40,9 +40,8 @@ from typing import Final
 import numpy as np
 import numpy.typing as npt
 
-FloatArray = npt.NDArray[np.float64]
-IntArray = npt.NDArray[np.int64]
-BoolArray = npt.NDArray[np.bool_]
+from scheduler.arrays import FloatArray, IntArray
+
 ArrayLike = npt.ArrayLike
 
 _SERIES_RTOL: Final = 1e-17

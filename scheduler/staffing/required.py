@@ -23,6 +23,7 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from scheduler.arrays import BoolArray, FloatArray
 from scheduler.calendar import MINUTES_PER_DAY
 from scheduler.errors import InvalidWorkloadError
 from scheduler.staffing.deferred import deferred_requirements, deferred_service
@@ -33,7 +34,6 @@ from scheduler.staffing.live import (
     required_agents,
     scheduled_agents,
 )
-from scheduler.staffing.queueing import BoolArray, FloatArray
 from scheduler.staffing.targets import ChannelTarget, Targets
 from scheduler.staffing.workload import (
     AHT_SECONDS,

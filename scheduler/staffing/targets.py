@@ -29,12 +29,14 @@ import dataclasses
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Literal
+from typing import Final, Literal
 
 from scheduler.errors import InvalidTargetsError
 from scheduler.staffing.hours import OperatingHours
 
 QueueModel = Literal["erlang_c", "erlang_a", "deferred"]
+_DAY_SECONDS: Final = 86_400
+"""The bound on the waits a target names (answer time, ASA, patience): a day."""
 
 
 def _fail(channel: str, field: str, value: object, why: str) -> InvalidTargetsError:
@@ -113,7 +115,7 @@ class ChannelTarget:
             "description": "Service-level threshold in seconds, e.g. 20.",
             "unit": "seconds",
             "gt": 0,
-            "le": 86_400,
+            "le": _DAY_SECONDS,
         },
     )
     asa_seconds: float | None = dataclasses.field(
@@ -123,7 +125,7 @@ class ChannelTarget:
             "description": "Maximum average speed of answer, seconds.",
             "unit": "seconds",
             "gt": 0,
-            "le": 86_400,
+            "le": _DAY_SECONDS,
         },
     )
     patience_seconds: float | None = dataclasses.field(
@@ -134,7 +136,7 @@ class ChannelTarget:
             "Erlang C to Erlang A.",
             "unit": "seconds",
             "ge": 1,
-            "le": 86_400,
+            "le": _DAY_SECONDS,
         },
     )
     max_abandon: float | None = dataclasses.field(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from typer.testing import CliRunner
+from typer.testing import CliRunner, Result
 
 from api.cli import app
 
@@ -19,28 +19,20 @@ ACD_REPORT = """\
 """
 
 
+def _summary(tmp_path: Path, report: str, *options: str, wide: bool = False) -> Result:
+    """``staffcast history summary`` of ``report`` as one voice queue, day-first dates and
+    the times of day in `Slot` (``wide``: a terminal wide enough for the table)."""
+    path = tmp_path / "acd.csv"
+    path.write_text(report)
+    mapping = ["--channel", "voice", "--time-column", "Slot", "--date-order", "day_first"]
+    arguments = ["history", "summary", str(path), *mapping, *options]
+    return runner.invoke(app, arguments, env={"COLUMNS": "200"} if wide else None)
+
+
 def test_history_summary_reads_an_interval_report_through_the_mapping_options(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "acd.csv"
-    path.write_text(ACD_REPORT)
-    result = runner.invoke(
-        app,
-        [
-            "history",
-            "summary",
-            str(path),
-            "--channel",
-            "voice",
-            "--time-column",
-            "Slot",
-            "--aht-column",
-            "Talk+Wrap",
-            "--date-order",
-            "day_first",
-            "--json",
-        ],
-    )
+    result = _summary(tmp_path, ACD_REPORT, "--aht-column", "Talk+Wrap", "--json")
     assert result.exit_code == 0, result.output
     summary = json.loads(result.stdout)
     assert summary["source_format"] == "interval_report"
@@ -59,45 +51,13 @@ def test_history_summary_reads_an_interval_report_through_the_mapping_options(
 
 
 def test_history_summary_shows_the_mapping_used_in_its_table(tmp_path: Path) -> None:
-    path = tmp_path / "acd.csv"
-    path.write_text(ACD_REPORT)
-    result = runner.invoke(
-        app,
-        [
-            "history",
-            "summary",
-            str(path),
-            "--channel",
-            "voice",
-            "--time-column",
-            "Slot",
-            "--date-order",
-            "day_first",
-        ],
-        env={"COLUMNS": "200"},
-    )
+    result = _summary(tmp_path, ACD_REPORT, wide=True)
     assert result.exit_code == 0, result.output
     assert "column mapping" in result.stdout
     assert "date_order=day_first" in result.stdout
 
 
 def test_a_bad_time_in_an_interval_report_names_row_and_value(tmp_path: Path) -> None:
-    path = tmp_path / "acd.csv"
-    path.write_text(ACD_REPORT.replace('"1:30 PM"', '"25:30"'))
-    result = runner.invoke(
-        app,
-        [
-            "history",
-            "summary",
-            str(path),
-            "--channel",
-            "voice",
-            "--time-column",
-            "Slot",
-            "--date-order",
-            "day_first",
-        ],
-        env={"COLUMNS": "200"},
-    )
+    result = _summary(tmp_path, ACD_REPORT.replace('"1:30 PM"', '"25:30"'), wide=True)
     assert result.exit_code != 0
     assert "row 3, column `Slot`: '25:30' is not a time" in " ".join(result.output.split())

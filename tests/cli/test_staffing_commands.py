@@ -12,28 +12,14 @@ from typer.testing import CliRunner
 from api.cli import app
 
 runner = CliRunner()
+HUNDRED_CALLS = ["erlang", "--volume", "100", "--aht-seconds", "180"]
+"""``staffcast erlang`` for 100 contacts of 180 s (the known example), before its targets."""
+EIGHTY_IN_TWENTY = ["--service-level", "0.8", "--answer-seconds", "20"]
 
 
 def test_erlang_prints_the_known_example_as_json() -> None:
-    result = runner.invoke(
-        app,
-        [
-            "erlang",
-            "--volume",
-            "100",
-            "--aht-seconds",
-            "180",
-            "--interval-minutes",
-            "30",
-            "--service-level",
-            "0.8",
-            "--answer-seconds",
-            "20",
-            "--shrinkage",
-            "0.3",
-            "--json",
-        ],
-    )
+    shrunk = ["--interval-minutes", "30", "--shrinkage", "0.3"]
+    result = runner.invoke(app, [*HUNDRED_CALLS, *EIGHTY_IN_TWENTY, *shrunk, "--json"])
     assert result.exit_code == 0, result.output
     report = json.loads(result.output)
     assert report["agents"] == 14
@@ -43,45 +29,15 @@ def test_erlang_prints_the_known_example_as_json() -> None:
 
 
 def test_erlang_what_if_reports_the_kpis_of_the_given_agents() -> None:
-    result = runner.invoke(
-        app,
-        [
-            "erlang",
-            "--volume",
-            "100",
-            "--aht-seconds",
-            "180",
-            "--service-level",
-            "0.8",
-            "--answer-seconds",
-            "20",
-            "--patience-seconds",
-            "300",
-            "--agents",
-            "14",
-            "--json",
-        ],
-    )
+    impatient = ["--patience-seconds", "300", "--agents", "14"]
+    result = runner.invoke(app, [*HUNDRED_CALLS, *EIGHTY_IN_TWENTY, *impatient, "--json"])
     report = json.loads(result.output)
     assert report["model"] == "erlang_a"
     assert round(report["p_abandon"], 6) == 0.013984
 
 
 def test_erlang_rejects_a_service_level_outside_zero_one_without_a_traceback() -> None:
-    result = runner.invoke(
-        app,
-        [
-            "erlang",
-            "--volume",
-            "100",
-            "--aht-seconds",
-            "180",
-            "--service-level",
-            "80",
-            "--answer-seconds",
-            "20",
-        ],
-    )
+    result = runner.invoke(app, [*HUNDRED_CALLS, "--service-level", "80", "--answer-seconds", "20"])
     assert result.exit_code == 2
     assert "--service-level: 80 is outside 0<x<1" in result.output
     assert "Traceback" not in result.output

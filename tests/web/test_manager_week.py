@@ -23,7 +23,7 @@ pytest.importorskip("playwright.sync_api", reason="the Playwright client is not 
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.web.conftest import REPO, TeamKey, plotly_traces, screenshot, sign_in
-from tests.web.test_page_defects import OUTSIDE_THE_VIEWPORT, PHONE_HEIGHT, PHONE_WIDTH
+from tests.web.test_page_phone_width import OUTSIDE_THE_VIEWPORT, PHONE_HEIGHT, PHONE_WIDTH
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Hashable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -57,105 +57,213 @@ def _open_minutes(spec: Mapping[str, str], weekday: int) -> list[tuple[int, int]
     return windows
 
 
-def check_schedule(  # noqa: PLR0912 - one check per rule, in order
+def check_schedule(
     shifts: pd.DataFrame,
     rules: Mapping[str, Any],
     week_start: datetime,
     agents: pd.DataFrame | None = None,
 ) -> list[str]:
-    """Every rule violation in ``shifts`` (an empty list when the schedule is legal)."""
+    """Every rule violation in ``shifts`` (an empty list when the schedule is legal): each
+    shift's own rules row by row, then each agent's week, agents in the order they first
+    appear."""
     problems: list[str] = []
-    shift_rules = rules["shifts"]
-    week = rules.get("week", {})
-    step = shift_rules.get("start_step_minutes", 15)
-    lengths = [float(v) for v in shift_rules["lengths_hours"]]
     by_agent: dict[str, list[tuple[datetime, datetime]]] = defaultdict(list)
     paid_by_agent: dict[str, float] = defaultdict(float)
     for row in shifts.to_dict("records"):
         start, end = _stamp(row["start"]), _stamp(row["end"])
-        hours = _elapsed_hours(start, end)
-        if not any(abs(hours - length) < 1e-9 for length in lengths):
-            problems.append(f"{row['agent_id']}: shift {start} is {hours} h long")
-        local_minute = start.hour * 60 + start.minute
-        if local_minute % step:
-            problems.append(f"{row['agent_id']}: shift starts at {start.time()}, off the step")
-        applicable = [
-            b for b in shift_rules.get("breaks", []) if hours >= b.get("min_shift_hours", 0)
-        ]
-        taken = sorted(_breaks(row["breaks"]))
-        if len(taken) != len(applicable):
-            problems.append(f"{row['agent_id']}: shift {start} has {len(taken)} breaks")
-        unpaid = 0.0
-        for rule, (b_start, b_end) in zip(applicable, taken, strict=False):
-            offset = _elapsed_hours(start, b_start)
-            low, high = rule["after_hours"]
-            if not low - 1e-9 <= offset <= high + 1e-9:
-                problems.append(f"{row['agent_id']}: break at {offset} h outside [{low}, {high}]")
-            if abs(_elapsed_hours(b_start, b_end) * 60 - rule["minutes"]) > 1e-9:
-                problems.append(f"{row['agent_id']}: break {b_start} has the wrong length")
-            if b_end > end:
-                problems.append(f"{row['agent_id']}: break {b_start} ends after the shift")
-            if not rule.get("paid", False):
-                unpaid += rule["minutes"] / 60
-        if abs(row["paid_hours"] - (hours - unpaid)) > 1e-6:
-            problems.append(
-                f"{row['agent_id']}: paid_hours {row['paid_hours']} != {hours - unpaid}"
-            )
-        hours_spec = rules.get("hours", {}).get(row["channel"])
-        if hours_spec is not None:
-            day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
-            begin = (start - day_start).total_seconds() / 60
-            finish = begin + hours * 60
-            windows = _open_minutes(hours_spec, start.weekday())
-            if not any(a <= begin and finish <= b for a, b in windows):
-                problems.append(f"{row['agent_id']}: {row['channel']} shift {start} outside hours")
+        problems += _shift_problems(row, start, end, rules)
         by_agent[row["agent_id"]].append((start, end))
         paid_by_agent[row["agent_id"]] += row["paid_hours"]
-    week_length = timedelta(days=7)
-    days_per_agent = week.get("days_per_agent", 5)
-    consecutive = week.get("consecutive_days_off", 2)
-    rest_hours = float(week.get("min_rest_hours", 11))
-    limits: dict[str, dict[str, Any]] = {}
+    records: dict[str, dict[str, Any]] = {}
     if agents is not None:
         for raw in agents.to_dict("records"):
-            limits[str(raw["agent_id"])] = {str(k): v for k, v in raw.items()}
+            records[str(raw["agent_id"])] = {str(k): v for k, v in raw.items()}
     for agent_id, spans in by_agent.items():
         spans.sort()
-        days = sorted((start.date() - week_start.date()).days for start, _ in spans)
-        record = limits.get(agent_id, {})
-        expected_days = days_per_agent
-        if record.get("expected_days"):
-            expected_days = int(record["expected_days"])
-        elif record:
-            expected_days = _most_days(_free_days(record, week_start), days_per_agent, consecutive)
-        if len(set(days)) != len(days) or len(days) != expected_days:
-            problems.append(f"{agent_id}: works days {days}, expected {expected_days} days")
-        off = [day for day in range(7) if day not in days]
-        run = best = 0
-        for day in list(range(7)) * 2:
-            run = run + 1 if day in off else 0
-            best = max(best, run)
-        if off and best < min(consecutive, len(off)):
-            problems.append(f"{agent_id}: days off {off} have no {consecutive} in a row")
-        low = float(record.get("min_hours") or week.get("min_hours", 0))
-        low = low * min(expected_days, days_per_agent) / days_per_agent
-        high = float(record.get("max_hours") or week.get("max_hours", 168))
-        if not low - 1e-6 <= paid_by_agent[agent_id] <= high + 1e-6:
-            problems.append(
-                f"{agent_id}: {paid_by_agent[agent_id]} paid hours not in [{low}, {high}]"
-            )
-        cyclic = spans + [(s + week_length, e + week_length) for s, e in spans]
-        for (_, first_end), (second_start, _) in itertools.pairwise(cyclic):
-            gap_hours = _elapsed_hours(first_end, second_start)
-            if gap_hours < rest_hours - 1e-9:
-                problems.append(f"{agent_id}: only {gap_hours} h rest before {second_start}")
+        record = records.get(agent_id, {})
+        problems += _week_problems(
+            agent_id, spans, paid_by_agent[agent_id], record, rules, week_start
+        )
         if record:
             problems += _unavailable_work(agent_id, spans, record)
-            skills = set(str(record["skills"]).split("|"))
-            for channel in shifts.loc[shifts["agent_id"] == agent_id, "channel"]:
-                if channel not in skills:
-                    problems.append(f"{agent_id}: works {channel} without the skill")
+            problems += _missing_skills(agent_id, shifts, record)
     return problems
+
+
+def _shift_problems(
+    row: Mapping[Hashable, Any], start: datetime, end: datetime, rules: Mapping[str, Any]
+) -> list[str]:
+    """One shift's own rules: length, start step, breaks, paid hours, operating hours."""
+    shift_rules = rules["shifts"]
+    agent_id = row["agent_id"]
+    hours = _elapsed_hours(start, end)
+    applicable = [b for b in shift_rules.get("breaks", []) if hours >= b.get("min_shift_hours", 0)]
+    taken = sorted(_breaks(row["breaks"]))
+    return [
+        *_shift_length(agent_id, start, hours, shift_rules),
+        *_start_step(agent_id, start, shift_rules),
+        *_break_placement(agent_id, start, end, applicable, taken),
+        *_paid_hours(agent_id, row["paid_hours"], hours - _unpaid_hours(applicable, taken)),
+        *_operating_hours(row, start, hours, rules),
+    ]
+
+
+def _shift_length(
+    agent_id: str, start: datetime, hours: float, shift_rules: Mapping[str, Any]
+) -> list[str]:
+    lengths = [float(v) for v in shift_rules["lengths_hours"]]
+    if any(abs(hours - length) < 1e-9 for length in lengths):
+        return []
+    return [f"{agent_id}: shift {start} is {hours} h long"]
+
+
+def _start_step(agent_id: str, start: datetime, shift_rules: Mapping[str, Any]) -> list[str]:
+    step = shift_rules.get("start_step_minutes", 15)
+    if (start.hour * 60 + start.minute) % step:
+        return [f"{agent_id}: shift starts at {start.time()}, off the step"]
+    return []
+
+
+def _break_placement(
+    agent_id: str,
+    start: datetime,
+    end: datetime,
+    applicable: list[Mapping[str, Any]],
+    taken: list[tuple[datetime, datetime]],
+) -> list[str]:
+    """As many breaks as the shift's length calls for, each inside its window, of its length
+    and within the shift."""
+    problems = []
+    if len(taken) != len(applicable):
+        problems.append(f"{agent_id}: shift {start} has {len(taken)} breaks")
+    for rule, (b_start, b_end) in zip(applicable, taken, strict=False):
+        offset = _elapsed_hours(start, b_start)
+        low, high = rule["after_hours"]
+        if not low - 1e-9 <= offset <= high + 1e-9:
+            problems.append(f"{agent_id}: break at {offset} h outside [{low}, {high}]")
+        if abs(_elapsed_hours(b_start, b_end) * 60 - rule["minutes"]) > 1e-9:
+            problems.append(f"{agent_id}: break {b_start} has the wrong length")
+        if b_end > end:
+            problems.append(f"{agent_id}: break {b_start} ends after the shift")
+    return problems
+
+
+def _unpaid_hours(
+    applicable: list[Mapping[str, Any]], taken: list[tuple[datetime, datetime]]
+) -> float:
+    """The unpaid breaks taken, by their rule's minutes."""
+    unpaid = 0.0
+    for rule, _ in zip(applicable, taken, strict=False):
+        if not rule.get("paid", False):
+            unpaid += rule["minutes"] / 60
+    return unpaid
+
+
+def _paid_hours(agent_id: str, paid_hours: float, expected: float) -> list[str]:
+    """The shift's paid hours: its hours less its unpaid breaks."""
+    if abs(paid_hours - expected) > 1e-6:
+        return [f"{agent_id}: paid_hours {paid_hours} != {expected}"]
+    return []
+
+
+def _operating_hours(
+    row: Mapping[Hashable, Any], start: datetime, hours: float, rules: Mapping[str, Any]
+) -> list[str]:
+    """The shift lies within one window of its channel's operating hours, if it has any."""
+    hours_spec = rules.get("hours", {}).get(row["channel"])
+    if hours_spec is None:
+        return []
+    day_start = start.replace(hour=0, minute=0, second=0, microsecond=0)
+    begin = (start - day_start).total_seconds() / 60
+    finish = begin + hours * 60
+    windows = _open_minutes(hours_spec, start.weekday())
+    if any(a <= begin and finish <= b for a, b in windows):
+        return []
+    return [f"{row['agent_id']}: {row['channel']} shift {start} outside hours"]
+
+
+def _week_problems(
+    agent_id: str,
+    spans: list[tuple[datetime, datetime]],
+    paid_hours: float,
+    record: Mapping[str, Any],
+    rules: Mapping[str, Any],
+    week_start: datetime,
+) -> list[str]:
+    """One agent's week: days worked, days off in a row, weekly hours, rest between shifts."""
+    week = rules.get("week", {})
+    days_per_agent = week.get("days_per_agent", 5)
+    consecutive = week.get("consecutive_days_off", 2)
+    days = sorted((start.date() - week_start.date()).days for start, _ in spans)
+    expected_days = days_per_agent
+    if record.get("expected_days"):
+        expected_days = int(record["expected_days"])
+    elif record:
+        expected_days = _most_days(_free_days(record, week_start), days_per_agent, consecutive)
+    return [
+        *_days_worked(agent_id, days, expected_days),
+        *_days_off_in_a_row(agent_id, days, consecutive),
+        *_weekly_hours(agent_id, paid_hours, record, week, expected_days, days_per_agent),
+        *_rest_between_shifts(agent_id, spans, float(week.get("min_rest_hours", 11))),
+    ]
+
+
+def _days_worked(agent_id: str, days: list[int], expected_days: int) -> list[str]:
+    if len(set(days)) != len(days) or len(days) != expected_days:
+        return [f"{agent_id}: works days {days}, expected {expected_days} days"]
+    return []
+
+
+def _days_off_in_a_row(agent_id: str, days: list[int], consecutive: int) -> list[str]:
+    off = [day for day in range(7) if day not in days]
+    run = best = 0
+    for day in list(range(7)) * 2:
+        run = run + 1 if day in off else 0
+        best = max(best, run)
+    if off and best < min(consecutive, len(off)):
+        return [f"{agent_id}: days off {off} have no {consecutive} in a row"]
+    return []
+
+
+def _weekly_hours(
+    agent_id: str,
+    paid_hours: float,
+    record: Mapping[str, Any],
+    week: Mapping[str, Any],
+    expected_days: int,
+    days_per_agent: int,
+) -> list[str]:
+    """Paid hours within the agent's contract (or the week's rule); the minimum scaled down
+    when time off leaves fewer days to work."""
+    low = float(record.get("min_hours") or week.get("min_hours", 0))
+    low = low * min(expected_days, days_per_agent) / days_per_agent
+    high = float(record.get("max_hours") or week.get("max_hours", 168))
+    if not low - 1e-6 <= paid_hours <= high + 1e-6:
+        return [f"{agent_id}: {paid_hours} paid hours not in [{low}, {high}]"]
+    return []
+
+
+def _rest_between_shifts(
+    agent_id: str, spans: list[tuple[datetime, datetime]], rest_hours: float
+) -> list[str]:
+    """Rest between consecutive shifts, the week taken as cyclic (into next week's copy)."""
+    week_length = timedelta(days=7)
+    cyclic = spans + [(s + week_length, e + week_length) for s, e in spans]
+    problems = []
+    for (_, first_end), (second_start, _) in itertools.pairwise(cyclic):
+        gap_hours = _elapsed_hours(first_end, second_start)
+        if gap_hours < rest_hours - 1e-9:
+            problems.append(f"{agent_id}: only {gap_hours} h rest before {second_start}")
+    return problems
+
+
+def _missing_skills(agent_id: str, shifts: pd.DataFrame, record: Mapping[str, Any]) -> list[str]:
+    skills = set(str(record["skills"]).split("|"))
+    return [
+        f"{agent_id}: works {channel} without the skill"
+        for channel in shifts.loc[shifts["agent_id"] == agent_id, "channel"]
+        if channel not in skills
+    ]
 
 
 def _blocked(record: Mapping[str, Any]) -> tuple[set[str], list[tuple[int, int, int]]]:

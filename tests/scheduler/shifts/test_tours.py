@@ -45,17 +45,22 @@ def _legal(tour: tuple[int, ...], templates: Templates, rest: int, size: int) ->
     return all(later[0] - earlier[1] >= rest for earlier, later in itertools.pairwise(spans))
 
 
+def _open_positions(min_hours: int, max_hours: int) -> TourGroup:
+    """Open voice positions on three days a week with two off in a row, any time of day."""
+    return TourGroup(
+        skills=frozenset({0}),
+        patterns=day_patterns(3, 2),
+        available=np.ones(168, dtype=bool),
+        min_paid_minutes=min_hours * 60,
+        max_paid_minutes=max_hours * 60,
+    )
+
+
 def test_the_best_week_is_the_cheapest_legal_week_found_by_brute_force() -> None:
     _, templates = _week()
     rng = np.random.default_rng(3)
     value = rng.normal(0.0, 5.0, templates.count)
-    group = TourGroup(
-        skills=frozenset({0}),
-        patterns=day_patterns(3, 2),
-        available=np.ones(168, dtype=bool),
-        min_paid_minutes=20 * 60,
-        max_paid_minutes=26 * 60,
-    )
+    group = _open_positions(20, 26)
     eligible = eligible_templates(group, templates)
     found = best_tours(
         group,
@@ -80,13 +85,7 @@ def test_the_best_week_is_the_cheapest_legal_week_found_by_brute_force() -> None
 
 def _space(required: np.ndarray, max_paid_hours: float | None = None) -> TourSpace:
     week, templates = _week()
-    group = TourGroup(
-        skills=frozenset({0}),
-        patterns=day_patterns(3, 2),
-        available=np.ones(168, dtype=bool),
-        min_paid_minutes=18 * 60,
-        max_paid_minutes=30 * 60,
-    )
+    group = _open_positions(18, 30)
     return TourSpace(
         templates,
         required,

@@ -20,6 +20,16 @@ from tests.scheduler.shifts.checker import check_schedule, recompute_coverage
 
 WEEK_START = pd.Timestamp("2026-06-01", tz="Europe/Berlin")  # a Monday
 FAST = SolverOptions(time_limit_seconds=30, workers=1, seed=0, deterministic_seconds=3.0)
+COVERAGE_COLUMNS = [
+    "interval_start",
+    "channel",
+    "required",
+    "scheduled",
+    "shortfall",
+    "projected_service_level",
+]
+"""The coverage table's columns, in order: written out here rather than read from the
+scheduler, so that a change to the contract fails the tests that check it."""
 BASE_RULES: dict[str, Any] = {
     "shifts": {"lengths_hours": [8], "start_step_minutes": 60, "breaks": []},
     "week": {

@@ -1,38 +1,16 @@
-"""Coverage of edited schedules, deferred absorption, determinism and the command line."""
+"""Coverage of edited schedules, deferred absorption, determinism and a small named roster."""
 
-import json
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
-from typer.testing import CliRunner
 
-from api.cli import app
 from scheduler.shifts import SolverOptions, agents_from_frame, schedule_coverage
 from tests.scheduler.shifts.weeks import (
+    COVERAGE_COLUMNS,
     agents_table,
     fake_kpis,
     requirements,
     rules_with,
     solve,
 )
-
-RULES_TOML = """
-[shifts]
-lengths_hours = [4, 8]
-start_step_minutes = 60
-[[shifts.breaks]]
-minutes = 60
-after_hours = [3, 4]
-paid = false
-min_shift_hours = 8
-[week]
-days_per_agent = 2
-consecutive_days_off = 0
-min_hours = 0
-max_hours = 40
-min_rest_hours = 11
-"""
 
 
 def _edited_schedule() -> pd.DataFrame:
@@ -57,14 +35,7 @@ def test_an_edited_schedule_is_evaluated_net_of_breaks_and_partial_intervals() -
     assert monday.loc["Mon 13:00", "scheduled"] == 1.5
     assert monday.loc["Mon 14:00", "shortfall"] == 1.0
     assert monday.loc["Mon 14:00", "projected_service_level"] == 0.5
-    assert list(coverage.columns) == [
-        "interval_start",
-        "channel",
-        "required",
-        "scheduled",
-        "shortfall",
-        "projected_service_level",
-    ]
+    assert list(coverage.columns) == COVERAGE_COLUMNS
 
 
 def test_idle_live_agents_absorb_deferred_work_only_with_the_skill() -> None:
@@ -124,75 +95,3 @@ def test_a_named_roster_covers_a_small_two_channel_week_legally() -> None:
     result = solve(needs, rules, agents)
     assert set(result.shifts["agent_id"]) <= {f"A{i}" for i in range(8)}
     assert result.summary.shortfall_agent_hours <= 8
-
-
-def test_the_schedule_command_writes_the_contract_files(tmp_path: Path) -> None:
-    needs = requirements([("voice", day, "08:00", "16:00", 1) for day in range(7)])
-    needs["interval_start"] = [stamp.isoformat() for stamp in needs["interval_start"]]
-    (tmp_path / "requirements.csv").write_text(needs.to_csv(index=False))
-    (tmp_path / "rules.toml").write_text(RULES_TOML)
-    result = CliRunner().invoke(
-        app,
-        [
-            "schedule",
-            str(tmp_path / "requirements.csv"),
-            "--rules",
-            str(tmp_path / "rules.toml"),
-            "-o",
-            str(tmp_path / "out" / "schedule.csv"),
-            "--coverage",
-            str(tmp_path / "out" / "coverage.csv"),
-            "--time-limit-seconds",
-            "5",
-            "--workers",
-            "1",
-            "--json",
-        ],
-    )
-    assert result.exit_code == 0, result.output
-    summary = json.loads(result.output)
-    assert {
-        "status",
-        "paid_hours",
-        "lower_bound_hours",
-        "gap_percent",
-        "headcount",
-        "shortfall_agent_hours",
-        "intervals_below_target",
-        "projected_service_level",
-        "solve_seconds",
-    } <= set(summary)
-    schedule = pd.read_csv(tmp_path / "out" / "schedule.csv")
-    assert list(schedule.columns) == ["agent_id", "channel", "start", "end", "paid_hours", "breaks"]
-    assert schedule["start"].str.endswith("+02:00").all()
-    assert summary["shortfall_agent_hours"] == 0
-    coverage = pd.read_csv(tmp_path / "out" / "coverage.csv")
-    assert list(coverage.columns) == [
-        "interval_start",
-        "channel",
-        "required",
-        "scheduled",
-        "shortfall",
-        "projected_service_level",
-    ]
-    assert np.isclose(coverage["required"].sum(), 56)
-
-
-def test_the_schedule_command_reports_bad_rules_without_a_traceback(tmp_path: Path) -> None:
-    needs = requirements([("voice", 0, "08:00", "16:00", 1)])
-    needs["interval_start"] = [stamp.isoformat() for stamp in needs["interval_start"]]
-    (tmp_path / "requirements.csv").write_text(needs.to_csv(index=False))
-    (tmp_path / "rules.toml").write_text("[shifts]\nlengths_hours = [0]\n")
-    result = CliRunner().invoke(
-        app,
-        [
-            "schedule",
-            str(tmp_path / "requirements.csv"),
-            "--rules",
-            str(tmp_path / "rules.toml"),
-            "-o",
-            str(tmp_path / "schedule.csv"),
-        ],
-    )
-    assert result.exit_code == 2
-    assert "shifts.lengths_hours: 0 must be above 0" in result.output
