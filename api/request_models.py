@@ -9,6 +9,7 @@ type; they arrive as ISO 8601 strings) by declaring them with ``Field(strict=Fal
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
@@ -22,26 +23,31 @@ class RequestModel(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
-def _iso_date(value: object) -> object:
-    """JSON dates arrive as text; a number is not a date (lax parsing would take 0 as 1970)."""
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("expected an ISO 8601 date such as 2026-12-24")
-    return dt.date.fromisoformat(value)
+def _iso_text(parse: Callable[[str], object], kind: type, example: str) -> BeforeValidator:
+    """Read a value of ``kind`` from ISO 8601 text only; one already of ``kind`` passes. JSON
+    dates and times arrive as text, and lax parsing would take a number for one (``0`` as
+    1970, ``0.5`` as seconds since 1970)."""
+
+    def read(value: object) -> object:
+        if isinstance(value, kind):
+            return value
+        if not isinstance(value, str):
+            raise ValueError(f"expected an ISO 8601 {example}")
+        return parse(value)
+
+    return BeforeValidator(read)
 
 
-def _iso_datetime(value: object) -> object:
-    """Only ISO 8601 text: lax parsing would read ``0.5`` as seconds since 1970."""
-    if isinstance(value, dt.datetime):
-        return value
-    if not isinstance(value, str):
-        raise ValueError("expected an ISO 8601 timestamp such as 2026-12-07T09:00")
-    return dt.datetime.fromisoformat(value)
-
-
-IsoDate = Annotated[dt.date, Field(strict=False), BeforeValidator(_iso_date)]
+IsoDate = Annotated[
+    dt.date,
+    Field(strict=False),
+    _iso_text(dt.date.fromisoformat, dt.date, "date such as 2026-12-24"),
+]
 """A calendar date given as ``YYYY-MM-DD`` text."""
 
-IsoDateTime = Annotated[dt.datetime, Field(strict=False), BeforeValidator(_iso_datetime)]
+IsoDateTime = Annotated[
+    dt.datetime,
+    Field(strict=False),
+    _iso_text(dt.datetime.fromisoformat, dt.datetime, "timestamp such as 2026-12-07T09:00"),
+]
 """A timestamp given as ISO 8601 text (naive ones are read in the team's timezone)."""

@@ -9,7 +9,9 @@ The result (:class:`ForecastOutcome`), in parts (rows of ``job_results``)::
                  "volume_low": 9.1, "volume_high": 15.8, "aht_seconds": 331.0}, ...]
     channels   [{"channel": "voice", "model": "top_down", "band_method": "backtest",
                  "notes": [...]}, ...]
-    accuracy   {...AccuracyReport.to_dict()...} or null
+    accuracy   {...api.jobs.accuracy.AccuracyReport...} or null
+
+Each part is read back through its model (:data:`FORECAST_PARTS`).
 """
 
 from __future__ import annotations
@@ -17,15 +19,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Final, Literal
 
 import numpy as np
 import pandas as pd
 from pydantic import BaseModel, Field
 
+from api.jobs.accuracy import AccuracyReport
 from api.jobs.numbers import Record, json_number
 from api.jobs.pipeline import fill_unknown_aht
-from api.jobs.runner import JobContext
+from api.jobs.runner import JobContext, ResultPart
 from api.request_models import IsoDate, RequestModel
 from api.storage.calendars import team_calendar
 from api.storage.history import load_history
@@ -131,11 +134,11 @@ def interval_records(workload: pd.DataFrame) -> list[Record]:
     ]
 
 
-def workload_of(meta: dict[str, Any], intervals: list[dict[str, Any]]) -> pd.DataFrame:
+def workload_of(meta: ForecastMeta, intervals: list[Record]) -> pd.DataFrame:
     """The workload table (``scheduler.workload`` contract) of a stored forecast."""
     frame = pd.DataFrame(intervals, columns=list(WORKLOAD_COLUMNS))
     frame[INTERVAL_START] = pd.to_datetime(frame[INTERVAL_START], utc=True).dt.tz_convert(
-        meta["timezone"]
+        meta.timezone
     )
     for column in WORKLOAD_COLUMNS[2:]:
         frame[column] = frame[column].astype("float64")
@@ -184,7 +187,15 @@ class ForecastOutcome(BaseModel):
     meta: ForecastMeta
     intervals: list[Record]
     channels: list[ChannelModel]
-    accuracy: dict[str, object] | None = Field(description="``AccuracyReport.to_dict()``, or null.")
+    accuracy: AccuracyReport | None = Field(description="The backtest; null if not asked.")
+
+
+FORECAST_META: Final = ResultPart("meta", ForecastMeta)
+FORECAST_INTERVALS: Final = ResultPart("intervals", list[Record])
+FORECAST_CHANNELS: Final = ResultPart("channels", list[ChannelModel])
+FORECAST_ACCURACY: Final = ResultPart("accuracy", AccuracyReport, or_null=True)
+"""Null when the forecast was made without a backtest (or stored before it had one)."""
+FORECAST_PARTS: Final = (FORECAST_META, FORECAST_INTERVALS, FORECAST_CHANNELS, FORECAST_ACCURACY)
 
 
 def channel_models(forecast: WorkloadForecast) -> list[ChannelModel]:
@@ -220,7 +231,7 @@ def run_forecast(context: JobContext) -> ForecastOutcome:
         on_progress=_progress(context, "forecasting"),
     )
     fill_unknown_aht(forecast.workload, request.default_aht_seconds, option=DEFAULT_AHT_FIELD)
-    accuracy: dict[str, object] | None = None
+    accuracy: AccuracyReport | None = None
     if request.accuracy:
         context.report("backtesting", "measuring accuracy on past weeks", force=True)
         report = backtest(
@@ -231,7 +242,8 @@ def run_forecast(context: JobContext) -> ForecastOutcome:
             origins=request.backtest_origins,
             on_progress=_progress(context, "backtesting"),
         )
-        accuracy = report.to_dict()
+        # to_dict is the backtest's own JSON form (NaN as null, figures rounded).
+        accuracy = AccuracyReport.model_validate(report.to_dict())
     return ForecastOutcome(
         meta=ForecastMeta(
             start=start,

@@ -37,9 +37,9 @@ import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any, Final, Generic, Literal, TypeVar, overload
 
-from pydantic import BaseModel
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from sqlalchemy.orm import Session
 
 from api.settings import ServiceSettings
@@ -120,11 +120,134 @@ class JobContext:
             self.stop_event.set()
 
 
-def done_job_parts(
-    context: JobContext, job_id: int, kind: str, *parts: str
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The request and the named result parts of the team's finished job ``job_id`` of
-    ``kind`` (a forecast a schedule is built from, a schedule being simulated).
+T = TypeVar("T")
+RequestT = TypeVar("RequestT", bound=BaseModel)
+
+
+class StoredPartError(Exception):
+    """A stored part of a job (a result part, or the request it was submitted with) does not
+    match its model: written by another version of staffcast, or changed in the database.
+
+    Attributes:
+        part: the part's name (``request`` for the request).
+        errors: what does not match, one line per field.
+    """
+
+    def __init__(self, kind: str, job_id: int, part: str, errors: list[str]) -> None:
+        self.part = part
+        self.errors = errors
+        first = errors[0] if errors else "missing"
+        super().__init__(
+            f"{kind} {job_id}: its stored `{part}` does not match what this version of "
+            f"staffcast reads ({first}); run the {kind} again"
+        )
+
+
+def _mismatch(error: ValidationError) -> list[str]:
+    """One line per field of a failed validation: where, and what was wrong."""
+    return [
+        f"{'.'.join(str(step) for step in item['loc']) or 'value'}: {item['msg']}"
+        for item in error.errors()
+    ]
+
+
+class ResultPart(Generic[T]):
+    """One named part of a job's stored result (one ``job_results`` row) and the model it is
+    read back through.
+
+    Args:
+        name: the part's name, a field of the job's outcome model.
+        model: the type the stored JSON must match (a pydantic model, ``list[Record]``, ...).
+        or_null: the part may be ``null`` instead; a job stored without it (by an older
+            version) reads as ``null`` too, where a missing part is otherwise a
+            :class:`StoredPartError`.
+    """
+
+    @overload
+    def __init__(self: ResultPart[T], name: str, model: type[T]) -> None: ...
+    @overload
+    def __init__(
+        self: ResultPart[T | None], name: str, model: type[T], *, or_null: Literal[True]
+    ) -> None: ...
+    def __init__(self, name: str, model: type[T], *, or_null: bool = False) -> None:
+        self.name = name
+        self.or_null = or_null
+        shape: Any = model | None if or_null else model
+        self.adapter: TypeAdapter[Any] = TypeAdapter(shape)
+
+    def __repr__(self) -> str:
+        return f"ResultPart({self.name!r})"
+
+    def _missing(self, kind: str, job_id: int) -> StoredPartError:
+        return StoredPartError(kind, job_id, self.name, ["the part is missing"])
+
+    def read(self, payloads: Mapping[str, object], kind: str, job_id: int) -> T:
+        """The part, from the decoded ``payloads`` of job ``job_id`` of ``kind``.
+
+        Raises:
+            StoredPartError: the part is missing or does not match the model.
+        """
+        if self.name not in payloads and not self.or_null:
+            raise self._missing(kind, job_id)
+        try:
+            part: T = self.adapter.validate_python(payloads.get(self.name))
+        except ValidationError as error:
+            raise StoredPartError(kind, job_id, self.name, _mismatch(error)) from None
+        return part
+
+    def checked_json(self, texts: Mapping[str, str], kind: str, job_id: int) -> str:
+        """The part's stored JSON text, once it is known to match the model (it is sent as
+        stored, not re-encoded).
+
+        Raises:
+            StoredPartError: the part is missing or does not match the model.
+        """
+        text = texts.get(self.name)
+        if text is None:
+            if not self.or_null:
+                raise self._missing(kind, job_id)
+            text = "null"
+        try:
+            self.adapter.validate_json(text)
+        except ValidationError as error:
+            raise StoredPartError(kind, job_id, self.name, _mismatch(error)) from None
+        return text
+
+
+def stored_request(model: type[RequestT], kind: str, job_id: int, request: object) -> RequestT:
+    """A job's stored request, read through the model it was submitted with.
+
+    Raises:
+        StoredPartError: the stored request does not match the model.
+    """
+    try:
+        return model.model_validate(request)
+    except ValidationError as error:
+        raise StoredPartError(kind, job_id, "request", _mismatch(error)) from None
+
+
+@dataclass(frozen=True)
+class DoneJob:
+    """A team's finished job as another job reads it: its stored request and result parts,
+    each read through its model."""
+
+    kind: str
+    job_id: int
+    request: object
+    payloads: Mapping[str, object]
+
+    def part(self, part: ResultPart[T]) -> T:
+        """A result part (see :meth:`ResultPart.read`)."""
+        return part.read(self.payloads, self.kind, self.job_id)
+
+    def request_as(self, model: type[RequestT]) -> RequestT:
+        """The request (see :func:`stored_request`)."""
+        return stored_request(model, self.kind, self.job_id, self.request)
+
+
+def done_job(context: JobContext, job_id: int, kind: str, *parts: ResultPart[Any]) -> DoneJob:
+    """The team's finished job ``job_id`` of ``kind`` (a forecast a schedule is built from, a
+    schedule being simulated), with the named result parts.
 
     Raises:
         ForecastError: the team has no such job, or it is not done.
@@ -133,10 +256,10 @@ def done_job_parts(
         job = team_job(session, context.team_id, job_id, kind)
         if job is None:
             raise ForecastError(f"there is no {kind} {job_id}")
-        found = result_parts(session, job_id, *parts)
-        if job.status != "done" or len(found) < len(parts):
+        if job.status != "done":
             raise ForecastError(f"{kind} {job_id} is {job.status}, not done")
-        return dict(job.request), found
+        found = result_parts(session, job_id, *(part.name for part in parts))
+        return DoneJob(kind, job_id, dict(job.request), found)
 
 
 JobHandler = Callable[[JobContext], BaseModel]
@@ -308,7 +431,7 @@ class JobRunner:
                 self._finish(job_id, "failed", reason=INTERRUPTED_REASON)
             else:
                 self._finish(job_id, "cancelled", reason="cancelled while running")
-        except (ForecastError, SchedulerError) as error:
+        except (ForecastError, SchedulerError, StoredPartError) as error:
             lines = [str(error)] + [line for line in error.errors if line != str(error)]
             self._finish(job_id, "failed", reason="\n".join(lines))
         except Exception as error:

@@ -13,18 +13,26 @@ The result (:class:`ScheduleOutcome`), in parts (rows of ``job_results``)::
     shifts    [{"agent_id", "channel", "start", "end", "paid_hours", "breaks"}, ...]
     coverage  [{"interval_start", "channel", "required", "scheduled", "shortfall",
                 "projected_service_level"}, ...]
+
+Each part is read back through its model (:data:`SCHEDULE_PARTS`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Literal
+from typing import Final, Literal
 
 import pandas as pd
 from pydantic import BaseModel, Field
 
-from api.jobs.forecast import DEFAULT_AHT_FIELD, team_history, workload_of
+from api.jobs.forecast import (
+    DEFAULT_AHT_FIELD,
+    FORECAST_INTERVALS,
+    FORECAST_META,
+    team_history,
+    workload_of,
+)
 from api.jobs.numbers import RECORD_DIGITS, Record, json_number, json_records
 from api.jobs.pipeline import (
     WEEK_DAYS,
@@ -34,7 +42,7 @@ from api.jobs.pipeline import (
     schedule_table,
     schedule_week,
 )
-from api.jobs.runner import JobContext, done_job_parts
+from api.jobs.runner import JobContext, ResultPart, done_job
 from api.request_models import MAX_ID, IsoDate, RequestModel
 from api.storage.agents import agent_record, checked_roster, team_agents
 from api.storage.models import Team
@@ -106,8 +114,8 @@ def week_workload(
     """The week's workload: from forecast ``forecast_id``, or (``None``) a forecast made now
     from the team's history, with ``default_aht_seconds`` where it has no handle time."""
     if forecast_id is not None:
-        _, parts = done_job_parts(context, forecast_id, "forecast", "meta", "intervals")
-        workload = workload_of(parts["meta"], parts["intervals"])
+        forecast = done_job(context, forecast_id, "forecast", FORECAST_META, FORECAST_INTERVALS)
+        workload = workload_of(forecast.part(FORECAST_META), forecast.part(FORECAST_INTERVALS))
     else:
         context.report("forecasting", "forecasting the week", force=True)
         history, calendar = team_history(context)
@@ -164,6 +172,13 @@ class ScheduleOutcome(BaseModel):
     summary: ScheduleSummary
     shifts: list[Record]
     coverage: list[Record]
+
+
+SCHEDULE_META: Final = ResultPart("meta", ScheduleMeta)
+SCHEDULE_SUMMARY: Final = ResultPart("summary", ScheduleSummary)
+SHIFTS: Final = ResultPart("shifts", list[Record])
+COVERAGE: Final = ResultPart("coverage", list[Record])
+SCHEDULE_PARTS: Final = (SCHEDULE_META, SCHEDULE_SUMMARY, SHIFTS, COVERAGE)
 
 
 def run_schedule(context: JobContext) -> ScheduleOutcome:

@@ -17,6 +17,8 @@ The result, in parts::
     summary    {...the `staffcast simulate --json` summary...}
     intervals  [{interval_start, channel, required, scheduled, shortfall, offered,
                  projected_service_level, service_level, service_level_low, ...}, ...]
+
+Each part is read back through its model (:data:`SIMULATION_PARTS`).
 """
 
 from __future__ import annotations
@@ -28,8 +30,15 @@ from pydantic import BaseModel, Field
 
 from api.jobs.numbers import Record, json_records
 from api.jobs.pipeline import SimulationSummary, VolumeColumn, interval_table, simulation_report
-from api.jobs.runner import JobContext, done_job_parts
-from api.jobs.schedule import ScheduleMeta, team_inputs, week_workload
+from api.jobs.runner import JobContext, ResultPart, done_job
+from api.jobs.schedule import (
+    COVERAGE,
+    SCHEDULE_META,
+    SHIFTS,
+    ScheduleRequest,
+    team_inputs,
+    week_workload,
+)
 from api.request_models import RequestModel
 from scheduler.simulation import SimulationOptions, simulate_week
 
@@ -94,22 +103,26 @@ class SimulationOutcome(BaseModel):
     intervals: list[Record]
 
 
+SIMULATION_META: Final = ResultPart("meta", SimulationMeta)
+SIMULATION_SUMMARY: Final = ResultPart("summary", SimulationSummary)
+SIMULATION_INTERVALS: Final = ResultPart("intervals", list[Record])
+SIMULATION_PARTS: Final = (SIMULATION_META, SIMULATION_SUMMARY, SIMULATION_INTERVALS)
+
+
 def run_simulation(context: JobContext) -> SimulationOutcome:
     """Job handler of kind ``simulation``; ``context.request`` is a :class:`SimulationJob`."""
     request = SimulationJob.model_validate(context.request)
     context.report("loading", "reading the schedule, its workload and the targets", force=True)
-    schedule_request, parts = done_job_parts(
-        context, request.schedule_id, "schedule", "meta", "shifts", "coverage"
-    )
-    meta = ScheduleMeta.model_validate(parts["meta"])
-    shifts, coverage = pd.DataFrame(parts["shifts"]), parts["coverage"]
+    schedule = done_job(context, request.schedule_id, "schedule", SCHEDULE_META, SHIFTS, COVERAGE)
+    meta = schedule.part(SCHEDULE_META)
+    shifts, coverage = pd.DataFrame(schedule.part(SHIFTS)), schedule.part(COVERAGE)
     _, targets, agents = team_inputs(context, require_rules=False)
     workload = week_workload(
         context,
         meta.week_start,
         meta.timezone,
         forecast_id=meta.forecast_id,
-        default_aht_seconds=schedule_request.get("default_aht_seconds"),
+        default_aht_seconds=schedule.request_as(ScheduleRequest).default_aht_seconds,
     )
     options = request.options()
 

@@ -20,7 +20,8 @@ from fastapi import APIRouter, Path, Query, Request, Response, status
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from api.jobs.runner import JobRunner
+from api.jobs.numbers import Record
+from api.jobs.runner import JobRunner, ResultPart, stored_request
 from api.request_models import MAX_ID
 from api.service.csv_files import cached_csv, csv_content, csv_records_bytes
 from api.service.deps import DownloadsDep, Reads, ReadsDep, RunnerDep, SessionDep, TeamDep
@@ -138,8 +139,8 @@ def job_infos(jobs: list[Job]) -> list[JobInfo]:
     return [JobInfo.of(job) for job in jobs]
 
 
-def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
-    """The named parts of a finished job's result.
+def require_done(job: Job) -> None:
+    """Nothing, once ``job`` is done.
 
     Raises:
         ConflictError: the job is not done (queued, running, failed or cancelled).
@@ -150,34 +151,63 @@ def finished_result(session: Session, job: Job, *parts: str) -> dict[str, Any]:
             f"{job.kind} {job.id} is {job.status}{detail}; results exist once it is done "
             f"(poll /v1/jobs/{job.id})"
         )
-    return result_parts(session, job.id, *parts)
+
+
+Part = TypeVar("Part")
+Request_ = TypeVar("Request_", bound=BaseModel)
+
+
+def finished_part(session: Session, job: Job, part: ResultPart[Part]) -> Part:
+    """A part of a finished job's result, read through its model.
+
+    Raises:
+        ConflictError: the job is not done.
+        StoredPartError: the stored part does not match its model (answered as a 409).
+    """
+    require_done(job)
+    return part.read(result_parts(session, job.id, part.name), job.kind, job.id)
+
+
+def job_request(job: Job, model: type[Request_]) -> Request_:
+    """The request ``job`` was submitted with, read through its model.
+
+    Raises:
+        StoredPartError: the stored request does not match the model.
+    """
+    return stored_request(model, job.kind, job.id, job.request)
 
 
 def finished_result_json(
-    session: Session, job: Job, *parts: str, cache: DownloadCache | None = None
+    session: Session, job: Job, *parts: ResultPart[Any], cache: DownloadCache | None = None
 ) -> dict[str, str]:
-    """Like :func:`finished_result`, as the stored JSON text of each part.
+    """The named parts of a finished job's result as the stored JSON text of each, checked
+    against its model (see :meth:`ResultPart.checked_json`).
 
     A done job's parts never change: they are written once, in the transaction that marks it
-    done. With ``cache``, each part read is kept in memory under the job's id and finish time
-    (an id that names another job after a deletion comes with another finish time), so a
-    large result is not fetched from the database again; the job itself (its team, its
-    status) is still read by the caller on every request.
+    done. With ``cache``, each part read and checked is kept in memory under the job's id and
+    finish time (an id that names another job after a deletion comes with another finish
+    time), so a large result is not fetched from the database, nor checked, again; the job
+    itself (its team, its status) is still read by the caller on every request.
+
+    Raises:
+        ConflictError: the job is not done.
+        StoredPartError: a stored part does not match its model.
     """
-    finished_result(session, job)
-    if cache is None:
-        return result_parts_json(session, job.id, *parts)
-    keys = {part: ("job result", job.id, job.finished_at, part) for part in parts}
+    require_done(job)
+    keys = {part.name: ("job result", job.id, job.finished_at, part.name) for part in parts}
     found: dict[str, str] = {}
-    for part, key in keys.items():
-        body = cache.get(key)
-        if body is not None:
-            found[part] = body.decode()
-    missing = [part for part in parts if part not in found]
+    if cache is not None:
+        for name, key in keys.items():
+            body = cache.get(key)
+            if body is not None:
+                found[name] = body.decode()
+    missing = [part for part in parts if part.name not in found]
     if missing:
-        for part, stored in result_parts_json(session, job.id, *missing).items():
-            cache.put(keys[part], stored.encode())
-            found[part] = stored
+        stored = result_parts_json(session, job.id, *(part.name for part in missing))
+        for part in missing:
+            found[part.name] = part.checked_json(stored, job.kind, job.id)
+            if cache is not None:
+                cache.put(keys[part.name], found[part.name].encode())
     return found
 
 
@@ -185,7 +215,7 @@ def finished_csv(
     request: Request,
     session: Session,
     job: Job,
-    part: str,
+    part: ResultPart[list[Record]],
     columns: Sequence[str],
     filename: str,
     cache: DownloadCache,
@@ -195,12 +225,13 @@ def finished_csv(
 
     Raises:
         ConflictError: the job is not done.
+        StoredPartError: the stored part does not match its model.
     """
-    finished_result(session, job)
-    key = ("job csv", job.id, job.finished_at, part)
+    require_done(job)
+    key = ("job csv", job.id, job.finished_at, part.name)
 
     def render() -> bytes:
-        records = json.loads(finished_result_json(session, job, part, cache=cache)[part])
+        records = json.loads(finished_result_json(session, job, part, cache=cache)[part.name])
         return csv_records_bytes(records, columns)
 
     return cached_csv(request, cache, key, render, filename)
@@ -213,7 +244,7 @@ async def job_csv(
     team: TeamSnapshot,
     job_id: int,
     kind: JobKind,
-    part: str,
+    part: ResultPart[list[Record]],
     columns: Sequence[str],
     filename: str,
 ) -> Response:
@@ -264,9 +295,6 @@ def start_job(
     job = runner.submit(session, team.id, kind, request)
     response.headers["Location"] = f"/v1/jobs/{job.id}"
     return JobInfo.of(job)
-
-
-Request_ = TypeVar("Request_", bound=BaseModel)
 
 
 def add_create_route(
@@ -404,7 +432,7 @@ class RouteDoc:
 def add_part_routes(
     router: APIRouter,
     kind: JobKind,
-    part: str,
+    part: ResultPart[list[Record]],
     *,
     as_json: RouteDoc | None,
     json_model: Any,
@@ -418,7 +446,7 @@ def add_part_routes(
     :func:`finished_csv`); ``filename`` has ``{id}`` for the job's number."""
     # Built here, so the annotation is the object itself (not a name to resolve in globals).
     job_id_type = Annotated[int, _job_id(f"{kind}_id")]
-    errors = problem_responses(404, 409)
+    errors = problem_responses(404, 409)  # 409: not done, or a stored part unlike its model
     if as_json is not None:
 
         async def read_part(
@@ -427,7 +455,7 @@ def add_part_routes(
             def stored(session: Session) -> Response:
                 job = find_job(session, team, job_id, kind)
                 parts = finished_result_json(session, job, part, cache=downloads)
-                return json_response(parts[part])
+                return json_response(parts[part.name])
 
             return await reads.run(stored)
 

@@ -22,6 +22,9 @@ Hierarchy of the service's own errors::
     ├── InvalidParameterError  422  a value is well-formed but not acceptable (a timezone)
     └── UnavailableError       503  the database cannot be reached
 
+A stored job part that does not match its model (:class:`api.jobs.runner.StoredPartError`:
+written by another version, or changed in the database) is a 409 naming the part, never a 500.
+
 ``MemoryError`` (an input the limits let through that still does not fit) is a 413 with a
 message, never a 500 with an empty one.
 """
@@ -40,6 +43,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Match
 
+from api.jobs.runner import StoredPartError
 from forecast.errors import ForecastError, InvalidCalendarError, InvalidHistoryError
 from scheduler.errors import (
     InfeasibleScheduleError,
@@ -146,6 +150,13 @@ PROBLEMS: Final[dict[type[Exception], ProblemType]] = {
         409,
         "Not possible in the current state",
         "For example a job that has not finished has no results yet.",
+    ),
+    StoredPartError: _row(
+        "stored-part-mismatch",
+        409,
+        "A stored result does not match its model",
+        "A part of a finished job (`detail` names it, `errors` lists what does not match) was "
+        "stored by another version of staffcast or changed in the database; run the job again.",
     ),
     PayloadTooLargeError: _row(
         "payload-too-large",
@@ -278,7 +289,7 @@ def problem_response(error: BaseException, instance: str | None = None) -> Respo
     errors: list[str] | None = None
     if isinstance(error, ServiceError):
         detail, errors, headers = error.detail, error.errors, error.headers
-    elif isinstance(error, ForecastError | SchedulerError):
+    elif isinstance(error, ForecastError | SchedulerError | StoredPartError):
         detail, errors = str(error), list(error.errors)
     elif isinstance(error, MemoryError):
         detail = (

@@ -8,7 +8,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import ScheduleSummary
-from api.jobs.schedule import ScheduleMeta, ScheduleRequest
+from api.jobs.schedule import COVERAGE, SCHEDULE_META, SCHEDULE_SUMMARY, SHIFTS, ScheduleRequest
 from api.service.deps import (
     ReadsDep,
     ResourceId,
@@ -20,7 +20,8 @@ from api.service.job_views import (
     add_job_routes,
     add_part_routes,
     find_job,
-    finished_result,
+    finished_part,
+    require_done,
 )
 from api.service.problems import ConflictError, problem_responses
 from api.storage.teams import TeamSnapshot
@@ -72,7 +73,7 @@ def _can_schedule(session: Session, team: TeamSnapshot, body: ScheduleRequest) -
     if body.forecast_id is None and team.history_interval_minutes is None:
         raise ConflictError("the team has no history to forecast the week from; upload it")
     if body.forecast_id is not None:
-        finished_result(session, find_job(session, team, body.forecast_id, "forecast"))
+        require_done(find_job(session, team, body.forecast_id, "forecast"))
 
 
 add_job_routes(
@@ -99,7 +100,9 @@ add_job_routes(
 
 
 @router.get(
-    "/{schedule_id}", summary="A schedule's status and summary", responses=problem_responses(404)
+    "/{schedule_id}",
+    summary="A schedule's status and summary",
+    responses=problem_responses(404, 409),
 )
 async def read_schedule(schedule_id: ResourceId, team: TeamDep, reads: ReadsDep) -> ScheduleView:
     """Paid hours, distance from the best possible, headcount, service level per channel."""
@@ -111,24 +114,24 @@ def schedule_view(session: Session, team: TeamSnapshot, schedule_id: int) -> Sch
 
     Raises:
         NotFoundError: the team has no such schedule.
+        StoredPartError: a stored part does not match its model.
     """
     job = find_job(session, team, schedule_id, "schedule")
     if job.status != "done":
         return ScheduleView(job=JobInfo.of(job), week_start=None, timezone=None, summary=None)
-    parts = finished_result(session, job, "meta", "summary")
-    meta = ScheduleMeta.model_validate(parts["meta"])
+    meta = finished_part(session, job, SCHEDULE_META)
     return ScheduleView(
         job=JobInfo.of(job),
         week_start=meta.week_start.isoformat(),
         timezone=meta.timezone,
-        summary=ScheduleSummary.model_validate(parts["summary"]),
+        summary=finished_part(session, job, SCHEDULE_SUMMARY),
     )
 
 
 add_part_routes(
     router,
     "schedule",
-    "shifts",
+    SHIFTS,
     as_json=RouteDoc(
         "/{schedule_id}/shifts",
         "read_shifts",
@@ -149,7 +152,7 @@ add_part_routes(
 add_part_routes(
     router,
     "schedule",
-    "coverage",
+    COVERAGE,
     as_json=RouteDoc(
         "/{schedule_id}/coverage",
         "read_coverage",

@@ -9,7 +9,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from api.jobs.pipeline import SimulationSummary
-from api.jobs.simulation import SimulationJob, SimulationRequest
+from api.jobs.simulation import (
+    SIMULATION_INTERVALS,
+    SIMULATION_SUMMARY,
+    SimulationJob,
+    SimulationRequest,
+)
 from api.service.deps import ReadsDep, ResourceId, TeamDep
 from api.service.job_views import (
     JobInfo,
@@ -17,7 +22,9 @@ from api.service.job_views import (
     add_create_route,
     add_part_routes,
     find_job,
-    finished_result,
+    finished_part,
+    job_request,
+    require_done,
 )
 from api.service.problems import ConflictError, NotFoundError, problem_responses
 from api.storage.jobs import team_jobs
@@ -51,7 +58,7 @@ class SimulationView(BaseModel):
 
 def _can_simulate(session: Session, team: TeamSnapshot, request: SimulationJob) -> None:
     request.options()
-    finished_result(session, find_job(session, team, request.schedule_id, "schedule"), "meta")
+    require_done(find_job(session, team, request.schedule_id, "schedule"))
     if team.targets is None:
         raise ConflictError("set the team's service targets first (PATCH /v1/settings)")
 
@@ -78,16 +85,18 @@ def _view(session: Session, team: TeamSnapshot, simulation_id: int) -> Simulatio
     job = find_job(session, team, simulation_id, "simulation")
     summary = None
     if job.status == "done":
-        summary = finished_result(session, job, "summary")["summary"]
+        summary = finished_part(session, job, SIMULATION_SUMMARY)
     return SimulationView(
-        job=JobInfo.of(job), schedule_id=int(job.request["schedule_id"]), summary=summary
+        job=JobInfo.of(job),
+        schedule_id=job_request(job, SimulationJob).schedule_id,
+        summary=summary,
     )
 
 
 @schedule_router.get(
     "/{schedule_id}/simulation",
     summary="The latest simulation of a schedule",
-    responses=problem_responses(404),
+    responses=problem_responses(404, 409),
 )
 async def read_latest_simulation(
     schedule_id: ResourceId, team: TeamDep, reads: ReadsDep
@@ -97,7 +106,7 @@ async def read_latest_simulation(
     def latest(session: Session) -> SimulationView:
         find_job(session, team, schedule_id, "schedule")
         for job in team_jobs(session, team.id, "simulation", RECENT_SIMULATIONS):
-            if job.request.get("schedule_id") == schedule_id:
+            if job_request(job, SimulationJob).schedule_id == schedule_id:
                 return _view(session, team, job.id)
         raise NotFoundError(
             f"schedule {schedule_id} has not been simulated; "
@@ -110,7 +119,7 @@ async def read_latest_simulation(
 @router.get(
     "/{simulation_id}",
     summary="A simulation's status and summary",
-    responses=problem_responses(404),
+    responses=problem_responses(404, 409),
 )
 async def read_simulation(
     simulation_id: ResourceId, team: TeamDep, reads: ReadsDep
@@ -123,7 +132,7 @@ async def read_simulation(
 add_part_routes(
     router,
     "simulation",
-    "intervals",
+    SIMULATION_INTERVALS,
     as_json=RouteDoc(
         "/{simulation_id}/intervals",
         "read_intervals",

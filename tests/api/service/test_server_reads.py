@@ -15,6 +15,7 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
+from api.jobs.schedule import COVERAGE
 from api.service.download_cache import DownloadCache
 from api.service.job_views import finished_result_json
 from api.settings import ServiceSettings
@@ -144,10 +145,10 @@ def test_a_done_jobs_result_is_read_once_and_a_reused_id_is_read_again(
     try:
         with database.session(write=True) as session:
             job = _done_job(session, team.team_id, finished_at, [{"required": 3}])
-            first = finished_result_json(session, job, "coverage", cache=cache)
+            first = finished_result_json(session, job, COVERAGE, cache=cache)
             assert json.loads(first["coverage"]) == [{"required": 3}]
             assert len(cache) == 1
-            assert finished_result_json(session, job, "coverage", cache=cache) == first
+            assert finished_result_json(session, job, COVERAGE, cache=cache) == first
             # The same id naming another job (after a deletion): another finish time.
             job_id = job.id
             session.execute(delete(Job).where(Job.id == job_id))
@@ -163,7 +164,7 @@ def test_a_done_jobs_result_is_read_once_and_a_reused_id_is_read_again(
             session.add(again)
             session.add(JobResult(job_id=job_id, part="coverage", payload=[{"required": 5}]))
             session.commit()
-            second = finished_result_json(session, again, "coverage", cache=cache)
+            second = finished_result_json(session, again, COVERAGE, cache=cache)
             assert json.loads(second["coverage"]) == [{"required": 5}]
     finally:
         database.dispose()
