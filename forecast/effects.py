@@ -259,13 +259,14 @@ class SpecialDayEffects:
         shapes = {
             key: _shrunk_shape(value, 1.0, prior_contacts) for key, value in shape_found.items()
         }
+        typical_shares = _typical_shares(all_shares, weekdays, normal & ordinary)
         kinds = _kind_effects(
             (daily, all_shares, weekdays),
             _kinds_of_rows(info, types, weekdays, roles),
             levels,
             normal & ordinary,
             roles,
-            prior_contacts,
+            (prior_contacts, _rest_day_share_kept(typical_shares, roles)),
         )
         return cls(
             named_ratios={
@@ -280,7 +281,7 @@ class SpecialDayEffects:
             roles=roles,
             kinds=kinds,
             ordinary=ordinary,
-            typical_shares=_typical_shares(all_shares, weekdays, normal & ordinary),
+            typical_shares=typical_shares,
             prior_contacts=prior_contacts,
         )
 
@@ -420,16 +421,13 @@ class SpecialDayEffects:
         profile_weekday = holidays.profile_weekday(weekday)
         reference = self.typical_shares[profile_weekday]
         profile = reference * (1.0 if holidays.shape is None else holidays.shape)
-        short = self.roles.short
-        kept = np.ones_like(profile)
-        if short is not None:
-            flat = OPEN_SHARE / len(profile)
-            kept = ((self.typical_shares[short] >= flat) | (reference < flat)).astype(float)
-        share = float((profile * kept).sum() / profile.sum()) if profile.sum() > 0 else 1.0
+        kept = _kept_slots(reference, self.typical_shares, self.roles)
+        share = _share_kept(profile, reference, self.typical_shares, self.roles)
         multiplier = holidays.multiplier(weekday, self.roles) * (1.0 if effect.count else share)
+        short = self.roles.describe(self.roles.short)
         assumption = (
             f"{holidays.assumption(weekday, self.roles)}; it runs into another day of rest, so "
-            f"of the hours the rest day is open only those {self.roles.describe(short)} is "
+            f"of the hours the rest day is open only those {short} is "
             f"open are kept: x{multiplier:.2f} of a normal day"
         )
         return DayAdjustment(
@@ -439,6 +437,35 @@ class SpecialDayEffects:
             f"{label}: not seen in this channel's history; {assumption}",
             assumption,
         )
+
+
+def _kept_slots(reference: FloatArray, typical_shares: FloatMatrix, roles: WeekRoles) -> FloatArray:
+    """1 for the slots of a rest-day ``reference`` profile that a holiday running into another
+    day of rest keeps (those the short day is open, and those the rest day is closed: the
+    night trickle), 0 for the others (all 1 without a short day)."""
+    if roles.short is None:
+        return np.ones_like(reference)
+    flat = OPEN_SHARE / len(reference)
+    kept: FloatArray = ((typical_shares[roles.short] >= flat) | (reference < flat)).astype(float)
+    return kept
+
+
+def _share_kept(
+    profile: FloatArray, reference: FloatArray, typical_shares: FloatMatrix, roles: WeekRoles
+) -> float:
+    """The share of ``profile`` (the rest-day ``reference``, maybe reshaped) in the slots
+    :func:`_kept_slots` keeps (1 for an empty profile)."""
+    total = float(profile.sum())
+    if not total > 0:
+        return 1.0
+    return float((profile * _kept_slots(reference, typical_shares, roles)).sum() / total)
+
+
+def _rest_day_share_kept(typical_shares: FloatMatrix, roles: WeekRoles) -> float:
+    """The calendar prior of a holiday running into another day of rest, as a share of a
+    normal rest day: the contacts of the hours it keeps (see :func:`_kept_slots`)."""
+    rest = typical_shares[roles.rest]
+    return _share_kept(rest, rest, typical_shares, roles)
 
 
 def _window_effects(
@@ -519,9 +546,12 @@ def _kind_effects(
     levels: FloatArray,
     usable: BoolArray,
     roles: WeekRoles,
-    prior_contacts: float,
+    priors: tuple[float, float],
 ) -> dict[str, KindEffect]:
-    """The pooled effect of every kind (``grid``: daily totals, shares and weekdays)."""
+    """The pooled effect of every kind (``grid``: daily totals, shares and weekdays;
+    ``priors``: the shapes' pseudo-contacts per slot, and the share of a rest day's contacts
+    a holiday running into another day of rest keeps, its calendar prior)."""
+    prior_contacts, share_kept = priors
     return {
         kind: KindEffect.learn(
             kind,
@@ -535,6 +565,7 @@ def _kind_effects(
             ),
             roles,
             prior_contacts,
+            share_kept if kind == "holiday_eve" else 1.0,
         )
         for kind in KIND_NAMES
     }

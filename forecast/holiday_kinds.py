@@ -298,6 +298,9 @@ class KindEffect:
         weight: the data's weight against the prior (0 = prior only, 1 = data only).
         shape: intraday shape relative to the profile of ``reference`` (or of the date's own
             weekday), already shrunk; ``None`` when no day was seen.
+        prior_share: the calendar prior's level as a share of a normal ``prior_reference``
+            day (1: like it; a holiday running into another day of rest keeps only the hours
+            the short day is open, see :mod:`forecast.effects`).
     """
 
     kind: KindName
@@ -307,6 +310,7 @@ class KindEffect:
     log_ratio: float
     weight: float
     shape: FloatArray | None
+    prior_share: float = 1.0
 
     @classmethod
     def learn(
@@ -315,11 +319,16 @@ class KindEffect:
         observations: Sequence[Observation],
         roles: WeekRoles,
         prior_contacts: float = SHAPE_PRIOR_CONTACTS,
+        prior_share: float = 1.0,
     ) -> KindEffect:
         """Pool the past days of ``kind`` and weigh them against the calendar prior
         (``prior_contacts``: pseudo-contacts per slot of the pooled shape, see
-        :data:`SHAPE_PRIOR_CONTACTS`)."""
+        :data:`SHAPE_PRIOR_CONTACTS`; ``prior_share``: the prior's level as a share of a
+        normal day of its reference weekday): the data is shrunk toward the same prior the
+        forecast uses before any day of the kind was seen."""
         prior = roles.prior_weekday(kind)
+        prior_share = max(prior_share, math.exp(_LOG_FLOOR))
+        prior_offset = math.log(prior_share) if prior is not None else 0.0
         usable = [o for o in observations if o.own_level > 0]
         with_reference = [
             o
@@ -327,14 +336,15 @@ class KindEffect:
             if math.isfinite(o.reference_ratio) and o.reference_profile is not None
         ]
         if not usable:
-            return cls(kind, 0, prior, prior, 0.0, 0.0, None)
+            return cls(kind, 0, prior, prior, 0.0, 0.0, None, prior_share)
         by_reference = prior is not None and len(with_reference) == len(usable)
         if by_reference and len(usable) >= _MIN_SWITCH_DAYS:
             by_reference = _loo_error(usable, True) <= _SWITCH_MARGIN * _loo_error(usable, False)
         if by_reference:
             logs = _logs([o.reference_ratio for o in usable])
             reference = prior
-            distance = float(np.median(logs))  # the prior is a ratio of 1 to the reference
+            # The prior is a ratio of ``prior_share`` to the reference.
+            distance = float(np.median(logs)) - prior_offset
         else:
             logs = _logs([o.own_ratio for o in usable])
             reference = None
@@ -348,7 +358,8 @@ class KindEffect:
                     for o in usable
                     if math.isfinite(o.reference_level) and o.reference_level > 0
                 ]
-                distance = median - (float(np.median(prior_logs)) if prior_logs else 0.0)
+                prior_log = float(np.median(prior_logs)) if prior_logs else 0.0
+                distance = median - prior_log - prior_offset
         count = len(usable)
         if count > 1:
             spread = 1.4826 * float(np.median(np.abs(logs - np.median(logs))))
@@ -359,14 +370,16 @@ class KindEffect:
         shape = _pooled_shape(usable, by_reference, prior_contacts)
         if shape is not None and not _shape_helps(usable, by_reference, prior_contacts):
             shape = None
-        return cls(kind, count, reference, prior, float(np.median(logs)), weight, shape)
+        return cls(
+            kind, count, reference, prior, float(np.median(logs)), weight, shape, prior_share
+        )
 
     def _raw_multiplier(self, weekday: int, roles: WeekRoles) -> float:
         own = roles.level(weekday)
         if own <= 0:
             return 0.0
         prior_log = (
-            math.log(roles.level(self.prior_reference) / own)
+            math.log(self.prior_share * roles.level(self.prior_reference) / own)
             if self.prior_reference is not None and roles.level(self.prior_reference) > 0
             else 0.0
         )

@@ -324,6 +324,41 @@ def test_a_holiday_running_into_the_rest_day_keeps_the_rest_days_night_trickle()
     assert friday[~night].sum() == pytest.approx(0.0, abs=1e-6)
 
 
+def test_one_holiday_running_into_the_rest_day_moves_the_cut_prior_not_the_whole_rest_day() -> None:
+    roles = WeekRoles.of(1000 * np.asarray(WEEK), frozenset(range(7)))
+    # One such holiday seen at 30% of a Saturday; the prior keeps 10% of a Saturday.
+    seen = Observation(
+        own_ratio=0.3 * 150.0 / 1000.0,
+        reference_ratio=0.3,
+        own_profile=np.full(24, 1 / 24),
+        reference_profile=np.full(24, 1 / 24),
+        shares=np.full(24, 1 / 24),
+        own_level=1000.0,
+        reference_level=150.0,
+    )
+    unseen = KindEffect.learn("holiday_eve", [], roles, prior_share=0.1)
+    once = KindEffect.learn("holiday_eve", [seen], roles, prior_share=0.1)
+    assert unseen.multiplier(2, roles) == pytest.approx(0.1 * 150.0 / 1000.0)
+    # Positive-part James-Stein toward the cut prior: the one day is log(3) away from it,
+    # with the variance of a single day, 0.25.
+    weight = 1.0 - 0.25 / math.log(3.0) ** 2
+    assert once.weight == pytest.approx(weight)
+    assert once.multiplier(2, roles) == pytest.approx(0.015 * 3.0**weight)
+
+
+def test_the_prior_of_a_holiday_running_into_the_rest_day_is_the_rest_days_share_it_keeps() -> None:
+    # Saturdays: a trickle of 0.01 in each of 19 closed hours, 1.0 in each of 5 evening hours;
+    # Fridays open 08-12. Such a holiday keeps the night (0.19 of 5.19), not the evening.
+    trickle = [0.01] * 24
+    shapes = {
+        day: [max(a, b) for a, b in zip(shape, trickle, strict=True)] if shape is EVENING else shape
+        for day, shape in _dusk_to_dusk_shapes().items()
+    }
+    effects = SpecialDayEffects.learn(_channel(Calendar(), {}, shapes))
+    assert effects.kinds["holiday_eve"].prior_share == pytest.approx(0.19 / 5.19)
+    assert effects.kinds["holiday"].prior_share == 1.0
+
+
 def test_a_holiday_running_into_the_rest_day_is_pooled_with_its_own_kind_once_one_was_seen() -> (
     None
 ):
