@@ -14,6 +14,8 @@ from typing import Annotated
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from forecast.limits import MAX_AHT_SECONDS, MIN_AHT_SECONDS
+
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger one names nothing
 
 
@@ -51,3 +53,12 @@ IsoDateTime = Annotated[
     _iso_text(dt.datetime.fromisoformat, dt.datetime, "timestamp such as 2026-12-07T09:00"),
 ]
 """A timestamp given as ISO 8601 text (naive ones are read in the team's timezone)."""
+
+
+def default_aht_field(description: str) -> float | None:
+    """A request's handle time for channels whose history has none: absent, or within the
+    bounds an uploaded handle time must meet (:mod:`forecast.limits`)."""
+    found: float | None = Field(
+        default=None, ge=MIN_AHT_SECONDS, le=MAX_AHT_SECONDS, description=description
+    )
+    return found

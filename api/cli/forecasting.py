@@ -27,6 +27,7 @@ from api.cli.options import (
     ModelName,
     with_option_groups,
 )
+from forecast.limits import MAX_AHT_SECONDS, MIN_AHT_SECONDS
 
 __all__ = ["ModelName", "check_default_aht", "progress_bar"]
 
@@ -60,11 +61,15 @@ DEFAULT_AHT_OPTION = "--default-aht-seconds"
 
 
 def check_default_aht(default_aht_seconds: float | None) -> None:
-    """Stop on a default AHT that is not a positive, finite number of seconds."""
+    """Stop on a default AHT outside the bounds of an uploaded handle time
+    (:mod:`forecast.limits`)."""
     if default_aht_seconds is not None and not (
-        math.isfinite(default_aht_seconds) and default_aht_seconds > 0
+        MIN_AHT_SECONDS <= default_aht_seconds <= MAX_AHT_SECONDS
     ):
-        fail(f"--default-aht-seconds {default_aht_seconds:g} must be a positive number")
+        fail(
+            f"{DEFAULT_AHT_OPTION} {default_aht_seconds:g} must be a number of seconds from "
+            f"{MIN_AHT_SECONDS:g} to {MAX_AHT_SECONDS:g}"
+        )
 
 
 def _mean_aht(workload: pd.DataFrame, channel: str) -> float:

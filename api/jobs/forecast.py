@@ -29,7 +29,7 @@ from api.jobs.accuracy import AccuracyReport
 from api.jobs.numbers import Record, json_number
 from api.jobs.pipeline import fill_unknown_aht
 from api.jobs.runner import JobContext, ResultPart
-from api.request_models import IsoDate, RequestModel
+from api.request_models import IsoDate, RequestModel, default_aht_field
 from api.storage.calendars import team_calendar
 from api.storage.history import load_history
 from api.storage.models import Team
@@ -66,11 +66,8 @@ class ForecastRequest(RequestModel):
     backtest_origins: int = Field(
         default=8, ge=1, le=26, description="Past weekly origins the backtest forecasts from."
     )
-    default_aht_seconds: float | None = Field(
-        default=None,
-        gt=0,
-        le=86_400,
-        description="AHT for channels whose history has no handle time.",
+    default_aht_seconds: float | None = default_aht_field(
+        "AHT for channels whose history has no handle time."
     )
 
 

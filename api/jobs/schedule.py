@@ -43,7 +43,7 @@ from api.jobs.pipeline import (
     schedule_week,
 )
 from api.jobs.runner import JobContext, ResultPart, done_job
-from api.request_models import MAX_ID, IsoDate, RequestModel
+from api.request_models import MAX_ID, IsoDate, RequestModel, default_aht_field
 from api.storage.agents import agent_record, checked_roster, team_agents
 from api.storage.models import Team
 from forecast import ForecastError
@@ -81,9 +81,7 @@ class ScheduleRequest(RequestModel):
         default=0.5, gt=0, le=100, description="Stop once this close to the lower bound, %."
     )
     seed: int = Field(default=0, ge=0, le=2**31 - 1, description="Solver seed.")
-    default_aht_seconds: float | None = Field(
-        default=None, gt=0, le=86_400, description="AHT where the history has none."
-    )
+    default_aht_seconds: float | None = default_aht_field("AHT where the history has none.")
 
 
 def team_inputs(

@@ -18,6 +18,8 @@ from fastapi import APIRouter, Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import FileResponse, RedirectResponse, Response
 
+from forecast.limits import MAX_AHT_SECONDS, MIN_AHT_SECONDS
+
 WEB_DIR: Final = Path(__file__).parent
 STATIC_DIR: Final = WEB_DIR / "static"
 PLOTLY_JS: Final = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
@@ -60,7 +62,12 @@ def page(request: Request) -> Response:
     return _templates().TemplateResponse(
         request,
         "index.html",
-        {"plotly_version": plotly.__version__, "version": _asset_version()},
+        {
+            "plotly_version": plotly.__version__,
+            "version": _asset_version(),
+            # the bounds the service checks (forecast.limits), for the field and its message
+            "aht_bounds": (round(MIN_AHT_SECONDS), round(MAX_AHT_SECONDS)),
+        },
         headers={"Cache-Control": "no-cache"},
     )
 

@@ -101,7 +101,8 @@ def test_plan_takes_the_options_of_forecast_requirements_and_schedule(tmp_path: 
     assert staffed["voice"] == pytest.approx(forecast["volume_high"].max())
 
 
-def test_plan_refuses_a_default_aht_that_is_not_positive(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seconds", ["-5", "0.5", "86401", "nan"])
+def test_plan_refuses_a_default_aht_outside_the_upload_limits(tmp_path: Path, seconds: str) -> None:
     _history_without_aht(tmp_path / "history.csv")
     (tmp_path / "rules.toml").write_text(RULES)
     (tmp_path / "targets.toml").write_text(TARGETS)
@@ -114,11 +115,14 @@ def test_plan_refuses_a_default_aht_that_is_not_positive(tmp_path: Path) -> None
             *("--targets", str(tmp_path / "targets.toml")),
             *("--rules", str(tmp_path / "rules.toml")),
             *("--out", str(tmp_path / "plan")),
-            *("--default-aht-seconds", "-5"),
+            *("--default-aht-seconds", seconds),
         ],
     )
     assert result.exit_code == 2
-    assert "--default-aht-seconds -5 must be a positive number" in result.output
+    assert (
+        f"--default-aht-seconds {float(seconds):g} must be a number of seconds from 1 to 86400"
+        in (" ".join(result.output.split()))
+    )
 
 
 def test_forecast_prints_the_default_aht_it_wrote_not_zero(tmp_path: Path) -> None:

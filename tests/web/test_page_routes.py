@@ -20,6 +20,7 @@ from api.settings import ServiceSettings
 from api.storage.database import Database
 from api.storage.migrate import upgrade_database
 from api.storage.teams import create_team, issue_key
+from forecast.limits import MAX_AHT_SECONDS, MIN_AHT_SECONDS
 
 COVERAGE_CSV = (
     "interval_start,channel,required,scheduled,shortfall,projected_service_level\n"
@@ -85,6 +86,12 @@ def test_the_page_loads_only_local_scripts_and_styles(client: TestClient) -> Non
         assert client.get(source).status_code == 200, source
     assert any(source.startswith("/app/vendor/plotly.min.js") for source in sources)
     assert '<label for="api-key">' in response.text
+
+
+def test_the_default_aht_field_takes_the_bounds_the_service_checks(client: TestClient) -> None:
+    field = re.search(r'<input id="forecast-default-aht"[^>]*>', client.get("/app/").text)
+    assert field is not None
+    assert f'min="{MIN_AHT_SECONDS:g}" max="{MAX_AHT_SECONDS:g}"' in field.group()
 
 
 def test_the_script_modules_and_what_they_import_are_served_and_revalidated(

@@ -23,12 +23,16 @@ test("a forecast without a default handle time sends only the window", () => {
   });
 });
 
-test("the default handle time is empty, or seconds from 1 to a day, else a message", () => {
-  assert.deepEqual(defaultAht(""), { value: null });
-  assert.deepEqual(defaultAht(" 300 "), { value: 300 });
-  assert.match(defaultAht("0").error, /from 1 to 86400; "0" is not/);
-  assert.match(defaultAht("abc").error, /"abc" is not/);
-  assert.ok(defaultAht("86401").error);
+test("the default handle time is empty, or seconds within the field's bounds, else a message", () => {
+  const bounds = { min: 1, max: 86400 };
+  assert.deepEqual(defaultAht("", bounds), { value: null });
+  assert.deepEqual(defaultAht(" 300 ", bounds), { value: 300 });
+  assert.deepEqual(defaultAht("86400", bounds), { value: 86400 });
+  assert.match(defaultAht("0", bounds).error, /from 1 to 86400; "0" is not/);
+  assert.match(defaultAht("0.5", bounds).error, /"0.5" is not/);
+  assert.match(defaultAht("abc", bounds).error, /"abc" is not/);
+  assert.ok(defaultAht("86401", bounds).error);
+  assert.match(defaultAht("700", { min: 1, max: 600 }).error, /from 1 to 600; "700" is not/);
 });
 
 test("a schedule sends only what differs from the service's defaults", () => {

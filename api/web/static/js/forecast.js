@@ -179,10 +179,11 @@ export function setupForecast({ afterForecast }) {
     const input = $("#forecast-start");
     clearFieldErrors(event.target);
     if (!required(input, "Choose the first day to forecast.")) return;
-    const aht = defaultAht($("#forecast-default-aht").value);
+    const ahtField = $("#forecast-default-aht");
+    const aht = defaultAht(ahtField.value, { min: Number(ahtField.min), max: Number(ahtField.max) });
     if (aht.error) {
-      fieldError($("#forecast-default-aht"), aht.error);
-      $("#forecast-default-aht").focus();
+      fieldError(ahtField, aht.error);
+      ahtField.focus();
       return;
     }
     forgetChart($("#forecast-chart"));

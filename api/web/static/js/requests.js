@@ -3,16 +3,15 @@
 
 import { listItems, parseCsv } from "./format.js";
 
-export const MAX_AHT_SECONDS = 86_400;
-
-/** The default handle time field: null when empty, or the problem with it. */
-export function defaultAht(text) {
+/** The default handle time field: null when empty, or the problem with it. The bounds are
+ * the field's own min and max, which the server renders from its limits. */
+export function defaultAht(text, { min, max }) {
   const trimmed = String(text ?? "").trim();
   if (!trimmed) return { value: null };
   const value = Number(trimmed);
-  if (!(value > 0 && value <= MAX_AHT_SECONDS)) {
+  if (!(value >= min && value <= max)) {
     return {
-      error: `A handle time is a number of seconds, from 1 to ${MAX_AHT_SECONDS}; "${trimmed}" is not.`,
+      error: `A handle time is a number of seconds, from ${min} to ${max}; "${trimmed}" is not.`,
     };
   }
   return { value };
