@@ -9,14 +9,33 @@ type; they arrive as ISO 8601 strings) by declaring them with ``Field(strict=Fal
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from forecast.limits import MAX_AHT_SECONDS, MIN_AHT_SECONDS
+from forecast.limits import CONTROL_CHARACTERS, MAX_AHT_SECONDS, MIN_AHT_SECONDS
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger one names nothing
+
+
+_CONTROL = re.compile(CONTROL_CHARACTERS)
+_Text = TypeVar("_Text", str, str | None)
+
+
+def _one_line(text: _Text) -> _Text:
+    if text is not None and _CONTROL.search(text):
+        raise ValueError(
+            f"{text[:40]!r} holds a control character (a line break, tab or NUL byte); names "
+            "and labels are one line of printable text"
+        )
+    return text
+
+
+# For every name or label a request carries (a channel, an agent, a column, a skill): one
+# line of printable text, as the history reader requires of the names in a file.
+OneLine = AfterValidator(_one_line)
 
 
 class RequestModel(BaseModel):

@@ -49,6 +49,7 @@ WORKLOAD_COLUMNS = (
     "aht_seconds",
 )
 MAX_FORECAST_DAYS = 366
+MAX_LEAD_DAYS = 366  # the first forecast day at most a year after the history's last day
 
 
 @dataclass(frozen=True, eq=False)
@@ -227,6 +228,28 @@ def workload_table(forecasts: tuple[ChannelForecast, ...], timezone: str) -> pd.
     return pd.concat(pieces, ignore_index=True)
 
 
+def _check_start(history: HistoryLike, start: dt.date) -> None:
+    """Refuse a first forecast day with no history before it, or more than
+    :data:`MAX_LEAD_DAYS` after the history's last day (the level and the calendar would be
+    guesses, and a date near the year 1 or 9999 is past what the arithmetic holds)."""
+    starts = history.frame["interval_start"]
+    if starts.empty:
+        return  # channel_histories names the empty history
+    local = starts.agg(["min", "max"]).dt.tz_convert(history.timezone)
+    first, last = local.iloc[0].date(), local.iloc[1].date()
+    if start <= first:
+        raise ForecastError(
+            f"the forecast start {start} is not after the history's first day ({first}): there "
+            "is no history before it to forecast from; start after the history begins"
+        )
+    if (start - last).days > MAX_LEAD_DAYS:
+        raise ForecastError(
+            f"the forecast start {start} is {(start - last).days:,} days after the history's "
+            f"last day ({last}), more than the limit of {MAX_LEAD_DAYS} days; upload recent "
+            "history or start the forecast sooner"
+        )
+
+
 def forecast_workload(
     history: HistoryLike,
     *,
@@ -253,6 +276,7 @@ def forecast_workload(
     """
     if not 1 <= days <= MAX_FORECAST_DAYS:
         raise ForecastError(f"days must be between 1 and {MAX_FORECAST_DAYS}, got {days}")
+    _check_start(history, start)
     forecast_days = pd.date_range(pd.Timestamp(start), periods=days, freq="D")
     histories = channel_histories(
         history,

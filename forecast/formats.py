@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -62,6 +63,7 @@ from forecast.column_mapping import (
 )
 from forecast.errors import InvalidHistoryError
 from forecast.limits import (
+    CONTROL_CHARACTERS,
     MAX_AHT_SECONDS,
     MAX_CELL_CHARACTERS,
     MAX_CHANNELS,
@@ -287,10 +289,32 @@ def read_table(source: HistorySource) -> RawTable:
         raise InvalidHistoryError(
             "the history file has a header row but no data rows; export at least one interval"
         )
+    _check_repeated_columns(first_line.rstrip("\r"), separator)
     header: dict[str, str] = {}
     for name in cells.columns:
         header.setdefault(header_key(name), name)
     return RawTable(cells, rows, header, separator == ";", rows_read)
+
+
+def _check_repeated_columns(first_line: str, separator: str) -> None:
+    """Refuse a header that names a column staffcast reads twice (``volume`` and ``Volume``):
+    which of the two holds the data cannot be told, and reading either would be a guess."""
+    try:
+        names = next(csv.reader([first_line], delimiter=separator), [])
+    except csv.Error:  # pandas read the file; its header is as pandas read it
+        return
+    seen: dict[str, int] = {}
+    for number, name in enumerate(names, start=1):
+        key = header_key(name)
+        if key not in _READ_KEYS:
+            continue
+        if key in seen:
+            raise InvalidHistoryError(
+                f"row 1, columns {seen[key]} and {number}: the header names "
+                f"{names[seen[key] - 1].strip()!r} and {name.strip()!r}, the same column twice; "
+                "keep one of them (staffcast cannot tell which holds the data)"
+            )
+        seen[key] = number
 
 
 def detect_format(table: RawTable) -> ExportFormat:
@@ -730,6 +754,34 @@ def _check_lengths_of(table: RawTable, key: str, problems: RowProblems) -> None:
     )
 
 
+_CONTROL_CHARACTER: Final = re.compile(CONTROL_CHARACTERS)
+
+
+def _check_labels(table: RawTable, keys: tuple[str, ...], problems: RowProblems) -> None:
+    """Refuse channel and queue names holding a control character (a line break, a tab, a
+    NUL byte): they are one line of text in every file and chart, and PostgreSQL cannot store
+    a NUL."""
+    for key in dict.fromkeys(key for key in keys if key and table.has(key)):
+        _check_one_line(table, key, problems)
+
+
+def _check_one_line(table: RawTable, key: str, problems: RowProblems) -> None:
+    cells = table.column(key)
+    if not _CONTROL_CHARACTER.search("".join(cells)):  # a clean column costs one join
+        return
+    header = table.header[key]
+    # Names are stripped when read: a tab or line break at either end is dropped there.
+    problems.add_where(
+        cells.str.strip().str.contains(_CONTROL_CHARACTER).to_numpy(dtype=bool),
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(cells.iloc[i])} holds a control "
+            "character (a line break, tab or NUL byte); channel and queue names are one line "
+            "of printable text"
+        ),
+    )
+
+
 def _check_channel_count(
     channels: pd.Series, table: RawTable, key: str, problems: RowProblems
 ) -> None:
@@ -806,6 +858,7 @@ def extract_records(
     else:
         _check_cell_lengths(table, problems)
         reading = _READERS[layout.name](table, problems)
+    _check_labels(table, (reading.channel, reading.queue), problems)
     times = _times(table, reading, timezone, problems)
     records = _records(table, layout, reading, times, problems)
     notes = channel_label_notes(table.column(reading.channel))

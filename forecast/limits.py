@@ -15,3 +15,6 @@ MIN_AHT_SECONDS: Final = 1.0  # a handle time above 0 and below this is a unit m
 MAX_AHT_SECONDS: Final = 86_400.0  # 24 hours
 MAX_CHANNELS: Final = 50
 MAX_SPAN_DAYS: Final = 3_653  # ten years: the grid is channels x intervals of the whole span
+# Names and labels are one line of printable text: no line break, tab, NUL byte (which
+# PostgreSQL cannot store) or other control character. A regular expression character class.
+CONTROL_CHARACTERS: Final = r"[\x00-\x1f\x7f]"

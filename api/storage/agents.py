@@ -18,6 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.storage.models import Agent
+from forecast.limits import CONTROL_CHARACTERS
 from scheduler.errors import InvalidAgentsError
 from scheduler.shifts import AGENT_COLUMNS, agents_from_frame
 from scheduler.shifts import Agent as RosterAgent
@@ -96,14 +97,25 @@ def check_roster_bounds(table: pd.DataFrame) -> None:
         )
     problems: list[str] = []
     for column in table.columns:
-        lengths = table[column].str.len().to_numpy()
+        cells = table[column]
+        lengths = cells.str.len().to_numpy()
         for position in np.flatnonzero(lengths > MAX_LABEL_CHARACTERS)[:MAX_LISTED]:
-            problem = _over_limit(str(table[column].iloc[position]), str(column))
+            problem = _over_limit(str(cells.iloc[position]), str(column))
             if problem:
                 problems.append(f"row {position + 2}, column `{column}`: {problem}")
+        # Cells are stripped when read: a tab or line break at either end is dropped there.
+        inner = cells.str.strip().str.contains(CONTROL_CHARACTERS, regex=True)
+        controlled = inner.to_numpy(dtype=bool)
+        for position in np.flatnonzero(controlled)[:MAX_LISTED]:
+            problems.append(
+                f"row {position + 2}, column `{column}`: {str(cells.iloc[position])[:40]!r} holds "
+                "a control character (a line break, tab or NUL byte); ids, names, skills and "
+                "dates are one line of printable text"
+            )
     if problems:
         raise InvalidAgentsError(
-            f"the roster was rejected with {len(problems)} cell(s) over a limit: {problems[0]}",
+            f"the roster was rejected with {len(problems)} cell(s) over a limit or not one line "
+            f"of text: {problems[0]}",
             problems,
         )
 
@@ -134,6 +146,7 @@ def records_from_csv(content: bytes) -> list[dict[str, Any]]:
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as error:
         raise UnreadableRosterError(f"the roster is not a readable CSV file ({error})") from None
     table.columns = [str(column).strip() for column in table.columns]
+    _check_repeated_columns(list(table.columns))
     check_roster_bounds(table)
     agents_from_frame(table)  # every row checked before anything is stored
     records = []
@@ -152,6 +165,18 @@ def records_from_csv(content: bytes) -> list[dict[str, Any]]:
             }
         )
     return records
+
+
+def _check_repeated_columns(columns: list[str]) -> None:
+    """Refuse a roster whose header names a column twice (pandas reads the second
+    ``agent_id`` as ``agent_id.1``): which one holds the data cannot be told."""
+    for number, column in enumerate(columns, start=1):
+        base, dot, copy = column.rpartition(".")
+        if dot and copy.isdigit() and base in AGENT_COLUMNS and base in columns:
+            raise InvalidAgentsError(
+                f"row 1, columns {columns.index(base) + 1} and {number}: the header names "
+                f"{base!r} twice; keep one of them (staffcast cannot tell which holds the data)"
+            )
 
 
 def agent_record(agent: Agent) -> dict[str, Any]:

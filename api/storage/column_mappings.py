@@ -29,7 +29,11 @@ def file_columns(content: bytes | str) -> tuple[str, ...]:
     text = content.decode("utf-8-sig", errors="replace") if isinstance(content, bytes) else content
     first = text.removeprefix("\ufeff").split("\n", 1)[0].rstrip("\r")
     separator = max(SEPARATORS, key=first.count)
-    return tuple(cell.strip() for cell in next(csv.reader([first], delimiter=separator), []))
+    try:
+        cells = next(csv.reader([first], delimiter=separator), [])
+    except csv.Error:  # not a CSV header (a stray carriage return, a cell over csv's limit):
+        return ()  # no saved mapping fits it, and the history reader names the problem
+    return tuple(cell.strip() for cell in cells)
 
 
 def layout_key(columns: tuple[str, ...]) -> str:

@@ -17,6 +17,7 @@ import io
 from collections.abc import Callable
 from typing import Annotated, Final
 
+import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from plotly.graph_objects import Figure
@@ -31,6 +32,7 @@ from api.charts import (
     service_level_targets,
     timeline_figure,
 )
+from api.request_models import OneLine
 from api.service.deps import DownloadsDep, ReadOnlyRoute, SessionDep, TeamDep
 from api.service.download_cache import DownloadCache
 from api.service.problems import InvalidUploadError
@@ -132,7 +134,7 @@ async def timeline(
     team: TeamDep,
     body: BodyDep,
     downloads: DownloadsDep,
-    channel: Annotated[str | None, Query(max_length=64)] = None,
+    channel: Annotated[str | None, Query(max_length=64), OneLine] = None,
     day: Annotated[dt.date | None, Query()] = None,
 ) -> Response:
     """The schedule timeline of a shifts CSV, optionally one channel and one day."""
@@ -171,15 +173,18 @@ def _forecast_figure(team: TeamSnapshot, session: Session, forecast: pd.DataFram
         starts = pd.to_datetime(forecast["interval_start"], utc=True).dt.tz_convert(team.timezone)
     except (ValueError, TypeError) as error:
         raise _chart_error("forecast", error) from None
+    if starts.isna().any():
+        row = int(np.flatnonzero(starts.isna().to_numpy())[0]) + 2
+        raise InvalidUploadError(f"cannot draw the forecast: row {row}, `interval_start` is empty")
     first, last = starts.min(), starts.max()
+    try:
+        since = (first - pd.Timedelta(days=HISTORY_DAYS)).to_pydatetime()
+    except (ValueError, OverflowError) as error:  # a first day near the year 1
+        raise _chart_error("forecast", error) from None
     history = load_history(
-        session,
-        team.id,
-        timezone=team.timezone,
-        start=(first - pd.Timedelta(days=HISTORY_DAYS)).to_pydatetime(),
-        end=first.to_pydatetime(),
+        session, team.id, timezone=team.timezone, start=since, end=first.to_pydatetime()
     )
-    markers = day_markers(team, (first - pd.Timedelta(days=HISTORY_DAYS)).date(), last.date())
+    markers = day_markers(team, since.date(), last.date())
     try:
         return forecast_figure(
             history,

@@ -40,7 +40,9 @@ _DAY_SECONDS: Final = 86_400
 
 
 def _fail(channel: str, field: str, value: object, why: str) -> InvalidTargetsError:
-    return InvalidTargetsError(f"targets for channel {channel!r}, field `{field}`: {value!r} {why}")
+    """``why`` follows the value, or the field when there is no value (``is missing: ...``)."""
+    shown = "" if value is None else f": {value!r}"
+    return InvalidTargetsError(f"targets for channel {channel!r}, field `{field}`{shown} {why}")
 
 
 def _number(channel: str, field: str, value: object) -> float:
@@ -268,14 +270,15 @@ class ChannelTarget:
                 )
             return
         if self.hours is not None:
-            raise _fail(name, "hours", "...", "applies to deferred work only (response_hours)")
+            raise InvalidTargetsError(
+                f"targets for channel {name!r}, field `hours`: business hours apply to deferred "
+                "work only (give response_hours and response_share with them)"
+            )
         if self.service_level is None and self.asa_seconds is None and self.max_abandon is None:
-            raise _fail(
-                name,
-                "service_level",
-                None,
-                "is missing: give a service level (service_level + answer_seconds), "
-                "asa_seconds, max_abandon, or response_hours for deferred work",
+            raise InvalidTargetsError(
+                f"targets for channel {name!r}: no service target is set; give a service level "
+                "(service_level + answer_seconds), asa_seconds, max_abandon, or response_hours "
+                "for deferred work"
             )
 
     @property

@@ -78,6 +78,21 @@ HOSTILE_FILES: Final = (
         "of 50 channels",
     ),
     HostileFile(
+        "a line break inside a quoted channel name",
+        _canonical('2026-12-07T09:15,"voi\nce",4,300'),
+        "row 3, column `channel`: 'voi\\nce' holds a control character",
+    ),
+    HostileFile(
+        "a NUL byte in a channel name (PostgreSQL cannot store one)",
+        _canonical("2026-12-07T09:15,voi\x00ce,4,300"),
+        "row 3, column `channel`: 'voi\\x00ce' holds a control character",
+    ),
+    HostileFile(
+        "the volume column twice",
+        csv_text("interval_start,channel,volume,Volume", "2026-12-07T09:00,voice,4,400"),
+        "row 1, columns 3 and 4: the header names 'volume' and 'Volume', the same column twice",
+    ),
+    HostileFile(
         "two rows two hundred years apart",
         _canonical("2226-12-07T09:15,voice,4,300"),
         "row 3, column `interval_start`: '2226-12-07T09:15' is 73,048 days after row 2",

@@ -1,13 +1,16 @@
 """The whole forecast: workload table, contract with the scheduler, determinism, DST, horizon."""
 
 import datetime as dt
+import re
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from forecast.calendar import Calendar
+from forecast.errors import ForecastError
 from forecast.forecaster import WORKLOAD_COLUMNS, forecast_workload
 from scheduler.staffing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, validate_workload
 from tests.forecast.histories import Pattern, synthetic_history
@@ -54,6 +57,23 @@ def test_a_gap_between_the_history_and_the_start_is_bridged() -> None:
     result = forecast_workload(HISTORY, start=dt.date(2025, 3, 31), days=3)
     assert result.workload["interval_start"].min() == pd.Timestamp("2025-03-31", tz="UTC")
     assert result.workload.groupby("channel")["volume"].sum().gt(0).all()
+
+
+@pytest.mark.parametrize(
+    ("start", "expected"),
+    [
+        (dt.date(1, 1, 1), "the forecast start 0001-01-01 is not after the history's first day"),
+        (dt.date(2025, 1, 6), "the forecast start 2025-01-06 is not after the history's first"),
+        (dt.date(9999, 12, 31), "the forecast start 9999-12-31 is 2,912,733 days after"),
+        (dt.date(2026, 3, 18), "the forecast start 2026-03-18 is 367 days after"),
+    ],
+)
+def test_a_start_without_history_before_it_or_over_a_year_after_it_is_refused(
+    start: dt.date, expected: str
+) -> None:
+    with pytest.raises(ForecastError, match="^" + re.escape(expected)):
+        forecast_workload(HISTORY, start=start, days=7)
+    assert len(forecast_workload(HISTORY, start=dt.date(2026, 3, 17), days=1).workload) == 2 * 24
 
 
 def test_the_forecast_follows_daylight_saving_time_in_the_team_timezone() -> None:

@@ -206,6 +206,22 @@ def test_a_forecast_is_drawn_after_the_teams_last_two_weeks_of_history(
     assert past["x"][0].startswith("2026-11-23T00:00")
 
 
+@pytest.mark.parametrize(
+    ("forecast", "expected"),
+    [
+        ("interval_start,channel,volume\n,voice,5\n", "row 2, `interval_start` is empty"),
+        ("interval_start,channel,volume\n0001-01-01T09:00,voice,5\n", "year 0 is out of range"),
+    ],
+    ids=["an empty start", "a start in the year 1"],
+)
+def test_a_forecast_without_a_usable_start_is_a_422_not_a_500(
+    client: TestClient, headers: dict[str, str], forecast: str, expected: str
+) -> None:
+    response = client.post("/app/figures/forecast", content=forecast, headers=headers)
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == f"cannot draw the forecast: {expected}"
+
+
 def test_a_table_that_cannot_be_drawn_is_a_422_naming_the_column(
     client: TestClient, headers: dict[str, str]
 ) -> None:

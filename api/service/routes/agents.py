@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, File, Form, Path, Response, UploadFile, status
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.request_models import RequestModel
+from api.request_models import OneLine, RequestModel
 from api.service.csv_files import csv_content, csv_response
 from api.service.deps import SessionDep, TeamDep
 from api.service.problems import (
@@ -33,19 +33,19 @@ from api.storage.models import Agent
 router = APIRouter(prefix="/v1/agents", tags=["agents"])
 
 AgentIdPath = Annotated[
-    str, Path(min_length=1, max_length=64, description="The agent's id in your roster.")
+    str, Path(min_length=1, max_length=64, description="The agent's id in your roster."), OneLine
 ]
 
 
 # A skill (channel name), a weekday window or a date: at most 100 characters, like the
 # channel names of an uploaded history.
-Label = Annotated[str, StringConstraints(max_length=MAX_LABEL_CHARACTERS)]
+Label = Annotated[str, StringConstraints(max_length=MAX_LABEL_CHARACTERS), OneLine]
 
 
 class AgentFields(RequestModel):
     """An agent's contract, availability and wishes (the columns of agents.csv)."""
 
-    name: str = Field(default="", max_length=MAX_LABEL_CHARACTERS, description="Display name.")
+    name: Label = Field(default="", description="Display name.")
     skills: list[Label] = Field(
         min_length=1,
         max_length=50,
@@ -68,9 +68,8 @@ class AgentFields(RequestModel):
         max_length=400,
         description="Approved time off: dates or ranges `2026-06-05/2026-06-07`.",
     )
-    preferred_start: str | None = Field(
+    preferred_start: Label | None = Field(
         default=None,
-        max_length=MAX_LABEL_CHARACTERS,
         description="Preferred start time of day, `08:00` (a soft wish).",
     )
 
@@ -78,7 +77,7 @@ class AgentFields(RequestModel):
 class NewAgent(AgentFields):
     """A new agent."""
 
-    agent_id: str = Field(
+    agent_id: Annotated[str, OneLine] = Field(
         min_length=1, max_length=64, description="Unique id in the roster, shown in schedules."
     )
 

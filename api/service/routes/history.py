@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile, 
 from pydantic import BaseModel, Field
 from starlette.responses import Response
 
-from api.request_models import IsoDateTime
+from api.request_models import IsoDateTime, OneLine
 from api.service.csv_files import csv_bytes, csv_content, csv_download, etag_of, not_modified
 from api.service.deps import (
     DownloadsDep,
@@ -142,6 +142,7 @@ MappingColumn = Annotated[
         description="Interval reports: the column as written in the file's header (default: "
         "found by its usual names, or the team's saved mapping for these columns).",
     ),
+    OneLine,
 ]
 
 
@@ -160,6 +161,7 @@ def upload_mapping(
             description="Interval reports without a channel column: the channel of the whole "
             "file (one file per queue), e.g. `voice`.",
         ),
+        OneLine,
     ] = None,
     date_order: Annotated[
         Literal["us", "day_first", "iso"] | None,
@@ -294,7 +296,9 @@ async def download_history(
     end: Annotated[
         IsoDateTime | None, Query(description="Intervals before this one (ISO 8601).")
     ] = None,
-    channel: Annotated[list[str] | None, Query(description="Only these channels.")] = None,
+    channel: Annotated[
+        list[Annotated[str, OneLine]] | None, Query(description="Only these channels.")
+    ] = None,
 ) -> Response:
     """The canonical CSV (`interval_start`, `channel`, `volume`, `aht_seconds`) in the team's
     timezone; an empty `volume` marks missing data. It can be uploaded again unchanged."""

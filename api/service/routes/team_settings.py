@@ -12,7 +12,7 @@ from typing import Annotated, Any, Final, Literal
 from fastapi import APIRouter
 from pydantic import BaseModel, Field, StringConstraints
 
-from api.request_models import IsoDate, RequestModel
+from api.request_models import IsoDate, OneLine, RequestModel
 from api.service.deps import SessionDep, TeamDep, team_row
 from api.service.problems import InvalidParameterError
 from api.storage.calendars import calendar_of
@@ -25,8 +25,10 @@ from scheduler.staffing import Targets
 
 MAX_SPECIAL_DAYS: Final = 1_000
 # Channel names and other labels: at most 100 characters, as in an uploaded history.
-ChannelName = Annotated[str, StringConstraints(min_length=1, max_length=MAX_CELL_CHARACTERS)]
-Label = Annotated[str, StringConstraints(max_length=MAX_CELL_CHARACTERS)]
+ChannelName = Annotated[
+    str, StringConstraints(min_length=1, max_length=MAX_CELL_CHARACTERS), OneLine
+]
+Label = Annotated[str, StringConstraints(max_length=MAX_CELL_CHARACTERS), OneLine]
 
 router = APIRouter(prefix="/v1/settings", tags=["settings"])
 

@@ -158,3 +158,45 @@ def test_a_roster_with_an_overlong_label_is_refused_naming_row_column_and_limit(
         json={"agent_id": "A9", "skills": ["x" * 101]},
     )
     assert too_long.status_code == 422
+
+
+def test_a_control_character_in_an_agent_is_a_422_naming_the_field_on_every_database(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    # PostgreSQL cannot store a NUL byte: it was a 500 there before anything checked for it.
+    for body, field in [
+        ({"agent_id": "A\x001", "skills": ["voice"]}, "body.agent_id"),
+        ({"agent_id": "A1", "name": "Ana\nBen", "skills": ["voice"]}, "body.name"),
+        ({"agent_id": "A1", "skills": ["vo\x00ice"]}, "body.skills.0"),
+    ]:
+        response = client.post("/v1/agents", headers=team.headers, json=body)
+        assert response.status_code == 422, response.text
+        assert response.json()["errors"][0].startswith(f"{field}: Value error, "), response.text
+        assert "holds a control character" in response.json()["errors"][0]
+    upload = client.post(
+        "/v1/agents/upload",
+        headers=team.headers,
+        files={"file": ("agents.csv", "agent_id,skills\nA\x001,voice\n")},
+    )
+    assert upload.status_code == 422, upload.text
+    assert upload.json()["errors"][0] == (
+        "row 2, column `agent_id`: 'A\\x001' holds a control character (a line break, tab or "
+        "NUL byte); ids, names, skills and dates are one line of printable text"
+    )
+    assert client.get("/v1/agents", headers=team.headers).json() == []
+
+
+def test_a_roster_naming_a_column_twice_is_refused(
+    client: TestClient, team: TeamCredentials
+) -> None:
+    response = client.post(
+        "/v1/agents/upload",
+        headers=team.headers,
+        files={"file": ("agents.csv", "agent_id,skills,agent_id\nA1,voice,B1\n")},
+    )
+    assert response.status_code == 422, response.text
+    assert response.json()["detail"] == (
+        "row 1, columns 1 and 3: the header names 'agent_id' twice; keep one of them "
+        "(staffcast cannot tell which holds the data)"
+    )
+    assert client.get("/v1/agents", headers=team.headers).json() == []
