@@ -17,7 +17,6 @@ import io
 from collections.abc import Callable
 from typing import Annotated, Final
 
-import numpy as np
 import pandas as pd
 from fastapi import APIRouter, Depends, Query, Request
 from plotly.graph_objects import Figure
@@ -173,8 +172,9 @@ def _forecast_figure(team: TeamSnapshot, session: Session, forecast: pd.DataFram
         starts = pd.to_datetime(forecast["interval_start"], utc=True).dt.tz_convert(team.timezone)
     except (ValueError, TypeError) as error:
         raise _chart_error("forecast", error) from None
-    if starts.isna().any():
-        row = int(np.flatnonzero(starts.isna().to_numpy())[0]) + 2
+    empty = starts.isna().to_numpy()
+    if empty.any():
+        row = int(empty.argmax()) + 2
         raise InvalidUploadError(f"cannot draw the forecast: row {row}, `interval_start` is empty")
     first, last = starts.min(), starts.max()
     try:

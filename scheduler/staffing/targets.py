@@ -270,15 +270,19 @@ class ChannelTarget:
                 )
             return
         if self.hours is not None:
-            raise InvalidTargetsError(
-                f"targets for channel {name!r}, field `hours`: business hours apply to deferred "
-                "work only (give response_hours and response_share with them)"
+            raise _fail(
+                name,
+                "hours",
+                None,
+                "applies to deferred work only (give response_hours and response_share with it)",
             )
         if self.service_level is None and self.asa_seconds is None and self.max_abandon is None:
-            raise InvalidTargetsError(
-                f"targets for channel {name!r}: no service target is set; give a service level "
-                "(service_level + answer_seconds), asa_seconds, max_abandon, or response_hours "
-                "for deferred work"
+            raise _fail(
+                name,
+                "service_level",
+                None,
+                "is missing: give a service level (service_level + answer_seconds), "
+                "asa_seconds, max_abandon, or response_hours for deferred work",
             )
 
     @property

@@ -221,7 +221,7 @@ def test_a_channel_without_a_target_is_named() -> None:
         ({"asa_seconds": 20, "concurrency": 0}, r"`concurrency`: 0 must be a whole number"),
         ({"asa_seconds": 20, "max_abandon": 0.05}, r"`max_abandon`.*needs `patience_seconds`"),
         ({"asa_seconds": 20, "sla": 0.8}, r"`sla`.*not a known field"),
-        ({"shrinkage": 0.3}, r": no service target is set; give a service level"),
+        ({"shrinkage": 0.3}, r"is missing: give a service level"),
         ({"response_hours": 4}, r"`response_share`.*missing"),
         ({"response_hours": 4, "response_share": 0.9, "hours": {"mon-fri": "9-5"}}, r"'9-5'"),
     ],
