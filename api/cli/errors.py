@@ -8,7 +8,6 @@ from collections.abc import Callable
 from typing import Final, NoReturn, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
 EXIT_BAD_INPUT = 2
 # The domain packages' error bases, by module: looked up only if the module was imported (an
@@ -24,6 +23,8 @@ R = TypeVar("R")
 
 def fail(message: str, details: list[str] | None = None) -> NoReturn:
     """Print ``message`` and one line per detail to stderr, then exit with code 2."""
+    from rich.console import Console  # here: a command that succeeds need not load rich
+
     stderr = Console(stderr=True, highlight=False, soft_wrap=True)
     stderr.print("[bold red]error:[/] ", end="")
     stderr.print(message, markup=False)

@@ -21,7 +21,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 import typer
-from rich.console import Console
 
 from api.cli.errors import fail
 
@@ -201,6 +200,8 @@ class HistoryOptions:
 
     def read(self, path: Path, interval_minutes: int | None) -> History:
         """Parse the history file at ``path`` (a spinner on stderr while it reads)."""
+        from rich.console import Console
+
         from forecast import parse_history
 
         mapping = self.mapping()

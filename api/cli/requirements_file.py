@@ -23,9 +23,11 @@ from __future__ import annotations
 
 import importlib.abc
 import io
+import itertools
 import sys
+from collections import deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -90,6 +92,7 @@ _NOT_TEXT: Final = frozenset(
     | {"infinity", "-infinity", "+inf", "+infinity", "#n/a n/a", "#na", "<na>", "none"}
 )
 _ROWS_PER_WRITE: Final = 65_536  # small buffers, reused: a fresh 100 MB one costs page faults
+_WRITES_AHEAD: Final = 2  # slices built and not yet written, at most
 _STAMP_CELL: Final = np.dtype(  # "2026-12-07T09:00:00-05:00", (28 bytes)
     [
         ("open", "S1"),
@@ -124,6 +127,16 @@ class _Rows:
     names: list[str]  # channel names, stripped, lower case, sorted
     volume: FloatArray
     aht: FloatArray
+
+    def part(self, start: int, stop: int) -> _Rows:
+        """Rows ``start`` to ``stop`` (exclusive), views of these arrays."""
+        return _Rows(
+            self.starts[start:stop],
+            self.channel[start:stop],
+            self.names,
+            self.volume[start:stop],
+            self.aht[start:stop],
+        )
 
 
 @dataclass(frozen=True)
@@ -221,57 +234,73 @@ def _staff_and_write(
         minutes and minutes > 0 and 1440 % minutes == 0
     ):
         return None
-    distinct = _distinct(rows)
     try:
-        staffed = _staffed(distinct, channel_targets, minutes)
         if is_parquet(output):
             if np.abs(rows.starts).max() >= _NANOSECOND_RANGE_SECONDS:
                 return None  # the pandas path names the instant it cannot hold
+            distinct = _distinct(rows)
+            staffed = _staffed(distinct, channel_targets, minutes)
             table = _parquet_table(rows, distinct, staffed, channel_targets, timezone)
             write_atomically(output, lambda stream: _write_parquet(table, stream))
-        elif not _write_csv(rows, distinct, staffed, channel_targets, output, timezone):
-            return None
+            peak = int(staffed.scheduled.max())
+        else:
+            written = _write_csv(rows, channel_targets, minutes, output, timezone)
+            if written is None:
+                return None
+            peak = written
     except (SchedulerError, pa.ArrowException):
         return None
-    return RequirementsSummary(len(rows.starts), len(rows.names), int(staffed.scheduled.max()))
+    return RequirementsSummary(len(rows.starts), len(rows.names), peak)
 
 
 def _write_csv(
-    rows: _Rows,
-    distinct: _Distinct,
-    staffed: _Staffed,
-    targets: list[ChannelTarget],
-    output: Path,
-    timezone: str,
-) -> bool:
-    """Write the CSV file; ``False`` (nothing written) if a text has a line break or a
-    timestamp falls outside the years 1000-9999."""
+    rows: _Rows, targets: list[ChannelTarget], minutes: int, output: Path, timezone: str
+) -> int | None:
+    """Write the CSV file and return the peak of scheduled agents; ``None`` (nothing
+    written) if a text has a line break or a timestamp falls outside the years 1000-9999.
+
+    One channel at a time: its distinct tuples are staffed and their text built while the
+    rows of the channel before it are written (a thread of its own, waiting on the kernel's
+    copy into the page cache without the GIL), so both cores work from the first channel's
+    end on."""
     import pyarrow as pa
 
-    tails = _row_texts(distinct, staffed, rows.names, targets)
+    channel_texts = _channel_texts(rows.names, targets)
     stamps = _Stamps.of(rows.starts, timezone)
-    if tails is None or stamps is None:
-        return False
+    if channel_texts is None or stamps is None:
+        return None
+    bounds = np.searchsorted(rows.channel, np.arange(len(rows.names) + 1))  # channel order
+    channels = list(itertools.pairwise(bounds.tolist()))
+    peaks = []
 
-    def lines(start: int) -> memoryview:
-        stop = min(start + _ROWS_PER_WRITE, len(rows.starts))
-        taken = _arrow("take", tails, pa.array(distinct.of_row[start:stop]))
-        return _joined(stamps.cells(start, stop), taken)
+    def texts_of(first: int, end: int) -> tuple[_Distinct, pa.StringArray]:
+        distinct = _distinct(rows.part(first, end))
+        staffed = _staffed(distinct, targets, minutes)
+        peaks.append(int(staffed.scheduled.max()))
+        return distinct, _row_texts(distinct, staffed, channel_texts)
 
     def write(stream: IO[bytes]) -> None:
         stream.write(header_line(COLUMNS))
-        # The next slice's text is built (numpy and Arrow, without the GIL much of the time)
-        # while this one is written: the two use both cores when the machine has them free.
-        starts = range(0, len(rows.starts), _ROWS_PER_WRITE)
-        with ThreadPoolExecutor(max_workers=1) as builder:
-            ahead = builder.submit(lines, starts[0])
-            for start in starts[1:]:
-                text, ahead = ahead.result(), builder.submit(lines, start)
-                stream.write(text)
-            stream.write(ahead.result())
+        with (
+            ThreadPoolExecutor(max_workers=1) as ahead,
+            ThreadPoolExecutor(max_workers=1) as writer,
+        ):
+            texts = [ahead.submit(texts_of, first, end) for first, end in channels]
+            pending: deque[Future[int]] = deque()
+            for (first, end), channel in zip(channels, texts, strict=True):
+                distinct, tails = channel.result()
+                for start in range(first, end, _ROWS_PER_WRITE):
+                    stop = min(start + _ROWS_PER_WRITE, end)
+                    codes = pa.array(distinct.of_row[start - first : stop - first])
+                    lines = _joined(stamps.cells(start, stop), _arrow("take", tails, codes))
+                    pending.append(writer.submit(stream.write, lines))
+                    while len(pending) > _WRITES_AHEAD:  # bounded memory: wait for the oldest
+                        pending.popleft().result()
+            for done in pending:
+                done.result()
 
     write_atomically(output, write)
-    return True
+    return max(peaks)
 
 
 def _parquet_table(
@@ -417,10 +446,14 @@ def _channel_codes(column: pa.ChunkedArray) -> tuple[IntArray, list[str]] | None
 
 def _in_output_order(
     starts: IntArray, channel: IntArray
-) -> tuple[IntArray, IntArray, IntArray] | None:
+) -> tuple[IntArray | slice, IntArray, IntArray] | None:
     """The order of the rows by channel name, then time (a stable sort: most files are in
     time order within each channel), and the starts and channels in that order; ``None`` if
-    an interval of a channel appears twice."""
+    an interval of a channel appears twice. A file already in that order (one channel after
+    another, each in time order) keeps its arrays: the order is the whole slice."""
+    same_channel = channel[1:] == channel[:-1]
+    if np.all(channel[1:] >= channel[:-1]) and np.all(np.diff(starts)[same_channel] > 0):
+        return slice(None), starts, channel
     order = np.argsort(channel.astype(np.int16), kind="stable")
     ordered_channel = channel[order]  # the same after the lexsort below: channel comes first
     same_channel = ordered_channel[1:] == ordered_channel[:-1]
@@ -495,6 +528,8 @@ def _staffed(distinct: _Distinct, targets: list[ChannelTarget], minutes: int) ->
     kpis = {column: np.full(size, np.nan) for column in KPI_COLUMNS}
     for code, target in enumerate(targets):
         rows = np.flatnonzero(distinct.channel == code)
+        if not rows.size:
+            continue
         volume, aht = distinct.volume[rows], distinct.aht[rows]
         agents[rows] = required_agents(volume, aht, minutes, target)
         scheduled[rows] = scheduled_agents(agents[rows], target.shrinkage)
@@ -506,21 +541,37 @@ def _staffed(distinct: _Distinct, targets: list[ChannelTarget], minutes: int) ->
     return _Staffed(agents, scheduled, kpis)
 
 
-def _row_texts(
-    distinct: _Distinct, staffed: _Staffed, names: list[str], targets: list[ChannelTarget]
-) -> pa.StringArray | None:
-    """Each distinct tuple's CSV text after the timestamp (``"chat",12,300,...,true\\n``),
-    its cells joined in one pass: the channel's text and settings written once per channel
-    by Arrow's CSV writer, each distinct volume, AHT and agent count formatted once, the KPIs
-    once per tuple (Arrow's cast to text prints numbers as its CSV writer does). ``None`` if
-    a text holds a line break."""
+@dataclass(frozen=True)
+class _ChannelTexts:
+    """Per channel, its CSV cells that do not vary by row: the name (without the comma after
+    it) and the model and target settings (with the newline)."""
+
+    name: pa.StringArray
+    settings: pa.StringArray
+
+
+def _channel_texts(names: list[str], targets: list[ChannelTarget]) -> _ChannelTexts | None:
+    """The cells of each channel, written by Arrow's CSV writer; ``None`` if one holds a line
+    break."""
     import pyarrow as pa
-    from pyarrow import _compute
 
     head = _csv_lines(pa.table({"channel": text_cells(np.arange(len(names)), names)}))
     settings = _csv_lines(_target_columns(targets))
     if head is None or settings is None:
         return None
+    return _ChannelTexts(_without_newlines(head), settings)
+
+
+def _row_texts(
+    distinct: _Distinct, staffed: _Staffed, channel_texts: _ChannelTexts
+) -> pa.StringArray:
+    """Each distinct tuple's CSV text after the timestamp (``"chat",12,300,...,true\\n``),
+    its cells joined in one pass: the channel's cells from ``channel_texts``, each distinct
+    volume, AHT and agent count formatted once, the KPIs once per tuple (Arrow's cast to
+    text prints numbers as its CSV writer does)."""
+    import pyarrow as pa
+    from pyarrow import _compute
+
     per_channel = pa.array(distinct.channel)
 
     def texts(values: pa.Array) -> pa.Array:
@@ -531,12 +582,12 @@ def _row_texts(
 
     agent_counts = (_encoded(staffed.agents), _encoded(staffed.scheduled))
     cells = [
-        _arrow("take", _without_newlines(head), per_channel),
+        _arrow("take", channel_texts.name, per_channel),
         each_once(number_cells(distinct.volumes, 6), distinct.volume_code),
         each_once(number_cells(distinct.ahts, 6), distinct.aht_code),
         *(each_once(pa.array(values), codes) for codes, values in agent_counts),
         *(texts(number_cells(staffed.kpis[column], 6)) for column in KPI_COLUMNS),
-        _arrow("take", settings, per_channel),
+        _arrow("take", channel_texts.settings, per_channel),
     ]
     options = _compute.JoinOptions(null_handling="replace", null_replacement="")
     tails: pa.StringArray = _arrow(

@@ -9,8 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from api.cli.errors import command_guard, fail
 from api.cli.files import read_toml, read_workload, write_table
@@ -103,6 +101,9 @@ def _print_erlang(
     interval_minutes: int,
     target: ChannelTarget,
 ) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
     table = Table(show_header=False, box=None, pad_edge=False)
     table.add_column(style="bold")
     table.add_column()
