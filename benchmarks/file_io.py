@@ -14,6 +14,10 @@ the start-up time of the command line, in one run.
     the whole file (said so in the output).
 (b) ``staffcast --help`` and ``staffcast erlang ...``: the median of 7 runs each.
 
+The project's modules are byte-compiled first, as ``pip install`` compiles an installed
+package's (and ``make install`` the editable one's): where ``PYTHONDONTWRITEBYTECODE`` is set,
+nothing else saves them, and every run would compile them from source.
+
 Run: ``.venv/bin/python -m benchmarks.file_io [--baseline-rows N]`` (pyworkforce comes with
 ``pip install -e '.[bench]'``). Prints the load average next to the figures.
 """
@@ -21,6 +25,7 @@ Run: ``.venv/bin/python -m benchmarks.file_io [--baseline-rows N]`` (pyworkforce
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import resource
 import statistics
@@ -143,6 +148,8 @@ def main() -> None:
     parser.add_argument("--baseline-rows", type=int, default=None)
     arguments = parser.parse_args()
     print(f"{os.cpu_count()} CPUs; load average {os.getloadavg()[0]:.1f} at start")
+    for package in ("api", "forecast", "scheduler"):
+        compileall.compile_dir(Path(__file__).parents[1] / package, quiet=1)
     with tempfile.TemporaryDirectory(prefix="staffcast-io-") as folder:
         work = Path(folder)
         rows, distinct = workload_csv(work / "workload.csv")

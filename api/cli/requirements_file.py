@@ -24,6 +24,7 @@ from __future__ import annotations
 import importlib.abc
 import io
 import itertools
+import re
 import sys
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -46,6 +47,7 @@ from api.csv_writing import (
     write_atomically,
 )
 from forecast.limits import (
+    CONTROL_CHARACTERS,
     MAX_AHT_SECONDS,
     MAX_CELL_CHARACTERS,
     MAX_CHANNELS,
@@ -105,6 +107,7 @@ _STAMP_CELL: Final = np.dtype(  # "2026-12-07T09:00:00-05:00", (28 bytes)
 )
 # Parquet holds instants in nanoseconds, as pandas does: up to 2262-04-11 (int64 overflow).
 _NANOSECOND_RANGE_SECONDS: Final = 2**63 // 10**9
+_CONTROL_CHARACTER: Final = re.compile(CONTROL_CHARACTERS)  # the validation refuses them
 _FIRST_DAY: Final = np.datetime64("1000-01-01")
 _LAST_DAY: Final = np.datetime64("9999-12-31")
 
@@ -259,10 +262,12 @@ def _write_csv(
     """Write the CSV file and return the peak of scheduled agents; ``None`` (nothing
     written) if a text has a line break or a timestamp falls outside the years 1000-9999.
 
-    One channel at a time: its distinct tuples are staffed and their text built while the
-    rows of the channel before it are written (a thread of its own, waiting on the kernel's
-    copy into the page cache without the GIL), so both cores work from the first channel's
-    end on."""
+    Channel by channel: two threads staff the distinct tuples of the next channels and build
+    their text while this one cuts the rows of the channel before into slices (numpy and
+    Arrow, the GIL released much of the time) and another writes them (the kernel's copy
+    into the page cache), so both cores work from the first channel's text on. Two threads
+    for the text measured quicker than one or three (``benchmarks.file_io``'s workload).
+    """
     import pyarrow as pa
 
     channel_texts = _channel_texts(rows.names, targets)
@@ -282,7 +287,7 @@ def _write_csv(
     def write(stream: IO[bytes]) -> None:
         stream.write(header_line(COLUMNS))
         with (
-            ThreadPoolExecutor(max_workers=1) as ahead,
+            ThreadPoolExecutor(max_workers=2) as ahead,
             ThreadPoolExecutor(max_workers=1) as writer,
         ):
             texts = [ahead.submit(texts_of, first, end) for first, end in channels]
@@ -435,7 +440,7 @@ def _channel_codes(column: pa.ChunkedArray) -> tuple[IntArray, list[str]] | None
         len(name) > MAX_CELL_CHARACTERS
         or name.strip().lower() in _NOT_TEXT
         or not (name.strip()[:1].isalpha() or name.strip()[:1] == "_")
-        or "\n" in name
+        or _CONTROL_CHARACTER.search(name.strip())
         for name in raw
     ):
         return None

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Final
 
 from api.cli.errors import fail
 from forecast.limits import (
+    CONTROL_CHARACTERS,
     MAX_AHT_SECONDS,
     MAX_CELL_CHARACTERS,
     MAX_CHANNELS,
@@ -52,6 +53,12 @@ def check_workload(table: pd.DataFrame, path: str) -> None:
             "channel",
             f"is longer than the limit of {MAX_CELL_CHARACTERS} characters",
         )
+        report(
+            text.str.strip().str.contains(CONTROL_CHARACTERS).to_numpy(dtype=bool, na_value=False),
+            "channel",
+            "holds a control character (a line break, tab or NUL byte); a channel name is one "
+            "line of printable text",
+        )
         codes, names = pd.factorize(text)
         if len(names) > MAX_CHANNELS:
             report(
@@ -80,4 +87,4 @@ def check_workload(table: pd.DataFrame, path: str) -> None:
             f"is outside the limits of {MIN_AHT_SECONDS:g} to {MAX_AHT_SECONDS:,g} seconds",
         )
     if problems:
-        fail(f"{path}: {len(problems)} cell(s) over a limit: {problems[0]}", problems)
+        fail(f"{path}: {len(problems)} cell(s) refused: {problems[0]}", problems)

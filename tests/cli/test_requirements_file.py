@@ -112,6 +112,39 @@ def test_a_clean_workload_gives_the_same_bytes_as_the_pandas_path(
     assert written["target_asa_seconds"].notna().sum() == (written["channel"] == "callback").sum()
 
 
+def test_a_workload_already_in_output_order_gives_the_same_bytes_as_the_pandas_path(
+    tmp_path: Path,
+) -> None:
+    """Channel by channel, each in time order (as the forecast command writes a workload):
+    the rows keep their order, with no sort."""
+    workload = _workload(weeks=1)
+    workload["name"] = workload["channel"].str.strip().str.lower()
+    workload = workload.sort_values(["name", "interval_start"]).drop(columns="name")
+    source = tmp_path / "workload.csv"
+    workload.to_csv(source, index=False)
+    targets = Targets.from_dict(tomllib.loads(TARGETS))
+
+    summary = requirements_file(source, tmp_path / "fast.csv", lambda _: targets, 15, "UTC")
+
+    assert summary is not None
+    assert (tmp_path / "fast.csv").read_bytes() == _through_pandas(source, targets, "UTC", 15)
+
+
+def test_an_interval_twice_in_a_workload_in_output_order_is_left_to_the_pandas_path(
+    tmp_path: Path,
+) -> None:
+    workload = _workload(weeks=1)
+    workload["name"] = workload["channel"].str.strip().str.lower()
+    workload = workload.sort_values(["name", "interval_start"]).drop(columns="name")
+    workload = pd.concat([workload.iloc[:10], workload.iloc[9:]])  # row 10 twice, in order
+    source = tmp_path / "workload.csv"
+    workload.to_csv(source, index=False)
+    targets = Targets.from_dict(tomllib.loads(TARGETS))
+
+    assert requirements_file(source, tmp_path / "fast.csv", lambda _: targets, 15, "UTC") is None
+    assert not (tmp_path / "fast.csv").exists()
+
+
 def test_the_command_takes_its_targets_from_the_flags_for_each_channel(tmp_path: Path) -> None:
     source = tmp_path / "workload.csv"
     _workload(seed=2, weeks=1).to_csv(source, index=False)
@@ -158,6 +191,8 @@ def test_the_written_columns_are_those_of_the_staffing_table() -> None:
         (lambda w: w.assign(channel=w["channel"].where(w.index != 4, "x" * 101)), "long name"),
         (lambda w: w.assign(channel=w["channel"].where(w.index != 4, "true")), "not text"),
         (lambda w: w.assign(channel=w["channel"].where(w.index != 4, "")), "empty name"),
+        (lambda w: w.assign(channel=w["channel"].where(w.index != 4, "vo\x00ice")), "NUL byte"),
+        (lambda w: w.assign(channel=w["channel"].where(w.index != 4, "vo\tice")), "tab"),
         (lambda w: w.assign(volume_high=w["volume"] * 1.2), "quantile columns"),
         (lambda w: w.assign(interval_start=w["interval_start"] + ".5"), "fractional seconds"),
     ],

@@ -179,6 +179,15 @@ def test_a_bad_number_deep_in_a_large_workload_is_named_by_its_row(tmp_path: Pat
             "row 3, column `channel`: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx'... (2,000,000 "
             "characters) is longer than the limit of 100 characters",
         ),
+        (
+            '2026-12-07T09:30:00+00:00,"voi\x07ce",80,180',
+            "row 3, column `channel`: 'voi\\x07ce' holds a control character (a line break, tab "
+            "or NUL byte); a channel name is one line of printable text",
+        ),
+        (
+            '2026-12-07T09:30:00+00:00,"voi\nce",80,180',
+            "row 3, column `channel`: 'voi\\nce' holds a control character",
+        ),
     ],
 )
 def test_a_hostile_workload_exits_with_code_2_naming_row_column_value_and_limit(
