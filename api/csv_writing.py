@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Final
@@ -125,7 +124,8 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     sees half a file, a failure leaves none. The file gets mode ``0o666`` less the umask,
     like any file the user creates."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
+    # os.urandom rather than secrets, whose import (hashlib) costs a command 3 ms to start
+    temporary = path.with_name(f".{path.name}.{os.urandom(6).hex()}.tmp")
     handle = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(handle, "wb") as stream:
