@@ -109,9 +109,11 @@ def test_each_command_is_registered_by_the_module_the_command_table_names() -> N
 
 
 def _main_run(arguments: list[str], probe: str, environment: dict[str, str] | None = None) -> str:
-    """What ``probe`` prints after ``staffcast ARGUMENTS`` ran in a new process."""
+    """What ``probe`` prints after ``staffcast ARGUMENTS`` ran in a new process (which a
+    short run ends with ``sys.exit`` here, not ``os._exit``, for the probe to run)."""
     code = (
         f"import sys, os; sys.argv = ['staffcast', *{arguments!r}]; import api.cli\n"
+        "api.cli._end_now = sys.exit\n"
         "try:\n    api.cli.main()\nexcept SystemExit as stop:\n    assert not stop.code\n"
         f"print('|'); {probe}"
     )
@@ -146,3 +148,31 @@ def test_short_runs_start_openblas_with_one_thread_unless_told_and_collect_no_ga
     assert _main_run(["--help"], probe, unset) == "1 False"
     assert _main_run(erlang, probe, {**unset, "OPENBLAS_NUM_THREADS": "2"}) == "2 False"
     assert _main_run(["plan", "--help"], probe, unset) == "None True"
+
+
+def _console_script(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """``staffcast ARGUMENTS`` as the console script runs it (``api.cli.main``)."""
+    code = f"import sys; from api.cli import main; sys.argv = ['staffcast', *{arguments!r}]; main()"
+    return subprocess.run([sys.executable, "-c", code], check=False, capture_output=True, text=True)
+
+
+def test_a_short_run_ends_with_its_status_and_all_its_output(tmp_path: Path) -> None:
+    """The short runs (``erlang``, ``requirements``, the help) skip the interpreter's teardown
+    at the end: their output and exit status are those of a normal exit."""
+    done = _console_script(
+        "erlang", "--volume", "100", "--aht-seconds", "180", "--service-level", "0.8",
+        "--answer-seconds", "20",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "Offered load" in done.stdout
+    assert "P(wait)" in done.stdout  # the last line of the table: flushed before the end
+
+    missing = _console_script("requirements", str(tmp_path / "none.csv"), "-o", "x.csv")
+    assert missing.returncode == 2
+    assert "no such file" in missing.stderr
+
+    unknown = _console_script("erlang", "--volume", "many")
+    assert unknown.returncode == 2
+    assert "many" in unknown.stderr
+
+    assert _console_script("--help").stdout.startswith("Usage: staffcast")
