@@ -7,12 +7,14 @@ that ``staffcast requirements`` need not import it; :mod:`api.tables` builds on 
   handed to Arrow's CSV writer, which prints the shortest text of each double (``20`` for
   20.0, an empty cell for NaN).
 * Files are written atomically (a temporary file in the same folder, renamed) and created
-  with mode ``0o666`` less the process's umask, as ``open()`` does.
+  with mode ``0o666`` less the process's umask, as ``open()`` does; a large one written in
+  a stream can skip the page cache (:class:`DirectWriter`).
 """
 
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -134,3 +136,85 @@ def write_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     except BaseException:
         temporary.unlink(missing_ok=True)
         raise
+
+
+class DirectWriter:
+    """Sequential writes to a new file that skip the page cache (``O_DIRECT``) where the
+    system and the file system allow it, and are ordinary writes where they do not.
+
+    For a large file written once and not read back by the writer: the kernel's copy of 124
+    MB into the page cache took longer than the disk's write on the machines this project
+    runs on (500 MB/s against 1.7 GB/s, ``dd``), and was the last stage of ``staffcast
+    requirements`` on a million rows. Direct I/O moves whole blocks from aligned memory: the
+    bytes gather in an aligned buffer of ``buffer_bytes`` and go out a buffer at a time;
+    :meth:`close` writes the last block padded with zeros and cuts the file to its length.
+    Only the thread that writes may call :meth:`write` and :meth:`close`.
+    """
+
+    def __init__(self, stream: IO[bytes], buffer_bytes: int = 8 << 20) -> None:
+        """Take over ``stream``'s file (its buffered bytes written first); ``buffer_bytes``
+        is rounded up to whole blocks."""
+        stream.flush()
+        self._fd = stream.fileno()
+        self._block = max(_DIRECT_BLOCK, os.fstat(self._fd).st_blksize)
+        size = -(-buffer_bytes // self._block) * self._block
+        memory = np.empty(size + self._block, dtype=np.uint8)
+        first = -memory.ctypes.data % self._block
+        self._buffer = memory[first : first + size]
+        self._filled = 0
+        self._length = os.lseek(self._fd, 0, os.SEEK_CUR)
+        self.direct = self._length % self._block == 0 and _set_direct(self._fd, on=True)
+
+    def write(self, data: bytes | memoryview) -> int:
+        """Add ``data`` to the file; returns its length."""
+        view = np.frombuffer(data, dtype=np.uint8)
+        while view.size:
+            taken = min(view.size, self._buffer.size - self._filled)
+            self._buffer[self._filled : self._filled + taken] = view[:taken]
+            self._filled += taken
+            view = view[taken:]
+            if self._filled == self._buffer.size:
+                self._write(self._buffer.size)
+        return len(memoryview(data))
+
+    def close(self) -> None:
+        """Write what is left; the file is then as long as what was written to it."""
+        tail = self._filled
+        if self.direct:
+            padded = -(-tail // self._block) * self._block
+            self._buffer[tail:padded] = 0
+            self._write(padded)
+            os.ftruncate(self._fd, self._length - padded + tail)
+        else:
+            self._write(tail)
+
+    def _write(self, count: int) -> None:
+        """Write the buffer's first ``count`` bytes, and empty it."""
+        done = 0
+        while done < count:
+            try:
+                done += os.write(self._fd, self._buffer[done:count].data)
+            except OSError as error:  # a file system that takes the flag but not the writes
+                if not self.direct or error.errno != errno.EINVAL:
+                    raise
+                self.direct = _set_direct(self._fd, on=False)
+        self._length += count
+        self._filled = 0
+
+
+_DIRECT_BLOCK: Final = 4096  # the alignment direct I/O needs on any common device
+
+
+def _set_direct(fd: int, *, on: bool) -> bool:
+    """Turn ``O_DIRECT`` on or off for ``fd``; whether it is on afterwards."""
+    direct = getattr(os, "O_DIRECT", 0)
+    if not direct:  # not Linux
+        return False
+    import fcntl
+
+    flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+    try:
+        fcntl.fcntl(fd, fcntl.F_SETFL, flags | direct if on else flags & ~direct)
+    except OSError:  # e.g. tmpfs on older kernels
+        return False
+    return on

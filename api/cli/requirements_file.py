@@ -37,6 +37,7 @@ import numpy as np
 import numpy.typing as npt
 
 from api.csv_writing import (
+    DirectWriter,
     arrow_csv_rows,
     header_line,
     is_parquet,
@@ -94,6 +95,8 @@ _NOT_TEXT: Final = frozenset(
 )
 _ROWS_PER_WRITE: Final = 65_536  # small buffers, reused: a fresh 100 MB one costs page faults
 _WRITES_AHEAD: Final = 2  # slices built and not yet written, at most
+# From about 30 MB of output on, the file skips the page cache (api.csv_writing.DirectWriter).
+_DIRECT_WRITE_ROWS: Final = 250_000
 _STAMP_CELL: Final = np.dtype(  # "2026-12-07T09:00:00-05:00", (28 bytes)
     [
         ("open", "S1"),
@@ -264,9 +267,10 @@ def _write_csv(
 
     Channel by channel: two threads staff the distinct tuples of the next channels and build
     their text while this one cuts the rows of the channel before into slices (numpy and
-    Arrow, the GIL released much of the time) and another writes them (the kernel's copy
-    into the page cache), so both cores work from the first channel's text on. Two threads
-    for the text measured quicker than one or three (``benchmarks.file_io``'s workload).
+    Arrow, the GIL released much of the time) and another writes them (from about 30 MB of
+    output on past the page cache: :class:`api.csv_writing.DirectWriter`), so both cores
+    work from the first channel's text on. Two threads for the text measured quicker than
+    one or three (``benchmarks.file_io``'s workload).
     """
     import pyarrow as pa
 
@@ -285,7 +289,10 @@ def _write_csv(
         return distinct, _row_texts(distinct, staffed, channel_texts)
 
     def write(stream: IO[bytes]) -> None:
-        stream.write(header_line(COLUMNS))
+        out: IO[bytes] | DirectWriter = stream
+        if len(rows.starts) >= _DIRECT_WRITE_ROWS:
+            out = DirectWriter(stream)
+        out.write(header_line(COLUMNS))
         with (
             ThreadPoolExecutor(max_workers=2) as ahead,
             ThreadPoolExecutor(max_workers=1) as writer,
@@ -298,11 +305,13 @@ def _write_csv(
                     stop = min(start + _ROWS_PER_WRITE, end)
                     codes = pa.array(distinct.of_row[start - first : stop - first])
                     lines = _joined(stamps.cells(start, stop), _arrow("take", tails, codes))
-                    pending.append(writer.submit(stream.write, lines))
+                    pending.append(writer.submit(out.write, lines))
                     while len(pending) > _WRITES_AHEAD:  # bounded memory: wait for the oldest
                         pending.popleft().result()
             for done in pending:
                 done.result()
+        if isinstance(out, DirectWriter):
+            out.close()
 
     write_atomically(output, write)
     return max(peaks)

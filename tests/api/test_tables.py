@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import fcntl
 import io
 import os
 import stat
@@ -12,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from api.csv_writing import DirectWriter
 from api.tables import csv_bytes, round_significant, write_csv, write_table_file
 
 
@@ -86,3 +89,54 @@ def test_a_column_of_numbers_and_blanks_is_written_as_numbers_not_quoted_text() 
     frame.loc[1, "target_asa_seconds"] = None
     lines = _arrow_csv(frame).decode().splitlines()
     assert lines[1:] == ['30,"a"', ',"b"', '12.3457,"c"']
+
+
+def _pieces(seed: int) -> list[bytes]:
+    """Writes of every size from empty to several buffers, in a random order."""
+    rng = np.random.default_rng(seed)
+    sizes = [0, 1, 4095, 4096, 4097, 3 * 8192 + 5, *rng.integers(0, 20_000, 40)]
+    return [rng.integers(0, 256, int(size), dtype=np.uint8).tobytes() for size in sizes]
+
+
+@pytest.mark.parametrize("already_written", [b"", b"header,row\n"])
+def test_a_direct_writer_writes_exactly_the_bytes_given(
+    tmp_path: Path, already_written: bytes
+) -> None:
+    """Through an 8 KiB buffer, so that writes cross it; after bytes written the usual way
+    (an offset not on a block boundary: then plain writes)."""
+    pieces = _pieces(seed=1)
+    target = tmp_path / "out.bin"
+    with target.open("wb") as stream:
+        stream.write(already_written)
+        writer = DirectWriter(stream, buffer_bytes=8192)
+        assert writer.direct == (not already_written)  # ext4 and tmpfs take O_DIRECT
+        assert [writer.write(piece) for piece in pieces] == [len(piece) for piece in pieces]
+        writer.close()
+    assert target.read_bytes() == already_written + b"".join(pieces)
+
+
+def test_a_direct_writer_falls_back_to_plain_writes_where_direct_ones_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file system that takes the flag but refuses the first aligned write (EINVAL)."""
+    real_write = os.write
+    refused = []
+
+    def write(fd: int, data: bytes) -> int:
+        flags = fcntl.fcntl(fd, fcntl.F_GETFL)
+        if flags & os.O_DIRECT:
+            refused.append(len(data))
+            raise OSError(errno.EINVAL, "Invalid argument")
+        return real_write(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    pieces = _pieces(seed=2)
+    target = tmp_path / "out.bin"
+    with target.open("wb") as stream:
+        writer = DirectWriter(stream, buffer_bytes=8192)
+        for piece in pieces:
+            writer.write(piece)
+        writer.close()
+    assert refused
+    assert not writer.direct
+    assert target.read_bytes() == b"".join(pieces)

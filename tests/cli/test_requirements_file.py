@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import tomllib
 from pathlib import Path
+from typing import BinaryIO
 
 import numpy as np
 import pandas as pd
@@ -13,7 +14,9 @@ import pytest
 from typer.testing import CliRunner
 
 from api.cli import app
+from api.cli import requirements_file as requirements_file_module
 from api.cli.requirements_file import COLUMNS, requirements_file
+from api.csv_writing import DirectWriter
 from api.tables import write_table_file
 from scheduler.staffing import Targets, requirements
 from scheduler.staffing.required import TARGET_COLUMNS
@@ -128,6 +131,33 @@ def test_a_workload_already_in_output_order_gives_the_same_bytes_as_the_pandas_p
 
     assert summary is not None
     assert (tmp_path / "fast.csv").read_bytes() == _through_pandas(source, targets, "UTC", 15)
+
+
+def test_a_large_output_skips_the_page_cache_and_keeps_its_bytes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From ``_DIRECT_WRITE_ROWS`` rows on, the file is written with ``O_DIRECT`` (here from
+    the first row): the same bytes, through a buffer many times smaller than the file."""
+    written = []
+
+    class Spy(DirectWriter):
+        def __init__(self, stream: BinaryIO) -> None:
+            super().__init__(stream, buffer_bytes=16_384)
+            written.append(self)
+
+    monkeypatch.setattr(requirements_file_module, "_DIRECT_WRITE_ROWS", 1)
+    monkeypatch.setattr(requirements_file_module, "DirectWriter", Spy)
+    source = tmp_path / "workload.csv"
+    _workload(weeks=2).to_csv(source, index=False)
+    targets = Targets.from_dict(tomllib.loads(TARGETS))
+
+    summary = requirements_file(source, tmp_path / "fast.csv", lambda _: targets, 15, "UTC")
+
+    assert summary is not None
+    assert [writer.direct for writer in written] == [True]
+    fast = (tmp_path / "fast.csv").read_bytes()
+    assert len(fast) > 20 * 16_384
+    assert fast == _through_pandas(source, targets, "UTC", 15)
 
 
 def test_an_interval_twice_in_a_workload_in_output_order_is_left_to_the_pandas_path(
