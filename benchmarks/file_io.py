@@ -4,7 +4,7 @@ the start-up time of the command line, in one run.
 (a) Ten years of 15-minute intervals for 3 channels (1,051,200 rows, the same generator as
     ``benchmarks.queueing_speed``) written as a workload CSV. ``staffcast requirements`` runs
     on it as a user would (a new process: start-up, reading, validation, the staffing math,
-    writing the CSV, the median of 3 runs; then writing Parquet, once). A clean CSV is
+    writing the CSV, the median of 5 runs; then writing Parquet, once). A clean CSV is
     staffed once per distinct (channel, volume, AHT) tuple (api/cli/requirements_file.py);
     the number of distinct tuples is printed, since the speed depends on it. The baseline
     does the same work with pyworkforce 0.5.1: read the CSV with pandas, call
@@ -47,6 +47,7 @@ TARGETS_TOML = "\n".join(
     for channel in ("voice", "chat", "email")
 )
 STAFFCAST = str(Path(sys.executable).parent / "staffcast")
+CSV_RUNS = 5
 
 
 def workload_csv(path: Path) -> tuple[int, int]:
@@ -161,10 +162,12 @@ def main() -> None:
         )
         base = [STAFFCAST, "requirements", str(work / "workload.csv")]
         base += ["--targets", str(work / "targets.toml"), "--interval-minutes", "15"]
+        os.sync()  # the workload just written reaches the disk before the timed runs
         csv_runs = sorted(
-            timed_with_cpu([*base, "-o", str(work / f"requirements{run}.csv")]) for run in range(3)
+            timed_with_cpu([*base, "-o", str(work / f"requirements{run}.csv")])
+            for run in range(CSV_RUNS)
         )
-        csv_seconds, csv_cpu = csv_runs[1]  # the median run by wall time
+        csv_seconds, csv_cpu = csv_runs[CSV_RUNS // 2]  # the median run by wall time
         load_after_csv = os.getloadavg()[0]
         (work / "requirements1.csv").rename(work / "requirements.csv")
         parquet_seconds, parquet_cpu = timed_with_cpu(
@@ -173,7 +176,7 @@ def main() -> None:
         print(f"{'':4}{'':41}{'wall':>8}  {'CPU':>8}")
         print(
             f"    staffcast requirements -> CSV            {csv_seconds:8.2f}  {csv_cpu:8.2f} s"
-            f" (median of 3; walls {', '.join(f'{wall:.2f}' for wall, _ in csv_runs)}; "
+            f" (median of {CSV_RUNS}; walls {', '.join(f'{wall:.2f}' for wall, _ in csv_runs)}; "
             f"load {load_after_csv:.1f})"
         )
         print(
