@@ -15,7 +15,12 @@ from typing import Annotated, TypeVar
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from forecast.limits import CONTROL_CHARACTERS, MAX_AHT_SECONDS, MIN_AHT_SECONDS
+from forecast.limits import (
+    CONTROL_CHARACTERS,
+    HOLDS_A_CONTROL_CHARACTER,
+    MAX_AHT_SECONDS,
+    MIN_AHT_SECONDS,
+)
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in PostgreSQL; a larger one names nothing
 
@@ -27,8 +32,8 @@ _Text = TypeVar("_Text", str, str | None)
 def _one_line(text: _Text) -> _Text:
     if text is not None and _CONTROL.search(text):
         raise ValueError(
-            f"{text[:40]!r} holds a control character (a line break, tab or NUL byte); names "
-            "and labels are one line of printable text"
+            f"{text[:40]!r} {HOLDS_A_CONTROL_CHARACTER}; names and labels are one line of "
+            "printable text"
         )
     return text
 

@@ -64,6 +64,7 @@ from forecast.column_mapping import (
 from forecast.errors import InvalidHistoryError
 from forecast.limits import (
     CONTROL_CHARACTERS,
+    HOLDS_A_CONTROL_CHARACTER,
     MAX_AHT_SECONDS,
     MAX_CELL_CHARACTERS,
     MAX_CHANNELS,
@@ -775,9 +776,9 @@ def _check_one_line(table: RawTable, key: str, problems: RowProblems) -> None:
         cells.str.strip().str.contains(_CONTROL_CHARACTER).to_numpy(dtype=bool),
         table.rows,
         lambda i: (
-            f"row {table.rows[i]}, column `{header}`: {show(cells.iloc[i])} holds a control "
-            "character (a line break, tab or NUL byte); channel and queue names are one line "
-            "of printable text"
+            f"row {table.rows[i]}, column `{header}`: {show(cells.iloc[i])} "
+            f"{HOLDS_A_CONTROL_CHARACTER}; channel and queue names are one line of printable "
+            "text"
         ),
     )
 

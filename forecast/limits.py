@@ -18,3 +18,5 @@ MAX_SPAN_DAYS: Final = 3_653  # ten years: the grid is channels x intervals of t
 # Names and labels are one line of printable text: no line break, tab, NUL byte (which
 # PostgreSQL cannot store) or other control character. A regular expression character class.
 CONTROL_CHARACTERS: Final = r"[\x00-\x1f\x7f]"
+# What every refusal of one says after the value, before its own context.
+HOLDS_A_CONTROL_CHARACTER: Final = "holds a control character (a line break, tab or NUL byte)"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Final
 from api.cli.errors import fail
 from forecast.limits import (
     CONTROL_CHARACTERS,
+    HOLDS_A_CONTROL_CHARACTER,
     MAX_AHT_SECONDS,
     MAX_CELL_CHARACTERS,
     MAX_CHANNELS,
@@ -56,8 +57,7 @@ def check_workload(table: pd.DataFrame, path: str) -> None:
         report(
             text.str.strip().str.contains(CONTROL_CHARACTERS).to_numpy(dtype=bool, na_value=False),
             "channel",
-            "holds a control character (a line break, tab or NUL byte); a channel name is one "
-            "line of printable text",
+            f"{HOLDS_A_CONTROL_CHARACTER}; a channel name is one line of printable text",
         )
         codes, names = pd.factorize(text)
         if len(names) > MAX_CHANNELS:

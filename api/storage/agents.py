@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from api.storage.models import Agent
-from forecast.limits import CONTROL_CHARACTERS
+from forecast.limits import CONTROL_CHARACTERS, HOLDS_A_CONTROL_CHARACTER
 from scheduler.errors import InvalidAgentsError
 from scheduler.shifts import AGENT_COLUMNS, agents_from_frame
 from scheduler.shifts import Agent as RosterAgent
@@ -108,9 +108,9 @@ def check_roster_bounds(table: pd.DataFrame) -> None:
         controlled = inner.to_numpy(dtype=bool)
         for position in np.flatnonzero(controlled)[:MAX_LISTED]:
             problems.append(
-                f"row {position + 2}, column `{column}`: {str(cells.iloc[position])[:40]!r} holds "
-                "a control character (a line break, tab or NUL byte); ids, names, skills and "
-                "dates are one line of printable text"
+                f"row {position + 2}, column `{column}`: {str(cells.iloc[position])[:40]!r} "
+                f"{HOLDS_A_CONTROL_CHARACTER}; ids, names, skills and dates are one line of "
+                "printable text"
             )
     if problems:
         raise InvalidAgentsError(
