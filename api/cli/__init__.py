@@ -8,7 +8,6 @@ every command (``staffcast --help``, an unknown command, the tests), is built on
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import importlib
 import os
@@ -43,12 +42,14 @@ COMMAND_MODULES: Final = {
 # while numpy, pyarrow and pydantic load (about 50 ms of a 1-million-row `requirements`); the
 # process ends before any garbage matters.
 SHORT_RUNS: Final = frozenset({"erlang", "requirements", None})
-# A short run that touches a few hundred MB (`requirements` on a million rows) pays the
-# kernel for every fresh page it touches (zeroed; on a virtual machine perhaps backed by the
-# host afresh). Arrow allocates through malloc, which keeps and reuses what it frees (see
-# _keep_freed_memory), rather than through its mimalloc arenas, whose freed pages go back
-# to the kernel: 0.76 s against 1.02 s (median of 8, benchmarks.file_io's workload).
-FRESH_PAGES_SPARED: Final = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+# The environment of a short run, unless set: OpenBLAS with one thread (above), and Arrow
+# allocating through malloc, which keeps and reuses what it frees (see _keep_freed_memory),
+# rather than through its mimalloc arenas, whose freed pages go back to the kernel and come
+# back zeroed (on a virtual machine perhaps backed by the host afresh): 0.76 s against 1.02
+# s for a 1-million-row `requirements` (median of 8, benchmarks.file_io's workload).
+SHORT_RUN_ENVIRONMENT: Final = {"OPENBLAS_NUM_THREADS": "1", "ARROW_DEFAULT_MEMORY_POOL": "system"}
+# The status of a run whose output could not be written, as CPython's own exit gives it.
+EXIT_OUTPUT_LOST: Final = 120
 # glibc's mallopt parameters (malloc.h).
 M_TRIM_THRESHOLD: Final = -1
 M_TOP_PAD: Final = -2
@@ -92,8 +93,7 @@ def main() -> None:
     """Entry point of the ``staffcast`` console script."""
     command = _command(sys.argv[1:])
     if command in SHORT_RUNS:
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-        for name, value in FRESH_PAGES_SPARED.items():
+        for name, value in SHORT_RUN_ENVIRONMENT.items():
             os.environ.setdefault(name, value)
         gc.disable()
         _keep_freed_memory()
@@ -106,6 +106,7 @@ def main() -> None:
 
 
 def _run(command: str | None) -> None:
+    """Run ``command`` (``None``: the help) with an application of its module's commands."""
     module = COMMAND_MODULES.get(command or "")
     if module is None:  # no command, or an unknown one: the full list in the help or error
         application()()
@@ -118,17 +119,30 @@ def _run(command: str | None) -> None:
 
 
 def _end_now(code: object) -> NoReturn:
-    """End a short run with ``sys.exit``'s status and message, without the interpreter's
-    teardown: freeing every module and array one by one, which the kernel does again at the
-    exit (25 ms after a million-row ``requirements``). Its files are closed by then, and the
-    output streams flushed here."""
+    """End a short run as ``sys.exit(code)`` would, without the interpreter's teardown.
+
+    The teardown frees every module and array one by one, which the kernel does again at the
+    exit: 25-40 ms after a million-row ``requirements``. The command's files are closed by
+    then; its output is flushed here. ``atexit`` handlers do not run (the short runs
+    register none).
+
+    Args:
+        code: ``sys.exit``'s argument: ``None`` or a status, or a message for stderr (status
+            1). A closed pipe (``staffcast ... | head``) loses what is left quietly; any
+            other failure to write the output turns a success into status 120, as in CPython.
+    """
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)
         code = 1
+    status = code or 0
     for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(OSError, ValueError):  # a pipe closed early (`... | head`)
+        try:
             stream.flush()
-    os._exit(code or 0)
+        except BrokenPipeError:
+            pass
+        except (OSError, ValueError):
+            status = status or EXIT_OUTPUT_LOST
+    os._exit(status)
 
 
 def _keep_freed_memory() -> None:

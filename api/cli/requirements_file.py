@@ -94,7 +94,7 @@ _NOT_TEXT: Final = frozenset(
     | {"infinity", "-infinity", "+inf", "+infinity", "#n/a n/a", "#na", "<na>", "none"}
 )
 _ROWS_PER_WRITE: Final = 65_536  # small buffers, reused: a fresh 100 MB one costs page faults
-_WRITES_AHEAD: Final = 2  # slices built and not yet written, at most
+_WRITES_AHEAD: Final = 2  # slices waiting to be written while the next one is built, at most
 # From about 30 MB of output on, the file skips the page cache (api.csv_writing.DirectWriter).
 _DIRECT_WRITE_ROWS: Final = 250_000
 _STAMP_CELL: Final = np.dtype(  # "2026-12-07T09:00:00-05:00", (28 bytes)
@@ -280,15 +280,17 @@ def _write_csv(
         return None
     bounds = np.searchsorted(rows.channel, np.arange(len(rows.names) + 1))  # channel order
     channels = list(itertools.pairwise(bounds.tolist()))
-    peaks = []
+    peak = 0
 
-    def texts_of(first: int, end: int) -> tuple[_Distinct, pa.StringArray]:
+    def text_of(first: int, end: int) -> tuple[_Distinct, pa.StringArray, int]:
+        """A channel's distinct tuples, their text and its peak of scheduled agents."""
         distinct = _distinct(rows.part(first, end))
         staffed = _staffed(distinct, targets, minutes)
-        peaks.append(int(staffed.scheduled.max()))
-        return distinct, _row_texts(distinct, staffed, channel_texts)
+        tails = _row_texts(distinct, staffed, channel_texts)
+        return distinct, tails, int(staffed.scheduled.max())
 
     def write(stream: IO[bytes]) -> None:
+        nonlocal peak
         out: IO[bytes] | DirectWriter = stream
         if len(rows.starts) >= _DIRECT_WRITE_ROWS:
             out = DirectWriter(stream)
@@ -297,24 +299,29 @@ def _write_csv(
             ThreadPoolExecutor(max_workers=2) as ahead,
             ThreadPoolExecutor(max_workers=1) as writer,
         ):
-            texts = [ahead.submit(texts_of, first, end) for first, end in channels]
-            pending: deque[Future[int]] = deque()
-            for (first, end), channel in zip(channels, texts, strict=True):
-                distinct, tails = channel.result()
-                for start in range(first, end, _ROWS_PER_WRITE):
-                    stop = min(start + _ROWS_PER_WRITE, end)
-                    codes = pa.array(distinct.of_row[start - first : stop - first])
-                    lines = _joined(stamps.cells(start, stop), _arrow("take", tails, codes))
-                    pending.append(writer.submit(out.write, lines))
-                    while len(pending) > _WRITES_AHEAD:  # bounded memory: wait for the oldest
-                        pending.popleft().result()
-            for done in pending:
-                done.result()
+            builds = deque(ahead.submit(text_of, first, end) for first, end in channels)
+            try:
+                pending: deque[Future[int]] = deque()
+                for first, end in channels:
+                    distinct, tails, channel_peak = builds.popleft().result()
+                    peak = max(peak, channel_peak)
+                    for start in range(first, end, _ROWS_PER_WRITE):
+                        stop = min(start + _ROWS_PER_WRITE, end)
+                        codes = pa.array(distinct.of_row[start - first : stop - first])
+                        lines = _joined(stamps.cells(start, stop), _arrow("take", tails, codes))
+                        pending.append(writer.submit(out.write, lines))
+                        while len(pending) > _WRITES_AHEAD:  # bounded memory
+                            pending.popleft().result()
+                for done in pending:
+                    done.result()
+            except BaseException:  # the channels not yet begun are not staffed for nothing
+                ahead.shutdown(cancel_futures=True)
+                raise
         if isinstance(out, DirectWriter):
             out.close()
 
     write_atomically(output, write)
-    return max(peaks)
+    return peak
 
 
 def _parquet_table(

@@ -16,7 +16,7 @@ from typer.testing import CliRunner
 from api.cli import app
 from api.cli import requirements_file as requirements_file_module
 from api.cli.requirements_file import COLUMNS, requirements_file
-from api.csv_writing import DirectWriter
+from api.csv_writing import DirectWriter, _set_direct
 from api.tables import write_table_file
 from scheduler.staffing import Targets, requirements
 from scheduler.staffing.required import TARGET_COLUMNS
@@ -69,6 +69,13 @@ def _workload(seed: int = 1, weeks: int = 3) -> pd.DataFrame:
     return workload.sample(frac=1.0, random_state=seed).reset_index(drop=True)
 
 
+def _takes_direct_writes(folder: Path) -> bool:
+    """Whether the file system of ``folder`` takes ``O_DIRECT`` (ext4 does, and tmpfs since
+    Linux 6.6; macOS has no such flag)."""
+    with (folder / "probe").open("wb") as probe:
+        return _set_direct(probe.fileno(), on=True)
+
+
 def _through_pandas(
     source: Path, targets: Targets, timezone: str, interval_minutes: int | None
 ) -> bytes:
@@ -116,10 +123,19 @@ def test_a_clean_workload_gives_the_same_bytes_as_the_pandas_path(
 
 
 def test_a_workload_already_in_output_order_gives_the_same_bytes_as_the_pandas_path(
-    tmp_path: Path,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Channel by channel, each in time order (as the forecast command writes a workload):
     the rows keep their order, with no sort."""
+    orders: list[object] = []
+
+    def in_output_order(starts: np.ndarray, channel: np.ndarray) -> object:
+        ordered = original(starts, channel)
+        orders.append(None if ordered is None else ordered[0])
+        return ordered
+
+    original = requirements_file_module._in_output_order
+    monkeypatch.setattr(requirements_file_module, "_in_output_order", in_output_order)
     workload = _workload(weeks=1)
     workload["name"] = workload["channel"].str.strip().str.lower()
     workload = workload.sort_values(["name", "interval_start"]).drop(columns="name")
@@ -130,6 +146,7 @@ def test_a_workload_already_in_output_order_gives_the_same_bytes_as_the_pandas_p
     summary = requirements_file(source, tmp_path / "fast.csv", lambda _: targets, 15, "UTC")
 
     assert summary is not None
+    assert orders == [slice(None)]
     assert (tmp_path / "fast.csv").read_bytes() == _through_pandas(source, targets, "UTC", 15)
 
 
@@ -138,12 +155,12 @@ def test_a_large_output_skips_the_page_cache_and_keeps_its_bytes(
 ) -> None:
     """From ``_DIRECT_WRITE_ROWS`` rows on, the file is written with ``O_DIRECT`` (here from
     the first row): the same bytes, through a buffer many times smaller than the file."""
-    written = []
+    written: list[bool] = []
 
     class Spy(DirectWriter):
         def __init__(self, stream: BinaryIO) -> None:
             super().__init__(stream, buffer_bytes=16_384)
-            written.append(self)
+            written.append(self.direct)  # when it starts (closing turns O_DIRECT off)
 
     monkeypatch.setattr(requirements_file_module, "_DIRECT_WRITE_ROWS", 1)
     monkeypatch.setattr(requirements_file_module, "DirectWriter", Spy)
@@ -154,7 +171,7 @@ def test_a_large_output_skips_the_page_cache_and_keeps_its_bytes(
     summary = requirements_file(source, tmp_path / "fast.csv", lambda _: targets, 15, "UTC")
 
     assert summary is not None
-    assert [writer.direct for writer in written] == [True]
+    assert written == [_takes_direct_writes(tmp_path)]
     fast = (tmp_path / "fast.csv").read_bytes()
     assert len(fast) > 20 * 16_384
     assert fast == _through_pandas(source, targets, "UTC", 15)

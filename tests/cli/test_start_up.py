@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import get_args
 
+import pytest
 import typer
 
 import api.cli
@@ -165,7 +166,7 @@ def test_a_short_run_ends_with_its_status_and_all_its_output(tmp_path: Path) -> 
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert "Offered load" in done.stdout
-    assert "P(wait)" in done.stdout  # the last line of the table: flushed before the end
+    assert "P(wait)" in done.stdout
 
     missing = _console_script("requirements", str(tmp_path / "none.csv"), "-o", "x.csv")
     assert missing.returncode == 2
@@ -176,3 +177,28 @@ def test_a_short_run_ends_with_its_status_and_all_its_output(tmp_path: Path) -> 
     assert "many" in unknown.stderr
 
     assert _console_script("--help").stdout.startswith("Usage: staffcast")
+
+
+def _ended_now(code: str, stdout: int | None = subprocess.PIPE) -> subprocess.CompletedProcess[str]:
+    """A process that writes to stdout without flushing (its stdout buffered, whatever
+    ``PYTHONUNBUFFERED`` says here), then ends with ``_end_now(code)``."""
+    program = f"import sys, api.cli; sys.stdout.write('unflushed'); api.cli._end_now({code})"
+    buffered = {key: value for key, value in os.environ.items() if key != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-c", program], check=False, stdout=stdout, stderr=subprocess.PIPE,
+        text=True, env=buffered,
+    )  # fmt: skip
+
+
+def test_the_quick_end_flushes_the_output_and_keeps_sys_exits_status_and_message() -> None:
+    for code, status, stderr in (("None", 0, ""), ("3", 3, ""), ("'no way'", 1, "no way\n")):
+        ended = _ended_now(code)
+        assert (ended.stdout, ended.returncode, ended.stderr) == ("unflushed", status, stderr)
+
+
+def test_output_the_quick_end_cannot_write_makes_a_success_a_failure() -> None:
+    if not Path("/dev/full").exists():
+        pytest.skip("no /dev/full to write to")
+    with Path("/dev/full").open("w") as full:
+        assert _ended_now("None", stdout=full.fileno()).returncode == api.cli.EXIT_OUTPUT_LOST
+        assert _ended_now("2", stdout=full.fileno()).returncode == 2
