@@ -64,7 +64,9 @@ from forecast.column_mapping import (
 from forecast.errors import InvalidHistoryError
 from forecast.limits import (
     CONTROL_CHARACTERS,
+    EARLIEST_INSTANT,
     HOLDS_A_CONTROL_CHARACTER,
+    LATEST_INSTANT,
     MAX_AHT_SECONDS,
     MAX_CELL_CHARACTERS,
     MAX_CHANNELS,
@@ -895,6 +897,14 @@ def _times(table: RawTable, reading: _Reading, timezone: str, problems: RowProbl
             f"row {table.rows[i]}, column `{header}`: {show(raw_times.iloc[i])} is "
             "not an ISO 8601 date and time; write it like 2026-12-07T09:00 (local time) or "
             "2026-12-07T14:00Z / 2026-12-07T09:00-05:00"
+        ),
+    )
+    problems.add_where(
+        times.outside,
+        table.rows,
+        lambda i: (
+            f"row {table.rows[i]}, column `{header}`: {show(raw_times.iloc[i])} is outside "
+            f"{EARLIEST_INSTANT} to {LATEST_INSTANT} (UTC), the times a history may hold"
         ),
     )
     return times

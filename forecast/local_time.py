@@ -25,6 +25,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from forecast.limits import EARLIEST_INSTANT, LATEST_INSTANT
+
 # An ISO 8601 time of day followed by a UTC designator or offset (e.g. "T09:00Z", " 09:00-05").
 _AWARE_SUFFIX: Final = r"[T ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?\s*(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 # Instants are kept as naive datetime64 values in UTC: fast, and no timezone to confuse.
@@ -40,6 +42,8 @@ class ParsedTimes:
         instant: the UTC instant; NaT where the cell is unparseable, skipped or repeated.
         wall: the naive wall-clock value for cells written without an offset, else NaT.
         unparseable: the cell is empty or not ISO 8601.
+        outside: the cell is a time outside the instants a history may hold
+            (:data:`forecast.limits.EARLIEST_INSTANT` to ``LATEST_INSTANT``).
         skipped: a naive local time that does not exist (spring forward).
         repeated: a naive local time that occurs twice (fall back).
         earlier: for repeated cells, the first of the two instants (daylight time).
@@ -49,6 +53,7 @@ class ParsedTimes:
     instant: Instants
     wall: Instants
     unparseable: npt.NDArray[np.bool_]
+    outside: npt.NDArray[np.bool_]
     skipped: npt.NDArray[np.bool_]
     repeated: npt.NDArray[np.bool_]
     earlier: Instants
@@ -91,6 +96,8 @@ def parse_times(text: pd.Series, naive_zone: str) -> ParsedTimes:
     later = _not_a_time(size)
     skipped = np.zeros(size, dtype=bool)
     repeated = np.zeros(size, dtype=bool)
+    outside = _outside(instant) | _outside(wall)
+    instant[outside] = wall[outside] = np.datetime64("NaT")
     positions = np.flatnonzero(~np.isnat(wall))
     if positions.size:
         walls = pd.Series(wall[positions])
@@ -112,8 +119,16 @@ def parse_times(text: pd.Series, naive_zone: str) -> ParsedTimes:
         instant[positions[single]] = first[single]
         earlier[positions[differ]] = first[differ]
         later[positions[differ]] = second[differ]
-    unparseable = np.isnat(instant) & ~skipped & ~repeated
-    return ParsedTimes(instant, wall, unparseable, skipped, repeated, earlier, later)
+    unparseable = np.isnat(instant) & ~skipped & ~repeated & ~outside
+    return ParsedTimes(instant, wall, unparseable, outside, skipped, repeated, earlier, later)
+
+
+def _outside(instants: Instants) -> npt.NDArray[np.bool_]:
+    """Which of ``instants`` lie outside those a history may hold (``NaT`` does not)."""
+    earliest = np.datetime64(EARLIEST_INSTANT).astype(INSTANT_DTYPE)
+    latest = np.datetime64(LATEST_INSTANT).astype(INSTANT_DTYPE)
+    far: npt.NDArray[np.bool_] = ~np.isnat(instants) & ((instants < earliest) | (instants > latest))
+    return far
 
 
 # Columns of the importer's record table that hold amounts: halved when a row is split.

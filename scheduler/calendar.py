@@ -39,6 +39,11 @@ WEEKDAY_NAMES: Final = (
     "Sunday",
 )
 MINUTES_PER_DAY: Final = 1440
+# The instants a workload may hold (UTC, ISO 8601): a day inside the years 1000-9999 at both
+# ends, so that no UTC offset carries one outside them (pandas can neither localize nor print
+# year 10000). The same two as forecast.limits (the layer contract keeps the two apart).
+EARLIEST_INSTANT: Final = "1000-01-02"
+LATEST_INSTANT: Final = "9999-12-30"
 _DAY_WORDS: Final = {
     "daily": tuple(range(7)),
     "all": tuple(range(7)),

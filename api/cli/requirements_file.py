@@ -48,6 +48,8 @@ from api.csv_writing import (
 )
 from forecast.limits import (
     CONTROL_CHARACTERS,
+    EARLIEST_INSTANT,
+    LATEST_INSTANT,
     MAX_AHT_SECONDS,
     MAX_CELL_CHARACTERS,
     MAX_CHANNELS,
@@ -110,6 +112,10 @@ _STAMP_CELL: Final = np.dtype(  # "2026-12-07T09:00:00-05:00", (28 bytes)
 # Parquet holds instants in nanoseconds, as pandas does: up to 2262-04-11 (int64 overflow).
 _NANOSECOND_RANGE_SECONDS: Final = 2**63 // 10**9
 _CONTROL_CHARACTER: Final = re.compile(CONTROL_CHARACTERS)  # the validation refuses them
+# The instants a workload may hold (forecast.limits), in seconds since the epoch.
+_SECONDS_ALLOWED: Final = tuple(
+    int(np.datetime64(day, "s").astype(np.int64)) for day in (EARLIEST_INSTANT, LATEST_INSTANT)
+)
 _FIRST_DAY: Final = np.datetime64("1000-01-01")
 _LAST_DAY: Final = np.datetime64("9999-12-31")
 
@@ -407,6 +413,8 @@ def _clean_rows(table: pa.Table, timezone: str) -> _Rows | None:
     channel = _channel_codes(table["channel"])
     if starts is None or channel is None:
         return None
+    if starts.min() < _SECONDS_ALLOWED[0] or starts.max() > _SECONDS_ALLOWED[1]:
+        return None  # the validation names the instant a workload may not hold
     codes, names = channel
     volume = table["volume"].to_numpy()
     aht = table["aht_seconds"].to_numpy()

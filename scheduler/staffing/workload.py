@@ -25,7 +25,7 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from scheduler.calendar import MINUTES_PER_DAY
+from scheduler.calendar import EARLIEST_INSTANT, LATEST_INSTANT, MINUTES_PER_DAY
 from scheduler.errors import InvalidWorkloadError, table_problems
 
 INTERVAL_START: Final = "interval_start"
@@ -35,6 +35,8 @@ AHT_SECONDS: Final = "aht_seconds"
 VOLUME_LOW: Final = "volume_low"
 VOLUME_HIGH: Final = "volume_high"
 REQUIRED_COLUMNS: Final = (INTERVAL_START, CHANNEL, VOLUME, AHT_SECONDS)
+_EARLIEST: Final = pd.Timestamp(EARLIEST_INSTANT)
+_LATEST: Final = pd.Timestamp(LATEST_INSTANT)
 OPTIONAL_COLUMNS: Final = (VOLUME_LOW, VOLUME_HIGH)
 
 
@@ -66,25 +68,47 @@ def _timestamps(
     """Parse ``interval_start``: aware values are converted to ``timezone``; naive ones are
     taken as local time in ``timezone`` (a repeated or skipped DST hour is an error)."""
     raw = workload[INTERVAL_START]
-    if isinstance(raw.dtype, pd.DatetimeTZDtype):
-        converted: pd.Series[pd.Timestamp] = raw.dt.tz_convert(timezone)
-        return converted
-    text = raw.astype("string").str.strip()
-    aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
     parsed = pd.Series(pd.NaT, index=raw.index, dtype=f"datetime64[ns, {timezone}]")
+    outside = pd.Series(False, index=raw.index)
+    if isinstance(raw.dtype, pd.DatetimeTZDtype):  # read as instants already (Arrow)
+        aware = pd.Series(True, index=raw.index)
+        text = raw
+    else:
+        text = raw.astype("string").str.strip()
+        aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
     if aware.any():
         stamps = pd.to_datetime(text[aware], errors="coerce", utc=True, format="ISO8601")
-        parsed[aware] = stamps.dt.tz_convert(timezone)
+        far = (stamps.dt.tz_localize(None) < _EARLIEST) | (stamps.dt.tz_localize(None) > _LATEST)
+        outside[aware] = far
+        parsed[aware] = stamps.where(~far).dt.tz_convert(timezone)
     if (~aware).any():
         naive = pd.to_datetime(text[~aware], errors="coerce", format="ISO8601")
-        parsed[~aware] = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
+        far = (naive < _EARLIEST) | (naive > _LATEST)
+        outside[~aware] = far
+        parsed[~aware] = naive.where(~far).dt.tz_localize(
+            timezone, ambiguous="NaT", nonexistent="NaT"
+        )
     for position in np.flatnonzero(parsed.isna().to_numpy()):
+        why = (
+            f"is outside {EARLIEST_INSTANT} to {LATEST_INSTANT} (UTC), the instants a "
+            "workload may hold"
+            if outside.iloc[position]
+            else "is not an ISO 8601 timestamp (or is a local time that does not exist or is "
+            f"ambiguous in {timezone}; add a UTC offset)"
+        )
         errors.append(
             f"row {_row_label(int(position))}, column `{INTERVAL_START}`: "
-            f"{raw.iloc[position]!r} is not an ISO 8601 timestamp (or is a local time that "
-            f"does not exist or is ambiguous in {timezone}; add a UTC offset)"
+            f"{_shown_start(raw.iloc[position])} {why}"
         )
     return parsed
+
+
+def _shown_start(value: object) -> str:
+    """A cell of ``interval_start`` as an error message shows it: an instant Arrow read as
+    UTC ISO 8601 text (numpy prints the years pandas cannot), anything else as its repr."""
+    if isinstance(value, pd.Timestamp):
+        return repr(f"{np.datetime_as_string(value.asm8, unit='s')}Z")
+    return repr(value)
 
 
 def validate_workload(workload: pd.DataFrame, timezone: str | None = None) -> pd.DataFrame:

@@ -207,6 +207,39 @@ def test_a_hostile_workload_exits_with_code_2_naming_row_column_value_and_limit(
     assert len(result.stderr) < 4_000
 
 
+@pytest.mark.parametrize(
+    ("first_row", "shown"),
+    [
+        # Naive, New York time: UTC is in year 10000, which pandas could not localize (a
+        # traceback before).
+        ("9999-12-31T23:45:00,voice,3,300", "'9999-12-31T23:45:00'"),
+        # With offsets, read by Arrow as instants: written out as year 1 (accepted before).
+        ("0001-01-01T00:00:00Z,voice,3,300", "'0001-01-01T00:00:00Z'"),
+        ("9999-12-31T23:45:00-05:00,voice,3,300", "'10000-01-01T04:45:00Z'"),
+    ],
+)
+def test_a_workload_instant_outside_the_years_1000_to_9999_is_refused_by_row(
+    tmp_path: Path, first_row: str, shown: str
+) -> None:
+    workload = tmp_path / "workload.csv"
+    workload.write_text(
+        f"interval_start,channel,volume,aht_seconds\n{first_row}\n"
+        "2026-12-07T09:00:00-05:00,voice,4,300\n2026-12-07T09:15:00-05:00,voice,5,300\n"
+    )
+    flags = ["--service-level", "0.8", "--answer-seconds", "20", "--interval-minutes", "15"]
+    result = CliRunner().invoke(
+        app,
+        ["requirements", str(workload), "-o", str(tmp_path / "out.csv"), *flags,
+         "--timezone", "America/New_York"],
+    )  # fmt: skip
+    assert result.exit_code == 2, result.output[-500:]
+    assert (
+        f"row 2, column `interval_start`: {shown} is outside 1000-01-02 to 9999-12-30 (UTC)"
+        in " ".join(result.stderr.split())
+    ), result.stderr
+    assert not (tmp_path / "out.csv").exists()
+
+
 def test_requirements_names_an_unknown_timezone_instead_of_a_traceback(tmp_path: Path) -> None:
     workload = tmp_path / "workload.csv"
     workload.write_text(

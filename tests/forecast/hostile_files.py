@@ -93,6 +93,12 @@ HOSTILE_FILES: Final = (
         "row 1, columns 3 and 4: the header names 'volume' and 'Volume', the same column twice",
     ),
     HostileFile(
+        "a time late in the year 9999 (in year 10000 in UTC west of it: a traceback before)",
+        _canonical("9999-12-31T23:45,voice,4,300"),
+        "row 3, column `interval_start`: '9999-12-31T23:45' is outside 1000-01-02 to "
+        "9999-12-30 (UTC), the times a history may hold",
+    ),
+    HostileFile(
         "two rows two hundred years apart",
         _canonical("2226-12-07T09:15,voice,4,300"),
         "row 3, column `interval_start`: '2226-12-07T09:15' is 73,048 days after row 2",
