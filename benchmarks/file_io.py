@@ -15,8 +15,9 @@ the start-up time of the command line, in one run.
 (b) ``staffcast --help`` and ``staffcast erlang ...``: the median of 7 runs each.
 
 The project's modules are byte-compiled first, as ``pip install`` compiles an installed
-package's (and ``make install`` the editable one's): where ``PYTHONDONTWRITEBYTECODE`` is set,
-nothing else saves them, and every run would compile them from source.
+package's (and ``make install``, ``make run`` and ``make test`` the editable one's): where
+``PYTHONDONTWRITEBYTECODE`` is set, nothing else saves them, and every run would compile them
+from source.
 
 Run: ``.venv/bin/python -m benchmarks.file_io [--baseline-rows N]`` (pyworkforce comes with
 ``pip install -e '.[bench]'``). Prints the load average next to the figures.

@@ -116,8 +116,6 @@ _CONTROL_CHARACTER: Final = re.compile(CONTROL_CHARACTERS)  # the validation ref
 _SECONDS_ALLOWED: Final = tuple(
     int(np.datetime64(day, "s").astype(np.int64)) for day in (EARLIEST_INSTANT, LATEST_INSTANT)
 )
-_FIRST_DAY: Final = np.datetime64("1000-01-01")
-_LAST_DAY: Final = np.datetime64("9999-12-31")
 
 
 @dataclass(frozen=True)
@@ -269,7 +267,7 @@ def _write_csv(
     rows: _Rows, targets: list[ChannelTarget], minutes: int, output: Path, timezone: str
 ) -> int | None:
     """Write the CSV file and return the peak of scheduled agents; ``None`` (nothing
-    written) if a text has a line break or a timestamp falls outside the years 1000-9999.
+    written) if a channel's text has a line break.
 
     Channel by channel: two threads staff the distinct tuples of the next channels and build
     their text while this one cuts the rows of the channel before into slices (numpy and
@@ -281,9 +279,9 @@ def _write_csv(
     import pyarrow as pa
 
     channel_texts = _channel_texts(rows.names, targets)
-    stamps = _Stamps.of(rows.starts, timezone)
-    if channel_texts is None or stamps is None:
+    if channel_texts is None:
         return None
+    stamps = _Stamps.of(rows.starts, timezone)
     bounds = np.searchsorted(rows.channel, np.arange(len(rows.names) + 1))  # channel order
     channels = list(itertools.pairwise(bounds.tolist()))
     peak = 0
@@ -696,19 +694,16 @@ class _Stamps:
         self.offsets = np.array([utc_offset(minutes).encode() for minutes in range(-1440, 1441)])
 
     @classmethod
-    def of(cls, starts: IntArray, timezone: str) -> _Stamps | None:
-        """The formatter of ``starts`` (UTC seconds) in ``timezone``; ``None`` outside the
-        years 1000-9999."""
+    def of(cls, starts: IntArray, timezone: str) -> _Stamps:
+        """The formatter of ``starts`` (UTC seconds) in ``timezone`` (within the instants a
+        workload may hold: local dates in the years 1000-9999, four digits)."""
         import pyarrow as pa
 
         local = starts
         if timezone != "UTC":
             zoned = pa.array(starts, pa.timestamp("s", tz=timezone))
             local = _arrow("local_timestamp", zoned).view(pa.int64()).to_numpy()
-        first, last = int(local.min()) // 86_400, int(local.max()) // 86_400
-        if np.datetime64(first, "D") < _FIRST_DAY or np.datetime64(last, "D") > _LAST_DAY:
-            return None
-        return cls(starts, first, local)
+        return cls(starts, int(local.min()) // 86_400, local)
 
     def cells(self, start: int, stop: int) -> pa.StringArray:
         """The cells of rows ``start`` to ``stop`` (exclusive)."""

@@ -35,9 +35,9 @@ AHT_SECONDS: Final = "aht_seconds"
 VOLUME_LOW: Final = "volume_low"
 VOLUME_HIGH: Final = "volume_high"
 REQUIRED_COLUMNS: Final = (INTERVAL_START, CHANNEL, VOLUME, AHT_SECONDS)
+OPTIONAL_COLUMNS: Final = (VOLUME_LOW, VOLUME_HIGH)
 _EARLIEST: Final = pd.Timestamp(EARLIEST_INSTANT)
 _LATEST: Final = pd.Timestamp(LATEST_INSTANT)
-OPTIONAL_COLUMNS: Final = (VOLUME_LOW, VOLUME_HIGH)
 
 
 def _row_label(index: int) -> int:
@@ -78,7 +78,8 @@ def _timestamps(
         aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).fillna(False)
     if aware.any():
         stamps = pd.to_datetime(text[aware], errors="coerce", utc=True, format="ISO8601")
-        far = (stamps.dt.tz_localize(None) < _EARLIEST) | (stamps.dt.tz_localize(None) > _LATEST)
+        utc = stamps.dt.tz_localize(None)
+        far = (utc < _EARLIEST) | (utc > _LATEST)
         outside[aware] = far
         parsed[aware] = stamps.where(~far).dt.tz_convert(timezone)
     if (~aware).any():
