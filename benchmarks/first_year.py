@@ -28,13 +28,16 @@ Data sets:
     Under each table: the Poisson noise floor, and the WAPE of the generator's own formula
     without its random draws (what no forecast learned from the data can beat by more than
     luck).
+(a') ``ae`` and ``ae_year``: the same two protocols on a generated UAE team
+    (:mod:`benchmarks.first_year_gulf`: weekend Friday-Saturday, holidays in blocks of two to
+    four days, no eves), 7 origins through 2019 whose windows hold each holiday block once.
 (b) ``us_bank``: the real US bank calls in ``../shared/data/us_bank_2003/`` (weekdays only,
     holidays absent from the file), weekly origins from 2003-03-31; skipped when absent.
 (c) ``us_sample``: the voice channel of ``data/sample/history.csv`` (US team), 8 origins
     around US holidays in 2026.
 (d) speed: parse the il team's year of 6-minute history and forecast one channel 14 days.
 
-Run: ``.venv/bin/python -m benchmarks.first_year [--only il,us_bank,us_sample,speed]
+Run: ``.venv/bin/python -m benchmarks.first_year [--only il,ae,us_bank,us_sample,speed]
 [--models top_down,weekday_average,combined] [--save DIR] [--before DIR]``: ``--models`` also
 scores those models forced (how the state-space level compares with the recent-weeks average),
 ``--save`` writes the forecasts and ``--before`` shows those an earlier version saved.
@@ -53,6 +56,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
+from benchmarks import first_year_gulf
 from benchmarks.first_year_team import COUNTRY, GeneratedTeam, generate, poisson_floor
 from benchmarks.forecast_accuracy import BANK_FILE, find_data, load_bank
 from forecast.baselines import SeasonalNaive, WeekdayAverage
@@ -76,6 +80,19 @@ IL_ORIGINS = (
     "1999-11-14",
 )
 IL_FIRST_DAY = pd.Timestamp("1999-01-01")
+# Sundays through 2019 whose 14 days hold each public holiday block of the year (Eid al-Fitr,
+# Arafah and Eid al-Adha, Islamic New Year, Prophet's Birthday, Commemoration and National
+# Day) and the working day after it; three more for normal weeks and the weekend holidays.
+AE_ORIGINS = (
+    "2019-03-10",
+    "2019-05-26",
+    "2019-07-14",
+    "2019-08-04",
+    "2019-08-25",
+    "2019-11-03",
+    "2019-11-24",
+)
+AE_FIRST_DAY = pd.Timestamp("2019-01-01")
 US_SAMPLE_ORIGINS = (
     "2026-01-12",
     "2026-02-09",
@@ -307,6 +324,28 @@ def il_team(options: Options) -> None:
         print_floors(records, team, generate(draws=False))
 
 
+def ae_team(options: Options) -> None:
+    """Part (a'): the Gulf team (weekend Friday-Saturday, holidays in blocks), both protocols."""
+    team = first_year_gulf.generate()
+    calendar = Calendar(country=first_year_gulf.COUNTRY)
+    (history,) = channel_histories(team, calendar, horizon_end=dt.date(2020, 1, 31)).values()
+    origins = [pd.Timestamp(o) for o in AE_ORIGINS]
+    protocols = (
+        ("ae", "first year: history since 2019-01-01", AE_FIRST_DAY),
+        ("ae_year", "one-year histories, 2018 holidays blanked", None),
+    )
+    for key, protocol, since in protocols:
+        records = evaluate(
+            key,
+            f"(a') {key}: generated UAE team (weekend Fri-Sat), {protocol}, 30-min",
+            history,
+            origins,
+            first_year_gulf.WEEKEND,
+            replace(options, since=since),
+        )
+        print_floors(records, team, first_year_gulf.generate(draws=False))
+
+
 def print_floors(records: pd.DataFrame, team: GeneratedTeam, formula: GeneratedTeam) -> None:
     """WAPE per day type of two forecasts that know more than any can: every interval's
     Poisson rate (the noise floor), and the generator's formula without its random draws
@@ -412,7 +451,7 @@ def speed() -> None:
 def main() -> None:
     """Run the parts named by ``--only`` (all by default)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--only", default="il,us_bank,us_sample,speed")
+    parser.add_argument("--only", default="il,ae,us_bank,us_sample,speed")
     parser.add_argument("--data", type=Path, default=None, help="the shared data directory")
     parser.add_argument("--save", type=Path, default=None, help="write the forecasts here")
     parser.add_argument(
@@ -433,6 +472,8 @@ def main() -> None:
     print("Timings on a shared 2-core machine; they vary with the other work running on it.")
     if "il" in parts:
         il_team(options)
+    if "ae" in parts:
+        ae_team(options)
     if "us_bank" in parts:
         us_bank(find_data(arguments.data), options)
     if "us_sample" in parts:

@@ -415,8 +415,9 @@ class SpecialDayEffects:
         Where a day of rest starts at dusk the evening before (Israel: the Sabbath, the
         holidays) the rest day opens in the evening and the short day closes in the afternoon,
         so a holiday on a Friday is closed all day; a team whose weekend days keep the same
-        hours keeps the whole day. Its level is that of the holidays so cut while none of its
-        own ``effect`` kind was seen, then the kind's."""
+        hours, or whose short day follows the rest day, keeps the whole day. Its level is
+        that of the holidays so cut while none of its own ``effect`` kind was seen, then the
+        kind's."""
         holidays = self.kinds["holiday"] if not effect.count else effect
         profile_weekday = holidays.profile_weekday(weekday)
         reference = self.typical_shares[profile_weekday]
@@ -424,11 +425,14 @@ class SpecialDayEffects:
         kept = _kept_slots(reference, self.typical_shares, self.roles)
         share = _share_kept(profile, reference, self.typical_shares, self.roles)
         multiplier = holidays.multiplier(weekday, self.roles) * (1.0 if effect.count else share)
-        short = self.roles.describe(self.roles.short)
+        if self.roles.eve_day is None:
+            cut = "no short day leads into the rest day, so its hours are those of a holiday"
+        else:
+            short = self.roles.describe(self.roles.eve_day)
+            cut = f"of the hours the rest day is open only those {short} is open are kept"
         assumption = (
-            f"{holidays.assumption(weekday, self.roles)}; it runs into another day of rest, so "
-            f"of the hours the rest day is open only those {short} is "
-            f"open are kept: x{multiplier:.2f} of a normal day"
+            f"{holidays.assumption(weekday, self.roles)}; it runs into another day of rest, "
+            f"so {cut}: x{multiplier:.2f} of a normal day"
         )
         return DayAdjustment(
             multiplier,
@@ -442,11 +446,11 @@ class SpecialDayEffects:
 def _kept_slots(reference: FloatArray, typical_shares: FloatMatrix, roles: WeekRoles) -> FloatArray:
     """1 for the slots of a rest-day ``reference`` profile that a holiday running into another
     day of rest keeps (those the short day is open, and those the rest day is closed: the
-    night trickle), 0 for the others (all 1 without a short day)."""
-    if roles.short is None:
+    night trickle), 0 for the others (all 1 without a short day before the rest day)."""
+    if roles.eve_day is None:
         return np.ones_like(reference)
     flat = OPEN_SHARE / len(reference)
-    kept: FloatArray = ((typical_shares[roles.short] >= flat) | (reference < flat)).astype(float)
+    kept: FloatArray = ((typical_shares[roles.eve_day] >= flat) | (reference < flat)).astype(float)
     return kept
 
 

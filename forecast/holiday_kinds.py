@@ -13,6 +13,7 @@ holiday_eve   holidays the day before another holiday or the rest     the holida
               evening before, these are closed all day               :mod:`forecast.effects`)
 optional      the country's optional holidays (partial days off)      like a normal day
 eve           eves, half days, user eves                              like the short day
+                                                                      before the rest day
 between       plain days between two holidays (at most 6 days from    like a normal day
               each: Christmas to New Year, inside a festival)
 ============  =====================================================  =========================
@@ -22,7 +23,10 @@ Friday-Saturday weekend that works 24/7, Sunday for a US team open at weekends).
 on its rest day (a Monday-Friday team) gets its quietest *open* weekday instead: forecasting a
 holiday as closed when the team has published no closure would guess 0. The *short day* is
 the next quietest open weekday when it runs below 75% of the median open weekday (Friday in
-Israel, Saturday for the US sample); without one an eve's prior is a normal day.
+Israel, Saturday for the US sample). An eve's prior is the short day only where that day leads
+into the rest day, as an eve leads into its holiday (Friday before the Sabbath); where the
+short day follows the rest day (a Gulf team's Saturday after its Friday) or there is none, an
+eve's prior is a normal day, and a holiday running into another day of rest keeps its hours.
 
 **Two ways to carry an effect across weekdays.** A past day of the kind is measured both as a
 ratio ``m`` to a normal day of *its own* weekday and as a ratio ``r`` to the normal *reference
@@ -132,6 +136,16 @@ class WeekRoles:
         if kind in ("holiday", "holiday_eve"):
             return self.rest
         if kind == "eve":
+            return self.eve_day
+        return None
+
+    @property
+    def eve_day(self) -> int | None:
+        """The short day when it is the day before the rest day (Friday before the Sabbath in
+        Israel, Saturday before a US team's Sunday): an eve leads into a holiday as it leads
+        into the rest day. A short day *after* the rest day (Saturday after a Gulf team's
+        Friday) is the second day of a weekend, not what an eve looks like: ``None``."""
+        if self.short is not None and (self.short + 1) % 7 == self.rest:
             return self.short
         return None
 
@@ -214,20 +228,27 @@ def _mean_shape(shapes: Sequence[FloatArray]) -> FloatArray:
 def _pooled_shape(
     days: Sequence[Observation], by_reference: bool, prior_contacts: float
 ) -> FloatArray | None:
-    """Per-slot contacts of the days over what their reference profile expected, with
-    ``prior_contacts`` pseudo-contacts of "no change" in every slot."""
+    """Per-slot contacts of the days over what their profile expected, with
+    ``prior_contacts`` pseudo-contacts of the calendar prior's shape in every slot: "no change"
+    measured against the reference weekday, the reference weekday's shape over the own one
+    when measured against their own weekday (a holiday pooled on its weekdays still leans
+    toward the rest day's hours, not toward a working day's)."""
     seen = [day for day in days if day.own_ratio > 0]
     if not seen:
         return None
     actual = np.zeros_like(seen[0].shares)
     expected = np.zeros_like(seen[0].shares)
+    prior = np.zeros_like(seen[0].shares)
     for day in seen:
         total = day.own_level * day.own_ratio
         actual += total * day.shares
         expected += total * _profile(day, by_reference)
+        toward = day.reference_profile if not by_reference else None
+        prior += total * (_profile(day, by_reference) if toward is None else toward)
+    leaning = np.divide(prior, expected, out=np.ones_like(prior), where=expected > 0)
     shape: FloatArray = np.where(
         expected > 0,
-        (actual + prior_contacts) / (expected + prior_contacts),
+        (actual + prior_contacts * leaning) / (expected + prior_contacts),
         1.0,
     )
     return shape

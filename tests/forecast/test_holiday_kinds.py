@@ -32,10 +32,13 @@ def _holiday(date: str, name: str) -> SpecialDay:
 
 
 def _channel(
-    calendar: Calendar, factors: dict[str, float], shapes: dict[str, list[float]] | None = None
+    calendar: Calendar,
+    factors: dict[str, float],
+    shapes: dict[str, list[float]] | None = None,
+    week: tuple[float, ...] = WEEK,
 ) -> ChannelHistory:
     pattern = Pattern(
-        weekday_weights=WEEK,
+        weekday_weights=week,
         open_hours=ALL_DAY,
         day_factors={dt.date.fromisoformat(day): factor for day, factor in factors.items()},
         day_shapes={dt.date.fromisoformat(day): shape for day, shape in (shapes or {}).items()},
@@ -100,6 +103,40 @@ def test_without_any_eve_in_the_history_an_eve_is_forecast_like_the_short_day() 
     calendar = Calendar(special_days=(_holiday("2025-04-02", "New"),))
     daily = _daily(_channel(calendar, {}))
     assert daily["2025-04-01"] == pytest.approx(450.0, rel=0.03)  # a Friday (the short day)
+
+
+# A Gulf team before 2022: Friday the rest day, Saturday the short day after it.
+GULF_WEEK = (1.0, 1.0, 1.0, 1.0, 0.15, 0.45, 1.1)
+
+
+@pytest.mark.parametrize(
+    ("week", "eve_day"),
+    [(WEEK, 4), (GULF_WEEK, None), ((1.0, 1.0, 1.0, 1.0, 1.0, 0.6, 0.4), 5)],
+    ids=["israel", "gulf", "us_24_7"],
+)
+def test_an_eve_looks_like_the_short_day_only_where_that_day_leads_into_the_rest_day(
+    week: tuple[float, ...], eve_day: int | None
+) -> None:
+    roles = WeekRoles.of(1000 * np.asarray(week), frozenset(range(7)))
+    assert roles.eve_day == eve_day
+    assert roles.prior_weekday("eve") == eve_day
+
+
+def test_a_gulf_team_forecasts_an_eve_like_a_normal_day_and_cuts_no_hours_before_its_weekend() -> (
+    None
+):
+    calendar = Calendar(
+        special_days=(_holiday("2025-04-02", "New"), _holiday("2025-04-03", "Next"))
+    )
+    channel = _channel(calendar, {}, week=GULF_WEEK)
+    daily = _daily(channel)
+    assert daily["2025-04-01"] == pytest.approx(1000.0, rel=0.03)  # a Tuesday, not a Saturday
+    # Thursday's holiday runs into the Friday rest day: like a Friday, whole, as Wednesday's.
+    assert daily["2025-04-03"] == pytest.approx(150.0, rel=0.03)
+    result = forecast_channel(channel.before(HORIZON[0]), HORIZON, model="weekday_average")
+    flags = {flag.date.isoformat(): flag.assumption for flag in result.unseen_holidays}
+    assert "no short day leads into the rest day" in flags["2025-04-03"]
+    assert "only those" not in flags["2025-04-03"]
 
 
 def test_one_holiday_only_moves_the_prior_part_way_and_many_consistent_ones_replace_it() -> None:
@@ -479,6 +516,30 @@ def _observation(shares: list[float]) -> Observation:
         own_level=5000.0,
         reference_level=1000.0,
     )
+
+
+def test_a_pooled_shape_measured_on_its_own_weekdays_leans_toward_the_priors_hours() -> None:
+    roles = WeekRoles.of(1000 * np.asarray(WEEK), frozenset(range(7)))
+    rest_day = np.asarray([0.7, 0.1, 0.1, 0.1])
+    # Quiet holidays (10 contacts each) open in the rest day's hours, at the same share of
+    # their own weekday but at scattered shares of the rest day: measured on their weekdays.
+    days = [
+        replace(
+            _observation([0.7, 0.1, 0.1, 0.1]),
+            own_ratio=0.01,
+            own_level=1000.0,
+            reference_ratio=ratio,
+            reference_level=10.0 / ratio,
+            reference_profile=rest_day,
+        )
+        for ratio in (0.2, 1.0, 5.0)
+    ]
+    effect = KindEffect.learn("holiday", days, roles)
+    assert effect.reference is None
+    assert effect.shape is not None
+    # Their few contacts leave the shape near the prior's (0.7 / 0.25 = 2.8 in the first
+    # slot), not near their own weekday's (1.0).
+    assert effect.shape[0] == pytest.approx(2.8, rel=0.05)
 
 
 def test_a_pooled_shape_is_kept_only_where_it_predicts_each_day_from_the_others() -> None:
