@@ -29,8 +29,9 @@ Data sets:
     without its random draws (what no forecast learned from the data can beat by more than
     luck).
 (a') ``ae`` and ``ae_year``: the same two protocols on a generated UAE team
-    (:mod:`benchmarks.first_year_gulf`: weekend Friday-Saturday, holidays in blocks of two to
-    four days, no eves), 7 origins through 2019 whose windows hold each holiday block once.
+    (:mod:`benchmarks.first_year_gulf`: weekend Friday-Saturday, holidays single or in blocks
+    of two to four days, no eves), 7 origins through 2019 whose windows hold each holiday
+    once.
 (b) ``us_bank``: the real US bank calls in ``../shared/data/us_bank_2003/`` (weekdays only,
     holidays absent from the file), weekly origins from 2003-03-31; skipped when absent.
 (c) ``us_sample``: the voice channel of ``data/sample/history.csv`` (US team), 8 origins
@@ -80,9 +81,9 @@ IL_ORIGINS = (
     "1999-11-14",
 )
 IL_FIRST_DAY = pd.Timestamp("1999-01-01")
-# Sundays through 2019 whose 14 days hold each public holiday block of the year (Eid al-Fitr,
-# Arafah and Eid al-Adha, Islamic New Year, Prophet's Birthday, Commemoration and National
-# Day) and the working day after it; three more for normal weeks and the weekend holidays.
+# Sundays through 2019 whose 14 days hold each public holiday of the year after New Year (the
+# Eid al-Fitr and Arafah-Eid al-Adha blocks, Islamic New Year, Prophet's Birthday, the
+# Commemoration and National Day block) and the working day after it; two more hold none.
 AE_ORIGINS = (
     "2019-03-10",
     "2019-05-26",

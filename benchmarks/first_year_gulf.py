@@ -4,9 +4,9 @@ The second team of issue 13's "a non-US calendar" family, unlike the Israeli sta
 (:mod:`benchmarks.first_year_team`) in what matters to a holiday forecast: the days of rest
 are **Friday and Saturday** (the UAE's weekend until 2022; the ``holidays`` package lists
 Saturday-Sunday for every year, so the forecaster must read the week from the data), the
-holidays come in **blocks of two to four days** that move 11 days a year with the lunar
-calendar (Eid al-Fitr, Arafah and Eid al-Adha, National Day with Commemoration Day), so they
-touch the weekend in many ways, and there are no eves. No data is used; the parameters are
+holidays come single or in **blocks of two to four days** that move 11 days a year with the
+lunar calendar (Eid al-Fitr, Arafah and Eid al-Adha, National Day with Commemoration Day), so
+they touch the weekend in many ways, and there are no eves. No data is used; the parameters are
 the generator's own::
 
     calls of the day = base x growth x season x day factor x noise

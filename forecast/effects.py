@@ -22,7 +22,8 @@ it (up to three weeks either side): its **ratio** is its daily total over their 
   when ``m^2 > 4 v / n`` (two standard errors) and shrunk by ``1 - v / (n m^2)``
   (positive-part James-Stein), so a window day that merely looked odd once is left alone;
 - other eves get the pooled effect of all past eves, shrunk toward their prior (an eve
-  behaves like the team's short day), by the same rules;
+  behaves like the team's short day where the rest day starts the evening before, else like
+  a normal day), by the same rules;
 - other days after (catch-up) get the mean ratio of all past ones (not on the rest or short
   day of a team that works every day) and the normal shape of their weekday: measured on
   the first-year benchmark, a pooled day-after shape only added noise;
@@ -42,7 +43,7 @@ import math
 import warnings
 from collections import defaultdict
 from collections.abc import Hashable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, TypeVar
 
 import numpy as np
@@ -75,6 +76,9 @@ _NEIGHBOURS: Final = ("eve", "day_after")
 # A slot with less than this share of a flat day's contacts counts as closed (a voice response
 # unit's night trickle, not staffed hours).
 OPEN_SHARE: Final = 0.25
+# A rest day keeping less than this share of its contacts in the hours the short day before
+# it is open starts the evening before (an Israeli Sabbath: ~10%; two days off: ~100%).
+EVENING_REST_KEPT: Final = 0.5
 # A kind that pools its sub-kinds too: every holiday counts among the holidays, and the ones
 # that run into another day of rest also form their own, narrower pool.
 _POOLED_KINDS: Final = {"holiday": ("holiday", "holiday_eve")}
@@ -260,13 +264,15 @@ class SpecialDayEffects:
             key: _shrunk_shape(value, 1.0, prior_contacts) for key, value in shape_found.items()
         }
         typical_shares = _typical_shares(all_shares, weekdays, normal & ordinary)
+        share_kept = _rest_day_share_kept(typical_shares, roles)
+        roles = replace(roles, evening_rest=_evening_rest(typical_shares, roles, share_kept))
         kinds = _kind_effects(
             (daily, all_shares, weekdays),
             _kinds_of_rows(info, types, weekdays, roles),
             levels,
             normal & ordinary,
             roles,
-            (prior_contacts, _rest_day_share_kept(typical_shares, roles)),
+            (prior_contacts, share_kept),
         )
         return cls(
             named_ratios={
@@ -410,14 +416,14 @@ class SpecialDayEffects:
 
     def _cut_to_short_day(self, weekday: int, label: str, effect: KindEffect) -> DayAdjustment:
         """A holiday running into another day of rest: the rest day's open hours outside those
-        the short day is open are cut (that evening belongs to the next day of rest, as an
-        eve's does); its closed hours keep their level (a voice response unit's night trickle).
-        Where a day of rest starts at dusk the evening before (Israel: the Sabbath, the
-        holidays) the rest day opens in the evening and the short day closes in the afternoon,
-        so a holiday on a Friday is closed all day; a team whose weekend days keep the same
-        hours, or whose short day follows the rest day, keeps the whole day. Its level is
-        that of the holidays so cut while none of its own ``effect`` kind was seen, then the
-        kind's."""
+        the short day before it is open are cut (that evening belongs to the next day of
+        rest, as an eve's does); its closed hours keep their level (a voice response unit's
+        night trickle). Where a day of rest starts at dusk the evening before (Israel: the
+        Sabbath, the holidays) the rest day opens in the evening and the short day closes in
+        the afternoon, so a holiday on a Friday is closed all day; a team whose weekend days
+        keep the same hours, or whose short day follows the rest day, keeps the whole day.
+        Its level is that of the holidays so cut while none of its own ``effect`` kind was
+        seen, then the kind's."""
         holidays = self.kinds["holiday"] if not effect.count else effect
         profile_weekday = holidays.profile_weekday(weekday)
         reference = self.typical_shares[profile_weekday]
@@ -425,11 +431,11 @@ class SpecialDayEffects:
         kept = _kept_slots(reference, self.typical_shares, self.roles)
         share = _share_kept(profile, reference, self.typical_shares, self.roles)
         multiplier = holidays.multiplier(weekday, self.roles) * (1.0 if effect.count else share)
-        if self.roles.eve_day is None:
+        if self.roles.short_before_rest is None:
             cut = "no short day leads into the rest day, so its hours are those of a holiday"
         else:
-            short = self.roles.describe(self.roles.eve_day)
-            cut = f"of the hours the rest day is open only those {short} is open are kept"
+            before_rest = self.roles.describe(self.roles.short_before_rest)
+            cut = f"of the hours the rest day is open only those {before_rest} is open are kept"
         assumption = (
             f"{holidays.assumption(weekday, self.roles)}; it runs into another day of rest, "
             f"so {cut}: x{multiplier:.2f} of a normal day"
@@ -445,12 +451,13 @@ class SpecialDayEffects:
 
 def _kept_slots(reference: FloatArray, typical_shares: FloatMatrix, roles: WeekRoles) -> FloatArray:
     """1 for the slots of a rest-day ``reference`` profile that a holiday running into another
-    day of rest keeps (those the short day is open, and those the rest day is closed: the
+    day of rest keeps (those the short day before it is open, and those it is closed: the
     night trickle), 0 for the others (all 1 without a short day before the rest day)."""
-    if roles.eve_day is None:
+    if roles.short_before_rest is None:
         return np.ones_like(reference)
     flat = OPEN_SHARE / len(reference)
-    kept: FloatArray = ((typical_shares[roles.eve_day] >= flat) | (reference < flat)).astype(float)
+    short = typical_shares[roles.short_before_rest]
+    kept: FloatArray = ((short >= flat) | (reference < flat)).astype(float)
     return kept
 
 
@@ -463,6 +470,17 @@ def _share_kept(
     if not total > 0:
         return 1.0
     return float((profile * _kept_slots(reference, typical_shares, roles)).sum() / total)
+
+
+def _evening_rest(typical_shares: FloatMatrix, roles: WeekRoles, share_kept: float) -> bool:
+    """Whether the rest day starts the evening before: the short day before it closes and the
+    rest day then opens later (most of its contacts, :data:`EVENING_REST_KEPT`, fall in hours
+    the short day is closed, and in its busiest slot at least four times a flat day's share:
+    a rest day that only trickles all day, closed, opens at no hour)."""
+    if roles.short_before_rest is None or not share_kept < EVENING_REST_KEPT:
+        return False
+    rest = typical_shares[roles.rest]
+    return bool(rest.max() >= 4.0 / len(rest))
 
 
 def _rest_day_share_kept(typical_shares: FloatMatrix, roles: WeekRoles) -> float:

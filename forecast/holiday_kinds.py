@@ -9,8 +9,9 @@ kind          days pooled                                             calendar p
 holiday       public holidays, user holidays (holiday_eve included)   like the rest day
 holiday_eve   holidays the day before another holiday or the rest     the holidays' effect, cut
               day (the first of two holiday days; Shavuot on a        to the hours the short
-              Friday in Israel): where a day of rest starts the       day is open (see
-              evening before, these are closed all day               :mod:`forecast.effects`)
+              Friday in Israel): where a day of rest starts the       day before the rest day
+              evening before, these are closed all day               is open (see
+                                                                      :mod:`forecast.effects`)
 optional      the country's optional holidays (partial days off)      like a normal day
 eve           eves, half days, user eves                              like the short day
                                                                       before the rest day
@@ -24,9 +25,11 @@ on its rest day (a Monday-Friday team) gets its quietest *open* weekday instead:
 holiday as closed when the team has published no closure would guess 0. The *short day* is
 the next quietest open weekday when it runs below 75% of the median open weekday (Friday in
 Israel, Saturday for the US sample). An eve's prior is the short day only where that day leads
-into the rest day, as an eve leads into its holiday (Friday before the Sabbath); where the
-short day follows the rest day (a Gulf team's Saturday after its Friday) or there is none, an
-eve's prior is a normal day, and a holiday running into another day of rest keeps its hours.
+into a rest day that starts the evening before, as an eve leads into its holiday (an Israeli
+Friday closes in the afternoon, the Sabbath's Saturday opens at dusk); elsewhere (a US or
+Brazilian weekend of two days off, a Gulf team's Saturday after its Friday) an eve's prior is
+a normal day, and where no short day leads into the rest day a holiday running into another
+day of rest keeps its hours.
 
 **Two ways to carry an effect across weekdays.** A past day of the kind is measured both as a
 ratio ``m`` to a normal day of *its own* weekday and as a ratio ``r`` to the normal *reference
@@ -40,15 +43,17 @@ with at least three days.
 **Shrinkage toward the prior.** With ``n`` past days whose log ratios have median ``d`` away
 from the prior and per-day variance ``v``, the data's weight is ``max(0, 1 - v / (n d^2))``
 (positive-part James-Stein, as for the holiday windows in :mod:`forecast.effects`): a few
-scattered holidays leave the prior in place, a consistent set replaces it. The pooled intraday
-shape is, per interval, the contacts the days had over those their reference profile expected,
-each with 20 pseudo-contacts of "no change": at low volume the shape stays near the reference
-profile, at high volume it follows the days. (The leave-one-out choice above scores each day
-with the plain mean shape ratio of the others, shrunk by ``n / (n + 1)``: measured on the
-first-year benchmark, scoring it with the pooled shape, or with daily totals alone, picked the
-own-weekday way too often.) The pooled shape is used only where it earns its place: each past
-day's shares predicted from the others' pooled shape must come closer than from the reference
-profile alone (leave-one-out, so never from a single day); else the kind keeps the reference
+scattered holidays leave the prior in place, a consistent set replaces it. The pooled
+intraday shape is, per interval, the contacts the days had over those their reference
+profile expected, each with 20 pseudo-contacts of the prior's shape ("no change" measured
+against the prior's weekday; that weekday's shape over their own, capped, when measured
+against their own): at low volume the shape stays near the prior's, at high volume it
+follows the days. (The leave-one-out choice above scores each day with the plain mean shape
+ratio of the others, shrunk by ``n / (n + 1)``: measured on the first-year benchmark,
+scoring it with the pooled shape, or with daily totals alone, picked the own-weekday way too
+often.) The pooled shape is used only where it earns its place: each past day's shares
+predicted from the others' pooled shape must come closer than from the reference profile
+alone (leave-one-out, so never from a single day); else the kind keeps the reference
 profile.
 
 **Interplay with the week** (both hold on every weekday):
@@ -81,8 +86,8 @@ _LOG_FLOOR: Final = math.log(0.02)
 _SINGLE_DAY_VARIANCE: Final = 0.25  # log-ratio variance assumed when only one day was seen
 _MIN_VARIANCE: Final = 0.005
 _REACH_DAYS: Final = 21
-# Pseudo-contacts of "same shape as the reference" added to every slot of a pooled shape: a
-# slot that saw a few contacts over the pooled days keeps the reference profile, one that saw
+# Pseudo-contacts of "the prior's shape" added to every slot of a pooled shape: a
+# slot that saw a few contacts over the pooled days keeps the prior's shape, one that saw
 # hundreds takes what they show (a Poisson-gamma posterior mean of the slot's ratio). Where
 # counts vary more than Poisson within the day, :mod:`forecast.effects` multiplies it by the
 # channel's measured overdispersion.
@@ -90,6 +95,10 @@ SHAPE_PRIOR_CONTACTS: Final = 20.0
 # Leaving the prior's way (ratio to the reference weekday) takes at least this many past days
 # and a leave-one-out error this much lower: with a handful of days the choice is noise.
 _MIN_SWITCH_DAYS: Final = 3
+# A pooled shape measured against the days' own weekday leans toward the prior weekday's shape
+# by at most this factor per slot: where the own weekday barely opens and the prior's does,
+# the ratio is unbounded, and the shape is applied to other weekdays' profiles too.
+_MAX_LEANING: Final = 10.0
 _SWITCH_MARGIN: Final = 1.1
 
 
@@ -104,6 +113,9 @@ class WeekRoles:
             ``rest`` is its quietest open weekday instead.
         short: the short day, or ``None``.
         workday: the quietest open weekday that is neither rest nor short day.
+        evening_rest: the rest day starts the evening before: most of its contacts come in
+            hours the short day before it is closed (set from the intraday profiles, see
+            :mod:`forecast.effects`).
     """
 
     typical: FloatArray
@@ -111,6 +123,7 @@ class WeekRoles:
     rest_is_open: bool
     short: int | None
     workday: int
+    evening_rest: bool = False
 
     @classmethod
     def of(cls, typical: FloatArray, open_weekdays: frozenset[int]) -> WeekRoles:
@@ -140,14 +153,22 @@ class WeekRoles:
         return None
 
     @property
-    def eve_day(self) -> int | None:
+    def short_before_rest(self) -> int | None:
         """The short day when it is the day before the rest day (Friday before the Sabbath in
-        Israel, Saturday before a US team's Sunday): an eve leads into a holiday as it leads
-        into the rest day. A short day *after* the rest day (Saturday after a Gulf team's
-        Friday) is the second day of a weekend, not what an eve looks like: ``None``."""
+        Israel, Saturday before a US team's Sunday); ``None`` for a short day *after* the
+        rest day (Saturday after a Gulf team's Friday: the second day of a weekend)."""
         if self.short is not None and (self.short + 1) % 7 == self.rest:
             return self.short
         return None
+
+    @property
+    def eve_day(self) -> int | None:
+        """The weekday an eve looks like: the short day before the rest day where the rest
+        day starts the evening before (``evening_rest``: an Israeli team's Friday closes in
+        the afternoon and its Saturday opens at dusk, as an eve closes before its holiday);
+        ``None`` (a normal day) where the weekend is two days off (a US team's Saturday,
+        a Gulf team's)."""
+        return self.short_before_rest if self.evening_rest else None
 
     def describe(self, weekday: int | None) -> str:
         """Words for a reference weekday: "a typical Saturday (the rest day)"."""
@@ -242,10 +263,13 @@ def _pooled_shape(
     for day in seen:
         total = day.own_level * day.own_ratio
         actual += total * day.shares
-        expected += total * _profile(day, by_reference)
-        toward = day.reference_profile if not by_reference else None
-        prior += total * (_profile(day, by_reference) if toward is None else toward)
-    leaning = np.divide(prior, expected, out=np.ones_like(prior), where=expected > 0)
+        own = _profile(day, by_reference)
+        expected += total * own
+        toward = own if by_reference or day.reference_profile is None else day.reference_profile
+        prior += total * toward
+    leaning = np.minimum(
+        np.divide(prior, expected, out=np.ones_like(prior), where=expected > 0), _MAX_LEANING
+    )
     shape: FloatArray = np.where(
         expected > 0,
         (actual + prior_contacts * leaning) / (expected + prior_contacts),
@@ -321,7 +345,7 @@ class KindEffect:
             weekday), already shrunk; ``None`` when no day was seen.
         prior_share: the calendar prior's level as a share of a normal ``prior_reference``
             day (1: like it; a holiday running into another day of rest keeps only the hours
-            the short day is open, see :mod:`forecast.effects`).
+            the short day before the rest day is open, see :mod:`forecast.effects`).
     """
 
     kind: KindName

@@ -99,10 +99,12 @@ def test_without_any_holiday_in_the_history_a_holiday_is_forecast_like_the_rest_
     np.testing.assert_allclose(tuesday / tuesday.sum(), saturday / saturday.sum(), atol=1e-9)
 
 
-def test_without_any_eve_in_the_history_an_eve_is_forecast_like_the_short_day() -> None:
+def test_without_any_eve_in_the_history_an_eve_takes_the_short_day_before_an_evening_rest() -> None:
     calendar = Calendar(special_days=(_holiday("2025-04-02", "New"),))
-    daily = _daily(_channel(calendar, {}))
+    daily = _daily(_channel(calendar, {}, _dusk_to_dusk_shapes()))
     assert daily["2025-04-01"] == pytest.approx(450.0, rel=0.03)  # a Friday (the short day)
+    # A weekend whose days keep the same hours is two days off, not an eve's model.
+    assert _daily(_channel(calendar, {}))["2025-04-01"] == pytest.approx(1000.0, rel=0.03)
 
 
 # A Gulf team before 2022: Friday the rest day, Saturday the short day after it.
@@ -110,16 +112,36 @@ GULF_WEEK = (1.0, 1.0, 1.0, 1.0, 0.15, 0.45, 1.1)
 
 
 @pytest.mark.parametrize(
-    ("week", "eve_day"),
+    ("week", "short_before_rest"),
     [(WEEK, 4), (GULF_WEEK, None), ((1.0, 1.0, 1.0, 1.0, 1.0, 0.6, 0.4), 5)],
     ids=["israel", "gulf", "us_24_7"],
 )
-def test_an_eve_looks_like_the_short_day_only_where_that_day_leads_into_the_rest_day(
-    week: tuple[float, ...], eve_day: int | None
+def test_an_eve_looks_like_the_short_day_only_where_that_day_leads_into_an_evening_rest(
+    week: tuple[float, ...], short_before_rest: int | None
 ) -> None:
     roles = WeekRoles.of(1000 * np.asarray(week), frozenset(range(7)))
-    assert roles.eve_day == eve_day
-    assert roles.prior_weekday("eve") == eve_day
+    assert roles.short_before_rest == short_before_rest
+    assert roles.prior_weekday("eve") is None  # two days off: an eve is a normal day
+    evening = replace(roles, evening_rest=True)
+    assert evening.eve_day == evening.prior_weekday("eve") == short_before_rest
+
+
+def test_the_rest_day_starts_the_evening_before_only_where_it_opens_after_the_short_day() -> None:
+    calendar = Calendar()
+    sabbath = SpecialDayEffects.learn(_channel(calendar, {}, _dusk_to_dusk_shapes())).roles
+    same_hours = SpecialDayEffects.learn(_channel(calendar, {})).roles
+    # Saturday mornings, Sundays closed with a flat trickle (Brazil): Sunday never opens.
+    closed_sunday = {
+        day.isoformat(): MORNING if day.weekday() == 5 else [1.0] * 24
+        for day in pd.date_range(START, periods=84, freq="D").date
+        if day.weekday() in (5, 6)
+    }
+    trickle = SpecialDayEffects.learn(
+        _channel(calendar, {}, closed_sunday, week=(1.0, 1.0, 1.0, 1.0, 1.0, 0.45, 0.05))
+    ).roles
+    assert (sabbath.evening_rest, sabbath.eve_day) == (True, 4)
+    assert (same_hours.evening_rest, same_hours.eve_day) == (False, None)
+    assert (trickle.short_before_rest, trickle.evening_rest) == (5, False)
 
 
 def test_a_gulf_team_forecasts_an_eve_like_a_normal_day_and_cuts_no_hours_before_its_weekend() -> (
@@ -128,7 +150,13 @@ def test_a_gulf_team_forecasts_an_eve_like_a_normal_day_and_cuts_no_hours_before
     calendar = Calendar(
         special_days=(_holiday("2025-04-02", "New"), _holiday("2025-04-03", "Next"))
     )
-    channel = _channel(calendar, {}, week=GULF_WEEK)
+    # Saturdays (the short day, after the Friday rest day) open in the morning only.
+    saturdays = {
+        day.isoformat(): MORNING
+        for day in pd.date_range(START, periods=84, freq="D").date
+        if day.weekday() == 5
+    }
+    channel = _channel(calendar, {}, saturdays, week=GULF_WEEK)
     daily = _daily(channel)
     assert daily["2025-04-01"] == pytest.approx(1000.0, rel=0.03)  # a Tuesday, not a Saturday
     # Thursday's holiday runs into the Friday rest day: like a Friday, whole, as Wednesday's.
@@ -410,7 +438,7 @@ def test_a_holiday_running_into_the_rest_day_is_pooled_with_its_own_kind_once_on
 
 
 def test_an_optional_holiday_that_is_also_an_eve_takes_the_quieter_of_the_two() -> None:
-    effects = SpecialDayEffects.learn(_channel(Calendar(), {}))
+    effects = SpecialDayEffects.learn(_channel(Calendar(), {}, _dusk_to_dusk_shapes()))
     tuesday = pd.Timestamp("2025-04-01")
 
     def adjust(before_holiday: bool) -> tuple[float, int]:
@@ -521,11 +549,12 @@ def _observation(shares: list[float]) -> Observation:
 def test_a_pooled_shape_measured_on_its_own_weekdays_leans_toward_the_priors_hours() -> None:
     roles = WeekRoles.of(1000 * np.asarray(WEEK), frozenset(range(7)))
     rest_day = np.asarray([0.7, 0.1, 0.1, 0.1])
-    # Quiet holidays (10 contacts each) open in the rest day's hours, at the same share of
-    # their own weekday but at scattered shares of the rest day: measured on their weekdays.
+    # Quiet holidays (10 contacts each) busiest in the rest day's busy hour, at the same share
+    # of their own weekday but at scattered shares of the rest day: measured on their weekdays.
+    busy = 0.6
     days = [
         replace(
-            _observation([0.7, 0.1, 0.1, 0.1]),
+            _observation([busy, *[(1 - busy) / 3] * 3]),
             own_ratio=0.01,
             own_level=1000.0,
             reference_ratio=ratio,
@@ -537,9 +566,10 @@ def test_a_pooled_shape_measured_on_its_own_weekdays_leans_toward_the_priors_hou
     effect = KindEffect.learn("holiday", days, roles)
     assert effect.reference is None
     assert effect.shape is not None
-    # Their few contacts leave the shape near the prior's (0.7 / 0.25 = 2.8 in the first
-    # slot), not near their own weekday's (1.0).
-    assert effect.shape[0] == pytest.approx(2.8, rel=0.05)
+    # 20 pseudo-contacts of the prior's shape (0.7 / 0.25 = 2.8 in the first slot) against
+    # their 3 x 10 x 0.6 contacts where a flat own profile expected 3 x 10 x 0.25: near the
+    # prior's 2.8, not near their own weekday's 1.0 (the old target gave 38 / 27.5 = 1.38).
+    assert effect.shape[0] == pytest.approx((18.0 + 20.0 * 2.8) / (7.5 + 20.0), rel=0.02)
 
 
 def test_a_pooled_shape_is_kept_only_where_it_predicts_each_day_from_the_others() -> None:
