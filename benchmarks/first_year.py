@@ -29,16 +29,20 @@ Data sets:
     without its random draws (what no forecast learned from the data can beat by more than
     luck).
 (a') ``ae`` and ``ae_year``: the same two protocols on a generated UAE team
-    (:mod:`benchmarks.first_year_gulf`: weekend Friday-Saturday, holidays single or in blocks
-    of two to four days, no eves), 7 origins through 2019 whose windows hold each holiday
-    once.
+    (:data:`benchmarks.first_year_weeks.GULF`: weekend Friday-Saturday, holidays single or in
+    blocks of two to four days, no eves), 7 origins through 2019 whose windows hold each
+    holiday once.
+(a'') ``br`` and ``br_year``: the same on a generated Brazilian bank
+    (:data:`benchmarks.first_year_weeks.BRAZIL`: Monday-Friday and Saturday mornings, closed
+    on Sundays and holidays, optional days that are partial days off, eves that are normal
+    days), 9 origins through 2019.
 (b) ``us_bank``: the real US bank calls in ``../shared/data/us_bank_2003/`` (weekdays only,
     holidays absent from the file), weekly origins from 2003-03-31; skipped when absent.
 (c) ``us_sample``: the voice channel of ``data/sample/history.csv`` (US team), 8 origins
     around US holidays in 2026.
 (d) speed: parse the il team's year of 6-minute history and forecast one channel 14 days.
 
-Run: ``.venv/bin/python -m benchmarks.first_year [--only il,ae,us_bank,us_sample,speed]
+Run: ``.venv/bin/python -m benchmarks.first_year [--only il,ae,br,us_bank,us_sample,speed]
 [--models top_down,weekday_average,combined] [--save DIR] [--before DIR]``: ``--models`` also
 scores those models forced (how the state-space level compares with the recent-weeks average),
 ``--save`` writes the forecasts and ``--before`` shows those an earlier version saved.
@@ -57,7 +61,7 @@ import holidays
 import numpy as np
 import pandas as pd
 
-from benchmarks import first_year_gulf
+from benchmarks import first_year_weeks
 from benchmarks.first_year_team import COUNTRY, GeneratedTeam, generate, poisson_floor
 from benchmarks.forecast_accuracy import BANK_FILE, find_data, load_bank
 from forecast.baselines import SeasonalNaive, WeekdayAverage
@@ -93,7 +97,22 @@ AE_ORIGINS = (
     "2019-11-03",
     "2019-11-24",
 )
-AE_FIRST_DAY = pd.Timestamp("2019-01-01")
+# Days through 2019 whose 14 days hold each public holiday after New Year (Good Friday and
+# Tiradentes, Labour Day, Independence Day, Our Lady of Aparecida, All Souls' Day, the
+# Republic, Christmas) and the optional days (Carnival and Ash Wednesday, Corpus Christi,
+# Public Servant's Day, Christmas Eve and New Year's Eve).
+BR_ORIGINS = (
+    "2019-02-25",
+    "2019-04-15",
+    "2019-04-29",
+    "2019-06-17",
+    "2019-09-02",
+    "2019-10-07",
+    "2019-10-28",
+    "2019-11-11",
+    "2019-12-18",
+)
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 US_SAMPLE_ORIGINS = (
     "2026-01-12",
     "2026-02-09",
@@ -325,26 +344,31 @@ def il_team(options: Options) -> None:
         print_floors(records, team, generate(draws=False))
 
 
-def ae_team(options: Options) -> None:
-    """Part (a'): the Gulf team (weekend Friday-Saturday, holidays in blocks), both protocols."""
-    team = first_year_gulf.generate()
-    calendar = Calendar(country=first_year_gulf.COUNTRY)
-    (history,) = channel_histories(team, calendar, horizon_end=dt.date(2020, 1, 31)).values()
-    origins = [pd.Timestamp(o) for o in AE_ORIGINS]
+def week_team(
+    key: str, team: first_year_weeks.WeekTeam, origins: Sequence[str], options: Options
+) -> None:
+    """Parts (a') and (a''): a generated team of :mod:`benchmarks.first_year_weeks`, in its
+    first year (history since the first of January) and with one-year histories."""
+    history_team = first_year_weeks.generate(team)
+    calendar = Calendar(country=team.country)
+    end = dt.date(team.last_day.year + 1, 1, 31)
+    (history,) = channel_histories(history_team, calendar, horizon_end=end).values()
+    since = pd.Timestamp(dt.date(team.last_day.year, 1, 1))
     protocols = (
-        ("ae", "first year: history since 2019-01-01", AE_FIRST_DAY),
-        ("ae_year", "one-year histories, 2018 holidays blanked", None),
+        (key, f"first year: history since {since.date()}", since),
+        (f"{key}_year", f"one-year histories, {team.first_day.year} holidays blanked", None),
     )
-    for key, protocol, since in protocols:
+    for name, protocol, first in protocols:
         records = evaluate(
-            key,
-            f"(a') {key}: generated UAE team (weekend Fri-Sat), {protocol}, 30-min",
+            name,
+            f"{name}: generated team ({team.country}, weekend "
+            f"{'-'.join(WEEKDAYS[w] for w in team.weekend)}), {protocol}, 30-min",
             history,
-            origins,
-            first_year_gulf.WEEKEND,
-            replace(options, since=since),
+            [pd.Timestamp(o) for o in origins],
+            team.weekend,
+            replace(options, since=first),
         )
-        print_floors(records, team, first_year_gulf.generate(draws=False))
+        print_floors(records, history_team, first_year_weeks.generate(team, draws=False))
 
 
 def print_floors(records: pd.DataFrame, team: GeneratedTeam, formula: GeneratedTeam) -> None:
@@ -452,7 +476,7 @@ def speed() -> None:
 def main() -> None:
     """Run the parts named by ``--only`` (all by default)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--only", default="il,ae,us_bank,us_sample,speed")
+    parser.add_argument("--only", default="il,ae,br,us_bank,us_sample,speed")
     parser.add_argument("--data", type=Path, default=None, help="the shared data directory")
     parser.add_argument("--save", type=Path, default=None, help="write the forecasts here")
     parser.add_argument(
@@ -474,7 +498,9 @@ def main() -> None:
     if "il" in parts:
         il_team(options)
     if "ae" in parts:
-        ae_team(options)
+        week_team("ae", first_year_weeks.GULF, AE_ORIGINS, options)
+    if "br" in parts:
+        week_team("br", first_year_weeks.BRAZIL, BR_ORIGINS, options)
     if "us_bank" in parts:
         us_bank(find_data(arguments.data), options)
     if "us_sample" in parts:
