@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from forecast.calendar import ALL_WEEKDAYS, Calendar, day_types
+from forecast.calendar import ALL_WEEKDAYS, Calendar, country_zone, day_types
 from forecast.errors import ForecastError
 
 FloatMatrix = npt.NDArray[np.float64]
@@ -154,6 +154,9 @@ def _skipped_slots(
     return skipped
 
 
+_UTC_NAMES: Final = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu"})
+
+
 def clock_shift_minutes(days: pd.DatetimeIndex, timezone: str) -> npt.NDArray[np.int64]:
     """Minutes the local clock runs ahead, at noon of each date, of where it runs on the
     earliest-clocked of ``days`` (60 on summer-time days of a zone whose range holds winter
@@ -167,6 +170,17 @@ def clock_shift_minutes(days: pd.DatetimeIndex, timezone: str) -> npt.NDArray[np
     )
     shifts: npt.NDArray[np.int64] = offsets - (offsets.min() if offsets.size else 0)
     return shifts
+
+
+def _clock_zone(timezone: str, calendar: Calendar) -> str:
+    """The zone whose summer time the team's clock keeps: the history's, or where the history
+    is read as UTC (the default when no zone is given), its country's single zone. Exports
+    often hold the team's wall-clock times without an offset; read as UTC they still carry
+    the clock's summer-time jumps, which :mod:`forecast.sun_time` undoes only where they
+    are in the data (it checks the days on both sides of each change)."""
+    if timezone in _UTC_NAMES and calendar.country:
+        return country_zone(calendar.country) or timezone
+    return timezone
 
 
 def channel_histories(
@@ -210,6 +224,7 @@ def channel_histories(
     slots = MINUTES_PER_DAY // interval_minutes
     result: dict[str, ChannelHistory] = {}
     skipped = _skipped_slots(days, interval_minutes, history.timezone)
+    clock_zone = _clock_zone(history.timezone, calendar)
     for channel, rows in frame.groupby("channel", sort=True):
         volume = _slot_matrix(rows, "volume", days, slots, interval_minutes)
         volume[skipped & np.isnan(volume)] = 0.0
@@ -218,7 +233,7 @@ def channel_histories(
         open_weekdays = frozenset(int(w) for w in np.unique(days.day_of_week[daily > 0]))
         dates_to_type = pd.date_range(days[0], max(last, days[-1]), freq="D")
         info = day_types(calendar, dates_to_type, open_weekdays or ALL_WEEKDAYS)
-        info["clock_shift_minutes"] = clock_shift_minutes(dates_to_type, history.timezone)
+        info["clock_shift_minutes"] = clock_shift_minutes(dates_to_type, clock_zone)
         result[str(channel)] = ChannelHistory(
             channel=str(channel),
             interval_minutes=interval_minutes,

@@ -2,6 +2,7 @@
 sunset hour across a clock change; days open by the clock stay on the clock."""
 
 import datetime as dt
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -42,9 +43,11 @@ def _channel(
     clock_opening: int | None = None,
     gradual: bool = False,
     calendar: Calendar | None = None,
+    read_as_utc: bool = False,
 ) -> ChannelHistory:
     """Saturdays open from ``standard_opening[day]`` on standard time (dusk: one hour later
-    on a summer-time clock) or from ``clock_opening`` on the clock; other days 07-24."""
+    on a summer-time clock) or from ``clock_opening`` on the clock; other days 07-24.
+    ``read_as_utc``: the export's wall-clock times read as UTC (no zone given)."""
     days = pd.date_range(start, end, freq="D")
     shapes = {}
     for day in days[days.day_of_week == 5]:
@@ -57,6 +60,10 @@ def _channel(
             shapes[day.date()] = _evening(standard + _summer(day))
     pattern = Pattern(weekday_weights=WEEK, open_hours=(7, 24), day_shapes=shapes)
     history = synthetic_history(start, len(days), pattern=pattern, timezone=TIMEZONE)
+    if read_as_utc:
+        local = history.frame["interval_start"].dt.tz_convert(TIMEZONE).dt.tz_localize(None)
+        frame = history.frame.assign(interval_start=local.dt.tz_localize("UTC"))
+        history = replace(history, frame=frame, timezone="UTC")
     return channel_histories(history, calendar or Calendar(), horizon_end=dt.date(2025, 4, 30))[
         "voice"
     ]
@@ -74,6 +81,32 @@ def test_a_rest_day_reopening_at_dusk_opens_an_hour_later_on_the_clock_in_summer
     saturday = _row(channel, "2025-04-05")
     assert saturday[18] == pytest.approx(0.0, abs=1e-6)  # 18:00 on a summer clock is before dusk
     assert saturday[19] > 0.1 * saturday.sum()
+
+
+def test_wall_clock_times_read_as_utc_follow_the_sun_by_the_countrys_clock() -> None:
+    # No zone given: the times are read as UTC, but they are Israel's clock, summer time and
+    # all; the country's single zone tells when the clock jumped.
+    israel = Calendar(country="IL")
+    channel = _channel("2024-10-06", "2025-03-29", calendar=israel, read_as_utc=True)
+    assert SunTime.of(channel).weekdays == frozenset({5})
+    saturday = _row(channel, "2025-04-05")
+    assert saturday[18] == pytest.approx(0.0, abs=1e-6)
+    assert saturday[19] > 0.1 * saturday.sum()
+
+
+def test_times_that_are_truly_utc_are_not_moved_by_the_countrys_summer_time() -> None:
+    # An export in real UTC: the Saturday opening stays at 18:00 UTC across the change.
+    channel = _channel(
+        "2024-10-06",
+        "2025-03-29",
+        clock_opening=18,
+        calendar=Calendar(country="IL"),
+        read_as_utc=True,
+    )
+    assert SunTime.of(channel).weekdays == frozenset()
+    saturday = _row(channel, "2025-04-05")
+    assert saturday[17] == pytest.approx(0.0, abs=1e-6)
+    assert saturday[18] > 0.1 * saturday.sum()
 
 
 def test_working_days_open_by_the_clock_stay_on_the_clock() -> None:
