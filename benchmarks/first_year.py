@@ -40,9 +40,11 @@ Data sets:
     holidays absent from the file), weekly origins from 2003-03-31; skipped when absent.
 (c) ``us_sample``: the voice channel of ``data/sample/history.csv`` (US team), 8 origins
     around US holidays in 2026.
+(e) ``cli``: the stand-in scored through ``staffcast forecast`` itself (the issue's command),
+    with and without ``--timezone``.
 (d) speed: parse the il team's year of 6-minute history and forecast one channel 14 days.
 
-Run: ``.venv/bin/python -m benchmarks.first_year [--only il,ae,br,us_bank,us_sample,speed]
+Run: ``.venv/bin/python -m benchmarks.first_year [--only il,ae,br,us_bank,us_sample,cli,speed]
 [--models top_down,weekday_average,combined] [--save DIR] [--before DIR]``: ``--models`` also
 scores those models forced (how the state-space level compares with the recent-weeks average),
 ``--save`` writes the forecasts and ``--before`` shows those an earlier version saved.
@@ -52,6 +54,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
+import subprocess
+import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -443,6 +449,67 @@ def us_sample(options: Options) -> None:
     )
 
 
+def il_cli() -> None:
+    """Part (e): the stand-in through ``staffcast forecast``, as the issue scored its data set:
+    the 6-minute file from 1999-01-01 up to each origin, 14 days at 30 minutes, with and
+    without ``--timezone`` (naive times are then read as UTC)."""
+    source = pd.read_csv(io.BytesIO(generate().csv_6min))
+    wall = pd.to_datetime(source["interval_start"])
+    actual = source.assign(slot=wall.dt.floor("30min")).groupby("slot")["volume"].sum()
+    public = set(holidays.country_holidays(COUNTRY, years=1999).keys())
+    print("\n(e) il through the CLI (`staffcast forecast --interval-minutes 30 --country IL`):")
+    with tempfile.TemporaryDirectory() as scratch:
+        history, output = Path(scratch) / "history.csv", Path(scratch) / "forecast.csv"
+        for zone in (None, "Asia/Jerusalem"):
+            pieces = []
+            for origin in (pd.Timestamp(o) for o in IL_ORIGINS):
+                source[(wall >= IL_FIRST_DAY) & (wall < origin)].to_csv(history, index=False)
+                command = [
+                    str(Path(sys.executable).parent / "staffcast"),
+                    "forecast",
+                    str(history),
+                    "--start",
+                    str(origin.date()),
+                    "--days",
+                    str(HORIZON_DAYS),
+                    "--interval-minutes",
+                    "30",
+                    "--country",
+                    COUNTRY,
+                    "-o",
+                    str(output),
+                ]
+                subprocess.run(
+                    [*command, *(["--timezone", zone] if zone else [])],
+                    check=True,
+                    capture_output=True,
+                )
+                forecast = pd.read_csv(output)
+                # Scored on the clock the file is written in (its naive local times).
+                slots = pd.to_datetime(forecast["interval_start"].str.slice(0, 16))
+                predicted = forecast.assign(slot=slots).groupby("slot")["volume"].sum()
+                window = actual[
+                    (actual.index >= origin)
+                    & (actual.index < origin + pd.Timedelta(days=HORIZON_DAYS))
+                ]
+                pieces.append(
+                    pd.DataFrame(
+                        {
+                            "slot": window.index,
+                            "actual": window.to_numpy(),
+                            "staffcast": predicted.reindex(window.index).fillna(0).to_numpy(),
+                        }
+                    )
+                )
+            records = pd.concat(pieces, ignore_index=True)
+            holiday = records[records["slot"].dt.date.isin(public)]
+            print(
+                f"  {'--timezone ' + zone if zone else 'no --timezone (read as UTC)':30s} "
+                f"30-min WAPE {_wape(records, 'staffcast'):.1%}, "
+                f"holiday days {_wape(holiday, 'staffcast'):.1%}"
+            )
+
+
 def speed() -> None:
     """Part (d)."""
     team = generate()
@@ -476,7 +543,7 @@ def speed() -> None:
 def main() -> None:
     """Run the parts named by ``--only`` (all by default)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--only", default="il,ae,br,us_bank,us_sample,speed")
+    parser.add_argument("--only", default="il,ae,br,us_bank,us_sample,cli,speed")
     parser.add_argument("--data", type=Path, default=None, help="the shared data directory")
     parser.add_argument("--save", type=Path, default=None, help="write the forecasts here")
     parser.add_argument(
@@ -505,6 +572,8 @@ def main() -> None:
         us_bank(find_data(arguments.data), options)
     if "us_sample" in parts:
         us_sample(options)
+    if "cli" in parts:
+        il_cli()
     if "speed" in parts:
         speed()
 
