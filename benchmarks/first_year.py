@@ -42,9 +42,11 @@ Data sets:
     around US holidays in 2026.
 (e) ``cli``: the stand-in scored through ``staffcast forecast`` itself (the issue's command),
     with and without ``--timezone``.
+(f) ``warts``: the stand-in's first year with what real exports hold and the generator does
+    not - 4 outage days, 3 one-off spikes and a lost week - outside the scored windows.
 (d) speed: parse the il team's year of 6-minute history and forecast one channel 14 days.
 
-Run: ``.venv/bin/python -m benchmarks.first_year [--only il,ae,br,us_bank,us_sample,cli,speed]
+Run: ``.venv/bin/python -m benchmarks.first_year [--only il,warts,ae,br,us_bank,us_sample,cli,speed]
 [--models top_down,weekday_average,combined] [--save DIR] [--before DIR]``: ``--models`` also
 scores those models forced (how the state-space level compares with the recent-weeks average),
 ``--save`` writes the forecasts and ``--before`` shows those an earlier version saved.
@@ -350,6 +352,35 @@ def il_team(options: Options) -> None:
         print_floors(records, team, generate(draws=False))
 
 
+# What real exports hold and the generator does not: outages (a day at 5% of its calls),
+# one-off spikes, a lost week. All fall outside the scored windows of IL_ORIGINS.
+WARTS_OUTAGES = ("1999-02-10", "1999-06-09", "1999-08-18", "1999-10-27")
+WARTS_SPIKES = (("1999-03-10", 2.0), ("1999-06-22", 1.8), ("1999-10-20", 2.2))
+WARTS_LOST_WEEK = ("1999-08-01", "1999-08-07")
+
+
+def il_warts(options: Options) -> None:
+    """Part (f): the stand-in's first year with the outages, spikes and lost week of a real
+    export in its history (:data:`WARTS_OUTAGES` and the rest)."""
+    (history,) = channel_histories(
+        generate(), Calendar(country=COUNTRY), horizon_end=dt.date(2000, 1, 31)
+    ).values()
+    volume = history.volume.copy()
+    for day in WARTS_OUTAGES:
+        volume[history.days.get_loc(pd.Timestamp(day))] *= 0.05
+    for day, factor in WARTS_SPIKES:
+        volume[history.days.get_loc(pd.Timestamp(day))] *= factor
+    volume[history.days.slice_indexer(*WARTS_LOST_WEEK)] = np.nan
+    evaluate(
+        "il_warts",
+        "(f) il_warts: the stand-in's first year with 4 outages, 3 spikes and a lost week",
+        replace(history, volume=volume),
+        [pd.Timestamp(o) for o in IL_ORIGINS],
+        sorted(holidays.country_holidays(COUNTRY).weekend),
+        replace(options, since=IL_FIRST_DAY),
+    )
+
+
 def week_team(
     key: str, team: first_year_weeks.WeekTeam, origins: Sequence[str], options: Options
 ) -> None:
@@ -543,7 +574,7 @@ def speed() -> None:
 def main() -> None:
     """Run the parts named by ``--only`` (all by default)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--only", default="il,ae,br,us_bank,us_sample,cli,speed")
+    parser.add_argument("--only", default="il,warts,ae,br,us_bank,us_sample,cli,speed")
     parser.add_argument("--data", type=Path, default=None, help="the shared data directory")
     parser.add_argument("--save", type=Path, default=None, help="write the forecasts here")
     parser.add_argument(
@@ -564,6 +595,8 @@ def main() -> None:
     print("Timings on a shared 2-core machine; they vary with the other work running on it.")
     if "il" in parts:
         il_team(options)
+    if "warts" in parts:
+        il_warts(options)
     if "ae" in parts:
         week_team("ae", first_year_weeks.GULF, AE_ORIGINS, options)
     if "br" in parts:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ from forecast.daygrid import (
 from forecast.effects import UnseenHoliday, special_day_notes
 from forecast.errors import ForecastError, InsufficientHistoryError
 from forecast.intervals import BandCalibration, calibrate_band
+from forecast.outliers import isolated_unusual_days
 from forecast.selection import (
     COMBINED_MEMBERS,
     MIN_HISTORY_DAYS,
@@ -84,6 +85,9 @@ class ChannelForecast:
     unseen_holidays: tuple[UnseenHoliday, ...] = ()
 
 
+_SHOWN_DAYS = 10
+
+
 def _span_days(history: ChannelHistory) -> int:
     observed = np.flatnonzero(~np.isnan(history.volume).all(axis=1))
     return int(observed[-1] - observed[0] + 1) if observed.size else 0
@@ -116,6 +120,23 @@ def _band(
     )
 
 
+def _without_unusual_days(history: ChannelHistory) -> tuple[ChannelHistory, pd.DatetimeIndex]:
+    """The history with its isolated unusual normal days blanked (see
+    :func:`forecast.outliers.isolated_unusual_days`), and those days."""
+    info = history.day_info.reindex(history.days)
+    normal = info["day_type"].fillna("normal") == "normal"
+    if "window" in info:
+        normal &= info["window"].fillna("") == ""
+    left_out = isolated_unusual_days(
+        history.daily_volume, history.weekdays, normal.to_numpy(dtype=bool)
+    )
+    if not left_out.any():
+        return history, pd.DatetimeIndex([])
+    volume = history.volume.copy()
+    volume[left_out] = np.nan
+    return replace(history, volume=volume), history.days[left_out]
+
+
 def forecast_channel(
     history: ChannelHistory,
     days: pd.DatetimeIndex,
@@ -141,7 +162,7 @@ def forecast_channel(
     _require_history(history)
     # Days that reopen at dusk are modelled on standard time (see forecast.sun_time).
     sun = SunTime.of(history)
-    aligned = sun.to_standard_time(history)
+    aligned, left_out = _without_unusual_days(sun.to_standard_time(history))
     span = pd.date_range(history.days[-1] + pd.Timedelta(days=1), days[-1], freq="D")
     models = base_models(aligned, span)
     needed = COMBINED_MEMBERS if model == "combined" else (model,)
@@ -171,6 +192,14 @@ def forecast_channel(
         for matrix in (volume, low, high)
     )
     notes, unseen = special_day_notes(history, days)
+    if len(left_out):
+        shown = ", ".join(day.date().isoformat() for day in left_out[:_SHOWN_DAYS])
+        more = f" and {len(left_out) - _SHOWN_DAYS} more" if len(left_out) > _SHOWN_DAYS else ""
+        notes.append(
+            f"channel {history.channel!r}: {len(left_out)} unusual day(s) left out of the fit "
+            f"as an outage or a one-off spike (far from the same weekday around them, usual "
+            f"days on both sides): {shown}{more}"
+        )
     if band.method == "poisson":
         notes.append(
             f"channel {history.channel!r}: too little history to calibrate the prediction band "

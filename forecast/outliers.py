@@ -12,8 +12,10 @@ Two levels, so that one strange day is one line and not 60:
   interval of the week over the whole history. Flagged when further than the largest of 6
   scaled MADs, ``6 * sqrt(median) + 5`` and half the median.
 
-Days or intervals with missing data are not judged. Nothing is changed: outliers are reported
-so that the manager (and the forecaster) can decide.
+Days or intervals with missing data are not judged. The import changes nothing: outliers are
+reported so that the manager can decide. The forecaster leaves out of its fit only the short
+runs of unusual normal days with usual days on both sides (:func:`isolated_unusual_days`: an
+outage, a one-off spike), and says which.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ if TYPE_CHECKING:
 MAD_SCALE: Final = 1.4826  # makes the MAD a standard deviation for normal data
 WEEKS_AROUND: Final = 4
 DAY_MADS: Final = 4.0
+# The longest run of unusual days the forecaster leaves out (a two-day outage); a longer run
+# may be a new level.
+MAX_UNUSUAL_RUN: Final = 2
 
 
 class HistoryOutlier(NamedTuple):
@@ -99,23 +104,8 @@ def daily_outliers(
     days = len(day_starts)
     totals = np.bincount(day_number, weights=np.nan_to_num(volume), minlength=days)
     incomplete = np.bincount(day_number, weights=np.isnan(volume), minlength=days) > 0
-    frame = pd.DataFrame(
-        {"total": np.where(incomplete, np.nan, totals), "weekday": day_starts.day_of_week}
-    )
-    window = 2 * WEEKS_AROUND + 1
-    median = (
-        frame.groupby("weekday")["total"]
-        .transform(lambda series: series.rolling(window, center=True, min_periods=3).median())
-        .to_numpy()
-    )
-    total = frame["total"].to_numpy()
-    deviation = np.abs(total - median)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        relative = np.where(median > 0, deviation / median, np.nan)
-    spread = MAD_SCALE * float(np.nanmedian(relative)) if np.isfinite(relative).any() else 0.0
-    limit = np.maximum.reduce([DAY_MADS * spread * median, 4 * np.sqrt(median), 0.25 * median])
-    flagged = (deviation > limit) & (deviation >= 5)
-    flagged &= ~np.isnan(median) & ~incomplete
+    total = np.where(incomplete, np.nan, totals)
+    median, flagged = _unusual_totals(total, np.asarray(day_starts.day_of_week))
     found = _flagged(
         flagged,
         day_starts,
@@ -126,6 +116,64 @@ def daily_outliers(
         against=f"the same weekday in the {WEEKS_AROUND} weeks around it",
     )
     return found, flagged
+
+
+def _unusual_totals(
+    total: npt.NDArray[np.float64], weekdays: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """Each day's median of the same weekday in the weeks around it, and whether its total
+    (NaN: not judged) is further from it than the limits of the module docstring."""
+    frame = pd.DataFrame({"total": total, "weekday": weekdays})
+    window = 2 * WEEKS_AROUND + 1
+    median = (
+        frame.groupby("weekday")["total"]
+        .transform(lambda series: series.rolling(window, center=True, min_periods=3).median())
+        .to_numpy(dtype=np.float64)
+    )
+    deviation = np.abs(total - median)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        relative = np.where(median > 0, deviation / median, np.nan)
+    spread = MAD_SCALE * float(np.nanmedian(relative)) if np.isfinite(relative).any() else 0.0
+    limit = np.maximum.reduce([DAY_MADS * spread * median, 4 * np.sqrt(median), 0.25 * median])
+    flagged = (deviation > limit) & (deviation >= 5) & np.isfinite(median) & np.isfinite(total)
+    return median, np.asarray(flagged, dtype=np.bool_)
+
+
+def isolated_unusual_days(
+    total: npt.NDArray[np.float64],
+    weekdays: npt.NDArray[np.int64],
+    normal: npt.NDArray[np.bool_],
+) -> npt.NDArray[np.bool_]:
+    """Normal days the forecaster leaves out of its fit: an outage or a one-off spike.
+
+    A day qualifies when its total is unusual (as :func:`daily_outliers` judges it) and it
+    lies in a run of at most :data:`MAX_UNUSUAL_RUN` consecutive unusual days in the same
+    direction, all ``normal``, with a known, usual day on both sides. A level shift (every
+    day after it unusual, up to the end of the history) is never left out, nor is a day
+    whose next day is not known yet: the last days of a history may be a new level.
+
+    Args:
+        total: daily totals (NaN: missing).
+        weekdays: weekday of each day (0 = Monday).
+        normal: days of no special type (holidays, eves, their windows explain themselves).
+    """
+    median, flagged = _unusual_totals(total, weekdays)
+    direction = np.where(flagged, np.sign(total - median), 0.0)
+    usual = np.isfinite(total) & np.isfinite(median) & ~flagged
+    left_out = np.zeros(len(total), dtype=np.bool_)
+    start = 0
+    while start < len(total):
+        if direction[start] == 0:
+            start += 1
+            continue
+        end = start
+        while end + 1 < len(total) and direction[end + 1] == direction[start]:
+            end += 1
+        bounded = start > 0 and usual[start - 1] and end + 1 < len(total) and usual[end + 1]
+        if bounded and end - start < MAX_UNUSUAL_RUN and normal[start : end + 1].all():
+            left_out[start : end + 1] = True
+        start = end + 1
+    return left_out
 
 
 def interval_outliers(
