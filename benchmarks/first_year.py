@@ -510,11 +510,14 @@ def il_cli() -> None:
                     "-o",
                     str(output),
                 ]
-                subprocess.run(
+                done = subprocess.run(
                     [*command, *(["--timezone", zone] if zone else [])],
-                    check=True,
                     capture_output=True,
+                    text=True,
+                    check=False,
                 )
+                if done.returncode:
+                    raise SystemExit(f"staffcast forecast failed:\n{done.stderr}")
                 forecast = pd.read_csv(output)
                 # Scored on the clock the file is written in (its naive local times).
                 slots = pd.to_datetime(forecast["interval_start"].str.slice(0, 16))

@@ -242,6 +242,23 @@ def generate(seed: int = 13, interval_minutes: int = 30, *, draws: bool = True) 
             "aht_seconds": aht,
         }
     ).to_csv(index=False, lineterminator="\n", float_format="%.1f")
+    return team_of(
+        instants, volume, rate_6min, interval_minutes, aht_seconds=240.0, csv_6min=csv_6min
+    )
+
+
+def team_of(
+    instants: pd.DatetimeIndex,
+    volume: npt.NDArray[np.int64],
+    rate_6min: npt.NDArray[np.float64],
+    interval_minutes: int,
+    *,
+    aht_seconds: float,
+    csv_6min: str = "",
+) -> GeneratedTeam:
+    """A generated team from its 6-minute counts and rates at ``instants`` (aware, in the
+    team's zone), summed per planning interval."""
+    timezone = str(instants.tz)
     per_interval = (
         pd.DataFrame(
             {
@@ -253,18 +270,17 @@ def generate(seed: int = 13, interval_minutes: int = 30, *, draws: bool = True) 
         .groupby("interval_start", sort=True)[["volume", "expected"]]
         .sum()
     )
+    starts = pd.DatetimeIndex(per_interval.index).tz_convert(timezone)
     frame = pd.DataFrame(
         {
-            "interval_start": pd.DatetimeIndex(per_interval.index).tz_convert(TIMEZONE),
+            "interval_start": starts,
             "channel": "voice",
             "volume": per_interval["volume"].to_numpy(dtype=np.float64),
-            "aht_seconds": 240.0,
+            "aht_seconds": aht_seconds,
         }
     )
-    expected = pd.Series(
-        per_interval["expected"].to_numpy(dtype=np.float64), index=frame["interval_start"]
-    )
-    return GeneratedTeam(frame, interval_minutes, TIMEZONE, csv_6min.encode(), expected)
+    expected = pd.Series(per_interval["expected"].to_numpy(dtype=np.float64), index=starts)
+    return GeneratedTeam(frame, interval_minutes, timezone, csv_6min.encode(), expected)
 
 
 def poisson_floor(expected: npt.NDArray[np.float64]) -> float:

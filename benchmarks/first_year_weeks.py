@@ -57,7 +57,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from benchmarks.first_year_team import GeneratedTeam
+from benchmarks.first_year_team import GeneratedTeam, team_of
 
 SOURCE_MINUTES: Final = 6
 CATCH_UP: Final = (0.15, 0.30)
@@ -240,25 +240,4 @@ def generate(team: WeekTeam, interval_minutes: int = 30, *, draws: bool = True) 
     noise = rng.lognormal(-(hourly_noise**2) / 2, hourly_noise, size=len(days) * 24)
     rate_6min = daily[day_of] * shape / totals[day_of] * noise[day_of * 24 + wall.hour]
     volume = rng.poisson(rate_6min)
-    per_interval = (
-        pd.DataFrame(
-            {
-                "interval_start": instants.tz_convert("UTC").floor(f"{interval_minutes}min"),
-                "volume": volume,
-                "expected": rate_6min,
-            }
-        )
-        .groupby("interval_start", sort=True)[["volume", "expected"]]
-        .sum()
-    )
-    starts = pd.DatetimeIndex(per_interval.index).tz_convert(team.timezone)
-    frame = pd.DataFrame(
-        {
-            "interval_start": starts,
-            "channel": "voice",
-            "volume": per_interval["volume"].to_numpy(dtype=np.float64),
-            "aht_seconds": 300.0,
-        }
-    )
-    expected = pd.Series(per_interval["expected"].to_numpy(dtype=np.float64), index=starts)
-    return GeneratedTeam(frame, interval_minutes, team.timezone, b"", expected)
+    return team_of(instants, volume, rate_6min, interval_minutes, aht_seconds=300.0)

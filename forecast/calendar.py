@@ -31,14 +31,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import math
 import re
-import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO, Final, Literal, get_args
 
 import holidays
@@ -224,11 +221,16 @@ class Calendar:
         country: ISO 3166-1 alpha-2 code (``US``, ``DE``) or ``None`` for no public holidays.
         subdivision: state or province code within the country (``CA``), optional.
         special_days: user special days; they override public holidays on the same date.
+        clock_zone: the IANA zone of the team's clock when its history is read as UTC
+            although its times are the clock's (no zone was given: ``api.clock_zones``), or
+            ``None``: days that follow the sun then take the clock's summer-time jumps from
+            it (:mod:`forecast.sun_time`, which checks them against the history).
     """
 
     country: str | None = None
     subdivision: str | None = None
     special_days: tuple[SpecialDay, ...] = ()
+    clock_zone: str | None = None
 
     def __post_init__(self) -> None:
         if self.country is None:
@@ -466,42 +468,3 @@ def _holiday_windows(
             windows[position] = nearest[2]
             offsets[position] = -nearest[1]
     return windows, offsets
-
-
-# Instants at which the zones of one country must agree to count as one clock.
-_SAME_CLOCK_CHECKS: Final = tuple(
-    dt.datetime(year, month, 15, 12, tzinfo=dt.UTC)
-    for year in (1995, 2000, 2005, 2010, 2015, 2020, 2025)
-    for month in (1, 4, 7, 10)
-)
-
-
-@functools.cache
-def country_zone(country: str) -> str | None:
-    """The IANA zone of ``country`` (ISO 3166 code) when all its zones in the system's
-    ``zone.tab`` keep one clock (IL: Asia/Jerusalem; DE: Europe/Berlin, whose Busingen
-    keeps the same time); ``None`` for a country of several clocks (US, BR) or where the
-    table is missing."""
-    for directory in zoneinfo.TZPATH:
-        table = Path(directory) / "zone.tab"
-        if table.is_file():
-            break
-    else:
-        return None
-    zones = [
-        fields[2]
-        for line in table.read_text(encoding="utf-8").splitlines()
-        if not line.startswith("#") and len(fields := line.split("\t")) >= 3
-        if fields[0] == country.upper()
-    ]
-    try:
-        clocks = {
-            tuple(
-                instant.astimezone(zoneinfo.ZoneInfo(zone)).utcoffset()
-                for instant in _SAME_CLOCK_CHECKS
-            )
-            for zone in zones
-        }
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        return None
-    return zones[0] if len(clocks) == 1 else None

@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from forecast.calendar import ALL_WEEKDAYS, Calendar, country_zone, day_types
+from forecast.calendar import ALL_WEEKDAYS, Calendar, day_types
 from forecast.errors import ForecastError
 
 FloatMatrix = npt.NDArray[np.float64]
@@ -56,7 +56,8 @@ class ChannelHistory:
         aht_seconds: average handle time per slot; NaN when unknown or volume is 0.
         day_info: the output of :func:`forecast.calendar.day_types` for at least ``days`` and
             the dates to forecast, plus ``clock_shift_minutes`` (see
-            :func:`clock_shift_minutes`; taken as 0 where absent).
+            :func:`clock_shift_minutes`, in the calendar's ``clock_zone`` for a history read
+            as UTC; taken as 0 where absent).
         open_weekdays: weekdays (0 = Monday) on which this channel ever had contacts.
     """
 
@@ -154,9 +155,6 @@ def _skipped_slots(
     return skipped
 
 
-_UTC_NAMES: Final = frozenset({"UTC", "Etc/UTC", "Etc/UCT", "UCT", "Zulu", "Etc/Zulu"})
-
-
 def clock_shift_minutes(days: pd.DatetimeIndex, timezone: str) -> npt.NDArray[np.int64]:
     """Minutes the local clock runs ahead, at noon of each date, of where it runs on the
     earliest-clocked of ``days`` (60 on summer-time days of a zone whose range holds winter
@@ -172,15 +170,15 @@ def clock_shift_minutes(days: pd.DatetimeIndex, timezone: str) -> npt.NDArray[np
     return shifts
 
 
-def _clock_zone(timezone: str, calendar: Calendar) -> str:
-    """The zone whose summer time the team's clock keeps: the history's, or where the history
-    is read as UTC (the default when no zone is given), its country's single zone. Exports
-    often hold the team's wall-clock times without an offset; read as UTC they still carry
-    the clock's summer-time jumps, which :mod:`forecast.sun_time` undoes only where they
-    are in the data (it checks the days on both sides of each change)."""
-    if timezone in _UTC_NAMES and calendar.country:
-        return country_zone(calendar.country) or timezone
-    return timezone
+def _borrowed_clock(timezone: str, calendar: Calendar) -> str | None:
+    """The calendar's clock zone where the history is read as UTC (the default when no zone
+    is given): exports often hold the team's wall-clock times without an offset, and read
+    as UTC they still carry the clock's summer-time jumps. ``None`` otherwise."""
+    if calendar.clock_zone is None:
+        return None
+    noons = pd.DatetimeIndex(["2000-01-15 12:00", "2000-07-15 12:00"]).tz_localize(timezone)
+    on_utc = (noons.tz_localize(None) == noons.tz_convert("UTC").tz_localize(None)).all()
+    return calendar.clock_zone if on_utc else None
 
 
 def channel_histories(
@@ -224,7 +222,7 @@ def channel_histories(
     slots = MINUTES_PER_DAY // interval_minutes
     result: dict[str, ChannelHistory] = {}
     skipped = _skipped_slots(days, interval_minutes, history.timezone)
-    clock_zone = _clock_zone(history.timezone, calendar)
+    borrowed = _borrowed_clock(history.timezone, calendar)
     for channel, rows in frame.groupby("channel", sort=True):
         volume = _slot_matrix(rows, "volume", days, slots, interval_minutes)
         volume[skipped & np.isnan(volume)] = 0.0
@@ -233,7 +231,9 @@ def channel_histories(
         open_weekdays = frozenset(int(w) for w in np.unique(days.day_of_week[daily > 0]))
         dates_to_type = pd.date_range(days[0], max(last, days[-1]), freq="D")
         info = day_types(calendar, dates_to_type, open_weekdays or ALL_WEEKDAYS)
-        info["clock_shift_minutes"] = clock_shift_minutes(dates_to_type, clock_zone)
+        info["clock_shift_minutes"] = clock_shift_minutes(
+            dates_to_type, borrowed or history.timezone
+        )
         result[str(channel)] = ChannelHistory(
             channel=str(channel),
             interval_minutes=interval_minutes,

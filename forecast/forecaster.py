@@ -128,7 +128,7 @@ def _without_unusual_days(history: ChannelHistory) -> tuple[ChannelHistory, pd.D
     if "window" in info:
         normal &= info["window"].fillna("") == ""
     left_out = isolated_unusual_days(
-        history.daily_volume, history.weekdays, normal.to_numpy(dtype=bool)
+        history.daily_volume, history.days, normal.to_numpy(dtype=bool)
     )
     if not left_out.any():
         return history, pd.DatetimeIndex([])

@@ -36,6 +36,7 @@ DAY_MADS: Final = 4.0
 # The longest run of unusual days the forecaster leaves out (a two-day outage); a longer run
 # may be a new level.
 MAX_UNUSUAL_RUN: Final = 2
+_LATER_DAYS: Final = 7
 
 
 class HistoryOutlier(NamedTuple):
@@ -105,7 +106,8 @@ def daily_outliers(
     totals = np.bincount(day_number, weights=np.nan_to_num(volume), minlength=days)
     incomplete = np.bincount(day_number, weights=np.isnan(volume), minlength=days) > 0
     total = np.where(incomplete, np.nan, totals)
-    median, flagged = _unusual_totals(total, np.asarray(day_starts.day_of_week))
+    median, direction, _ = _unusual_totals(total, np.asarray(day_starts.day_of_week))
+    flagged = direction != 0
     found = _flagged(
         flagged,
         day_starts,
@@ -118,48 +120,109 @@ def daily_outliers(
     return found, flagged
 
 
-def _unusual_totals(
-    total: npt.NDArray[np.float64], weekdays: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
-    """Each day's median of the same weekday in the weeks around it, and whether its total
-    (NaN: not judged) is further from it than the limits of the module docstring."""
+def _weekday_medians(
+    total: npt.NDArray[np.float64], weekdays: npt.NDArray[np.int64], side: str
+) -> npt.NDArray[np.float64]:
+    """Per day, the median total of the same weekday in the :data:`WEEKS_AROUND` weeks
+    ``around`` it (itself included), or only ``before`` or ``after`` it (itself left out)."""
     frame = pd.DataFrame({"total": total, "weekday": weekdays})
     window = 2 * WEEKS_AROUND + 1
-    median = (
-        frame.groupby("weekday")["total"]
-        .transform(lambda series: series.rolling(window, center=True, min_periods=3).median())
-        .to_numpy(dtype=np.float64)
+
+    def rolling(series: pd.Series) -> pd.Series:
+        if side == "around":
+            return series.rolling(window, center=True, min_periods=3).median()
+        if side == "before":
+            return series.shift(1).rolling(WEEKS_AROUND, min_periods=2).median()
+        reverse = series[::-1].shift(1).rolling(WEEKS_AROUND, min_periods=2).median()
+        return reverse[::-1]
+
+    return frame.groupby("weekday")["total"].transform(rolling).to_numpy(dtype=np.float64)
+
+
+def _limit(median: npt.NDArray[np.float64], spread: float) -> npt.NDArray[np.float64]:
+    """How far a daily total may lie from its weekday's ``median`` (module docstring)."""
+    limit: npt.NDArray[np.float64] = np.maximum.reduce(
+        [DAY_MADS * spread * median, 4 * np.sqrt(median), 0.25 * median]
     )
-    deviation = np.abs(total - median)
+    return limit
+
+
+def _beyond(
+    total: npt.NDArray[np.float64],
+    median: npt.NDArray[np.float64],
+    spread: float,
+    scale: float = 1.0,
+) -> npt.NDArray[np.float64]:
+    """+1 or -1 where ``total`` is further above or below ``median`` than ``scale`` times the
+    limits of the module docstring, 0 elsewhere (and where either is missing)."""
+    deviation = total - median
+    limit = scale * _limit(median, spread)
+    beyond = (np.abs(deviation) > limit) & (np.abs(deviation) >= 5)
+    beyond &= np.isfinite(median) & np.isfinite(total)
+    return np.where(beyond, np.sign(deviation), 0.0)
+
+
+def _unusual_totals(
+    total: npt.NDArray[np.float64], weekdays: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], float]:
+    """Each day's median of the same weekday in the weeks around it, the direction (+1, -1,
+    0) in which its total (NaN: not judged) lies beyond the limits of the module docstring,
+    and the channel's relative spread those limits use."""
+    median = _weekday_medians(total, weekdays, "around")
     with np.errstate(invalid="ignore", divide="ignore"):
-        relative = np.where(median > 0, deviation / median, np.nan)
+        relative = np.where(median > 0, np.abs(total - median) / median, np.nan)
     spread = MAD_SCALE * float(np.nanmedian(relative)) if np.isfinite(relative).any() else 0.0
-    limit = np.maximum.reduce([DAY_MADS * spread * median, 4 * np.sqrt(median), 0.25 * median])
-    flagged = (deviation > limit) & (deviation >= 5) & np.isfinite(median) & np.isfinite(total)
-    return median, np.asarray(flagged, dtype=np.bool_)
+    return median, _beyond(total, median, spread), spread
 
 
 def isolated_unusual_days(
-    total: npt.NDArray[np.float64],
-    weekdays: npt.NDArray[np.int64],
-    normal: npt.NDArray[np.bool_],
+    total: npt.NDArray[np.float64], days: pd.DatetimeIndex, normal: npt.NDArray[np.bool_]
 ) -> npt.NDArray[np.bool_]:
     """Normal days the forecaster leaves out of its fit: an outage or a one-off spike.
 
-    A day qualifies when its total is unusual (as :func:`daily_outliers` judges it) and it
-    lies in a run of at most :data:`MAX_UNUSUAL_RUN` consecutive unusual days in the same
-    direction, all ``normal``, with a known, usual day on both sides. A level shift (every
-    day after it unusual, up to the end of the history) is never left out, nor is a day
-    whose next day is not known yet: the last days of a history may be a new level.
+    A day qualifies when its total is unusual (as :func:`daily_outliers` judges it) in the
+    same direction against the same weekday around it, in the weeks before it alone and in
+    the weeks after it alone where there are any (a new level is usual against one side);
+    when the days of the week after it are, on the whole, back to where their weekdays were
+    before (not even half as far off in the same direction: else a new level begins, and
+    the last day, with none after it, stays in); when no day a
+    fortnight or a month away (the same day of the month, give or take one) is unusual in
+    that direction too (a pay day, a fortnightly billing run recur: the models' month
+    position and weekday terms are there for them); and when it lies in a run of at most
+    :data:`MAX_UNUSUAL_RUN` such days, all ``normal``, with a known day on both sides that
+    is not even half as far off in the same direction. So a level shift, even in the last
+    week of the history, and a recurring peak stay in.
 
     Args:
         total: daily totals (NaN: missing).
-        weekdays: weekday of each day (0 = Monday).
+        days: the date of each total, consecutive.
         normal: days of no special type (holidays, eves, their windows explain themselves).
     """
-    median, flagged = _unusual_totals(total, weekdays)
-    direction = np.where(flagged, np.sign(total - median), 0.0)
-    usual = np.isfinite(total) & np.isfinite(median) & ~flagged
+    weekdays = np.asarray(days.day_of_week, dtype=np.int64)
+    median, around, spread = _unusual_totals(total, weekdays)
+    direction = around.copy()
+    for side in ("before", "after"):
+        alone = _weekday_medians(total, weekdays, side)
+        agrees = (_beyond(total, alone, spread) == around) | ~np.isfinite(alone)
+        direction = np.where(agrees, direction, 0.0)
+    before = _weekday_medians(total, weekdays, "before")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        drift = np.where(before > 0, total / before - 1, np.nan)  # each day against its past
+        half = np.where(median > 0, 0.5 * _limit(median, spread) / median, np.nan)
+    for row in np.flatnonzero(direction).tolist():
+        echoed = any(around[echo] == direction[row] for echo in _echoes(days, row))
+        after = row + 1  # the week after the run it may start (a two-day outage)
+        while after < min(len(total), row + MAX_UNUSUAL_RUN) and around[after] == around[row]:
+            after += 1
+        later = drift[after : after + _LATER_DAYS]
+        later = later[np.isfinite(later)]
+        # The week after it, on the whole, half-way off in the same direction: a new level.
+        moved = not later.size or direction[row] * float(np.mean(later)) >= half[row]
+        if echoed or moved:
+            direction[row] = 0.0
+    # A neighbour bounds a run only if it is not itself half-way there (inside a new level).
+    leaning = _beyond(total, median, spread, scale=0.5)
+    known = np.isfinite(total) & np.isfinite(median)
     left_out = np.zeros(len(total), dtype=np.bool_)
     start = 0
     while start < len(total):
@@ -169,11 +232,26 @@ def isolated_unusual_days(
         end = start
         while end + 1 < len(total) and direction[end + 1] == direction[start]:
             end += 1
-        bounded = start > 0 and usual[start - 1] and end + 1 < len(total) and usual[end + 1]
+        bounded = all(
+            0 <= side < len(total) and known[side] and leaning[side] != direction[start]
+            for side in (start - 1, end + 1)
+        )
         if bounded and end - start < MAX_UNUSUAL_RUN and normal[start : end + 1].all():
             left_out[start : end + 1] = True
         start = end + 1
     return left_out
+
+
+def _echoes(days: pd.DatetimeIndex, row: int) -> list[int]:
+    """Rows a fortnight before and after ``row``, and a month before and after it give or
+    take a day, that ``days`` holds."""
+    day = days[row]
+    near = [day - pd.Timedelta(days=14), day + pd.Timedelta(days=14)]
+    for month in (pd.DateOffset(months=-1), pd.DateOffset(months=1)):
+        same = day + month
+        near += [same + pd.Timedelta(days=shift) for shift in (-1, 0, 1)]
+    found = days.get_indexer(pd.DatetimeIndex(near))
+    return [int(position) for position in found if position >= 0]
 
 
 def interval_outliers(

@@ -56,9 +56,12 @@ IntervalMinutes = Annotated[
     ),
 ]
 Timezone = Annotated[
-    str,
+    str | None,
     typer.Option(
-        metavar="ZONE", help="IANA timezone of the team; naive timestamps are local to it."
+        metavar="ZONE",
+        help="IANA timezone of the team; naive timestamps are local to it. Default: UTC, "
+        "with the summer time of the --country's clock where the history shows it.",
+        show_default=False,
     ),
 ]
 Country = Annotated[
@@ -150,7 +153,7 @@ class HistoryOptions:
     """How a history file is read: its timezone, the holiday calendar that explains its
     unusual days, and the columns of an interval report (one file per queue)."""
 
-    timezone: Timezone = "UTC"
+    timezone: Timezone = None
     country: Country = None
     subdivision: Subdivision = None
     special_days: SpecialDays = None
@@ -165,6 +168,7 @@ class HistoryOptions:
 
     def calendar(self) -> Calendar:
         """The holiday calendar of ``--country``, ``--subdivision`` and ``--special-days``."""
+        from api.clock_zones import country_zone
         from forecast.calendar import Calendar, parse_special_days
 
         days: tuple[SpecialDay, ...] = ()
@@ -177,7 +181,14 @@ class HistoryOptions:
             country=self.country.upper() if self.country else None,
             subdivision=self.subdivision.upper() if self.subdivision else None,
             special_days=days,
+            # No zone given: naive times are most likely the team's wall clock (see Calendar).
+            clock_zone=country_zone(self.country) if self.country and not self.timezone else None,
         )
+
+    @property
+    def zone(self) -> str:
+        """The zone the history is read in (``--timezone``, else UTC)."""
+        return self.timezone or "UTC"
 
     def mapping(self) -> ColumnMapping | None:
         """The interval-report mapping the options give, or None when none is given."""
@@ -207,7 +218,7 @@ class HistoryOptions:
         mapping = self.mapping()
         with Console(stderr=True).status(f"Reading {path.name}..."), path.open("rb") as source:
             return parse_history(
-                source, timezone=self.timezone, interval_minutes=interval_minutes, mapping=mapping
+                source, timezone=self.zone, interval_minutes=interval_minutes, mapping=mapping
             )
 
 

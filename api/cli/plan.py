@@ -88,7 +88,7 @@ def plan(
     parsed = source.read(history, parsed_rules.interval_minutes)
     forecast = _forecast(parsed, start, calendar, model, default_aht_seconds)
     needs, result = _schedule(
-        forecast, parsed_targets, parsed_rules, roster, source.timezone, volume_column, solver
+        forecast, parsed_targets, parsed_rules, roster, source.zone, volume_column, solver
     )
     summary = ScheduleSummary.of(result)
     _write_plan(out, start, forecast, needs, result, summary)

@@ -18,7 +18,7 @@ import typer.main
 from typer.testing import CliRunner
 
 from api.cli import app
-from api.cli.options import with_option_groups
+from api.cli.options import HistoryOptions, with_option_groups
 from tests.cli.test_plan_command import RULES, TARGETS
 
 runner = CliRunner()
@@ -188,3 +188,11 @@ def test_an_option_group_is_one_parameter_in_code_and_its_fields_on_the_command_
     result = runner.invoke(little, ["x", "--right", "5"])
     assert result.exit_code == 0, result.output
     assert seen == [("x", Pair(left=1, right=5))]
+
+
+def test_without_a_timezone_naive_times_keep_the_countrys_clock_and_with_one_they_do_not() -> None:
+    assert HistoryOptions(country="IL").calendar().clock_zone == "Asia/Jerusalem"
+    assert HistoryOptions(country="IL").zone == "UTC"
+    # A zone given, UTC included, is taken at its word; a country of several clocks has none.
+    assert HistoryOptions(country="IL", timezone="UTC").calendar().clock_zone is None
+    assert HistoryOptions(country="US").calendar().clock_zone is None

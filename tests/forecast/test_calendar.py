@@ -5,14 +5,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from forecast.calendar import (
-    Calendar,
-    SpecialDay,
-    country_zone,
-    day_types,
-    holiday_key,
-    parse_special_days,
-)
+from forecast.calendar import Calendar, SpecialDay, day_types, holiday_key, parse_special_days
 from forecast.errors import InvalidCalendarError
 
 WEEKDAYS = frozenset(range(5))
@@ -145,18 +138,3 @@ def test_days_near_a_holiday_know_which_holiday_and_how_far() -> None:
     assert windows[pd.Timestamp("2026-12-03")] == ("", 0)
     year_end = day_types(Calendar(country="US"), pd.date_range("2025-12-28", "2025-12-29"))
     assert year_end["window"].to_list() == ["christmas day", "new year's day"]
-
-
-@pytest.mark.parametrize(
-    ("country", "zone"),
-    [
-        ("IL", "Asia/Jerusalem"),
-        ("ae", "Asia/Dubai"),
-        ("DE", "Europe/Berlin"),
-        ("US", None),
-        ("BR", None),
-        ("XX", None),
-    ],
-)
-def test_a_country_whose_zones_keep_one_clock_has_a_zone(country: str, zone: str | None) -> None:
-    assert country_zone(country) == zone

@@ -13,7 +13,6 @@ from hypothesis import strategies as st
 from forecast.calendar import Calendar
 from forecast.errors import ForecastError
 from forecast.forecaster import WORKLOAD_COLUMNS, forecast_workload
-from forecast.outliers import isolated_unusual_days
 from scheduler.staffing import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, validate_workload
 from tests.forecast.histories import Pattern, synthetic_history
 
@@ -133,38 +132,6 @@ def test_forecasts_are_non_negative_and_cover_the_horizon(
     assert (numbers >= 0).all()
     assert (workload["volume_low"] <= workload["volume"]).all()
     assert (workload["volume"] <= workload["volume_high"]).all()
-
-
-def _daily_totals(weeks: int, changes: dict[int, float]) -> np.ndarray:
-    """``weeks`` of 1,000 contacts a day (Saturday 300), day ``row`` scaled by ``changes``."""
-    totals = np.tile([1000.0, 1000, 1000, 1000, 900, 300, 1100], weeks)
-    for row, factor in changes.items():
-        totals[row] *= factor
-    return totals
-
-
-@pytest.mark.parametrize(
-    ("changes", "normal_until", "left_out"),
-    [
-        ({30: 0.05}, None, [30]),  # an outage
-        ({30: 2.0, 31: 2.0}, None, [30, 31]),  # a two-day spike
-        ({30: 0.05, 31: 0.05, 32: 0.05}, None, []),  # three days: maybe a new level
-        (dict.fromkeys(range(50, 56), 1.6), None, []),  # a level shift at the end
-        ({55: 0.05}, None, []),  # the last day: the next is not known yet
-        ({30: 0.05}, 30, []),  # a holiday explains itself
-    ],
-    ids=["outage", "two-day spike", "three days", "level shift", "last day", "holiday"],
-)
-def test_only_short_runs_of_unusual_normal_days_between_usual_ones_are_left_out(
-    changes: dict[int, float], normal_until: int | None, left_out: list[int]
-) -> None:
-    totals = _daily_totals(8, changes)
-    weekdays = np.tile(np.arange(7), 8).astype(np.int64)
-    normal = np.ones(len(totals), dtype=bool)
-    if normal_until is not None:
-        normal[normal_until] = False
-    found = isolated_unusual_days(totals, weekdays, normal)
-    assert np.flatnonzero(found).tolist() == left_out
 
 
 def test_an_outage_in_the_history_is_left_out_of_the_forecast_and_named() -> None:
