@@ -44,17 +44,20 @@ Data sets:
     with and without ``--timezone``.
 (f) ``warts``: the stand-in's first year with what real exports hold and the generator does
     not - 4 outage days, 3 one-off spikes and a lost week - outside the scored windows.
+(g) ``seeds``: the stand-in's first year drawn with other seeds (``--seeds``), a line each.
 (d) speed: parse the il team's year of 6-minute history and forecast one channel 14 days.
 
-Run: ``.venv/bin/python -m benchmarks.first_year [--only il,warts,ae,br,us_bank,us_sample,cli,speed]
-[--models top_down,weekday_average,combined] [--save DIR] [--before DIR]``: ``--models`` also
-scores those models forced (how the state-space level compares with the recent-weeks average),
+Run: ``.venv/bin/python -m benchmarks.first_year [--only
+il,warts,seeds,ae,br,us_bank,us_sample,cli,speed] [--seeds 1,2,3] [--models
+top_down,weekday_average,combined] [--save DIR] [--before DIR]``: ``--models`` also scores
+those models forced (how the state-space level compares with the recent-weeks average),
 ``--save`` writes the forecasts and ``--before`` shows those an earlier version saved.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import io
 import subprocess
@@ -408,11 +411,14 @@ def week_team(
         print_floors(records, history_team, first_year_weeks.generate(team, draws=False))
 
 
-def print_floors(records: pd.DataFrame, team: GeneratedTeam, formula: GeneratedTeam) -> None:
-    """WAPE per day type of two forecasts that know more than any can: every interval's
-    Poisson rate (the noise floor), and the generator's formula without its random draws
-    (``formula``: the same team drawn with ``draws=False``)."""
-    floors, formulas = [], []
+def floors(
+    records: pd.DataFrame, team: GeneratedTeam, formula: GeneratedTeam
+) -> tuple[dict[str, float], dict[str, float]]:
+    """WAPE per day type (and ``all``) of two forecasts that know more than any can: every
+    interval's Poisson rate (the noise floor), and the generator's formula without its random
+    draws (``formula``: the same team drawn with ``draws=False``)."""
+    noise: dict[str, float] = {}
+    formulas: dict[str, float] = {}
     for day_type in ("all", *DAY_TYPES):
         of_type = records if day_type == "all" else records[records["day_type"] == day_type]
         if not len(of_type):
@@ -420,7 +426,7 @@ def print_floors(records: pd.DataFrame, team: GeneratedTeam, formula: GeneratedT
         days = pd.DatetimeIndex(of_type["date"].unique())
         starts, rows, slots = intervals_of_days(days, team.interval_minutes, team.timezone)
         expected = team.expected.reindex(starts).dropna().to_numpy(dtype=np.float64)
-        floors.append(f"{day_type} {poisson_floor(expected):.1%}")
+        noise[day_type] = poisson_floor(expected)
         by_slot = pd.Series(
             formula.expected.reindex(starts).to_numpy(dtype=np.float64),
             index=pd.MultiIndex.from_arrays([days[rows], slots]),
@@ -430,15 +436,58 @@ def print_floors(records: pd.DataFrame, team: GeneratedTeam, formula: GeneratedT
         # The hour the clocks skip has no interval, so no rate: 0, as the day grid holds it.
         forecast = rates.reindex(keys).fillna(0.0).to_numpy(dtype=np.float64)
         actual = of_type["actual"].to_numpy(dtype=np.float64)
-        formulas.append(f"{day_type} {np.abs(forecast - actual).sum() / actual.sum():.1%}")
+        formulas[day_type] = float(np.abs(forecast - actual).sum() / actual.sum())
+    return noise, formulas
+
+
+def print_floors(records: pd.DataFrame, team: GeneratedTeam, formula: GeneratedTeam) -> None:
+    """Print :func:`floors` per day type."""
+    noise, formulas = floors(records, team, formula)
     print(
         "Poisson noise floor of the scored days (WAPE of a forecast that knew every "
-        "interval's rate, hourly noise included): " + ", ".join(floors)
+        "interval's rate, hourly noise included): "
+        + ", ".join(f"{day_type} {value:.1%}" for day_type, value in noise.items())
     )
     print(
         "WAPE of the generator's formula without its random draws (no noise, no holiday or "
-        "eve spread): " + ", ".join(formulas)
+        "eve spread): "
+        + ", ".join(f"{day_type} {value:.1%}" for day_type, value in formulas.items())
     )
+
+
+def il_seeds(seeds: Sequence[int], options: Options) -> None:
+    """Part (g): the stand-in's first-year protocol on other draws of its generator (the same
+    team, other random numbers), a line per seed: how far the figures of (a) move with luck."""
+    print(
+        f"\n(g) il_seeds: the stand-in drawn with seeds {', '.join(map(str, seeds))}, first "
+        "year, 30-min WAPE (holiday: of the generator's formula without its draws too)"
+    )
+    print(f"{'seed':>6s}{'all':>9s}{'/ plain':>9s}{'holiday':>9s}{'formula':>9s}{'optional':>10s}")
+    weekend = sorted(holidays.country_holidays(COUNTRY).weekend)
+    origins = [pd.Timestamp(o) for o in IL_ORIGINS]
+    for seed in seeds:
+        team = generate(seed)
+        (history,) = channel_histories(
+            team, Calendar(country=COUNTRY), horizon_end=dt.date(2000, 1, 31)
+        ).values()
+        with contextlib.redirect_stdout(io.StringIO()):
+            records = evaluate(
+                f"il_seed{seed}",
+                "",
+                history,
+                origins,
+                weekend,
+                replace(options, since=IL_FIRST_DAY),
+            )
+        _, formulas = floors(records, team, generate(seed, draws=False))
+        holiday = records[records["day_type"] == "holiday"]
+        optional = records[records["day_type"] == "optional"]
+        ours = _wape(records, "staffcast")
+        plain = min(_wape(records, m) for m in ("4-weekday mean", "seasonal naive"))
+        print(
+            f"{seed:6d}{ours:9.1%}{ours / plain:9.2f}{_wape(holiday, 'staffcast'):9.1%}"
+            f"{formulas['holiday']:9.1%}{_wape(optional, 'staffcast'):10.1%}"
+        )
 
 
 def us_bank(data: Path | None, options: Options) -> None:
@@ -577,7 +626,10 @@ def speed() -> None:
 def main() -> None:
     """Run the parts named by ``--only`` (all by default)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--only", default="il,warts,ae,br,us_bank,us_sample,cli,speed")
+    parser.add_argument("--only", default="il,warts,seeds,ae,br,us_bank,us_sample,cli,speed")
+    parser.add_argument(
+        "--seeds", default="1,2,3,4,5,6", help="the generator seeds of the il_seeds part"
+    )
     parser.add_argument("--data", type=Path, default=None, help="the shared data directory")
     parser.add_argument("--save", type=Path, default=None, help="write the forecasts here")
     parser.add_argument(
@@ -600,6 +652,8 @@ def main() -> None:
         il_team(options)
     if "warts" in parts:
         il_warts(options)
+    if "seeds" in parts:
+        il_seeds([int(seed) for seed in arguments.seeds.split(",")], options)
     if "ae" in parts:
         week_team("ae", first_year_weeks.GULF, AE_ORIGINS, options)
     if "br" in parts:
