@@ -462,7 +462,8 @@ def il_seeds(seeds: Sequence[int], options: Options) -> None:
         f"\n(g) il_seeds: the stand-in drawn with seeds {', '.join(map(str, seeds))}, first "
         "year, 30-min WAPE (holiday: of the generator's formula without its draws too)"
     )
-    print(f"{'seed':>6s}{'all':>9s}{'/ plain':>9s}{'holiday':>9s}{'formula':>9s}{'optional':>10s}")
+    heads = ("all", "/ plain", "holiday", "formula", "optional", "eve", "day_after")
+    print(f"{'seed':>6s}" + "".join(f"{head:>10s}" for head in heads))
     weekend = sorted(holidays.country_holidays(COUNTRY).weekend)
     origins = [pd.Timestamp(o) for o in IL_ORIGINS]
     for seed in seeds:
@@ -480,13 +481,16 @@ def il_seeds(seeds: Sequence[int], options: Options) -> None:
                 replace(options, since=IL_FIRST_DAY),
             )
         _, formulas = floors(records, team, generate(seed, draws=False))
-        holiday = records[records["day_type"] == "holiday"]
-        optional = records[records["day_type"] == "optional"]
+        by_type = {
+            day_type: _wape(records[records["day_type"] == day_type], "staffcast")
+            for day_type in DAY_TYPES
+        }
         ours = _wape(records, "staffcast")
         plain = min(_wape(records, m) for m in ("4-weekday mean", "seasonal naive"))
         print(
-            f"{seed:6d}{ours:9.1%}{ours / plain:9.2f}{_wape(holiday, 'staffcast'):9.1%}"
-            f"{formulas['holiday']:9.1%}{_wape(optional, 'staffcast'):10.1%}"
+            f"{seed:6d}{ours:10.1%}{ours / plain:10.2f}{by_type['holiday']:10.1%}"
+            f"{formulas['holiday']:10.1%}"
+            + "".join(f"{by_type[t]:10.1%}" for t in ("optional", "eve", "day_after"))
         )
 
 
