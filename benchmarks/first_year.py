@@ -96,6 +96,7 @@ IL_ORIGINS = (
     "1999-11-14",
 )
 IL_FIRST_DAY = pd.Timestamp("1999-01-01")
+IL_WEEKEND = sorted(holidays.country_holidays(COUNTRY).weekend)
 # Sundays through 2019 whose 14 days hold each public holiday of the year after New Year (the
 # Eid al-Fitr and Arafah-Eid al-Adha blocks, Islamic New Year, Prophet's Birthday, the
 # Commemoration and National Day block) and the working day after it; two more hold none.
@@ -324,20 +325,32 @@ def print_table(records: pd.DataFrame, forced_models: Sequence[str]) -> None:
             + "".join("          -" if not np.isfinite(c) else f"{c:11.1%}" for c in cells)
         )
     ours = _wape(records, "staffcast")
-    plain = min(_wape(records, m) for m in ("4-weekday mean", "seasonal naive"))
     print(
-        f"staffcast / best plain baseline (30-min, the issue's target <= 0.70): {ours / plain:.2f}"
+        "staffcast / best plain baseline (30-min, the issue's target <= 0.70): "
+        f"{_plain_ratio(records):.2f}"
         f"; / holiday-aware 6-wk: {ours / _wape(records, 'holiday-aware 6-wk'):.2f}"
     )
+
+
+def _plain_ratio(records: pd.DataFrame) -> float:
+    """The forecast's 30-min WAPE over the best plain baseline's (the issue's target)."""
+    plain = min(_wape(records, m) for m in ("4-weekday mean", "seasonal naive"))
+    return _wape(records, "staffcast") / plain
+
+
+def il_history(seed: int = 13) -> tuple[GeneratedTeam, ChannelHistory]:
+    """The stand-in drawn with ``seed``, and its channel's history under the Israeli calendar."""
+    team = generate(seed)
+    (history,) = channel_histories(
+        team, Calendar(country=COUNTRY), horizon_end=dt.date(2000, 1, 31)
+    ).values()
+    return team, history
 
 
 def il_team(options: Options) -> None:
     """Part (a): the issue's protocol (history from the first of January, as a team in its first
     year has), then one-year histories with the earlier year's holidays blanked."""
-    team = generate()
-    calendar = Calendar(country=COUNTRY)
-    (history,) = channel_histories(team, calendar, horizon_end=dt.date(2000, 1, 31)).values()
-    weekend = sorted(holidays.country_holidays(COUNTRY).weekend)
+    team, history = il_history()
     origins = [pd.Timestamp(o) for o in IL_ORIGINS]
     protocols = (
         ("il", "first year: history since 1999-01-01", IL_FIRST_DAY),
@@ -349,7 +362,7 @@ def il_team(options: Options) -> None:
             f"(a) {key}: generated Anonymous-Bank-like team (IL), {protocol}, 30-min",
             history,
             origins,
-            weekend,
+            IL_WEEKEND,
             replace(options, since=since),
         )
         print_floors(records, team, generate(draws=False))
@@ -365,9 +378,7 @@ WARTS_LOST_WEEK = ("1999-08-01", "1999-08-07")
 def il_warts(options: Options) -> None:
     """Part (f): the stand-in's first year with the outages, spikes and lost week of a real
     export in its history (:data:`WARTS_OUTAGES` and the rest)."""
-    (history,) = channel_histories(
-        generate(), Calendar(country=COUNTRY), horizon_end=dt.date(2000, 1, 31)
-    ).values()
+    _, history = il_history()
     volume = history.volume.copy()
     for day in WARTS_OUTAGES:
         volume[history.days.get_loc(pd.Timestamp(day))] *= 0.05
@@ -379,7 +390,7 @@ def il_warts(options: Options) -> None:
         "(f) il_warts: the stand-in's first year with 4 outages, 3 spikes and a lost week",
         replace(history, volume=volume),
         [pd.Timestamp(o) for o in IL_ORIGINS],
-        sorted(holidays.country_holidays(COUNTRY).weekend),
+        IL_WEEKEND,
         replace(options, since=IL_FIRST_DAY),
     )
 
@@ -464,20 +475,16 @@ def il_seeds(seeds: Sequence[int], options: Options) -> None:
     )
     heads = ("all", "/ plain", "holiday", "formula", "optional", "eve", "day_after")
     print(f"{'seed':>6s}" + "".join(f"{head:>10s}" for head in heads))
-    weekend = sorted(holidays.country_holidays(COUNTRY).weekend)
     origins = [pd.Timestamp(o) for o in IL_ORIGINS]
     for seed in seeds:
-        team = generate(seed)
-        (history,) = channel_histories(
-            team, Calendar(country=COUNTRY), horizon_end=dt.date(2000, 1, 31)
-        ).values()
+        team, history = il_history(seed)
         with contextlib.redirect_stdout(io.StringIO()):
             records = evaluate(
                 f"il_seed{seed}",
                 "",
                 history,
                 origins,
-                weekend,
+                IL_WEEKEND,
                 replace(options, since=IL_FIRST_DAY),
             )
         _, formulas = floors(records, team, generate(seed, draws=False))
@@ -485,11 +492,9 @@ def il_seeds(seeds: Sequence[int], options: Options) -> None:
             day_type: _wape(records[records["day_type"] == day_type], "staffcast")
             for day_type in DAY_TYPES
         }
-        ours = _wape(records, "staffcast")
-        plain = min(_wape(records, m) for m in ("4-weekday mean", "seasonal naive"))
         print(
-            f"{seed:6d}{ours:10.1%}{ours / plain:10.2f}{by_type['holiday']:10.1%}"
-            f"{formulas['holiday']:10.1%}"
+            f"{seed:6d}{_wape(records, 'staffcast'):10.1%}{_plain_ratio(records):10.2f}"
+            f"{by_type['holiday']:10.1%}{formulas['holiday']:10.1%}"
             + "".join(f"{by_type[t]:10.1%}" for t in ("optional", "eve", "day_after"))
         )
 
